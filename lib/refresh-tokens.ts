@@ -1,0 +1,117 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from './config';
+import { dynamodb, nowSeconds } from './dynamodb';
+
+/**
+ * Refresh tokens live in the tokens table under `rt#<sha256>`. Each signin
+ * starts a family (`family#<id>`); every token a refresh hands out belongs to
+ * the same family and keeps the family's absolute expiry. `expiresAt` is the
+ * table's TTL attribute, so DynamoDB removes dead items by itself.
+ */
+export interface RefreshToken {
+  id: string;
+  username: string;
+  familyId: string;
+  /** The user's session epoch at signin: raising the user's epoch ends the family. */
+  sessionEpoch: number;
+  expiresAt: number;
+  consumedAt?: number;
+}
+
+const TableName = config.tokensTable;
+const MAX_ATTEMPTS = 3;
+const tokenId = (hash: string) => `rt#${hash}`;
+const familyId = (id: string) => `family#${id}`;
+
+export async function startFamily(token: Omit<RefreshToken, 'id' | 'consumedAt'>, hash: string): Promise<void> {
+  await dynamodb.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName, Item: { id: familyId(token.familyId), username: token.username, expiresAt: token.expiresAt } } },
+        { Put: { TableName, Item: { ...token, id: tokenId(hash) }, ConditionExpression: 'attribute_not_exists(id)' } },
+      ],
+    }),
+  );
+}
+
+export async function getRefreshToken(hash: string): Promise<RefreshToken | undefined> {
+  const { Item } = await dynamodb.send(new GetCommand({ TableName, Key: { id: tokenId(hash) }, ConsistentRead: true }));
+  return Item as RefreshToken | undefined;
+}
+
+export type RotationResult = 'rotated' | 'already-consumed' | 'family-revoked' | 'sessions-ended';
+
+/**
+ * Consumes `current` and stores its successor in one transaction, which also
+ * checks that the family was not revoked and the user's sessions were not
+ * ended meanwhile: a refresh racing a logout cannot leave a live token behind.
+ */
+export async function rotate(current: RefreshToken, nextHash: string, attempt = 1): Promise<RotationResult> {
+  const { username, familyId: family, sessionEpoch, expiresAt } = current;
+  try {
+    await dynamodb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName,
+              Key: { id: current.id },
+              UpdateExpression: 'SET consumedAt = :now',
+              ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(consumedAt)',
+              ExpressionAttributeValues: { ':now': nowSeconds() },
+            },
+          },
+          {
+            Put: {
+              TableName,
+              Item: { id: tokenId(nextHash), username, familyId: family, sessionEpoch, expiresAt },
+              ConditionExpression: 'attribute_not_exists(id)',
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName,
+              Key: { id: familyId(family) },
+              ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(revokedAt)',
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName: config.usersTable,
+              Key: { username },
+              ConditionExpression: 'sessionEpoch = :epoch',
+              ExpressionAttributeValues: { ':epoch': sessionEpoch },
+            },
+          },
+        ],
+      }),
+    );
+    return 'rotated';
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+    // Concurrent transactions on one item may both be cancelled: try again, so one of them wins.
+    if (codes.includes('TransactionConflict') && attempt < MAX_ATTEMPTS) return rotate(current, nextHash, attempt + 1);
+    const failed = codes.map((code) => code === 'ConditionalCheckFailed');
+    if (failed[0] || codes[0] === 'TransactionConflict') return 'already-consumed';
+    if (failed[2]) return 'family-revoked';
+    if (failed[3]) return 'sessions-ended';
+    throw error;
+  }
+}
+
+/** Revokes every token of a family, past and future; idempotent. */
+export async function revokeFamily(id: string, reason: string): Promise<void> {
+  await dynamodb.send(
+    new UpdateCommand({
+      TableName,
+      Key: { id: familyId(id) },
+      UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now), revokedReason = if_not_exists(revokedReason, :reason)',
+      ConditionExpression: 'attribute_exists(id)',
+      ExpressionAttributeValues: { ':now': nowSeconds(), ':reason': reason },
+    }),
+  ).catch((error) => {
+    if (error?.name !== 'ConditionalCheckFailedException') throw error;
+  });
+}
