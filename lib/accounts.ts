@@ -1,8 +1,19 @@
-import { UnauthorizedError } from './errors';
+import { ForbiddenError, UnauthorizedError } from './errors';
 import * as kong from './kong-admin';
 import { log } from './log';
 import { hashPassword, verifyPassword } from './passwords';
-import { activateUser, claimUsername, getUser, isActive, releaseClaim, replaceIdentity, type ActiveUser, type KongIdentity } from './users';
+import {
+  activateUser,
+  changePassword,
+  claimUsername,
+  endSessions,
+  getUser,
+  isActive,
+  releaseClaim,
+  replaceIdentity,
+  type ActiveUser,
+  type KongIdentity,
+} from './users';
 
 export interface PublicUser {
   username: string;
@@ -68,20 +79,55 @@ export async function authenticate(username: string, password: string): Promise<
 }
 
 /**
+ * Gives the user a new Kong credential and stores it. If a concurrent request
+ * stored one first, ours is dropped and theirs is used.
+ */
+async function replaceKongIdentity(user: ActiveUser): Promise<ActiveUser> {
+  const identity = await freshIdentity(user.username, false);
+  if (await replaceIdentity(user.username, user.credentialKey, identity)) return { ...user, ...identity };
+
+  await kong.deleteJwtCredential(identity.consumerId, identity.credentialId);
+  const current = await getUser(user.username);
+  if (!isActive(current)) throw new UnauthorizedError('Invalid username or password');
+  return current;
+}
+
+/**
  * Makes sure Kong still has the credential the user's tokens are signed with,
  * re-creating it (and the consumer) if Kong lost them.
  */
 export async function ensureKongIdentity(user: ActiveUser): Promise<ActiveUser> {
   const credential = await kong.getJwtCredential(user.consumerId, user.credentialKey);
   if (credential?.secret === user.credentialSecret) return user;
-
   log.warn('kong credential missing: re-creating it', { username: user.username });
-  const identity = await freshIdentity(user.username, false);
-  if (await replaceIdentity(user.username, user.credentialKey, identity)) return { ...user, ...identity };
+  return replaceKongIdentity(user);
+}
 
-  // A concurrent request repaired it first: drop ours and use theirs.
-  await kong.deleteJwtCredential(identity.consumerId, identity.credentialId);
-  const current = await getUser(user.username);
-  if (!isActive(current)) throw new UnauthorizedError('Invalid username or password');
-  return current;
+/**
+ * Replaces the user's credential so that Kong itself refuses every access
+ * token issued before. The old one goes first: if a later step fails, the
+ * user is left with a credential Kong lost, which the next signin repairs.
+ */
+export async function rotateKongIdentity(user: ActiveUser): Promise<ActiveUser> {
+  await kong.deleteJwtCredential(user.consumerId, user.credentialId);
+  return replaceKongIdentity(user);
+}
+
+/** Ends every session of the user: refresh-token families and access tokens alike. */
+export async function endAllSessions(user: ActiveUser): Promise<ActiveUser> {
+  const updated = await endSessions(user.username);
+  const rotated = await rotateKongIdentity(updated);
+  log.info('all sessions ended', { username: user.username });
+  return rotated;
+}
+
+/** Changes the password after checking the current one, and ends every session. */
+export async function changeUserPassword(user: ActiveUser, currentPassword: string, newPassword: string): Promise<ActiveUser> {
+  if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+    throw new ForbiddenError('Current password is incorrect');
+  }
+  const updated = await changePassword(user.username, user.passwordHash, await hashPassword(newPassword));
+  const rotated = await rotateKongIdentity(updated);
+  log.info('password changed', { username: user.username });
+  return rotated;
 }

@@ -7,6 +7,8 @@
 /** kong/kong.yml's jwt `maximum_expiration`: the gateway refuses longer-lived tokens. */
 export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
 
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
 function readInt(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -32,6 +34,12 @@ function readUrl(name: string, fallback: string): string {
   }
 }
 
+function readChoice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const value = process.env[name] || fallback;
+  if (!choices.includes(value as T)) throw new Error(`Invalid configuration: ${name}=${value} must be one of ${choices.join(', ')}`);
+  return value as T;
+}
+
 export const config = Object.freeze({
   usersTable: readString('USERS_TABLE'),
   tokensTable: readString('TOKENS_TABLE'),
@@ -44,5 +52,5 @@ export const config = Object.freeze({
   refreshTokenTtlSeconds: readInt('REFRESH_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 300, 90 * 24 * 3600),
   /** bcrypt work factor: 10 or more in production; tests may lower it to 4. */
   bcryptCost: readInt('BCRYPT_COST', 10, 4, 15),
-  logLevel: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info',
+  logLevel: readChoice('LOG_LEVEL', LOG_LEVELS, 'info'),
 });

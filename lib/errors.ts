@@ -23,6 +23,12 @@ export class UnauthorizedError extends HttpError {
   }
 }
 
+export class ForbiddenError extends HttpError {
+  constructor(message: string) {
+    super(403, message);
+  }
+}
+
 export class ConflictError extends HttpError {
   constructor(message: string) {
     super(409, message);
@@ -39,16 +45,9 @@ export class DependencyError extends HttpError {
   }
 }
 
-/** AWS SDK errors carry `$metadata`; network failures carry a Node error code. */
-function isDynamoDbFailure(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  return '$metadata' in error || 'code' in error || (error as Error).name === 'TimeoutError';
-}
-
 /** The one mapping from anything thrown to what the caller may see. */
 export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (isAxiosError(error)) return new DependencyError('kong', error.code ?? error.message);
-  if (isDynamoDbFailure(error)) return new DependencyError('dynamodb', (error as Error).name);
   return undefined;
 }

@@ -40,3 +40,5 @@ export const signinBody = object({
   password: anyPassword,
 });
 export const refreshBody = object({ refresh_token: string().min(1, { message: 'is required' }).max(512) });
+export const revokeBody = object({ token: string().min(1, { message: 'is required' }).max(512) });
+export const passwordChangeBody = object({ current_password: anyPassword, new_password: password });

@@ -35,10 +35,14 @@ export function signAccessToken(username: string, identity: KongIdentity, family
   return { token, claims };
 }
 
-/** The subject a token claims to be, before it is verified against that subject's credential. */
-export function claimedSubject(token: string): string | undefined {
+/**
+ * What a token claims (subject, id, session) before it is verified: needed to
+ * find the credential to verify it with.
+ */
+export function unverifiedClaims(token: string): Pick<AccessTokenClaims, 'sub' | 'jti' | 'sid'> | undefined {
   const payload = jwt.decode(token, { json: true });
-  return typeof payload?.sub === 'string' ? payload.sub : undefined;
+  const { sub, jti, sid } = payload ?? {};
+  return typeof sub === 'string' && typeof jti === 'string' && typeof sid === 'string' ? { sub, jti, sid } : undefined;
 }
 
 /** Verifies signature, algorithm, issuer, subject and expiry; undefined if anything is off. */
@@ -49,7 +53,7 @@ export function verifyAccessToken(token: string, username: string, identity: Kon
       issuer: identity.credentialKey,
       subject: username,
     }) as AccessTokenClaims;
-    return typeof claims.jti === 'string' && typeof claims.sid === 'string' ? claims : undefined;
+    return claims;
   } catch {
     return undefined;
   }

@@ -151,3 +151,41 @@ export async function replaceIdentity(username: string, expectedKey: string, ide
     throw error;
   }
 }
+
+/** Ends every session at once: refresh tokens issued under an older epoch are refused. */
+export async function endSessions(username: string): Promise<ActiveUser> {
+  const { Attributes } = await dynamodb.send(
+    new UpdateCommand({
+      TableName,
+      Key: { username },
+      UpdateExpression: 'ADD sessionEpoch :one',
+      ConditionExpression: 'attribute_exists(username)',
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return Attributes as ActiveUser;
+}
+
+/**
+ * Sets a new password hash and ends every session, if the password is still
+ * the one just verified: of two concurrent changes, only one applies.
+ */
+export async function changePassword(username: string, expectedHash: string, passwordHash: string): Promise<ActiveUser> {
+  try {
+    const { Attributes } = await dynamodb.send(
+      new UpdateCommand({
+        TableName,
+        Key: { username },
+        UpdateExpression: 'SET passwordHash = :new ADD sessionEpoch :one',
+        ConditionExpression: 'passwordHash = :expected',
+        ExpressionAttributeValues: { ':new': passwordHash, ':expected': expectedHash, ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes as ActiveUser;
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ConflictError('The password was changed concurrently');
+    throw error;
+  }
+}

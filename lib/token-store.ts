@@ -1,13 +1,17 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from './config';
 import { dynamodb, nowSeconds } from './dynamodb';
+import { DependencyError } from './errors';
+import type { User } from './users';
 
 /**
- * Refresh tokens live in the tokens table under `rt#<sha256>`. Each signin
- * starts a family (`family#<id>`); every token a refresh hands out belongs to
- * the same family and keeps the family's absolute expiry. `expiresAt` is the
- * table's TTL attribute, so DynamoDB removes dead items by itself.
+ * The tokens table holds three kinds of items, each expiring through the
+ * table's TTL attribute `expiresAt`:
+ * - `rt#<sha256>`: a refresh token, stored only as its hash;
+ * - `family#<id>`: a signin's refresh-token family; every token a refresh
+ *   hands out belongs to it and keeps its absolute expiry;
+ * - `jti#<id>`: a revoked access token, kept until it would have expired.
  */
 export interface RefreshToken {
   id: string;
@@ -23,6 +27,7 @@ const TableName = config.tokensTable;
 const MAX_ATTEMPTS = 3;
 const tokenId = (hash: string) => `rt#${hash}`;
 const familyId = (id: string) => `family#${id}`;
+const accessTokenId = (jti: string) => `jti#${jti}`;
 
 export async function startFamily(token: Omit<RefreshToken, 'id' | 'consumedAt'>, hash: string): Promise<void> {
   await dynamodb.send(
@@ -112,6 +117,34 @@ export async function revokeFamily(id: string, reason: string): Promise<void> {
       ExpressionAttributeValues: { ':now': nowSeconds(), ':reason': reason },
     }),
   ).catch((error) => {
-    if (error?.name !== 'ConditionalCheckFailedException') throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
   });
+}
+
+/** Refuses an access token from now until it would have expired anyway. */
+export async function revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
+  await dynamodb.send(new PutCommand({ TableName, Item: { id: accessTokenId(jti), expiresAt } }));
+}
+
+/**
+ * Everything a protected route needs to trust an access token, in one round
+ * trip: its user, and whether the token or its family has been revoked.
+ */
+export async function loadTokenContext(username: string, jti: string, family: string) {
+  const { Responses = {}, UnprocessedKeys } = await dynamodb.send(
+    new BatchGetCommand({
+      RequestItems: {
+        [config.usersTable]: { Keys: [{ username }], ConsistentRead: true },
+        [TableName]: { Keys: [{ id: accessTokenId(jti) }, { id: familyId(family) }], ConsistentRead: true },
+      },
+    }),
+  );
+  // Throttled keys come back unprocessed: answering from half the data could
+  // miss a revocation, so that is a dependency failure, not a pass.
+  if (UnprocessedKeys && Object.keys(UnprocessedKeys).length > 0) throw new DependencyError('dynamodb', 'unprocessed keys');
+  const user = Responses[config.usersTable]?.[0] as User | undefined;
+  const tokens = Responses[TableName] ?? [];
+  const familyItem = tokens.find((item) => item.id === familyId(family));
+  const revoked = !familyItem || familyItem.revokedAt !== undefined || tokens.some((item) => item.id === accessTokenId(jti));
+  return { user, revoked };
 }

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { admin, PASSWORD, storedUser, tokenItems, uniqueName } from '../support/clients';
+import { newUser, signinAs } from '../support/users';
+
+describe('signin', () => {
+  it('issues an HS256 access token signed with the Kong credential, and an opaque refresh token stored only as a hash', async () => {
+    const username = await newUser();
+    const response = await signinAs(username.toUpperCase());
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ token_type: 'Bearer', expires_in: 900, refresh_expires_in: 604800 });
+
+    const user = (await storedUser(username))!;
+    const claims = jwt.verify(response.body.access_token, user.credentialSecret, { algorithms: ['HS256'] }) as jwt.JwtPayload;
+    expect(claims).toMatchObject({ iss: user.credentialKey, sub: username });
+    expect(claims.exp! - claims.iat!).toBe(900);
+    expect(claims.jti).toEqual(expect.any(String));
+
+    const refreshToken: string = response.body.refresh_token;
+    expect(Buffer.from(refreshToken, 'base64url').length).toBeGreaterThanOrEqual(32);
+    const stored = await tokenItems({ username });
+    const hash = createHash('sha256').update(refreshToken).digest('hex');
+    expect(stored.map((item) => item.id)).toContain(`rt#${hash}`);
+    expect(JSON.stringify(stored)).not.toContain(refreshToken);
+  });
+
+  it('answers a wrong password and an unknown user with the same 401', async () => {
+    const username = await newUser();
+    const wrongPassword = await signinAs(username, 'not the password');
+    const unknownUser = await signinAs(uniqueName('ghost'), PASSWORD);
+
+    expect(wrongPassword).toEqual(unknownUser);
+    expect(wrongPassword).toMatchObject({ status: 401, body: { message: 'Invalid username or password' } });
+  });
+
+  it('re-creates the credential when Kong lost it, and stores the new one', async () => {
+    const username = await newUser();
+    const before = (await storedUser(username))!;
+    expect((await admin('DELETE', `/consumers/${before.consumerId}/jwt/${before.credentialId}`)).status).toBe(204);
+
+    const response = await signinAs(username);
+
+    expect(response.status).toBe(200);
+    const after = (await storedUser(username))!;
+    expect(after.credentialKey).not.toBe(before.credentialKey);
+    expect((await admin('GET', `/consumers/${after.consumerId}/jwt/${after.credentialKey}`)).body.secret).toBe(after.credentialSecret);
+    expect(jwt.decode(response.body.access_token, { json: true })!.iss).toBe(after.credentialKey);
+  });
+
+  it('re-creates the consumer when Kong lost it', async () => {
+    const username = await newUser();
+    const before = (await storedUser(username))!;
+    expect((await admin('DELETE', `/consumers/${username}`)).status).toBe(204);
+
+    expect((await signinAs(username)).status).toBe(200);
+
+    const after = (await storedUser(username))!;
+    const consumer = await admin('GET', `/consumers/${username}`);
+    expect(consumer.status).toBe(200);
+    expect(after.consumerId).toBe(consumer.body.id);
+    expect(after.consumerId).not.toBe(before.consumerId);
+  });
+
+  it('refuses bad input with 400', async () => {
+    const response = await signinAs(42 as unknown as string);
+    expect(response).toMatchObject({ status: 400, body: { message: 'username: must be a string' } });
+  });
+});

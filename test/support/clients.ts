@@ -1,0 +1,44 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+
+/** Direct access to the stack's DynamoDB Local tables, to check what the handlers stored. */
+export const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT }));
+
+export async function storedUser(username: string) {
+  const { Item } = await db.send(new GetCommand({ TableName: process.env.USERS_TABLE, Key: { username } }));
+  return Item;
+}
+
+export async function tokenItems(filter: Record<string, unknown>) {
+  const { Items = [] } = await db.send(new ScanCommand({ TableName: process.env.TOKENS_TABLE }));
+  return Items.filter((item) => Object.entries(filter).every(([key, value]) => item[key] === value));
+}
+
+export async function setAttribute(table: 'users' | 'tokens', key: Record<string, string>, name: string, value: unknown) {
+  await db.send(
+    new UpdateCommand({
+      TableName: table === 'users' ? process.env.USERS_TABLE : process.env.TOKENS_TABLE,
+      Key: key,
+      UpdateExpression: 'SET #name = :value',
+      ExpressionAttributeNames: { '#name': name },
+      ExpressionAttributeValues: { ':value': value },
+    }),
+  );
+}
+
+/** The Kong Admin API of the stack (the local gateway, or real Kong). */
+export async function admin(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${process.env.KONG_ADMIN_URL}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** A username no other test uses. */
+export const uniqueName = (prefix = 'user') => `${prefix}-${randomBytes(5).toString('hex')}`;
+
+export const PASSWORD = 'correct horse battery';
