@@ -96,13 +96,16 @@ export async function rotate(current: RefreshToken, nextHash: string, attempt = 
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-    // Concurrent transactions on one item may both be cancelled: try again, so one of them wins.
-    if (codes.includes('TransactionConflict') && attempt < MAX_ATTEMPTS) return rotate(current, nextHash, attempt + 1);
-    const failed = codes.map((code) => code === 'ConditionalCheckFailed');
-    if (failed[0] || codes[0] === 'TransactionConflict') return 'already-consumed';
-    if (failed[2]) return 'family-revoked';
-    if (failed[3]) return 'sessions-ended';
-    throw error;
+    if (codes[0] === 'ConditionalCheckFailed') return 'already-consumed';
+    if (codes[2] === 'ConditionalCheckFailed') return 'family-revoked';
+    if (codes[3] === 'ConditionalCheckFailed') return 'sessions-ended';
+    // Concurrent transactions on one item may all be cancelled: try again
+    // after a short random pause, so that one of them wins.
+    if (codes.includes('TransactionConflict') && attempt < MAX_ATTEMPTS) {
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+      return rotate(current, nextHash, attempt + 1);
+    }
+    throw new DependencyError('dynamodb', `refresh transaction cancelled: ${codes.join(',')}`);
   }
 }
 

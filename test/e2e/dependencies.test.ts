@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Stack } from '../../scripts/stack';
-import { PASSWORD, uniqueName } from '../support/clients';
-import { bearer, request } from '../support/http';
+import { uniqueName } from '../support/clients';
+import { client } from '../support/flow';
+import { request } from '../support/http';
 import { startPrivateStack, withDynamo } from '../support/stack';
 
 // A stack of its own, persisted to a temporary folder, so that its parts can
@@ -14,10 +15,9 @@ let dataDir: string;
 
 const UNAVAILABLE = { status: 503, body: { message: 'Service temporarily unavailable, please retry' } };
 
-const signup = (base: string, username: string) => request(`${base}/api/public/signup`, { body: { username, password: PASSWORD } });
-const signin = (base: string, username: string) => request(`${base}/api/public/signin`, { body: { username, password: PASSWORD } });
-const refresh = (base: string, refresh_token: string) => request(`${base}/api/public/refresh`, { body: { refresh_token } });
-const info = (base: string, token: string) => request(`${base}/api/jwt/info`, { headers: bearer(token) });
+// Through the gateway, or straight to the API while the gateway is down.
+const gateway = () => client(stack.urls.proxy);
+const api = () => client(stack.urls.api);
 
 async function storedUserExists(username: string): Promise<boolean> {
   return withDynamo(stack.urls.dynamodb, async (client) => {
@@ -41,8 +41,8 @@ describe('when a dependency stops mid-flow', () => {
   let tokens: { access_token: string; refresh_token: string };
 
   it('works while everything is up', async () => {
-    expect((await signup(stack.urls.proxy, alice)).status).toBe(201);
-    const response = await signin(stack.urls.proxy, alice);
+    expect((await gateway().signup(alice)).status).toBe(201);
+    const response = await gateway().signin(alice);
     expect(response.status).toBe(200);
     tokens = response.body;
   });
@@ -51,46 +51,52 @@ describe('when a dependency stops mid-flow', () => {
     await stack.components.gateway.stop();
     const bob = uniqueName('bob');
 
-    expect(await signup(stack.urls.api, bob)).toMatchObject(UNAVAILABLE);
+    expect(await api().signup(bob)).toMatchObject(UNAVAILABLE);
     expect(await storedUserExists(bob)).toBe(false);
-    expect(await signin(stack.urls.api, alice)).toMatchObject(UNAVAILABLE);
+    expect(await api().signin(alice)).toMatchObject(UNAVAILABLE);
     // Refresh and info need no Kong Admin call: sessions go on.
-    const refreshed = await refresh(stack.urls.api, tokens.refresh_token);
+    const refreshed = await api().refresh(tokens.refresh_token);
     expect(refreshed.status).toBe(200);
     tokens = refreshed.body;
-    expect((await info(stack.urls.api, tokens.access_token)).status).toBe(200);
+    expect((await api().info(tokens.access_token)).status).toBe(200);
 
     await stack.components.gateway.start();
-    expect((await signup(stack.urls.proxy, bob)).status).toBe(201);
-    expect((await signin(stack.urls.proxy, bob)).status).toBe(200);
+    expect((await gateway().signup(bob)).status).toBe(201);
+    expect((await gateway().signin(bob)).status).toBe(200);
   }, 60_000);
 
   it('answers 503 without DynamoDB, and works again once it is back', async () => {
     await stack.components.dynamodb.stop();
     const carol = uniqueName('carol');
 
-    expect(await signup(stack.urls.proxy, carol)).toMatchObject(UNAVAILABLE);
-    expect(await signin(stack.urls.proxy, alice)).toMatchObject(UNAVAILABLE);
-    expect(await refresh(stack.urls.proxy, tokens.refresh_token)).toMatchObject(UNAVAILABLE);
-    expect(await info(stack.urls.proxy, tokens.access_token)).toMatchObject(UNAVAILABLE);
+    expect(await gateway().signup(carol)).toMatchObject(UNAVAILABLE);
+    expect(await gateway().signin(alice)).toMatchObject(UNAVAILABLE);
+    expect(await gateway().refresh(tokens.refresh_token)).toMatchObject(UNAVAILABLE);
+    expect(await gateway().info(tokens.access_token)).toMatchObject(UNAVAILABLE);
     // The username is claimed in DynamoDB before Kong is touched.
     expect((await request(`${stack.urls.admin}/consumers/${carol}`)).status).toBe(404);
 
     await stack.components.dynamodb.start();
-    expect((await signup(stack.urls.proxy, carol)).status).toBe(201);
-    const response = await refresh(stack.urls.proxy, tokens.refresh_token);
+    expect((await gateway().signup(carol)).status).toBe(201);
+    const response = await gateway().refresh(tokens.refresh_token);
     expect(response.status).toBe(200);
     tokens = response.body;
   }, 60_000);
 
-  it('keeps users, credentials and sessions across a restart of the whole stack', async () => {
+  it('keeps users, credentials, sessions and revocations across a restart of the whole stack', async () => {
+    const loggedOut = (await gateway().signin(alice)).body;
+    expect((await gateway().logout(loggedOut.access_token)).status).toBe(200);
+
     await stack.stop();
     stack = await startPrivateStack({ inMemory: false, dataDir });
 
-    expect((await info(stack.urls.proxy, tokens.access_token)).status).toBe(200);
-    expect((await refresh(stack.urls.proxy, tokens.refresh_token)).status).toBe(200);
-    const again = await signin(stack.urls.proxy, alice);
+    expect((await gateway().info(loggedOut.access_token)).status).toBe(401);
+    expect((await gateway().refresh(loggedOut.refresh_token)).status).toBe(401);
+
+    expect((await gateway().info(tokens.access_token)).status).toBe(200);
+    expect((await gateway().refresh(tokens.refresh_token)).status).toBe(200);
+    const again = await gateway().signin(alice);
     expect(again.status).toBe(200);
-    expect((await info(stack.urls.proxy, again.body.access_token)).body.username).toBe(alice);
+    expect((await gateway().info(again.body.access_token)).body.username).toBe(alice);
   }, 120_000);
 });

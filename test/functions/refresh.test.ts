@@ -40,9 +40,7 @@ describe('refresh', () => {
     const { tokens } = await signedInUser();
     const responses = await Promise.all(Array.from({ length: 10 }, () => refreshWith(tokens.refresh_token)));
 
-    const winners = responses.filter((response) => response.status === 200);
-    expect(winners).toHaveLength(1);
-    expect(responses.filter((response) => response.status === 401)).toHaveLength(9);
+    expect(responses.map((response) => response.status).sort()).toEqual([200, ...Array(9).fill(401)]);
   });
 
   it('refuses an expired token', async () => {
