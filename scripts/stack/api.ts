@@ -1,0 +1,69 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { LogSink } from './child';
+import { childComponent, type Component, type CrashHandler } from './component';
+import { LOCAL_AWS_ENV } from './local-aws';
+import { localBin, REPO_ROOT } from './paths';
+
+export interface ApiOptions {
+  port: number;
+  lambdaPort: number;
+  dynamodbEndpoint: string;
+  kongAdminUrl: string;
+  /**
+   * More settings for the handlers (BCRYPT_COST...). serverless-offline hands
+   * the handlers provider.environment (plus AWS_*), as Lambda does, so only
+   * variables serverless.yml reads there reach them.
+   */
+  env?: Record<string, string>;
+  log?: LogSink;
+  onCrash?: CrashHandler;
+}
+
+const READY_TIMEOUT_MS = 90_000;
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The Lambda handlers under serverless-offline, bundled by serverless-esbuild. */
+export function api(options: ApiOptions): Component {
+  const url = `http://127.0.0.1:${options.port}`;
+  // Two stacks can run from one checkout; each bundles into its own folder.
+  const workFolder = path.join('.esbuild', `api-${options.port}`);
+  const component = childComponent({
+    name: 'api',
+    command: () => ({
+      command: localBin('serverless'),
+      args: ['offline', 'start'],
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        ...LOCAL_AWS_ENV,
+        SLS_TELEMETRY_DISABLED: '1',
+        API_HOST: '127.0.0.1',
+        API_PORT: String(options.port),
+        LAMBDA_PORT: String(options.lambdaPort),
+        ESBUILD_WORK_FOLDER: workFolder,
+        DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
+        KONG_ADMIN_URL: options.kongAdminUrl,
+        ...options.env,
+      },
+      log: options.log,
+    }),
+    waitUntilReady: (child) => child.waitUntil(() => answers(url), READY_TIMEOUT_MS),
+    onCrash: options.onCrash,
+  });
+  return {
+    ...component,
+    async stop() {
+      await component.stop();
+      await rm(path.join(REPO_ROOT, workFolder), { recursive: true, force: true });
+    },
+  };
+}

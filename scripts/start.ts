@@ -1,0 +1,64 @@
+/**
+ * `npm start`: the whole local stack (DynamoDB Local, the API under
+ * serverless-offline, the Kong-compatible gateway) until Ctrl-C or SIGTERM.
+ *
+ *   KONG_PROXY_PORT, KONG_ADMIN_PORT, API_PORT, LAMBDA_PORT, DYNAMODB_PORT  ports
+ *   STACK_IN_MEMORY=1   keep nothing on disk (default: persist under .data/)
+ *   STACK_VERBOSE=1     show everything the components print
+ */
+import { DEFAULT_PORTS, portsFromEnv, startStack, type LogSink, type Stack } from './stack';
+
+const verbose = process.env.STACK_VERBOSE === '1';
+const inMemory = process.env.STACK_IN_MEMORY === '1';
+
+let ready = false;
+// Start-up chatter stays hidden (a failure quotes the component's last lines);
+// once ready, what the components report on stderr (errors, API requests) shows.
+const log: LogSink = (component, stream, line) => {
+  if (verbose || (ready && stream === 'stderr')) console.error(`[${component}] ${line}`);
+};
+
+const startup = new AbortController();
+let exiting = false;
+
+const starting: Promise<Stack> = (async () =>
+  startStack({
+    ports: portsFromEnv(DEFAULT_PORTS),
+    inMemory,
+    log,
+    signal: startup.signal,
+    onCrash(component, description) {
+      console.error(`${component} stopped unexpectedly: ${description}`);
+      void shutdown(1);
+    },
+  }))();
+
+async function shutdown(code: number): Promise<void> {
+  if (exiting) return;
+  exiting = true;
+  if (code === 0) console.log('Stopping the stack...');
+  startup.abort();
+  const stack = await starting.catch(() => undefined);
+  await stack?.stop();
+  process.exit(code);
+}
+
+// `on`, not `once`: Ctrl-C can arrive twice (from the terminal and relayed by
+// npm/tsx), and a second, unhandled SIGINT would kill us before the cleanup.
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+starting.then(
+  ({ urls }) => {
+    ready = true;
+    console.log(
+      `Stack ready${inMemory ? ' (in memory)' : ''}: proxy ${urls.proxy}  admin ${urls.admin}  ` +
+        `API ${urls.api}  DynamoDB ${urls.dynamodb}  (Ctrl-C to stop)`,
+    );
+  },
+  (error: Error) => {
+    if (exiting) return; // interrupted: shutdown() exits
+    console.error(`Could not start the stack: ${error.message}`);
+    process.exit(1);
+  },
+);

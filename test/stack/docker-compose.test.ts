@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../../scripts/stack/paths';
+
+/**
+ * No Docker engine runs here, so docker-compose.yml is checked offline: it
+ * must hang together, and agree with kong/kong.yml and serverless.yml.
+ */
+interface Service {
+  image?: string;
+  build?: unknown;
+  environment?: Record<string, string>;
+  ports?: string[];
+  healthcheck?: unknown;
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
+const { services } = compose;
+
+const listenPort = (listen: string) => Number(listen.split(':').pop());
+/** "127.0.0.1:8001:8001" → { hostIp: '127.0.0.1', containerPort: 8001 } */
+function portMapping(mapping: string) {
+  const parts = mapping.split(':');
+  return { hostIp: parts.length === 3 ? parts[0] : undefined, containerPort: Number(parts[parts.length - 1]) };
+}
+
+describe('docker-compose.yml', () => {
+  it('runs PostgreSQL, the Kong migrations, Kong 3.9, decK, DynamoDB Local and the API', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'deck', 'dynamodb', 'kong', 'kong-migrations', 'postgres']);
+    expect(services.kong.image).toMatch(/^kong:3\.9/);
+    expect(services.dynamodb.image).toMatch(/^amazon\/dynamodb-local:/);
+  });
+
+  it('orders start-up with depends_on conditions that exist and can be met', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect({ name, dependency, exists: dependency in services }).toEqual({ name, dependency, exists: true });
+        expect(['service_started', 'service_healthy', 'service_completed_successfully']).toContain(condition);
+        if (condition === 'service_healthy') expect(services[dependency].healthcheck).toBeDefined();
+      }
+    }
+    expect(services['kong-migrations'].depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(services.kong.depends_on).toEqual({ 'kong-migrations': { condition: 'service_completed_successfully' } });
+    expect(services.deck.depends_on).toEqual({ kong: { condition: 'service_healthy' } });
+    expect(services.api.depends_on).toEqual({ dynamodb: { condition: 'service_healthy' } });
+  });
+
+  it("publishes Kong's Admin API on the host's loopback only, and nothing but the proxy on all interfaces", () => {
+    const adminPort = listenPort(services.kong.environment!.KONG_ADMIN_LISTEN);
+    const proxyPort = listenPort(services.kong.environment!.KONG_PROXY_LISTEN);
+    const kongPorts = services.kong.ports!.map(portMapping);
+    expect(kongPorts).toContainEqual({ hostIp: '127.0.0.1', containerPort: adminPort });
+    const openToAll = Object.entries(services).flatMap(([name, service]) =>
+      (service.ports ?? []).map(portMapping).filter((port) => port.hostIp !== '127.0.0.1').map((port) => ({ name, ...port })),
+    );
+    expect(openToAll).toEqual([{ name: 'kong', hostIp: undefined, containerPort: proxyPort }]);
+  });
+
+  it('points decK at Kong, and the service in kong.yml at the API', () => {
+    const deck = services.deck as Service & { command: string[] };
+    const kongAddr = new URL(deck.command[deck.command.indexOf('--kong-addr') + 1]);
+    expect(kongAddr.hostname).toBe('kong');
+    expect(Number(kongAddr.port)).toBe(listenPort(services.kong.environment!.KONG_ADMIN_LISTEN));
+    expect(deck.command).toContain('/kong/kong.yml');
+
+    const apiUrl = new URL(deck.environment!.DECK_API_URL);
+    expect(apiUrl.hostname).toBe('api');
+    expect(apiUrl.port).toBe(services.api.environment!.API_PORT);
+  });
+
+  it('gives decK every environment variable kong/kong.yml reads', () => {
+    const placeholders = [...read('kong/kong.yml').matchAll(/\$\{\{\s*env\s+"([A-Z0-9_]+)"\s*\}\}/g)].map((m) => m[1]);
+    expect(placeholders.length).toBeGreaterThan(0);
+    for (const name of placeholders) expect(Object.keys(services.deck.environment!)).toContain(name);
+  });
+
+  it('gives the API the settings serverless.yml reads, pointing at the other services', () => {
+    const serverlessYml = read('serverless.yml');
+    const readBySls = new Set([...serverlessYml.matchAll(/\benv:([A-Z0-9_]+)/g)].map((m) => m[1]));
+    const env = services.api.environment!;
+    // What the AWS SDK reads itself, besides serverless.yml.
+    const sdkSettings = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+    for (const name of Object.keys(env)) {
+      if (!sdkSettings.includes(name)) expect({ name, readBySls: readBySls.has(name) }).toEqual({ name, readBySls: true });
+    }
+    expect(env.API_HOST).toBe('0.0.0.0');
+
+    const kongAdmin = new URL(env.KONG_ADMIN_URL);
+    expect(kongAdmin.hostname).toBe('kong');
+    expect(Number(kongAdmin.port)).toBe(listenPort(services.kong.environment!.KONG_ADMIN_LISTEN));
+
+    const dynamodb = new URL(env.DYNAMODB_ENDPOINT);
+    expect(dynamodb.hostname).toBe('dynamodb');
+    expect(services.dynamodb.ports!.map(portMapping).map((port) => port.containerPort)).toContain(Number(dynamodb.port));
+  });
+
+  it('gives Kong and its migrations the database PostgreSQL creates', () => {
+    const postgres = services.postgres.environment!;
+    for (const name of ['kong', 'kong-migrations']) {
+      expect(services[name].environment).toMatchObject({
+        KONG_DATABASE: 'postgres',
+        KONG_PG_HOST: 'postgres',
+        KONG_PG_DATABASE: postgres.POSTGRES_DB,
+        KONG_PG_USER: postgres.POSTGRES_USER,
+        KONG_PG_PASSWORD: postgres.POSTGRES_PASSWORD,
+      });
+    }
+  });
+});

@@ -1,0 +1,24 @@
+import { portsFromEnv, startStack, type Stack, type StackPorts } from '../../scripts/stack';
+import { stackEnv, TEST_API_ENV, TEST_RATE_LIMIT_PER_MINUTE, testLog } from './stack';
+
+/** Away from `npm start`'s defaults, so tests run while a developer's stack is up. */
+const TEST_PORTS: StackPorts = { proxy: 18000, admin: 18001, api: 14000, lambda: 14002, dynamodb: 18100 };
+
+declare global {
+  // Handed from global setup to global teardown (same process).
+  var testStack: Stack | undefined;
+}
+
+/** One in-memory stack for the whole run; workers find it through process.env. */
+export default async function globalSetup(): Promise<void> {
+  const stack = await startStack({
+    ports: portsFromEnv(TEST_PORTS, 'TEST_'),
+    portEnvPrefix: 'TEST_',
+    inMemory: true,
+    env: TEST_API_ENV,
+    rateLimitPerMinute: TEST_RATE_LIMIT_PER_MINUTE,
+    log: testLog,
+  });
+  globalThis.testStack = stack;
+  Object.assign(process.env, stackEnv(stack));
+}

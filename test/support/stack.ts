@@ -1,0 +1,55 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from '../../scripts/stack/local-aws';
+import { freePorts } from '../../scripts/stack/ports';
+import { startStack, type LogSink, type Stack, type StackOptions } from '../../scripts/stack';
+
+/** Settings every test stack's handlers get: cheap password hashing, quiet logs. */
+export const TEST_API_ENV = { BCRYPT_COST: '4', LOG_LEVEL: 'silent', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
+/** High enough that no test trips the public routes' rate limit by accident. */
+export const TEST_RATE_LIMIT_PER_MINUTE = 1_000_000;
+
+/** STACK_VERBOSE=1 shows what the test stacks' components print. */
+export const testLog: LogSink | undefined =
+  process.env.STACK_VERBOSE === '1' ? (component, _stream, line) => console.error(`[${component}] ${line}`) : undefined;
+
+/**
+ * A stack of its own on free ports, in memory unless told otherwise, for tests
+ * that stop components or restart the stack. Stop it in afterAll.
+ */
+export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {}): Promise<Stack> {
+  const [proxy, admin, api, lambda, dynamodb] = await freePorts(5);
+  return startStack({
+    inMemory: true,
+    rateLimitPerMinute: TEST_RATE_LIMIT_PER_MINUTE,
+    log: testLog,
+    ...options,
+    env: { ...TEST_API_ENV, ...options.env },
+    ports: { proxy, admin, api, lambda, dynamodb },
+  });
+}
+
+/**
+ * What a test process needs to reach a stack: PROXY_URL, ADMIN_URL and
+ * API_URL for HTTP, plus the handlers' own settings (DYNAMODB_ENDPOINT,
+ * KONG_ADMIN_URL, USERS_TABLE, TOKENS_TABLE, AWS_*, BCRYPT_COST) so
+ * tests can also call them in-process.
+ */
+export function stackEnv(stack: Stack): Record<string, string> {
+  return {
+    ...stack.env,
+    PROXY_URL: stack.urls.proxy,
+    ADMIN_URL: stack.urls.admin,
+    API_URL: stack.urls.api,
+  };
+}
+
+/** A DynamoDB client for a stack's DynamoDB Local, destroyed after `use`. */
+export async function withDynamo<T>(endpoint: string, use: (client: DynamoDBClient) => Promise<T>): Promise<T> {
+  const client = localDynamoClient(endpoint);
+  try {
+    return await use(client);
+  } finally {
+    client.destroy();
+  }
+}
