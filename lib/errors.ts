@@ -1,5 +1,3 @@
-import { isAxiosError } from 'axios';
-
 /** An error whose status and message are safe to show the caller. */
 export class HttpError extends Error {
   constructor(
@@ -43,11 +41,4 @@ export class DependencyError extends HttpError {
   ) {
     super(503, 'Service temporarily unavailable, please retry');
   }
-}
-
-/** The one mapping from anything thrown to what the caller may see. */
-export function toHttpError(error: unknown): HttpError | undefined {
-  if (error instanceof HttpError) return error;
-  if (isAxiosError(error)) return new DependencyError('kong', error.code ?? error.message);
-  return undefined;
 }

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
-import { BadRequestError, DependencyError, toHttpError } from './errors';
+import * as v from 'valibot';
+import { BadRequestError, DependencyError, HttpError } from './errors';
 import { log } from './log';
 
 /** Credentials and tokens are small; anything bigger is a mistake or an attack. */
@@ -21,13 +21,13 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
   };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const field = issue.path.join('.');
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const field = v.getDotPath(issue);
   return field ? `${field}: ${issue.message}` : issue.message;
 }
 
 /** Parses and validates a JSON request body, answering 400 with what is wrong. */
-function jsonBody(schema: z.ZodType): middy.MiddlewareObj<Event> {
+function jsonBody(schema: v.GenericSchema): middy.MiddlewareObj<Event> {
   return {
     before: ({ event }) => {
       const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
@@ -44,18 +44,21 @@ function jsonBody(schema: z.ZodType): middy.MiddlewareObj<Event> {
       } catch {
         throw new BadRequestError('Request body is not valid JSON');
       }
-      const result = schema.safeParse(parsed);
-      if (!result.success) throw new BadRequestError(describeIssue(result.error.issues[0]));
-      (event as { body: unknown }).body = result.data;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new BadRequestError('Request body must be a JSON object');
+      }
+      const result = v.safeParse(schema, parsed);
+      if (!result.success) throw new BadRequestError(describeIssue(result.issues[0]));
+      (event as { body: unknown }).body = result.output;
     },
   };
 }
 
-/** Turns thrown errors into `{"message"}` responses; internals go to the log only. */
+/** The one mapping from errors to `{"message"}` responses; internals go to the log only. */
 function errorResponses(): middy.MiddlewareObj<Event, APIGatewayProxyResult> {
   return {
     onError: (request) => {
-      const httpError = toHttpError(request.error);
+      const httpError = request.error instanceof HttpError ? request.error : undefined;
       if (httpError instanceof DependencyError) {
         log.warn('dependency unavailable', { dependency: httpError.dependency, detail: httpError.detail });
       } else if (!httpError) {
@@ -82,8 +85,8 @@ export function route(handler: Handler<string | null>) {
 }
 
 /** A route taking a JSON body, validated against `schema` before `handler` runs. */
-export function jsonRoute<S extends z.ZodType>(schema: S, handler: Handler<z.infer<S>>) {
+export function jsonRoute<S extends v.GenericSchema>(schema: S, handler: Handler<v.InferOutput<S>>) {
   return withDefaults()
     .use(jsonBody(schema))
-    .handler((event) => handler(event as unknown as Event & { body: z.infer<S> }));
+    .handler((event) => handler(event as unknown as Event & { body: v.InferOutput<S> }));
 }

@@ -1,4 +1,4 @@
-import axios, { type AxiosResponse } from 'axios';
+import axios, { type AxiosError, type AxiosResponse } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
 import { config } from './config';
@@ -27,6 +27,11 @@ const admin = axios.create({
   // Statuses are checked per call; anything else is Kong failing.
   validateStatus: () => true,
 });
+
+// No answer at all (refused, reset, timed out): Kong is unavailable.
+admin.interceptors.response.use(undefined, (error: AxiosError) =>
+  Promise.reject(new DependencyError('kong', error.code ?? error.message)),
+);
 
 /** Every value placed in an Admin API path goes through here. */
 const segment = (value: string) => encodeURIComponent(value);

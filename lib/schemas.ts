@@ -1,7 +1,9 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 
 const string = () =>
-  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') });
+  v.string((issue) => (issue.input === undefined ? 'is required' : 'must be a string'));
+
+const requiredString = () => v.pipe(string(), v.nonEmpty('is required'));
 
 /**
  * Usernames: 3 to 32 characters of a-z, 0-9, "_" and "-", starting with a
@@ -13,32 +15,34 @@ const string = () =>
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9_-]{2,31}$/;
 
 export const PASSWORD_MIN_CHARS = 8;
-
 /** bcrypt ignores everything past 72 bytes: refuse rather than truncate silently. */
 export const PASSWORD_MAX_BYTES = 72;
 
-export const username = string()
-  .transform((value) => value.toLowerCase())
-  .refine((value) => USERNAME_PATTERN.test(value), {
-    message: 'must be 3-32 characters: letters, digits, "_" or "-", starting with a letter or digit',
-  });
+const username = v.pipe(
+  string(),
+  v.toLowerCase(),
+  v.regex(USERNAME_PATTERN, 'must be 3-32 characters: letters, digits, "_" or "-", starting with a letter or digit'),
+);
 
-export const password = string()
-  .min(PASSWORD_MIN_CHARS, { message: `must be at least ${PASSWORD_MIN_CHARS} characters` })
-  .refine((value) => Buffer.byteLength(value, 'utf8') <= PASSWORD_MAX_BYTES, {
-    message: `must be at most ${PASSWORD_MAX_BYTES} bytes of UTF-8`,
-  });
+const password = v.pipe(
+  string(),
+  v.minLength(PASSWORD_MIN_CHARS, `must be at least ${PASSWORD_MIN_CHARS} characters`),
+  v.maxBytes(PASSWORD_MAX_BYTES, `must be at most ${PASSWORD_MAX_BYTES} bytes of UTF-8`),
+);
 
 /** Sign-in checks only the shape: the rules may have changed since signup. */
-const anyPassword = string().min(1, { message: 'is required' }).max(1024);
+const anyPassword = v.pipe(requiredString(), v.maxLength(1024, 'is too long'));
 
-const object = <T extends z.ZodRawShape>(shape: T) => z.object(shape, { error: 'Request body must be a JSON object' });
+// Bodies are known to be JSON objects by now (lib/http.ts): the object's
+// own message is only used for a missing key.
+const object = <T extends v.ObjectEntries>(entries: T) => v.object(entries, 'is required');
 
 export const credentialsBody = object({ username, password });
 export const signinBody = object({
-  username: string().min(1, { message: 'is required' }).max(64).transform((value) => value.toLowerCase()),
+  username: v.pipe(requiredString(), v.maxLength(64, 'is too long'), v.toLowerCase()),
   password: anyPassword,
 });
-export const refreshBody = object({ refresh_token: string().min(1, { message: 'is required' }).max(512) });
-export const revokeBody = object({ token: string().min(1, { message: 'is required' }).max(512) });
+const opaqueToken = v.pipe(requiredString(), v.maxLength(512, 'is too long'));
+export const refreshBody = object({ refresh_token: opaqueToken });
+export const revokeBody = object({ token: opaqueToken });
 export const passwordChangeBody = object({ current_password: anyPassword, new_password: password });
