@@ -1,0 +1,329 @@
+// Kong's Admin API for what the service uses: consumers and their JWT
+// credentials (kong/api/endpoints.lua), with Kong's statuses and bodies.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import type { GatewayConfig } from './config';
+import { ApiError, buildConsumer, buildCredential, notFound, TAG_CHARS } from './entities';
+import { sendJson } from './respond';
+import { isUuid, type Consumer, type JwtCredential, type Store } from './store';
+
+const KONG_VERSION = '3.9.3';
+
+type Input = Record<string, unknown>;
+interface Reply {
+  status: number;
+  body?: unknown;
+}
+type Params = Record<string, string>;
+interface ApiRequest {
+  params: Params;
+  query: URLSearchParams;
+  body: Input;
+}
+type Handler = (request: ApiRequest) => Reply;
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024; // Kong's admin client_max_body_size
+
+const ok = (body: unknown): Reply => ({ status: 200, body });
+const methodNotAllowed = () => new ApiError(405, { message: 'Method not allowed' });
+
+function invalidOptions(error: string): ApiError {
+  return new ApiError(400, { code: 11, name: 'invalid options', message: `invalid option (tags: ${error})`, options: { tags: error } });
+}
+
+const TAGS_AND = new RegExp(`^([${TAG_CHARS}]+(?:,|$))+$`, 'u');
+const TAGS_OR = new RegExp(`^([${TAG_CHARS}]+(?:/|$))+$`, 'u');
+
+/** ?tags=a,b matches entities with both tags, ?tags=a/b with either. */
+function tagFilter(raw: string | null): (tags: string[] | null) => boolean {
+  if (raw === null) return () => true;
+  if (raw === '') throw invalidOptions('cannot be null');
+  const all = TAGS_AND.test(raw);
+  if (!all && !TAGS_OR.test(raw)) throw invalidOptions('invalid filter syntax');
+  const wanted = raw.split(all ? ',' : '/').filter(Boolean);
+  if (wanted.length > 5) throw invalidOptions('cannot query more than 5 tags');
+  return (tags) => (all ? wanted.every((t) => tags?.includes(t)) : wanted.some((t) => tags?.includes(t)));
+}
+
+/** Kong's paging: ordered by id, `offset` names where the next page starts. */
+function page<T extends { id: string; tags: string[] | null }>(items: T[], query: URLSearchParams, path: string, nested: boolean) {
+  const sizeParam = query.get('size');
+  const size = sizeParam === null ? 100 : Number(sizeParam);
+  if (sizeParam !== null && (sizeParam.trim() === '' || Number.isNaN(size))) {
+    throw new ApiError(400, { code: 9, name: 'invalid size', message: 'size must be a number' });
+  }
+  if (!Number.isInteger(size) || size < 1 || size > 1000) {
+    throw new ApiError(400, { code: 9, name: 'invalid size', message: 'size must be an integer between 1 and 1000' });
+  }
+  const offsetParam = query.get('offset');
+  const after = offsetParam === null ? '' : Buffer.from(offsetParam, 'base64url').toString();
+  if (offsetParam !== null && !isUuid(after)) {
+    throw new ApiError(400, { code: 7, name: 'invalid offset', message: `'${offsetParam}' is not a valid offset: bad base64 encoding` });
+  }
+  const hasTags = tagFilter(query.get('tags'));
+  const rest = items.filter((item) => item.id > after && hasTags(item.tags)).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const data = rest.slice(0, size);
+  if (rest.length <= size) return { data, next: null };
+  const offset = Buffer.from(data[data.length - 1].id).toString('base64url');
+  let next = `${path}?offset=${offset}`;
+  if (!nested && query.has('tags')) next += `&tags=${encodeURIComponent(query.get('tags')!)}`;
+  if (!nested && sizeParam !== null) next += `&size=${sizeParam}`;
+  return { data, offset, next };
+}
+
+/** Repeated keys collect into a list, as Kong's argument decoder does. */
+function addValue(target: Input, key: string, value: unknown, list = false): void {
+  const current = target[key];
+  if (current === undefined) target[key] = list ? [value] : value;
+  else target[key] = Array.isArray(current) ? [...current, value] : [current, value];
+}
+
+/** Form bodies as Kong decodes them: `a[]=` makes a list, `a.b=` and `a[b]=` a record, empty means null. */
+function decodeForm(text: string): Input {
+  const input: Input = {};
+  for (const [key, raw] of new URLSearchParams(text)) {
+    const value = raw === '' ? null : raw;
+    const nested = /^([^.[\]]+)(?:\[([^\]]*)\]|\.([^.[\]]+))$/.exec(key);
+    if (!nested) {
+      addValue(input, key, value);
+    } else if (nested[2] === '') {
+      addValue(input, nested[1], value, true);
+    } else {
+      const current = input[nested[1]];
+      const record = typeof current === 'object' && current !== null && !Array.isArray(current) ? (current as Input) : {};
+      input[nested[1]] = record;
+      addValue(record, nested[2] ?? nested[3], value);
+    }
+  }
+  // Kong infers field types for form input: sets from single values, integers from digits.
+  if (typeof input.tags === 'string') input.tags = [input.tags];
+  for (const name of ['created_at', 'updated_at']) {
+    if (typeof input[name] === 'string' && !Number.isNaN(Number(input[name]))) input[name] = Number(input[name]);
+  }
+  return input;
+}
+
+async function readBody(req: IncomingMessage): Promise<Input> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new ApiError(413, { message: 'Payload too large' });
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  const contentType = req.headers['content-type']?.toLowerCase();
+  if (contentType === undefined) {
+    if (text === '') return {};
+    throw new ApiError(415, { message: 'Unsupported Media Type' });
+  }
+  if (contentType.startsWith('application/json')) {
+    try {
+      const body: unknown = JSON.parse(text);
+      if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Input;
+    } catch {
+      // answered below, like any body that is not a JSON object
+    }
+    throw new ApiError(400, { message: 'Cannot parse JSON body' });
+  }
+  if (contentType.startsWith('application/x-www-form-urlencoded')) return decodeForm(text);
+  throw new ApiError(415, { message: 'Unsupported Media Type (the local gateway reads JSON and form-urlencoded bodies)' });
+}
+
+class AdminApi {
+  private readonly nodeId = randomUUID();
+
+  constructor(private readonly store: Store, private readonly config: GatewayConfig) {}
+
+  readonly endpoints: [string, Record<string, Handler>][] = [
+    ['/', { GET: () => ok(this.nodeInfo()) }],
+    ['/status', { GET: () => ok({ database: { reachable: true } }) }],
+    ['/consumers', {
+      GET: ({ query }) => ok(this.listConsumers(query)),
+      POST: ({ body }) => ({ status: 201, body: this.saveConsumer(body, 'insert') }),
+    }],
+    ['/consumers/:consumer', {
+      GET: ({ params }) => ok(this.consumer(params.consumer)),
+      PUT: ({ params, body }) => ok(this.putConsumer(params.consumer, body)),
+      PATCH: ({ params, body }) => ok(this.saveConsumer(body, 'merge', this.consumer(params.consumer))),
+      DELETE: ({ params }) => this.deleteConsumer(params.consumer),
+    }],
+    ['/consumers/:consumer/jwt', {
+      GET: ({ params, query }) => ok(this.listCredentials(query, this.consumer(params.consumer), params.consumer)),
+      POST: ({ params, body }) => ({ status: 201, body: this.saveCredential({ ...body, consumer: { id: this.consumer(params.consumer).id } }, 'insert') }),
+    }],
+    ['/consumers/:consumer/jwt/:jwt', {
+      GET: ({ params }) => ok(this.credential(params.jwt, this.consumer(params.consumer))),
+      PUT: ({ params, body }) => ok(this.putCredential(params.jwt, { ...body, consumer: { id: this.consumer(params.consumer).id } })),
+      PATCH: ({ params, body }) => ok(this.saveCredential(body, 'merge', this.credential(params.jwt, this.consumer(params.consumer)))),
+      DELETE: ({ params }) => {
+        this.store.deleteCredential(this.credential(params.jwt, this.consumer(params.consumer)));
+        return { status: 204 };
+      },
+    }],
+    ['/jwts', {
+      GET: ({ query }) => ok(this.listCredentials(query)),
+      POST: ({ body }) => ({ status: 201, body: this.saveCredential(body, 'insert') }),
+    }],
+    ['/jwts/:jwt', {
+      GET: ({ params }) => ok(this.credential(params.jwt)),
+      PUT: ({ params, body }) => ok(this.putCredential(params.jwt, body)),
+      PATCH: ({ params, body }) => ok(this.saveCredential(body, 'merge', this.credential(params.jwt))),
+      DELETE: ({ params }) => {
+        const credential = this.store.credential(params.jwt);
+        if (credential) this.store.deleteCredential(credential);
+        return { status: 204 };
+      },
+    }],
+    ['/jwts/:jwt/consumer', {
+      GET: ({ params }) => ok(this.ownerOf(params.jwt)),
+      PUT: ({ params, body }) => ok(this.putConsumer(this.ownerOf(params.jwt).id, body)),
+      PATCH: ({ params, body }) => ok(this.saveConsumer(body, 'merge', this.ownerOf(params.jwt))),
+      DELETE: () => {
+        throw methodNotAllowed();
+      },
+    }],
+  ];
+
+  private nodeInfo() {
+    const plugins = ['jwt', 'rate-limiting'];
+    const priorities: Record<string, number> = { jwt: 1450, 'rate-limiting': 910 };
+    const enabled = new Set(this.config.routes.flatMap((r) => r.plugins.map((p) => p.name)));
+    return {
+      tagline: 'Welcome to kong',
+      version: KONG_VERSION,
+      implementation: 'kong-lambda-auth local gateway (kong/gateway)',
+      hostname: hostname(),
+      node_id: this.nodeId,
+      plugins: {
+        available_on_server: Object.fromEntries(plugins.map((name) => [name, { version: KONG_VERSION, priority: priorities[name] }])),
+        enabled_in_cluster: [...enabled],
+      },
+    };
+  }
+
+  private consumer(ref: string): Consumer {
+    return this.store.consumer(ref) ?? throwError(notFound());
+  }
+
+  private listConsumers(query: URLSearchParams) {
+    // /consumers?custom_id=x is a lookup, not a filter over pages.
+    const customIds = query.getAll('custom_id');
+    if (customIds.length === 0) return page(this.store.consumers(), query, '/consumers', false);
+    if (customIds.length > 1 || customIds[0] === '') throw new ApiError(400, { message: 'custom_id must be an unempty string' });
+    const consumer = this.store.consumerByCustomId(customIds[0]);
+    return { data: consumer ? [consumer] : [], next: null };
+  }
+
+  private saveConsumer(input: Input, mode: 'insert' | 'merge', existing?: Consumer): Consumer {
+    const consumer = buildConsumer(this.store, input, mode, existing);
+    this.store.saveConsumer(consumer);
+    return consumer;
+  }
+
+  /** PUT creates or replaces, keyed by the id or the username in the path. */
+  private putConsumer(ref: string, input: Input): Consumer {
+    const byId = isUuid(ref);
+    const existing = byId ? this.store.consumerById(ref.toLowerCase()) : this.store.consumerByUsername(ref);
+    const consumer = buildConsumer(this.store, { ...input, ...(byId ? { id: ref } : { username: ref }) }, 'replace', existing);
+    this.store.saveConsumer(consumer);
+    return consumer;
+  }
+
+  private deleteConsumer(ref: string): Reply {
+    const consumer = this.store.consumer(ref);
+    if (consumer) this.store.deleteConsumer(consumer);
+    return { status: 204 };
+  }
+
+  /** A credential by id or key; through a consumer's path, only that consumer's. */
+  private credential(ref: string, owner?: Consumer): JwtCredential {
+    const credential = this.store.credential(ref);
+    if (!credential || (owner && credential.consumer.id !== owner.id)) throw notFound();
+    return credential;
+  }
+
+  private ownerOf(ref: string): Consumer {
+    return this.store.consumerById(this.credential(ref).consumer.id) ?? throwError(notFound());
+  }
+
+  private listCredentials(query: URLSearchParams, owner?: Consumer, ownerRef?: string) {
+    return owner
+      ? page(this.store.credentials(owner.id), query, `/consumers/${ownerRef}/jwt`, true)
+      : page(this.store.credentials(), query, '/jwts', false);
+  }
+
+  private saveCredential(input: Input, mode: 'insert' | 'merge', existing?: JwtCredential): JwtCredential {
+    const credential = buildCredential(this.store, input, mode, existing);
+    this.store.saveCredential(credential);
+    return credential;
+  }
+
+  private putCredential(ref: string, input: Input): JwtCredential {
+    const byId = isUuid(ref);
+    const existing = byId ? this.store.credentialById(ref.toLowerCase()) : this.store.credentialByKey(ref);
+    const credential = buildCredential(this.store, { ...input, ...(byId ? { id: ref } : { key: ref }) }, 'replace', existing);
+    this.store.saveCredential(credential);
+    return credential;
+  }
+}
+
+function throwError(error: Error): never {
+  throw error;
+}
+
+function matchEndpoint(pattern: string, segments: string[]): Params | undefined {
+  const parts = pattern.split('/').filter(Boolean);
+  if (parts.length !== segments.length) return undefined;
+  const params: Params = {};
+  for (const [i, part] of parts.entries()) {
+    if (part.startsWith(':')) params[part.slice(1)] = segments[i];
+    else if (part !== segments[i]) return undefined;
+  }
+  return params;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export function createAdminHandler(store: Store, config: GatewayConfig, log: boolean) {
+  const api = new AdminApi(store, config);
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (log) {
+      const started = Date.now();
+      res.on('finish', () => console.log(`admin ${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
+    }
+    try {
+      const url = new URL(req.url ?? '/', 'http://admin');
+      const segments = url.pathname.split('/').filter(Boolean).map(decodeSegment);
+      let found: [Record<string, Handler>, Params] | undefined;
+      for (const [pattern, methods] of api.endpoints) {
+        const params = matchEndpoint(pattern, segments);
+        if (params) {
+          found = [methods, params];
+          break;
+        }
+      }
+      if (!found) throw notFound();
+      const [methods, params] = found;
+      const handler = Object.hasOwn(methods, req.method ?? '') ? methods[req.method!] : undefined;
+      if (!handler) throw methodNotAllowed();
+      const needsBody = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
+      const reply = handler({ params, query: url.searchParams, body: needsBody ? await readBody(req) : {} });
+      sendJson(res, reply.status, reply.body);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        sendJson(res, err.status, err.body);
+      } else {
+        console.error(`gateway admin: ${req.method} ${req.url} failed:`, err);
+        sendJson(res, 500, { message: 'An unexpected error occurred' });
+      }
+    }
+  };
+}

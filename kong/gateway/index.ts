@@ -1,0 +1,93 @@
+// The Kong-compatible local gateway: a proxy and an Admin API configured by
+// kong/kong.yml, for machines without Docker. Real Kong (3.9) is the reference:
+// where the two differ, Kong's source settles it.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createAdminHandler } from './admin';
+import { loadConfig } from './config';
+import { GatewayProxy } from './proxy';
+import { Store } from './store';
+
+export { ConfigError } from './config';
+
+export const DEFAULT_CONFIG_PATH = path.resolve(__dirname, '..', 'kong.yml');
+
+export interface GatewayOptions {
+  configPath?: string;
+  proxyHost?: string;
+  proxyPort?: number;
+  adminHost?: string;
+  adminPort?: number;
+  /** JSON file keeping consumers and credentials across restarts; null or absent keeps them in memory. */
+  dataFile?: string | null;
+  /** Where `${{ env "DECK_..." }}` values come from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** One line per request on stdout. */
+  log?: boolean;
+}
+
+export interface Gateway {
+  proxyUrl: string;
+  adminUrl: string;
+  close(): Promise<void>;
+}
+
+/** A listener that could not start: which one, where, and why. */
+export class ListenError extends Error {
+  constructor(readonly listener: 'proxy' | 'admin', readonly host: string, readonly port: number, cause: NodeJS.ErrnoException) {
+    super(
+      cause.code === 'EADDRINUSE'
+        ? `${listener} port ${port} on ${host} is already in use`
+        : `cannot listen for the ${listener} on ${host}:${port}: ${cause.message}`,
+    );
+  }
+}
+
+function listen(server: Server, listener: 'proxy' | 'admin', host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err) => reject(new ListenError(listener, host, port, err)));
+    server.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve(`http://${shownHost}:${address.port}`);
+    });
+  });
+}
+
+/** Stops accepting, lets requests in flight finish briefly, then cuts what is left. */
+function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), 2000).unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const config = loadConfig(options.configPath ?? DEFAULT_CONFIG_PATH, options.env ?? process.env);
+  const store = new Store(options.dataFile ?? null);
+  const proxy = new GatewayProxy(config, store, options.log ?? false);
+  const proxyServer = createServer(proxy.handle);
+  const adminServer = createServer(createAdminHandler(store, config, options.log ?? false));
+  // Kong keeps idle client connections for 60 s (nginx keepalive_timeout).
+  proxyServer.keepAliveTimeout = 60_000;
+
+  const close = async () => {
+    await Promise.all([closeServer(proxyServer), closeServer(adminServer)]);
+    proxy.close();
+    await store.flush();
+  };
+  try {
+    const proxyUrl = await listen(proxyServer, 'proxy', options.proxyHost ?? '127.0.0.1', options.proxyPort ?? 8000);
+    const adminUrl = await listen(adminServer, 'admin', options.adminHost ?? '127.0.0.1', options.adminPort ?? 8001);
+    return { proxyUrl, adminUrl, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,282 @@
+// Kong's jwt plugin (kong/plugins/jwt, 3.9): same token sources, same checks in
+// the same order, same 401 bodies and WWW-Authenticate headers.
+import { constants, createHmac, createPublicKey, KeyObject, timingSafeEqual, verify } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { JwtConfig } from './config';
+import type { Exit, Plugin, RequestContext } from './plugin';
+import type { Consumer, JwtCredential, Store } from './store';
+
+type Key = Buffer | KeyObject;
+type Verifier = (input: Buffer, signature: Buffer, key: Key) => boolean;
+
+const hmac = (hash: string): Verifier => (input, signature, secret) => {
+  const expected = createHmac(hash, secret as Buffer).update(input).digest();
+  return expected.length === signature.length && timingSafeEqual(expected, signature);
+};
+const rsa = (hash: string): Verifier => (input, signature, key) => verify(hash, input, key as KeyObject, signature);
+const pss = (hash: string): Verifier => (input, signature, key) =>
+  verify(hash, input, { key: key as KeyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature);
+// JWS ECDSA signatures are raw r||s of a fixed size (RFC 7518 3.4).
+const ecdsa = (hash: string, size: number): Verifier => (input, signature, key) =>
+  signature.length === size && verify(hash, input, { key: key as KeyObject, dsaEncoding: 'ieee-p1363' }, signature);
+
+const VERIFIERS = {
+  HS256: hmac('sha256'),
+  HS384: hmac('sha384'),
+  HS512: hmac('sha512'),
+  RS256: rsa('sha256'),
+  RS384: rsa('sha384'),
+  RS512: rsa('sha512'),
+  ES256: ecdsa('sha256', 64),
+  ES384: ecdsa('sha384', 96),
+  ES512: ecdsa('sha512', 132),
+  PS256: pss('sha256'),
+  PS384: pss('sha384'),
+  PS512: pss('sha512'),
+  EdDSA: ((input, signature, key) => verify(null, input, key as KeyObject, signature)) as Verifier,
+};
+
+export type Algorithm = keyof typeof VERIFIERS;
+export const ALGORITHMS = Object.keys(VERIFIERS) as Algorithm[];
+/** Algorithms whose credentials must carry a valid rsa_public_key (Kong's schema; ES* is not checked). */
+export const PUBLIC_KEY_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+
+const isAlgorithm = (alg: unknown): alg is Algorithm => typeof alg === 'string' && Object.hasOwn(VERIFIERS, alg);
+
+export function parsePublicKey(pem: string): KeyObject | null {
+  try {
+    return createPublicKey(pem);
+  } catch {
+    return null;
+  }
+}
+
+/** ngx.decode_base64url as Kong calls it: stops at '=', rejects foreign characters and impossible lengths. */
+export function decodeBase64Url(part: string): Buffer | null {
+  const end = part.indexOf('=');
+  const data = end === -1 ? part : part.slice(0, end);
+  if (!/^[A-Za-z0-9_-]*$/.test(data) || data.length % 4 === 1) return null;
+  return Buffer.from(data, 'base64url');
+}
+
+function decodeJson(part: string): unknown {
+  const bytes = decodeBase64Url(part);
+  if (bytes === null) throw new SyntaxError('bad base64url');
+  return JSON.parse(bytes.toString('utf8'));
+}
+
+interface Token {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  signingInput: Buffer;
+  signature: Buffer;
+}
+
+/** Kong's jwt_parser: the error strings complete "Bad token; ...". */
+function decodeToken(token: string): Token | string {
+  const first = token.indexOf('.');
+  const second = first === -1 ? -1 : token.indexOf('.', first + 1);
+  if (second === -1) return 'invalid JSON';
+  let header: unknown;
+  let claims: unknown;
+  try {
+    header = decodeJson(token.slice(0, first));
+    claims = decodeJson(token.slice(first + 1, second));
+  } catch {
+    return 'invalid JSON';
+  }
+  const alg = isObject(header) ? own(header, 'alg') : undefined;
+  if (!isAlgorithm(alg)) return 'invalid alg';
+  if (claims === false) return 'invalid claims';
+  const signature = decodeBase64Url(token.slice(second + 1));
+  if (signature === null) return 'invalid signature';
+  return {
+    header: header as Record<string, unknown>,
+    claims: isObject(claims) ? claims : {},
+    signingInput: Buffer.from(token.slice(0, second)),
+    signature,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function own(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** The first value of a request header, as nginx hands it to Kong. */
+function firstHeader(req: IncomingMessage, name: string): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === name.length && raw[i].toLowerCase() === name) return raw[i + 1];
+  return undefined;
+}
+
+function unescapeQuery(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}
+
+function cookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  const wanted = name.toLowerCase();
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq).trim().toLowerCase() === wanted) return pair.slice(eq + 1);
+  }
+  return undefined;
+}
+
+const BEARER = /\s*[Bb]earer\s+(.+)/;
+
+/** Tell the upstream who was authenticated; client-sent copies never get through. */
+const CONSUMER_HEADERS = ['x-consumer-id', 'x-consumer-custom-id', 'x-consumer-username', 'x-credential-identifier', 'x-anonymous-consumer'];
+
+/** A token whose signature checked out against this credential. */
+interface Verified {
+  credential: JwtCredential;
+  keyClaim: string;
+  claims: Record<string, unknown>;
+}
+
+export class JwtPlugin implements Plugin {
+  private readonly keys = new WeakMap<JwtCredential, Key | null>();
+  private readonly challenge: string;
+  private readonly invalidToken: string;
+
+  constructor(private readonly config: JwtConfig, private readonly store: Store) {
+    this.challenge = config.realm === null ? 'Bearer' : `Bearer realm="${config.realm}"`;
+    this.invalidToken = `${this.challenge} error="invalid_token"`;
+  }
+
+  access(ctx: RequestContext): Exit | undefined {
+    if (!this.config.runOnPreflight && ctx.req.method === 'OPTIONS') return undefined;
+    const result = this.authenticate(ctx);
+    if ('status' in result) return result;
+    const { credential, consumer } = result;
+    const headers = ctx.req.headers;
+    for (const name of CONSUMER_HEADERS) delete headers[name];
+    headers['x-consumer-id'] = consumer.id;
+    if (consumer.custom_id !== null) headers['x-consumer-custom-id'] = consumer.custom_id;
+    if (consumer.username !== null) headers['x-consumer-username'] = consumer.username;
+    headers['x-credential-identifier'] = credential.key;
+    ctx.consumer = consumer;
+    ctx.credential = credential;
+    return undefined;
+  }
+
+  private reject(body: Record<string, unknown>, challenge = this.invalidToken): Exit {
+    return { status: 401, body, headers: { 'WWW-Authenticate': challenge } };
+  }
+
+  private authenticate(ctx: RequestContext): Exit | { credential: JwtCredential; consumer: Consumer } {
+    const tokens = this.tokens(ctx);
+    if (tokens.size === 0) return this.reject({ message: 'Unauthorized' }, this.challenge);
+    if (tokens.size > 1) return this.reject({ message: 'Multiple tokens provided' });
+    const [token] = tokens;
+    if (typeof token !== 'string') return this.reject({ message: 'Unrecognizable token' });
+
+    // Like Kong, every request is verified in full: no cache of earlier results.
+    const verified = this.verifySignature(token);
+    if ('status' in verified) return verified;
+
+    const claimErrors = this.claimErrors(verified.claims);
+    if (claimErrors) return this.reject(claimErrors);
+
+    const { credential, keyClaim } = verified;
+    const consumer = this.store.consumerById(credential.consumer.id);
+    // Kong sends this one without a WWW-Authenticate header.
+    if (!consumer) return { status: 401, body: { message: `Could not find consumer for '${this.config.keyClaimName}=${keyClaim}'` } };
+    return { credential, consumer };
+  }
+
+  /** The checks that depend only on the token and its credential, up to the signature. */
+  private verifySignature(token: string): Exit | Verified {
+    const fail = (message: string) => this.reject({ message });
+    const jwt = decodeToken(token);
+    if (typeof jwt === 'string') return fail(`Bad token; ${jwt}`);
+
+    const claimName = this.config.keyClaimName;
+    let keyClaim = own(jwt.claims, claimName);
+    if (keyClaim === undefined || keyClaim === false) keyClaim = own(jwt.header, claimName);
+    if (keyClaim === undefined || keyClaim === false) return fail(`No mandatory '${claimName}' in claims`);
+    if (keyClaim === '') return fail(`Invalid '${claimName}' in claims`);
+
+    const credential = typeof keyClaim === 'string' ? this.store.credentialByKey(keyClaim) : undefined;
+    if (!credential) return fail(`No credentials found for given '${claimName}'`);
+    if (jwt.header.alg !== credential.algorithm) return fail('Invalid algorithm');
+
+    const key = this.key(credential);
+    if (key === null) return fail('Invalid key/secret');
+    if (!this.verifies(jwt, key)) return fail('Invalid signature');
+    return { credential, claims: jwt.claims, keyClaim: keyClaim as string };
+  }
+
+  /** Every distinct token from the configured query args, cookies and headers. */
+  private tokens(ctx: RequestContext): Set<string | true> {
+    const { uriParamNames, cookieNames, headerNames } = this.config;
+    const found = new Set<string | true>();
+    if (uriParamNames.length > 0 && ctx.query !== '') {
+      for (const pair of ctx.query.split('&')) {
+        const eq = pair.indexOf('=');
+        if (!uriParamNames.includes(unescapeQuery(eq === -1 ? pair : pair.slice(0, eq)))) continue;
+        // A bare `?jwt` is a boolean argument in nginx, which Kong cannot read as a token.
+        const value = eq === -1 ? true : unescapeQuery(pair.slice(eq + 1));
+        if (value !== '') found.add(value);
+      }
+    }
+    for (const name of cookieNames) {
+      const value = cookie(ctx.req.headers.cookie, name);
+      if (value) found.add(value);
+    }
+    for (const name of headerNames) {
+      const value = firstHeader(ctx.req, name);
+      const match = value === undefined ? null : BEARER.exec(value);
+      if (match) found.add(match[1]);
+    }
+    return found;
+  }
+
+  private key(credential: JwtCredential): Key | null {
+    let key = this.keys.get(credential);
+    if (key === undefined) {
+      if (credential.algorithm.startsWith('HS')) {
+        const secret = credential.secret;
+        key = secret === null ? null : this.config.secretIsBase64 ? decodeBase64Url(secret) : Buffer.from(secret);
+      } else {
+        key = credential.rsa_public_key === null ? null : parsePublicKey(credential.rsa_public_key);
+      }
+      this.keys.set(credential, key);
+    }
+    return key;
+  }
+
+  private verifies(jwt: Token, key: Key): boolean {
+    try {
+      return VERIFIERS[jwt.header.alg as Algorithm](jwt.signingInput, jwt.signature, key);
+    } catch {
+      return false; // a key that does not fit the algorithm
+    }
+  }
+
+  /** claims_to_verify, then maximum_expiration; Kong answers with the errors keyed by claim. */
+  private claimErrors(claims: Record<string, unknown>): Record<string, string> | undefined {
+    const now = Math.floor(Date.now() / 1000);
+    const errors: Record<string, string> = {};
+    for (const name of this.config.claimsToVerify) {
+      const value = own(claims, name);
+      if (typeof value !== 'number') errors[name] = 'must be a number';
+      else if (name === 'exp' && value <= now) errors.exp = 'token expired';
+      else if (name === 'nbf' && value > now) errors.nbf = 'token not valid yet';
+    }
+    if (Object.keys(errors).length > 0) return errors;
+    const max = this.config.maximumExpiration;
+    const exp = own(claims, 'exp');
+    if (max > 0 && (typeof exp !== 'number' || exp - now > max)) return { exp: 'exceeds maximum allowed expiration' };
+    return undefined;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * What the gateway conformance tests run against.
+ *
+ * By default each test file starts the local gateway (kong/gateway) in-process
+ * on free ports, configured by the project's kong/kong.yml, with its service
+ * pointing at an echo server the file starts.
+ *
+ * To run the same suite against real Kong, set GATEWAY_PROXY_URL and
+ * GATEWAY_ADMIN_URL, and sync kong/kong.yml with DECK_API_URL pointing at
+ * GATEWAY_ECHO_PORT on this machine (the echo server the tests start there)
+ * and DECK_PUBLIC_RATE_LIMIT_PER_MINUTE at, say, 100; run jest --runInBand
+ * (one echo server on that port at a time). rate-limiting.test.ts uses up the
+ * public routes' quota for the current minute: run it last, on its own.
+ * local-gateway.test.ts always tests the local gateway itself.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startGateway } from '../../kong/gateway';
+
+export const REMOTE = Boolean(process.env.GATEWAY_PROXY_URL && process.env.GATEWAY_ADMIN_URL);
+
+export interface Echo {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** What the echo upstream saw: the request as the gateway forwarded it. */
+export interface Echoed {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+export async function startEcho(port = 0): Promise<Echo> {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const echoed: Echoed = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
+      const body = JSON.stringify(echoed);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Echo': 'yes' }).end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+export interface Target {
+  proxyUrl: string;
+  adminUrl: string;
+  close(): Promise<void>;
+}
+
+/** The gateway under test with the project's kong.yml (or real Kong, see above). */
+export async function startTarget(options: { rateLimitPerMinute?: number } = {}): Promise<Target> {
+  if (REMOTE && !process.env.GATEWAY_ECHO_PORT) {
+    throw new Error('GATEWAY_ECHO_PORT must name the port kong.yml\'s DECK_API_URL points at');
+  }
+  const echo = await startEcho(REMOTE ? Number(process.env.GATEWAY_ECHO_PORT) : 0);
+  if (REMOTE) {
+    return { proxyUrl: process.env.GATEWAY_PROXY_URL!, adminUrl: process.env.GATEWAY_ADMIN_URL!, close: echo.close };
+  }
+  const gateway = await startGateway({
+    proxyPort: 0,
+    adminPort: 0,
+    env: { DECK_API_URL: echo.url, DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000) },
+  });
+  return {
+    proxyUrl: gateway.proxyUrl,
+    adminUrl: gateway.adminUrl,
+    close: async () => {
+      await gateway.close();
+      await echo.close();
+    },
+  };
+}
+
+export interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  /** The parsed JSON body, left loosely typed: the tests assert its shape. */
+  body: any;
+}
+
+/**
+ * One HTTP request with full control over what is sent: raw paths (no
+ * normalization), repeated headers (arrays), any body.
+ */
+export function send(
+  baseUrl: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string | string[]>; body?: string } = {},
+): Promise<Reply> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path, method: options.method ?? 'GET', headers: options.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown;
+          try {
+            body = text === '' ? undefined : JSON.parse(text);
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: res.statusCode!, headers: res.headers, text, body });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** A JSON Admin API call. */
+export function admin(target: Target, method: string, path: string, body?: unknown): Promise<Reply> {
+  return send(target.adminUrl, path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** A name no other test (or earlier run against real Kong) uses. */
+export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export interface Client {
+  consumer: { id: string; username: string; custom_id: string | null };
+  credential: { id: string; key: string; secret: string; algorithm: string };
+}
+
+/** A consumer with one JWT credential, made through the Admin API. */
+export async function createClient(target: Target, consumer: Record<string, unknown> = {}, credential: Record<string, unknown> = {}): Promise<Client> {
+  const created = await admin(target, 'POST', '/consumers', { username: unique('user'), ...consumer });
+  if (created.status !== 201) throw new Error(`POST /consumers: ${created.status} ${created.text}`);
+  const jwt = await admin(target, 'POST', `/consumers/${created.body.id}/jwt`, credential);
+  if (jwt.status !== 201) throw new Error(`POST jwt: ${jwt.status} ${jwt.text}`);
+  return { consumer: created.body, credential: jwt.body };
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const REQUEST_ID = /^[0-9a-f]{32}$/;
+export const now = () => Math.floor(Date.now() / 1000);
