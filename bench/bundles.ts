@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import JSZip from 'jszip';
+import { localBin, REPO_ROOT } from '../scripts/stack/paths';
+import { percentiles } from './load';
+
+const run = promisify(execFile);
+
+/** Fresh processes per function; the median is reported. */
+const LOAD_SAMPLES = 3;
+
+export interface Bundle {
+  function: string;
+  /** Minified bundle, as it sits in the deployment package. */
+  bytes: number;
+  /** Median time to require() the bundle in a fresh Node process: the local stand-in for a cold start. */
+  loadMs: number;
+}
+
+/** `serverless package` into `dir`: one zip holding every function's serverless-esbuild bundle. */
+async function packageService(dir: string): Promise<string> {
+  await run(localBin('serverless'), ['package', '--package', dir], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      SLS_TELEMETRY_DISABLED: '1',
+      // serverless-esbuild resolves it against the repository; removed after packaging.
+      ESBUILD_WORK_FOLDER: path.join('.esbuild', `bench-${process.pid}`),
+    },
+  });
+  const zip = (await readdir(dir)).find((name) => name.endsWith('.zip'));
+  if (!zip) throw new Error(`serverless package wrote no zip into ${dir}`);
+  return path.join(dir, zip);
+}
+
+/**
+ * The bundles are loaded from a temporary folder: @aws-sdk/* (left out of
+ * them, as the Lambda runtime provides it) resolves through NODE_PATH.
+ */
+async function loadTime(file: string): Promise<number> {
+  const script = `const t = performance.now(); require(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
+  const env = {
+    PATH: process.env.PATH,
+    NODE_PATH: path.join(REPO_ROOT, 'node_modules'),
+    USERS_TABLE: 'bench-users',
+    TOKENS_TABLE: 'bench-tokens',
+    AWS_REGION: 'us-east-1',
+  };
+  const times: number[] = [];
+  for (let i = 0; i < LOAD_SAMPLES; i++) {
+    const { stdout } = await run(process.execPath, ['-e', script], { env });
+    times.push(Number(stdout));
+  }
+  return percentiles(times).p50;
+}
+
+export async function measureBundles(): Promise<Bundle[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'bench-bundles-'));
+  try {
+    const zip = await JSZip.loadAsync(await readFile(await packageService(dir)));
+    const bundles: Bundle[] = [];
+    for (const entry of Object.values(zip.files)) {
+      const match = /^functions\/([^/]+)\.js$/.exec(entry.name);
+      if (!match) continue;
+      const code = await entry.async('nodebuffer');
+      const file = path.join(dir, `${match[1]}.js`);
+      await writeFile(file, code);
+      bundles.push({ function: match[1], bytes: code.length, loadMs: await loadTime(file) });
+    }
+    return bundles.sort((a, b) => a.function.localeCompare(b.function));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
