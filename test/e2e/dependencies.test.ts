@@ -48,6 +48,7 @@ describe('when a dependency stops mid-flow', () => {
   });
 
   it('answers 503 without Kong, leaves nothing half-made, and a retry succeeds once Kong is back', async () => {
+    const dave = await gateway().newSession('dave');
     await stack.components.gateway.stop();
     const bob = uniqueName('bob');
 
@@ -60,9 +61,14 @@ describe('when a dependency stops mid-flow', () => {
     tokens = refreshed.body;
     expect((await api().info(tokens.access_token)).status).toBe(200);
 
+    expect(await api().logoutAll(dave.tokens.access_token)).toMatchObject(UNAVAILABLE);
+
     await stack.components.gateway.start();
     expect((await gateway().signup(bob)).status).toBe(201);
     expect((await gateway().signin(bob)).status).toBe(200);
+    // The failed logout-all is simply retried, and the user can sign in again.
+    expect((await gateway().logoutAll(dave.tokens.access_token)).status).toBe(200);
+    expect((await gateway().signin(dave.username)).status).toBe(200);
   }, 60_000);
 
   it('answers 503 without DynamoDB, and works again once it is back', async () => {
@@ -73,6 +79,8 @@ describe('when a dependency stops mid-flow', () => {
     expect(await gateway().signin(alice)).toMatchObject(UNAVAILABLE);
     expect(await gateway().refresh(tokens.refresh_token)).toMatchObject(UNAVAILABLE);
     expect(await gateway().info(tokens.access_token)).toMatchObject(UNAVAILABLE);
+    expect(await gateway().logout(tokens.access_token)).toMatchObject(UNAVAILABLE);
+    expect(await gateway().revoke(tokens.refresh_token)).toMatchObject(UNAVAILABLE);
     // The username is claimed in DynamoDB before Kong is touched.
     expect((await request(`${stack.urls.admin}/consumers/${carol}`)).status).toBe(404);
 
