@@ -3,6 +3,7 @@
  * serverless-offline, the Kong-compatible gateway) until Ctrl-C or SIGTERM.
  *
  *   KONG_PROXY_PORT, KONG_ADMIN_PORT, API_PORT, LAMBDA_PORT, DYNAMODB_PORT  ports
+ *   DECK_PUBLIC_RATE_LIMIT_PER_MINUTE  kong.yml's rate limit on the public routes (default 60)
  *   STACK_IN_MEMORY=1   keep nothing on disk (default: persist under .data/)
  *   STACK_VERBOSE=1     show everything the components print
  */
@@ -10,6 +11,17 @@ import { DEFAULT_PORTS, portsFromEnv, startStack, type LogSink, type Stack } fro
 
 const verbose = process.env.STACK_VERBOSE === '1';
 const inMemory = process.env.STACK_IN_MEMORY === '1';
+
+function rateLimitFromEnv(): number | undefined {
+  const raw = process.env.DECK_PUBLIC_RATE_LIMIT_PER_MINUTE;
+  if (raw === undefined || raw === '') return undefined;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1) {
+    console.error(`DECK_PUBLIC_RATE_LIMIT_PER_MINUTE=${raw} is not a positive whole number`);
+    process.exit(1);
+  }
+  return limit;
+}
 
 let ready = false;
 // Start-up chatter stays hidden (a failure quotes the component's last lines);
@@ -25,6 +37,7 @@ const starting: Promise<Stack> = (async () =>
   startStack({
     ports: portsFromEnv(DEFAULT_PORTS),
     inMemory,
+    rateLimitPerMinute: rateLimitFromEnv(),
     log,
     signal: startup.signal,
     onCrash(component, description) {
