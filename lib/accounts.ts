@@ -108,7 +108,7 @@ export async function ensureKongIdentity(user: ActiveUser): Promise<ActiveUser> 
  * token issued before. The old one goes first: if a later step fails, the
  * user is left with a credential Kong lost, which the next signin repairs.
  */
-export async function rotateKongIdentity(user: ActiveUser): Promise<ActiveUser> {
+async function rotateKongIdentity(user: ActiveUser): Promise<ActiveUser> {
   await kong.deleteJwtCredential(user.consumerId, user.credentialId);
   return replaceKongIdentity(user);
 }

@@ -7,8 +7,9 @@ import { bearer, request } from '../support/http';
 // except where a test sends requests straight to the API on purpose.
 const proxy = (path: string) => `${process.env.PROXY_URL}${path}`;
 const api = (path: string) => `${process.env.API_URL}${path}`;
-const { signup, signin, refresh, info } = client(process.env.PROXY_URL!);
-const signedIn = () => client(process.env.PROXY_URL!).newSession();
+const gateway = client(process.env.PROXY_URL!);
+const { signup, signin, refresh, info } = gateway;
+const signedIn = () => gateway.newSession();
 
 describe('the whole flow through the gateway', () => {
   it('signup → signin → info → refresh → info', async () => {

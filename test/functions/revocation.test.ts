@@ -6,7 +6,8 @@ import { handler as refresh } from '../../functions/refresh';
 import { handler as revoke } from '../../functions/revoke';
 import { admin, PASSWORD, storedUser } from '../support/clients';
 import { apiEvent, invoke } from '../support/events';
-import { signedInUser, signinAs, withBearer } from '../support/users';
+import { bearer as withBearer } from '../support/http';
+import { signedInUser, signinAs } from '../support/users';
 
 const callInfo = (token: string) => invoke(info, apiEvent('GET', '/api/jwt/info', { headers: withBearer(token) }));
 const callRefresh = (refresh_token: string) => invoke(refresh, apiEvent('POST', '/api/public/refresh', { body: { refresh_token } }));

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
+import { request } from './http';
 
 /** Direct access to the stack's DynamoDB Local tables, to check what the handlers stored. */
 export const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT }));
@@ -28,15 +29,8 @@ export async function setAttribute(table: 'users' | 'tokens', key: Record<string
 }
 
 /** The Kong Admin API of the stack (the local gateway, or real Kong). */
-export async function admin(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${process.env.KONG_ADMIN_URL}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+export const admin = (method: string, path: string, body?: unknown) =>
+  request(`${process.env.KONG_ADMIN_URL}${path}`, { method, body });
 
 /** A username no other test uses. */
 export const uniqueName = (prefix = 'user') => `${prefix}-${randomBytes(5).toString('hex')}`;

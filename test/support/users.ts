@@ -21,6 +21,3 @@ export async function signedInUser(prefix?: string) {
   if (response.status !== 200) throw new Error(`signin failed: ${JSON.stringify(response.body)}`);
   return { username, tokens: response.body as { access_token: string; refresh_token: string; expires_in: number; refresh_expires_in: number } };
 }
-
-/** Calls a protected handler the way Kong forwards a request: with the bearer token. */
-export const withBearer = (token: string) => ({ Authorization: `Bearer ${token}` });
