@@ -6,14 +6,14 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { handler as info } from '../functions/info';
-import { handler as logoutAll } from '../functions/logout-all';
-import { handler as logout } from '../functions/logout';
-import { handler as password } from '../functions/password';
-import { handler as refresh } from '../functions/refresh';
-import { handler as revoke } from '../functions/revoke';
-import { handler as signin } from '../functions/signin';
-import { handler as signup } from '../functions/signup';
+import { handler as info } from '../functions/protected/info';
+import { handler as logoutAll } from '../functions/protected/logout-all';
+import { handler as logout } from '../functions/protected/logout';
+import { handler as password } from '../functions/protected/password';
+import { handler as refresh } from '../functions/public/refresh';
+import { handler as revoke } from '../functions/public/revoke';
+import { handler as signin } from '../functions/public/signin';
+import { handler as signup } from '../functions/public/signup';
 import { apiEvent, invoke } from '../test/support/events';
 import type { RoundTrips } from './round-trips';
 

@@ -118,6 +118,6 @@ describe('the whole flow through the gateway', () => {
   it('answers malformed JSON with 400 through the gateway', async () => {
     const response = await fetch(proxy('/api/public/signin'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":' });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ message: 'Request body is not valid JSON' });
+    expect(await response.json()).toEqual({ code: 'invalid_request', message: 'Request body is not valid JSON' });
   });
 });

@@ -1,5 +1,5 @@
-import { handler as signin } from '../../functions/signin';
-import { handler as signup } from '../../functions/signup';
+import { handler as signin } from '../../functions/public/signin';
+import { handler as signup } from '../../functions/public/signup';
 import { PASSWORD, uniqueName } from './clients';
 import { apiEvent, invoke } from './events';
 

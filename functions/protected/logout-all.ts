@@ -1,0 +1,10 @@
+import { authenticateCaller } from '../../lib/flows/caller';
+import { signOutEverywhere } from '../../lib/flows/sign-out';
+import { json, route } from '../../lib/platform/http';
+
+/** POST /api/jwt/logout-all: ends every session of the caller and rotates its Kong credential. */
+export const handler = route(async (event) => {
+  const { account } = await authenticateCaller(event);
+  await signOutEverywhere(account);
+  return json(200, { message: 'Signed out everywhere' });
+});

@@ -1,0 +1,46 @@
+import { AppError } from '../platform/errors';
+
+/**
+ * The account's credential at the API gateway: the consumer it is known as
+ * there, and the key and secret its access tokens are signed with (the
+ * 000/002 design). Accounts only keep it; lib/kong makes and checks it.
+ */
+export interface GatewayCredential {
+  consumerId: string;
+  credentialId: string;
+  key: string;
+  secret: string;
+}
+
+/**
+ * An account is `pending` from the moment its username is claimed until the
+ * gateway has its credential; only `active` accounts can sign in.
+ */
+export interface Account {
+  username: string;
+  status: 'pending' | 'active';
+  passwordHash: string;
+  /** Which signup attempt holds a pending claim. */
+  claimId?: string;
+  claimedAt: number;
+  createdAt: string;
+  credential?: GatewayCredential;
+}
+
+export type ActiveAccount = Account & { status: 'active'; credential: GatewayCredential };
+
+export const isActive = (account: Account | undefined): account is ActiveAccount =>
+  account?.status === 'active' && account.credential !== undefined;
+
+/** What the API shows of an account. */
+export const publicAccount = (account: ActiveAccount) => ({
+  username: account.username,
+  consumer_id: account.credential.consumerId,
+  created_at: account.createdAt,
+});
+
+export const usernameTaken = () => new AppError(409, 'username_taken', 'Username is already taken');
+/** Same answer for an unknown user and a wrong password. */
+export const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'Invalid username or password');
+export const incorrectPassword = () => new AppError(403, 'incorrect_password', 'Current password is incorrect');
+export const passwordChangedConcurrently = () => new AppError(409, 'conflict', 'The password was changed concurrently');

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { nowSeconds } from '../platform/clock';
+import { describeError } from '../platform/errors';
+import { log } from '../platform/log';
+import {
+  incorrectPassword,
+  invalidCredentials,
+  isActive,
+  passwordChangedConcurrently,
+  usernameTaken,
+  type Account,
+  type ActiveAccount,
+  type GatewayCredential,
+} from './account';
+import type { PasswordHasher } from './passwords';
+import type { AccountStore } from './store';
+
+/** A pending claim older than this belongs to a signup that died: it may be taken over. */
+const CLAIM_LEASE_SECONDS = 60;
+
+/** Users, their passwords, and the lifecycle of an account from claim to active. */
+export class Accounts {
+  constructor(
+    private readonly store: AccountStore,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  get(username: string): Promise<Account | undefined> {
+    return this.store.get(username);
+  }
+
+  /**
+   * The username is claimed first (the conditional write decides concurrent
+   * signups), `provision` then makes the gateway credential, and the claim
+   * becomes an active account last. The gateway and DynamoDB share no
+   * transaction: if anything fails, the claim is released and a retry starts over.
+   */
+  async signUp(username: string, password: string, provision: () => Promise<GatewayCredential>): Promise<ActiveAccount> {
+    const claimId = randomUUID();
+    const now = nowSeconds();
+    const claim = {
+      username,
+      status: 'pending' as const,
+      passwordHash: await this.passwords.hash(password),
+      claimId,
+      claimedAt: now,
+      createdAt: new Date(now * 1000).toISOString(),
+    };
+    if (!(await this.store.claim(claim, now - CLAIM_LEASE_SECONDS))) throw usernameTaken();
+    try {
+      const account = await this.store.activate(username, claimId, await provision());
+      log.info('user signed up', { username, consumerId: account.credential.consumerId });
+      return account;
+    } catch (error) {
+      await this.store
+        .release(username, claimId)
+        .catch((releaseError) => log.error('could not release signup claim', { username, ...describeError(releaseError) }));
+      throw error;
+    }
+  }
+
+  /** Same answer, in about the same time, for an unknown user and a wrong password. */
+  async authenticate(username: string, password: string): Promise<ActiveAccount> {
+    const account = await this.store.get(username);
+    const matches = await this.passwords.verify(password, account?.passwordHash);
+    if (!matches || !isActive(account)) throw invalidCredentials();
+    return account;
+  }
+
+  /** Refuses (403) a password that is not the account's current one. */
+  async checkPassword(account: ActiveAccount, password: string): Promise<void> {
+    if (!(await this.passwords.verify(password, account.passwordHash))) throw incorrectPassword();
+  }
+
+  /** Sets a new password if the stored one is still the account's; of two concurrent changes, only one applies. */
+  async setPassword(account: ActiveAccount, newPassword: string): Promise<ActiveAccount> {
+    const passwordHash = await this.passwords.hash(newPassword);
+    if (!(await this.store.replacePasswordHash(account.username, account.passwordHash, passwordHash))) {
+      throw passwordChangedConcurrently();
+    }
+    log.info('password changed', { username: account.username });
+    return { ...account, passwordHash };
+  }
+
+  /**
+   * Stores a new gateway credential in place of the account's current one.
+   * If a concurrent request stored one first, ours is not stored and the
+   * account as it now is comes back instead, with `stored: false`.
+   */
+  async replaceCredential(account: ActiveAccount, credential: GatewayCredential) {
+    if (await this.store.replaceCredential(account.username, account.credential.key, credential)) {
+      return { account: { ...account, credential }, stored: true };
+    }
+    const current = await this.store.get(account.username);
+    if (!isActive(current)) throw invalidCredentials();
+    return { account: current, stored: false };
+  }
+}

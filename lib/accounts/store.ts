@@ -1,0 +1,20 @@
+import type { Account, ActiveAccount, GatewayCredential } from './account';
+
+/** Where accounts live: DynamoDB in the service (dynamodb-store.ts), memory in unit tests. */
+export interface AccountStore {
+  get(username: string): Promise<Account | undefined>;
+  /**
+   * Stores a pending account if the name is free, or held by a claim that
+   * started before `staleBefore` (a signup that died); false when taken.
+   * The conditional write is what makes concurrent signups end with one winner.
+   */
+  claim(account: Account & { claimId: string }, staleBefore: number): Promise<boolean>;
+  /** Makes the claim an active account with its credential; fails if the claim is no longer this one. */
+  activate(username: string, claimId: string, credential: GatewayCredential): Promise<ActiveAccount>;
+  /** Deletes a pending claim, if it is still this one. */
+  release(username: string, claimId: string): Promise<void>;
+  /** Stores a new credential if the account still has the one keyed `expectedKey`; false when a concurrent request replaced it first. */
+  replaceCredential(username: string, expectedKey: string, credential: GatewayCredential): Promise<boolean>;
+  /** Sets a new password hash if the current one is still `expectedHash`; false otherwise. */
+  replacePasswordHash(username: string, expectedHash: string, passwordHash: string): Promise<boolean>;
+}

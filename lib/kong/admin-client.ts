@@ -1,0 +1,94 @@
+import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import http from 'node:http';
+import https from 'node:https';
+import { DependencyError } from '../platform/errors';
+import { log } from '../platform/log';
+
+/** The parts of Kong's consumer and jwt credential entities this service uses. */
+export interface Consumer {
+  id: string;
+  username: string;
+}
+
+export interface JwtCredential {
+  id: string;
+  key: string;
+  secret: string;
+  algorithm: string;
+}
+
+/** Every value placed in an Admin API path goes through here. */
+const segment = (value: string) => encodeURIComponent(value);
+
+/** The only code that speaks to the Kong Admin API. */
+export class KongAdminClient {
+  private readonly admin: AxiosInstance;
+
+  constructor(baseURL: string, timeoutMs: number) {
+    this.admin = axios.create({
+      baseURL,
+      timeout: timeoutMs,
+      // Reuse connections: most requests make one or two Admin API calls.
+      httpAgent: new http.Agent({ keepAlive: true }),
+      httpsAgent: new https.Agent({ keepAlive: true }),
+      headers: { 'Content-Type': 'application/json' },
+      // Statuses are checked per call; anything else is Kong failing.
+      validateStatus: () => true,
+    });
+    this.admin.interceptors.response.use(
+      (response) => {
+        log.debug('kong admin call', { method: response.config.method, url: response.config.url, status: response.status });
+        return response;
+      },
+      // No answer at all (refused, reset, timed out): Kong is unavailable.
+      (error: AxiosError) => Promise.reject(new DependencyError('kong', error)),
+    );
+  }
+
+  async getConsumer(username: string): Promise<Consumer | undefined> {
+    const response = await this.admin.get<Consumer>(`/consumers/${segment(username)}`);
+    return response.status === 404 ? undefined : expectStatus(response, 200);
+  }
+
+  /** Finds or creates the consumer; a concurrent creation (409) is not an error. */
+  async ensureConsumer(username: string): Promise<Consumer> {
+    const existing = await this.getConsumer(username);
+    if (existing) return existing;
+    const response = await this.admin.post<Consumer>('/consumers', { username });
+    if (response.status === 409) {
+      const winner = await this.getConsumer(username);
+      if (winner) return winner;
+    }
+    return expectStatus(response, 201);
+  }
+
+  async createJwtCredential(consumerId: string): Promise<JwtCredential> {
+    // Kong generates the key and a 32-character random secret.
+    const response = await this.admin.post<JwtCredential>(`/consumers/${segment(consumerId)}/jwt`, { algorithm: 'HS256' });
+    return expectStatus(response, 201);
+  }
+
+  async getJwtCredential(consumerId: string, key: string): Promise<JwtCredential | undefined> {
+    const response = await this.admin.get<JwtCredential>(`/consumers/${segment(consumerId)}/jwt/${segment(key)}`);
+    return response.status === 404 ? undefined : expectStatus(response, 200);
+  }
+
+  async listJwtCredentials(consumerId: string): Promise<JwtCredential[]> {
+    const response = await this.admin.get<{ data: JwtCredential[] }>(`/consumers/${segment(consumerId)}/jwt`);
+    return response.status === 404 ? [] : expectStatus(response, 200).data;
+  }
+
+  async deleteJwtCredential(consumerId: string, credentialId: string): Promise<void> {
+    const response = await this.admin.delete(`/consumers/${segment(consumerId)}/jwt/${segment(credentialId)}`);
+    expectStatus(response, 204, 404);
+  }
+}
+
+/** An answer Kong should not give means Kong is failing us. */
+function expectStatus<T>(response: AxiosResponse<T>, ...expected: number[]): T {
+  if (!expected.includes(response.status)) {
+    const { method, url } = response.config;
+    throw new DependencyError('kong', new Error(`${method?.toUpperCase()} ${url} answered ${response.status}`));
+  }
+  return response.data;
+}

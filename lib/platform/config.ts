@@ -1,0 +1,26 @@
+import { readInt, readString, readUrl } from './env';
+
+/**
+ * The service's configuration, read from the environment once and checked here, so a
+ * misconfigured deployment fails at cold start with a clear message instead
+ * of misbehaving on some later request.
+ */
+
+/** kong/kong.yml's jwt `maximum_expiration`: the gateway refuses longer-lived tokens. */
+export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+const env = process.env;
+
+export const config = Object.freeze({
+  usersTable: readString(env, 'USERS_TABLE'),
+  tokensTable: readString(env, 'TOKENS_TABLE'),
+  /** Unset in AWS; DynamoDB Local's URL when running locally. */
+  dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+  dynamodbTimeoutMs: readInt(env, 'DYNAMODB_TIMEOUT_MS', 2000, 100, 30000),
+  kongAdminUrl: readUrl(env, 'KONG_ADMIN_URL', 'http://127.0.0.1:8001'),
+  kongAdminTimeoutMs: readInt(env, 'KONG_ADMIN_TIMEOUT_MS', 3000, 100, 30000),
+  accessTokenTtlSeconds: readInt(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, MAX_ACCESS_TOKEN_TTL_SECONDS),
+  refreshTokenTtlSeconds: readInt(env, 'REFRESH_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 300, 90 * 24 * 3600),
+  /** bcrypt work factor: 10 or more in production; tests may lower it to 4. */
+  bcryptCost: readInt(env, 'BCRYPT_COST', 10, 4, 15),
+});

@@ -1,0 +1,54 @@
+import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config } from './config';
+import { DependencyError } from './errors';
+
+export { ConditionalCheckFailedException, TransactionCanceledException };
+
+function createClient(): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    endpoint: config.dynamodbEndpoint,
+    maxAttempts: 2,
+    // Short timeouts, so an outage answers 503 quickly instead of hanging the Lambda.
+    requestHandler: {
+      connectionTimeout: config.dynamodbTimeoutMs,
+      requestTimeout: config.dynamodbTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  });
+  // Failed conditions are answers the stores act on; anything else (network,
+  // timeouts, throttling, server errors) means DynamoDB is failing us.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException) throw error;
+        throw new DependencyError('dynamodb', error);
+      }
+    },
+    { step: 'initialize', name: 'dependencyErrors' },
+  );
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+let shared: DynamoDBDocumentClient | undefined;
+
+/** One client per Lambda container, made on first use. */
+export const dynamodb = (): DynamoDBDocumentClient => (shared ??= createClient());
+
+/**
+ * Why a transaction was cancelled, by the names the caller gave its items
+ * (in the order it sent them), so that no code depends on bare positions.
+ */
+export function cancellationReasons<Name extends string>(error: TransactionCanceledException, names: readonly Name[]) {
+  const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  const byName = Object.fromEntries(names.map((name, i) => [name, codes[i] ?? 'None'])) as Record<Name, string>;
+  return {
+    failed: (name: Name) => byName[name] === 'ConditionalCheckFailed',
+    conflict: codes.includes('TransactionConflict'),
+    summary: names.map((name) => `${name}=${byName[name]}`).join(','),
+  };
+}
+
+export const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;

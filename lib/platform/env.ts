@@ -1,0 +1,38 @@
+/** Readers of settings from the environment: each fails loudly on a value it cannot use. */
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+type Env = Record<string, string | undefined>;
+
+/** An integer setting within bounds; unset or empty means the fallback. */
+export function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new Error(`Invalid configuration: ${name}=${raw} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export function readString(env: Env, name: string, fallback?: string): string {
+  const value = env[name] || fallback;
+  if (!value) throw new Error(`Invalid configuration: ${name} is required`);
+  return value;
+}
+
+export function readUrl(env: Env, name: string, fallback: string): string {
+  const value = readString(env, name, fallback);
+  try {
+    return new URL(value).toString().replace(/\/$/, '');
+  } catch {
+    throw new Error(`Invalid configuration: ${name}=${value} is not a URL`);
+  }
+}
+
+export function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const value = env[name] || fallback;
+  if (!choices.includes(value as T)) throw new Error(`Invalid configuration: ${name}=${value} must be one of ${choices.join(', ')}`);
+  return value as T;
+}

@@ -1,0 +1,44 @@
+/**
+ * Every error a client may see: an HTTP status, a stable machine-readable
+ * `code` (the OAuth 2.0 / RFC 6750 name where one exists) and a message safe
+ * to show. The `cause` keeps what went wrong underneath, for the logs only.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The request itself is malformed: a body that does not parse or validate. */
+export const invalidRequest = (message: string, cause?: unknown) => new AppError(400, 'invalid_request', message, { cause });
+
+/** A protected route's bearer token is missing, forged, expired or revoked (RFC 6750 `invalid_token`). */
+export const invalidToken = (cause?: unknown) => new AppError(401, 'invalid_token', 'Unauthorized', { cause });
+
+export type Dependency = 'kong' | 'dynamodb';
+
+/** A dependency (Kong Admin API, DynamoDB) failed or timed out: retrying later may work. */
+export class DependencyError extends AppError {
+  constructor(
+    readonly dependency: Dependency,
+    cause: unknown,
+  ) {
+    super(503, 'temporarily_unavailable', 'Service temporarily unavailable, please retry', { cause });
+  }
+}
+
+/** What a log line says about an error: its name, message, code, and the chain of causes. */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { error: String(error) };
+  const described: Record<string, unknown> = { error: error.name, detail: error.message };
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') described.code = code;
+  if (error.cause !== undefined) described.cause = describeError(error.cause);
+  return described;
+}

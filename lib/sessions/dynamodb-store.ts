@@ -1,0 +1,172 @@
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { nowSeconds } from '../platform/clock';
+import { cancellationReasons, isConditionFailure, TransactionCanceledException } from '../platform/dynamodb';
+import { DependencyError } from '../platform/errors';
+import type { RefreshToken, RevocationReason, RotationResult, Session } from './session';
+import type { SessionStore } from './store';
+
+/**
+ * The tokens table holds four kinds of items, keyed by `id`; all but the
+ * epoch expire through the table's TTL attribute `expiresAt`:
+ * - `session#<id>`: a session, with its epoch and revocation;
+ * - `rt#<sha256>`: a refresh token, stored only as its hash;
+ * - `jti#<id>`: a revoked access token, kept until it would have expired;
+ * - `epoch#<username>`: the user's session epoch (absent means 0).
+ */
+const sessionKey = (id: string) => ({ id: `session#${id}` });
+const refreshTokenKey = (hash: string) => ({ id: `rt#${hash}` });
+const accessTokenKey = (jti: string) => ({ id: `jti#${jti}` });
+const epochKey = (username: string) => ({ id: `epoch#${username}` });
+
+const MAX_ATTEMPTS = 3;
+const ROTATION_ITEMS = ['consume', 'successor', 'session', 'epoch'] as const;
+const START_ITEMS = ['session', 'refreshToken', 'epoch'] as const;
+
+/** A condition that the user's epoch is still `epoch` (an absent item counts as 0). */
+function epochIs(epoch: number) {
+  return {
+    ConditionExpression: epoch === 0 ? 'attribute_not_exists(epoch) OR epoch = :epoch' : 'epoch = :epoch',
+    ExpressionAttributeValues: { ':epoch': epoch },
+  };
+}
+
+function refreshTokenItem({ hash, ...token }: RefreshToken) {
+  return { ...refreshTokenKey(hash), ...token };
+}
+
+// Concurrent transactions on one item may all be cancelled: a short random pause lets one of them win.
+const pause = () => new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+
+export class DynamoDBSessionStore implements SessionStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async epoch(username: string): Promise<number> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: epochKey(username), ConsistentRead: true }));
+    return (Item?.epoch as number | undefined) ?? 0;
+  }
+
+  async start(session: Session, first: RefreshToken): Promise<boolean> {
+    const TableName = this.table;
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName, Item: { ...session, ...sessionKey(session.id) } } },
+            { Put: { TableName, Item: refreshTokenItem(first), ConditionExpression: 'attribute_not_exists(id)' } },
+            { ConditionCheck: { TableName, Key: epochKey(session.username), ...epochIs(session.epoch) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = cancellationReasons(error, START_ITEMS);
+      if (reasons.failed('epoch')) return false;
+      throw new DependencyError('dynamodb', new Error(`session start cancelled: ${reasons.summary}`, { cause: error }));
+    }
+  }
+
+  async getRefreshToken(hash: string): Promise<RefreshToken | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: refreshTokenKey(hash), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { id: _id, ...token } = Item;
+    return { ...token, hash } as RefreshToken;
+  }
+
+  async rotate(current: RefreshToken, successorHash: string, attempt = 1): Promise<RotationResult> {
+    const TableName = this.table;
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName,
+                Key: refreshTokenKey(current.hash),
+                UpdateExpression: 'SET consumedAt = :now',
+                ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(consumedAt)',
+                ExpressionAttributeValues: { ':now': nowSeconds() },
+              },
+            },
+            {
+              Put: {
+                TableName,
+                Item: refreshTokenItem({ ...current, hash: successorHash, consumedAt: undefined }),
+                ConditionExpression: 'attribute_not_exists(id)',
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName,
+                Key: sessionKey(current.sessionId),
+                ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(revokedAt)',
+              },
+            },
+            { ConditionCheck: { TableName, Key: epochKey(current.username), ...epochIs(current.epoch) } },
+          ],
+        }),
+      );
+      return 'rotated';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = cancellationReasons(error, ROTATION_ITEMS);
+      if (reasons.failed('consume')) return 'already-consumed';
+      if (reasons.failed('session')) return 'session-revoked';
+      if (reasons.failed('epoch')) return 'sessions-ended';
+      if (reasons.conflict && attempt < MAX_ATTEMPTS) {
+        await pause();
+        return this.rotate(current, successorHash, attempt + 1);
+      }
+      throw new DependencyError('dynamodb', new Error(`refresh transaction cancelled: ${reasons.summary}`, { cause: error }));
+    }
+  }
+
+  async revoke(sessionId: string, reason: RevocationReason): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: sessionKey(sessionId),
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now), revokedReason = if_not_exists(revokedReason, :reason)',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: { ':now': nowSeconds(), ':reason': reason },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.table, Item: { ...accessTokenKey(jti), expiresAt } }));
+  }
+
+  async endAll(username: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: epochKey(username),
+        UpdateExpression: 'ADD epoch :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  }
+
+  async isLive(sessionId: string, jti: string): Promise<boolean> {
+    const keys = [sessionKey(sessionId), accessTokenKey(jti)];
+    const { Responses = {}, UnprocessedKeys } = await this.client.send(
+      new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    // Throttled keys come back unprocessed: answering from half the data could
+    // miss a revocation, so that is a dependency failure, not a pass.
+    if (UnprocessedKeys && Object.keys(UnprocessedKeys).length > 0) {
+      throw new DependencyError('dynamodb', new Error('BatchGetItem left keys unprocessed'));
+    }
+    const items = new Map((Responses[this.table] ?? []).map((item) => [item.id as string, item]));
+    const session = items.get(keys[0].id);
+    return session !== undefined && session.revokedAt === undefined && !items.has(keys[1].id);
+  }
+}

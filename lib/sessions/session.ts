@@ -1,0 +1,51 @@
+import { AppError } from '../platform/errors';
+import type { SigningKey } from '../tokens/access-tokens';
+
+/**
+ * A session is one signin: every refresh token rotated out of it and every
+ * access token signed for it carry its id (the `sid` claim). It ends when it
+ * is revoked (logout, revoke, refresh-token reuse), when its user ends all
+ * sessions (the user's session epoch moves past the session's), or when it
+ * expires (an absolute lifetime that refreshes never extend).
+ */
+export interface Session {
+  id: string;
+  username: string;
+  /** The user's session epoch when the session started. */
+  epoch: number;
+  expiresAt: number;
+  revokedAt?: number;
+  revokedReason?: RevocationReason;
+}
+
+/** A refresh token, stored by its hash only; consumed once, by the refresh that replaces it. */
+export interface RefreshToken {
+  hash: string;
+  username: string;
+  sessionId: string;
+  epoch: number;
+  expiresAt: number;
+  consumedAt?: number;
+}
+
+export type RevocationReason = 'logout' | 'revoked' | 'reuse';
+
+export type RotationResult = 'rotated' | 'already-consumed' | 'session-revoked' | 'sessions-ended';
+
+/** Whom a session's tokens are for, and the key they are signed with. */
+export interface SessionSubject {
+  username: string;
+  signingKey: SigningKey;
+}
+
+/** The OAuth 2.0-style token response (RFC 6749 §5.1). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  refresh_expires_in: number;
+}
+
+/** RFC 6749 §5.2: the refresh token is unknown, expired, consumed or revoked. */
+export const invalidGrant = (cause?: unknown) => new AppError(401, 'invalid_grant', 'Invalid or expired refresh token', { cause });

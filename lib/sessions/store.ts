@@ -1,0 +1,27 @@
+import type { RefreshToken, RevocationReason, RotationResult, Session } from './session';
+
+/** Where sessions live: the tokens table in the service (dynamodb-store.ts), memory in unit tests. */
+export interface SessionStore {
+  /** The user's session epoch: raised to end every session at once. */
+  epoch(username: string): Promise<number>;
+  /**
+   * Stores a new session and its first refresh token, if the user's epoch is
+   * still `session.epoch`; false when all sessions were ended meanwhile.
+   */
+  start(session: Session, first: RefreshToken): Promise<boolean>;
+  getRefreshToken(hash: string): Promise<RefreshToken | undefined>;
+  /**
+   * Consumes `current` and stores its successor in one step, which also
+   * checks that the session was not revoked and the user's sessions were not
+   * ended meanwhile: a refresh racing a logout cannot leave a live token behind.
+   */
+  rotate(current: RefreshToken, successorHash: string): Promise<RotationResult>;
+  /** Revokes every token of a session, past and future; idempotent, and a no-op for an unknown session. */
+  revoke(sessionId: string, reason: RevocationReason): Promise<void>;
+  /** Refuses one access token from now until it would have expired anyway. */
+  revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
+  /** Raises the user's epoch, ending every session started before. */
+  endAll(username: string): Promise<void>;
+  /** Whether a session was not revoked and one of its access tokens not revoked either, in one read. */
+  isLive(sessionId: string, jti: string): Promise<boolean>;
+}

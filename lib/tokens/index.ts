@@ -1,0 +1,6 @@
+import { config } from '../platform/config';
+import { AccessTokens } from './access-tokens';
+
+export * from './access-tokens';
+export * from './refresh-tokens';
+export const accessTokens = new AccessTokens(config.accessTokenTtlSeconds);

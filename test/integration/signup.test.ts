@@ -1,0 +1,108 @@
+import bcrypt from 'bcryptjs';
+import { handler as signup } from '../../functions/public/signup';
+import { admin, PASSWORD, storedUser, uniqueName } from '../support/clients';
+import { apiEvent, invoke } from '../support/events';
+
+const signupWith = (body: unknown, headers?: Record<string, string>) =>
+  invoke(signup, apiEvent('POST', '/api/public/signup', { body, headers }));
+
+describe('signup', () => {
+  it('creates the Kong consumer, one HS256 credential and the stored user, and answers only public fields', async () => {
+    const username = uniqueName();
+    const response = await signupWith({ username, password: PASSWORD });
+
+    expect(response.status).toBe(201);
+    expect(Object.keys(response.body).sort()).toEqual(['consumer_id', 'created_at', 'username']);
+    expect(response.headers['Cache-Control']).toBe('no-store');
+
+    const consumer = await admin('GET', `/consumers/${username}`);
+    expect(consumer.status).toBe(200);
+    expect(response.body.consumer_id).toBe(consumer.body.id);
+
+    const credentials = await admin('GET', `/consumers/${consumer.body.id}/jwt`);
+    expect(credentials.body.data).toHaveLength(1);
+    const [credential] = credentials.body.data;
+    expect(credential.algorithm).toBe('HS256');
+
+    const user = await storedUser(username);
+    expect(user).toMatchObject({
+      status: 'active',
+      consumerId: consumer.body.id,
+      credentialKey: credential.key,
+      credentialSecret: credential.secret,
+    });
+    expect(await bcrypt.compare(PASSWORD, user!.passwordHash)).toBe(true);
+    expect(bcrypt.getRounds(user!.passwordHash)).toBe(Number(process.env.BCRYPT_COST));
+  });
+
+  it('treats usernames case-insensitively and refuses a taken one with 409', async () => {
+    const username = uniqueName();
+    expect((await signupWith({ username: username.toUpperCase(), password: PASSWORD })).body.username).toBe(username);
+
+    const again = await signupWith({ username, password: 'another password' });
+    expect(again).toMatchObject({ status: 409, body: { message: 'Username is already taken' } });
+  });
+
+  it('gives exactly one 201 for concurrent signups of one name, and Kong one consumer with one credential', async () => {
+    const username = uniqueName('race');
+    const responses = await Promise.all(Array.from({ length: 8 }, () => signupWith({ username, password: PASSWORD })));
+
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    const consumer = await admin('GET', `/consumers/${username}`);
+    const credentials = await admin('GET', `/consumers/${consumer.body.id}/jwt`);
+    expect(credentials.body.data).toHaveLength(1);
+    expect((await storedUser(username))!.credentialKey).toBe(credentials.body.data[0].key);
+  });
+
+  it('reuses a consumer left by an earlier failed attempt and replaces its stray credentials', async () => {
+    const username = uniqueName('retry');
+    const leftover = await admin('POST', '/consumers', { username });
+    const stray = await admin('POST', `/consumers/${leftover.body.id}/jwt`, {});
+
+    const response = await signupWith({ username, password: PASSWORD });
+
+    expect(response.status).toBe(201);
+    expect(response.body.consumer_id).toBe(leftover.body.id);
+    const credentials = await admin('GET', `/consumers/${leftover.body.id}/jwt`);
+    expect(credentials.body.data).toHaveLength(1);
+    expect(credentials.body.data[0].key).not.toBe(stray.body.key);
+  });
+
+  describe('refuses bad input with 400 and a message', () => {
+    const cases: Array<[string, Parameters<typeof apiEvent>[2], RegExp]> = [
+      ['malformed JSON', { rawBody: '{"username": "bob",' }, /not valid JSON/],
+      ['no body', {}, /body is required/],
+      ['a JSON array', { body: [] }, /must be a JSON object/],
+      ['a wrong content type', { body: { username: 'bob42', password: PASSWORD }, headers: { 'Content-Type': 'text/plain' } }, /Content-Type/],
+      ['a missing password', { body: { username: 'bob42' } }, /^password: is required$/],
+      ['a wrongly typed username', { body: { username: 42, password: PASSWORD } }, /^username: must be a string$/],
+      ['a short password', { body: { username: 'bob42', password: 'short' } }, /password: must be at least 8/],
+      ['a password over 72 bytes', { body: { username: 'bob42', password: 'é'.repeat(37) } }, /password: must be at most 72 bytes/],
+      ['an oversize body', { body: { username: 'bob42', password: PASSWORD, padding: 'x'.repeat(5000) } }, /must not exceed/],
+    ];
+    it.each(cases)('%s', async (_name, request, message) => {
+      const response = await invoke(signup, apiEvent('POST', '/api/public/signup', request));
+      expect(response.status).toBe(400);
+      expect(response.body.message).toMatch(message);
+    });
+  });
+
+  it.each([
+    '../consumers',
+    'a/b/c',
+    'bob?x=1',
+    '%2e%2e',
+    'bob#frag',
+    'ab',
+    'x'.repeat(33),
+    '3f1c1a4e-8c5b-4a36-9a8e-2b9c8b7e6d5f',
+    'bob smith',
+    'bøb-unicode',
+    '-leading-dash',
+  ])('refuses the username %p before it reaches Kong', async (username) => {
+    const response = await signupWith({ username, password: PASSWORD });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toMatch(/^username: /);
+    expect((await admin('GET', `/consumers/${encodeURIComponent(username)}`)).status).toBe(404);
+  });
+});
