@@ -59,7 +59,7 @@ function errorResponses(): middy.MiddlewareObj<Event, Response> {
     onError: (request) => {
       const error = request.error;
       if (error instanceof DependencyError) {
-        log.warn('dependency unavailable', { dependency: error.dependency, ...describeError(error.cause) });
+        log.warn('dependency unavailable', { dependency: error.dependency, ...describeError(error) });
       } else if (error instanceof AppError) {
         log.debug('request refused', { status: error.status, code: error.code, ...describeError(error.cause) });
       } else {

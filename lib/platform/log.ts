@@ -3,8 +3,9 @@ import { LOG_LEVELS, readChoice, type LogLevel } from './env';
 
 type Fields = Record<string, unknown>;
 
-// Read here rather than from `config`, so that code which logs can be unit-tested without the service's settings.
-const threshold = readChoice(process.env, 'LOG_LEVEL', LOG_LEVELS, 'info');
+// Read here rather than from `config`, so that code which logs can be unit-tested without the service's settings;
+// on first use rather than at import, so that a test can choose the level.
+let threshold: LogLevel | undefined;
 
 /**
  * The ids of the request being served, added to every log line. Kept in
@@ -23,6 +24,7 @@ export function withRequestIds<T>(ids: Fields, run: () => T): T {
  * (usernames, ids, error names): never passwords, secrets or tokens.
  */
 function write(level: Exclude<LogLevel, 'silent'>, msg: string, fields: Fields = {}): void {
+  threshold ??= readChoice(process.env, 'LOG_LEVEL', LOG_LEVELS, 'info');
   if (LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(threshold)) return;
   const line = JSON.stringify({ level, time: new Date().toISOString(), msg, ...requestIds.getStore(), ...fields });
   if (level === 'error' || level === 'warn') console.error(line);

@@ -1,0 +1,88 @@
+import { Accounts } from '../../../lib/accounts/accounts';
+import type { GatewayCredential } from '../../../lib/accounts/account';
+import { MemoryAccountStore, plainHasher } from '../support/memory-stores';
+
+const credential: GatewayCredential = { consumerId: 'c1', credentialId: 'cr1', key: 'k1', secret: 's1' };
+
+function setup() {
+  const store = new MemoryAccountStore();
+  return { store, accounts: new Accounts(store, plainHasher) };
+}
+
+describe('signUp', () => {
+  it('claims the name, provisions, and stores an active account with its credential', async () => {
+    const { store, accounts } = setup();
+    const account = await accounts.signUp('alice', 'pw-alice-1', async () => credential);
+    expect(account).toMatchObject({ username: 'alice', status: 'active', credential });
+    expect(store.accounts.get('alice')?.claimId).toBeUndefined();
+  });
+
+  it('refuses a taken name with 409 username_taken, without provisioning', async () => {
+    const { accounts } = setup();
+    await accounts.signUp('alice', 'pw-alice-1', async () => credential);
+    const provision = jest.fn(async () => credential);
+    await expect(accounts.signUp('alice', 'other-pw-1', provision)).rejects.toMatchObject({ status: 409, code: 'username_taken' });
+    expect(provision).not.toHaveBeenCalled();
+  });
+
+  it('releases the claim when provisioning fails, so that a retry starts over', async () => {
+    const { store, accounts } = setup();
+    const failure = new Error('kong is down');
+    await expect(accounts.signUp('bob', 'pw-bob-123', async () => Promise.reject(failure))).rejects.toBe(failure);
+    expect(store.accounts.has('bob')).toBe(false);
+    await expect(accounts.signUp('bob', 'pw-bob-123', async () => credential)).resolves.toMatchObject({ status: 'active' });
+  });
+
+  it('takes over a pending claim whose lease ran out, but not a fresh one', async () => {
+    const { store, accounts } = setup();
+    const stale = { username: 'carol', status: 'pending' as const, passwordHash: 'x', claimId: 'old', claimedAt: 0, createdAt: '' };
+    await store.claim(stale, 1);
+    await expect(accounts.signUp('carol', 'pw-carol-1', async () => credential)).resolves.toMatchObject({ status: 'active' });
+
+    await store.claim({ ...stale, username: 'dave', claimedAt: Math.floor(Date.now() / 1000) }, 1);
+    await expect(accounts.signUp('dave', 'pw-dave-12', async () => credential)).rejects.toMatchObject({ code: 'username_taken' });
+  });
+});
+
+describe('authenticate', () => {
+  it('answers an unknown user, a wrong password and a pending account alike', async () => {
+    const { store, accounts } = setup();
+    await accounts.signUp('alice', 'pw-alice-1', async () => credential);
+    await store.claim({ username: 'pending', status: 'pending', passwordHash: 'hashed:pw', claimId: 'x', claimedAt: 0, createdAt: '' }, 0);
+    const refusals = await Promise.all(
+      [
+        ['nobody', 'pw-alice-1'],
+        ['alice', 'wrong-password'],
+        ['pending', 'pw'],
+      ].map(([name, pw]) => accounts.authenticate(name, pw).catch((error) => error)),
+    );
+    for (const error of refusals) expect(error).toMatchObject({ status: 401, code: 'invalid_credentials', message: 'Invalid username or password' });
+    await expect(accounts.authenticate('alice', 'pw-alice-1')).resolves.toMatchObject({ username: 'alice' });
+  });
+});
+
+describe('passwords', () => {
+  it('refuses a wrong current password with 403 and sets a new one once', async () => {
+    const { accounts } = setup();
+    const account = await accounts.signUp('alice', 'pw-alice-1', async () => credential);
+    await expect(accounts.checkPassword(account, 'nope')).rejects.toMatchObject({ status: 403, code: 'incorrect_password' });
+    await accounts.checkPassword(account, 'pw-alice-1');
+
+    await accounts.setPassword(account, 'new-password-1');
+    // A second change from the same (now stale) account lost the race.
+    await expect(accounts.setPassword(account, 'new-password-2')).rejects.toMatchObject({ status: 409, code: 'conflict' });
+    await expect(accounts.authenticate('alice', 'new-password-1')).resolves.toBeDefined();
+  });
+});
+
+describe('replaceCredential', () => {
+  it('stores the new credential, or hands back the one a concurrent request stored first', async () => {
+    const { accounts } = setup();
+    const account = await accounts.signUp('alice', 'pw-alice-1', async () => credential);
+    const second = { ...credential, credentialId: 'cr2', key: 'k2' };
+    await expect(accounts.replaceCredential(account, second)).resolves.toMatchObject({ stored: true, account: { credential: second } });
+
+    const third = { ...credential, credentialId: 'cr3', key: 'k3' };
+    await expect(accounts.replaceCredential(account, third)).resolves.toMatchObject({ stored: false, account: { credential: second } });
+  });
+});

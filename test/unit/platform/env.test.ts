@@ -1,0 +1,17 @@
+import { readChoice, readInt, readUrl } from '../../../lib/platform/env';
+
+it('reads integers within bounds and refuses anything else loudly', () => {
+  expect(readInt({}, 'N', 7, 1, 10)).toBe(7);
+  expect(readInt({ N: '' }, 'N', 7, 1, 10)).toBe(7);
+  expect(readInt({ N: '10' }, 'N', 7, 1, 10)).toBe(10);
+  for (const bad of ['11', '0', '1.5', 'ten', '1e1']) {
+    expect(() => readInt({ N: bad }, 'N', 7, 1, 10)).toThrow(`Invalid configuration: N=${bad} must be an integer from 1 to 10`);
+  }
+});
+
+it('reads URLs and choices', () => {
+  expect(readUrl({ U: 'http://kong:8001/' }, 'U', 'http://x')).toBe('http://kong:8001');
+  expect(() => readUrl({ U: 'not a url' }, 'U', 'http://x')).toThrow('is not a URL');
+  expect(readChoice({ C: 'b' }, 'C', ['a', 'b'] as const, 'a')).toBe('b');
+  expect(() => readChoice({ C: 'z' }, 'C', ['a', 'b'] as const, 'a')).toThrow('must be one of a, b');
+});

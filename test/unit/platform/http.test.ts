@@ -1,0 +1,93 @@
+import type { Context } from 'aws-lambda';
+import * as v from 'valibot';
+import { AppError, DependencyError } from '../../../lib/platform/errors';
+import { json, jsonRoute, route, type Event } from '../../../lib/platform/http';
+import { log } from '../../../lib/platform/log';
+
+const context = { awsRequestId: 'lambda-1' } as Context;
+const event = (init: Partial<Event> = {}) => ({ headers: {}, body: null, isBase64Encoded: false, requestContext: { requestId: 'ctx-1' }, ...init }) as Event;
+const body = (response: { body: string }) => JSON.parse(response.body);
+
+let lines: string[];
+beforeAll(() => {
+  process.env.LOG_LEVEL = 'info';
+});
+beforeEach(() => {
+  lines = [];
+  jest.spyOn(console, 'log').mockImplementation((line) => void lines.push(line));
+  jest.spyOn(console, 'error').mockImplementation((line) => void lines.push(line));
+});
+afterEach(() => jest.restoreAllMocks());
+
+it('answers an AppError with its status, stable code and message, never its cause', async () => {
+  const handler = route(async () => {
+    throw new AppError(409, 'username_taken', 'Username is already taken', { cause: new Error('secret detail') });
+  });
+  const response = await handler(event(), context);
+  expect(response.statusCode).toBe(409);
+  expect(body(response)).toEqual({ code: 'username_taken', message: 'Username is already taken' });
+});
+
+it('answers 503 for a failing dependency and logs the cause with the request ids', async () => {
+  const handler = route(async () => {
+    throw new DependencyError('kong', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+  });
+  const response = await handler(event({ headers: { 'X-Kong-Request-Id': 'kong-1' } }), context);
+  expect(response.statusCode).toBe(503);
+  expect(body(response)).toEqual({ code: 'temporarily_unavailable', message: 'Service temporarily unavailable, please retry' });
+  const logged = JSON.parse(lines[0]);
+  expect(logged).toMatchObject({ level: 'warn', dependency: 'kong', lambdaRequestId: 'lambda-1', gatewayRequestId: 'kong-1' });
+  expect(logged.cause).toMatchObject({ error: 'Error', code: 'ECONNREFUSED' });
+});
+
+it('answers 500 without detail for a bug, and logs it', async () => {
+  const handler = route(async () => {
+    throw new TypeError('x is undefined');
+  });
+  const response = await handler(event(), context);
+  expect(response.statusCode).toBe(500);
+  expect(body(response)).toEqual({ code: 'server_error', message: 'Internal server error' });
+  expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', error: 'TypeError', gatewayRequestId: 'ctx-1' });
+});
+
+it('puts the request ids on every line logged while serving, and keeps concurrent requests apart', async () => {
+  const handler = route(async (e) => {
+    await new Promise((resolve) => setTimeout(resolve, e.headers['x-delay'] === '1' ? 20 : 0));
+    log.info('served', { path: e.path });
+    return json(200, {});
+  });
+  await Promise.all([
+    handler(event({ path: '/slow', headers: { 'x-delay': '1', 'x-kong-request-id': 'slow' } }), { awsRequestId: 'a' } as Context),
+    handler(event({ path: '/fast', headers: { 'x-kong-request-id': 'fast' } }), { awsRequestId: 'b' } as Context),
+  ]);
+  const served = lines.map((line) => JSON.parse(line));
+  expect(served).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ path: '/slow', gatewayRequestId: 'slow', lambdaRequestId: 'a' }),
+      expect.objectContaining({ path: '/fast', gatewayRequestId: 'fast', lambdaRequestId: 'b' }),
+    ]),
+  );
+});
+
+describe('JSON bodies', () => {
+  const handler = jsonRoute(v.object({ name: v.string() }), async ({ body: parsed }) => json(200, parsed));
+  const post = (raw: string | null, contentType = 'application/json') =>
+    handler(event({ body: raw, headers: { 'Content-Type': contentType } }), context);
+
+  it.each([
+    [null, 'application/json', 'Request body is required'],
+    ['{"name":', 'application/json', 'Request body is not valid JSON'],
+    ['[]', 'application/json', 'Request body must be a JSON object'],
+    ['{"name":1}', 'application/json', 'name: Invalid type: Expected string but received 1'],
+    ['{"name":"a"}', 'text/plain', 'Content-Type must be application/json'],
+    [`{"name":"${'a'.repeat(5000)}"}`, 'application/json', 'Request body must not exceed 4096 bytes'],
+  ])('refuses %s (%s) with 400 invalid_request', async (raw, type, message) => {
+    const response = await post(raw, type);
+    expect(response.statusCode).toBe(400);
+    expect(body(response)).toEqual({ code: 'invalid_request', message });
+  });
+
+  it('hands the handler the validated body', async () => {
+    expect(body(await post('{"name":"a"}'))).toEqual({ name: 'a' });
+  });
+});

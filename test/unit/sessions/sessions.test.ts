@@ -1,0 +1,85 @@
+import { Sessions } from '../../../lib/sessions/sessions';
+import type { SessionSubject } from '../../../lib/sessions/session';
+import { AccessTokens, hmacKey } from '../../../lib/tokens/access-tokens';
+import { hashRefreshToken } from '../../../lib/tokens/refresh-tokens';
+import { MemorySessionStore } from '../support/memory-stores';
+
+const subject: SessionSubject = { username: 'alice', signingKey: hmacKey('kid-1', 'a secret of some length') };
+const INVALID_GRANT = { status: 401, code: 'invalid_grant', message: 'Invalid or expired refresh token' };
+
+function setup() {
+  const store = new MemorySessionStore();
+  const accessTokens = new AccessTokens(900);
+  const sessions = new Sessions(store, accessTokens, 3600);
+  const load = async () => subject;
+  const claimsOf = (token: string) => accessTokens.unverifiedClaims(token)!;
+  return { store, sessions, load, claimsOf };
+}
+
+it('starts a session with an access token for it and an opaque refresh token stored by hash only', async () => {
+  const { store, sessions, claimsOf } = setup();
+  const tokens = await sessions.start(subject);
+  expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 900, refresh_expires_in: 3600 });
+  const { sid } = claimsOf(tokens.access_token);
+  expect(store.sessions.get(sid)).toMatchObject({ username: 'alice', epoch: 0 });
+  expect(store.refreshTokens.has(hashRefreshToken(tokens.refresh_token))).toBe(true);
+  expect(JSON.stringify([...store.refreshTokens])).not.toContain(tokens.refresh_token);
+});
+
+it('rotates refresh tokens within the session, keeping its absolute expiry', async () => {
+  const { store, sessions, load, claimsOf } = setup();
+  const first = await sessions.start(subject);
+  const second = await sessions.refresh(first.refresh_token, load);
+  expect(second.refresh_token).not.toBe(first.refresh_token);
+  expect(claimsOf(second.access_token).sid).toBe(claimsOf(first.access_token).sid);
+  const expiries = new Set([...store.refreshTokens.values()].map((token) => token.expiresAt));
+  expect(expiries.size).toBe(1);
+});
+
+it('takes a consumed refresh token presented again for theft and revokes the whole session', async () => {
+  const { store, sessions, load, claimsOf } = setup();
+  const first = await sessions.start(subject);
+  const second = await sessions.refresh(first.refresh_token, load);
+  await expect(sessions.refresh(first.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
+  expect(store.sessions.get(claimsOf(first.access_token).sid)).toMatchObject({ revokedReason: 'reuse' });
+  await expect(sessions.refresh(second.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
+  expect(await sessions.isLive(claimsOf(second.access_token))).toBe(false);
+});
+
+it('refuses unknown and expired refresh tokens, and those of a subject that is gone', async () => {
+  const { store, sessions, load } = setup();
+  await expect(sessions.refresh('unknown', load)).rejects.toMatchObject(INVALID_GRANT);
+  const tokens = await sessions.start(subject);
+  await expect(sessions.refresh(tokens.refresh_token, async () => undefined)).rejects.toMatchObject(INVALID_GRANT);
+  store.refreshTokens.get(hashRefreshToken(tokens.refresh_token))!.expiresAt = 0;
+  await expect(sessions.refresh(tokens.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
+});
+
+it('ends one session at logout: its refresh tokens and that access token', async () => {
+  const { sessions, load, claimsOf } = setup();
+  const mine = await sessions.start(subject);
+  const other = await sessions.start(subject);
+  const claims = { ...claimsOf(mine.access_token), exp: 0, iat: 0 };
+  await sessions.end(claims);
+  expect(await sessions.isLive(claims)).toBe(false);
+  await expect(sessions.refresh(mine.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
+  expect(await sessions.isLive(claimsOf(other.access_token))).toBe(true);
+  await expect(sessions.refresh(other.refresh_token, load)).resolves.toBeDefined();
+});
+
+it('revokes by refresh token (RFC 7009) and ignores unknown tokens', async () => {
+  const { sessions, load } = setup();
+  await expect(sessions.revoke('not a token')).resolves.toBeUndefined();
+  const tokens = await sessions.start(subject);
+  await sessions.revoke(tokens.refresh_token);
+  await expect(sessions.refresh(tokens.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
+});
+
+it('ends every session of the user at once, and the next signin starts a session that works', async () => {
+  const { sessions, load } = setup();
+  const before = await Promise.all([sessions.start(subject), sessions.start(subject)]);
+  await sessions.endAll('alice');
+  for (const tokens of before) await expect(sessions.refresh(tokens.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
+  const after = await sessions.start(subject);
+  await expect(sessions.refresh(after.refresh_token, load)).resolves.toBeDefined();
+});

@@ -1,0 +1,154 @@
+// In-memory stand-ins for the capabilities' store ports, with the same
+// conditional semantics as the DynamoDB adapters, so unit tests need no server.
+import type { Account, ActiveAccount, GatewayCredential } from '../../../lib/accounts/account';
+import type { AccountStore } from '../../../lib/accounts/store';
+import type { KongAdmin } from '../../../lib/kong/credentials';
+import type { RefreshToken, RevocationReason, RotationResult, Session } from '../../../lib/sessions/session';
+import type { SessionStore } from '../../../lib/sessions/store';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class MemoryAccountStore implements AccountStore {
+  readonly accounts = new Map<string, Account>();
+
+  async get(username: string) {
+    const account = this.accounts.get(username);
+    return account && copy(account);
+  }
+
+  async claim(account: Account & { claimId: string }, staleBefore: number) {
+    const existing = this.accounts.get(account.username);
+    if (existing && !(existing.status === 'pending' && existing.claimedAt < staleBefore)) return false;
+    this.accounts.set(account.username, copy(account));
+    return true;
+  }
+
+  async activate(username: string, claimId: string, credential: GatewayCredential) {
+    const account = this.accounts.get(username);
+    if (account?.status !== 'pending' || account.claimId !== claimId) throw new Error('ConditionalCheckFailed');
+    const active: ActiveAccount = { ...account, status: 'active', credential, claimId: undefined };
+    this.accounts.set(username, active);
+    return copy(active);
+  }
+
+  async release(username: string, claimId: string) {
+    const account = this.accounts.get(username);
+    if (account?.status === 'pending' && account.claimId === claimId) this.accounts.delete(username);
+  }
+
+  async replaceCredential(username: string, expectedKey: string, credential: GatewayCredential) {
+    const account = this.accounts.get(username);
+    if (account?.credential?.key !== expectedKey) return false;
+    account.credential = copy(credential);
+    return true;
+  }
+
+  async replacePasswordHash(username: string, expectedHash: string, passwordHash: string) {
+    const account = this.accounts.get(username);
+    if (account?.passwordHash !== expectedHash) return false;
+    account.passwordHash = passwordHash;
+    return true;
+  }
+}
+
+export class MemorySessionStore implements SessionStore {
+  readonly sessions = new Map<string, Session>();
+  readonly refreshTokens = new Map<string, RefreshToken>();
+  readonly revokedAccessTokens = new Map<string, number>();
+  readonly epochs = new Map<string, number>();
+
+  async epoch(username: string) {
+    return this.epochs.get(username) ?? 0;
+  }
+
+  async start(session: Session, first: RefreshToken) {
+    if ((await this.epoch(session.username)) !== session.epoch) return false;
+    this.sessions.set(session.id, copy(session));
+    this.refreshTokens.set(first.hash, copy(first));
+    return true;
+  }
+
+  async getRefreshToken(hash: string) {
+    const token = this.refreshTokens.get(hash);
+    return token && copy(token);
+  }
+
+  async rotate(current: RefreshToken, successorHash: string): Promise<RotationResult> {
+    const stored = this.refreshTokens.get(current.hash);
+    if (!stored || stored.consumedAt !== undefined) return 'already-consumed';
+    const session = this.sessions.get(current.sessionId);
+    if (!session || session.revokedAt !== undefined) return 'session-revoked';
+    if ((await this.epoch(current.username)) !== current.epoch) return 'sessions-ended';
+    stored.consumedAt = Math.floor(Date.now() / 1000);
+    this.refreshTokens.set(successorHash, { ...copy(current), hash: successorHash, consumedAt: undefined });
+    return 'rotated';
+  }
+
+  async revoke(sessionId: string, reason: RevocationReason) {
+    const session = this.sessions.get(sessionId);
+    if (session && session.revokedAt === undefined) Object.assign(session, { revokedAt: Math.floor(Date.now() / 1000), revokedReason: reason });
+  }
+
+  async revokeAccessToken(jti: string, expiresAt: number) {
+    this.revokedAccessTokens.set(jti, expiresAt);
+  }
+
+  async endAll(username: string) {
+    this.epochs.set(username, (await this.epoch(username)) + 1);
+  }
+
+  async isLive(sessionId: string, jti: string) {
+    const session = this.sessions.get(sessionId);
+    return session !== undefined && session.revokedAt === undefined && !this.revokedAccessTokens.has(jti);
+  }
+}
+
+/** Kong's consumers and JWT credentials as the Admin API keeps them; `down` makes every call fail. */
+export class FakeKongAdmin implements KongAdmin {
+  readonly consumers = new Map<string, { id: string; username: string }>();
+  readonly credentials = new Map<string, { id: string; key: string; secret: string; algorithm: string; consumerId: string }>();
+  down = false;
+  private next = 0;
+
+  private call() {
+    if (this.down) throw new Error('kong is down');
+    return `id-${++this.next}`;
+  }
+
+  async ensureConsumer(username: string) {
+    const id = this.call();
+    const existing = [...this.consumers.values()].find((consumer) => consumer.username === username);
+    if (existing) return existing;
+    const consumer = { id, username };
+    this.consumers.set(id, consumer);
+    return consumer;
+  }
+
+  async createJwtCredential(consumerId: string) {
+    const id = this.call();
+    const credential = { id, key: `key-${id}`, secret: `secret-${id}`, algorithm: 'HS256', consumerId };
+    this.credentials.set(id, credential);
+    return credential;
+  }
+
+  async getJwtCredential(consumerId: string, key: string) {
+    this.call();
+    return [...this.credentials.values()].find((c) => c.consumerId === consumerId && c.key === key);
+  }
+
+  async listJwtCredentials(consumerId: string) {
+    this.call();
+    return [...this.credentials.values()].filter((c) => c.consumerId === consumerId);
+  }
+
+  async deleteJwtCredential(consumerId: string, credentialId: string) {
+    this.call();
+    if (this.credentials.get(credentialId)?.consumerId === consumerId) this.credentials.delete(credentialId);
+  }
+}
+
+/** Plain-text "hashes": unit tests check the flows, not bcrypt. */
+export const plainHasher = {
+  hash: async (password: string) => `hashed:${password}`,
+  verify: async (password: string, hash: string | undefined) => hash === `hashed:${password}`,
+};
