@@ -15,6 +15,8 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], setupFiles: ['<rootDir>/test/unit/setup.ts'] },
     { ...common, displayName: 'gateway', testMatch: ['<rootDir>/test/gateway/**/*.test.ts'] },
+    // `serverless package` and the CloudFormation template it writes.
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.test.ts'] },
     {
       ...common,
       displayName: 'stack',

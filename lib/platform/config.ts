@@ -11,13 +11,17 @@ export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
 
 const env = process.env;
 
+/** In AWS Lambda proper (serverless-offline sets IS_OFFLINE): no loopback defaults there. */
+const deployed = Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.IS_OFFLINE;
+
 export const config = Object.freeze({
   usersTable: readString(env, 'USERS_TABLE'),
   tokensTable: readString(env, 'TOKENS_TABLE'),
   /** Unset in AWS; DynamoDB Local's URL when running locally. */
   dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
   dynamodbTimeoutMs: readInt(env, 'DYNAMODB_TIMEOUT_MS', 2000, 100, 30000),
-  kongAdminUrl: readUrl(env, 'KONG_ADMIN_URL', 'http://127.0.0.1:8001'),
+  /** A deployed function refuses to start without it: the Admin API must be named, and private. */
+  kongAdminUrl: readUrl(env, 'KONG_ADMIN_URL', deployed ? undefined : 'http://127.0.0.1:8001'),
   kongAdminTimeoutMs: readInt(env, 'KONG_ADMIN_TIMEOUT_MS', 3000, 100, 30000),
   accessTokenTtlSeconds: readInt(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, MAX_ACCESS_TOKEN_TTL_SECONDS),
   refreshTokenTtlSeconds: readInt(env, 'REFRESH_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 300, 90 * 24 * 3600),

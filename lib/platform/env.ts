@@ -22,7 +22,7 @@ export function readString(env: Env, name: string, fallback?: string): string {
   return value;
 }
 
-export function readUrl(env: Env, name: string, fallback: string): string {
+export function readUrl(env: Env, name: string, fallback?: string): string {
   const value = readString(env, name, fallback);
   try {
     return new URL(value).toString().replace(/\/$/, '');

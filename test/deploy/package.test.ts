@@ -1,0 +1,107 @@
+/**
+ * What `sls deploy` would create, read from the CloudFormation template that
+ * `serverless package` writes: no public endpoint, a supported runtime,
+ * least privilege, and what keeps the data safe.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const PARAMS = {
+  kongAdminUrl: 'http://10.0.1.5:8001',
+  securityGroupIds: 'sg-1,sg-2',
+  subnetIds: 'subnet-1,subnet-2',
+  vpcId: 'vpc-1',
+  routeTableIds: 'rtb-1',
+};
+
+type Resource = { Type: string; Properties: Record<string, any>; Condition?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+let resources: Record<string, Resource>;
+let outputs: Record<string, unknown>;
+let artifacts: string[];
+let dir: string;
+
+function sls(args: string[]) {
+  return promisify(execFile)(path.join(REPO, 'node_modules', '.bin', 'serverless'), args, {
+    cwd: REPO,
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', KONG_ADMIN_URL: '', ESBUILD_WORK_FOLDER: path.join(os.tmpdir(), `esbuild-${process.pid}`) },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'sls-package-'));
+  const params = Object.entries(PARAMS).map(([name, value]) => `--param=${name}=${value}`);
+  await sls(['package', '--stage', 'prod', '--region', 'eu-west-1', '--package', dir, ...params]);
+  const template = JSON.parse(await readFile(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  resources = template.Resources;
+  outputs = template.Outputs;
+  artifacts = (await readdir(dir)).filter((name) => name.endsWith('.zip'));
+}, 120_000);
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const functions = () => ofType('AWS::Lambda::Function').map(([, fn]) => fn);
+
+it('creates no API Gateway and no function URL: only Kong can invoke the functions', () => {
+  const types = new Set(Object.values(resources).map((resource) => resource.Type));
+  expect([...types].filter((type) => /ApiGateway|Lambda::Url|Lambda::Permission/.test(type))).toEqual([]);
+  expect(functions()).toHaveLength(8);
+});
+
+it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Admin URL it was given', () => {
+  for (const fn of functions()) {
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    expect(fn.Properties.VpcConfig).toEqual({
+      SecurityGroupIds: { 'Fn::Split': [',', 'sg-1,sg-2'] },
+      SubnetIds: { 'Fn::Split': [',', 'subnet-1,subnet-2'] },
+    });
+    expect(fn.Properties.Environment.Variables.KONG_ADMIN_URL).toBe(PARAMS.kongAdminUrl);
+  }
+  expect(ofType('AWS::EC2::VPCEndpoint').map(([, e]) => e.Properties)).toEqual([
+    expect.objectContaining({ VpcEndpointType: 'Gateway', VpcId: 'vpc-1', RouteTableIds: { 'Fn::Split': [',', 'rtb-1'] } }),
+  ]);
+});
+
+it('packages one small artifact per function', () => {
+  expect(artifacts.sort()).toEqual(['info', 'logout', 'logoutAll', 'password', 'refresh', 'revoke', 'signin', 'signup'].map((n) => `${n}.zip`));
+  const keys = new Set(functions().map((fn) => fn.Properties.Code.S3Key));
+  expect(keys.size).toBe(8);
+});
+
+it('expires token items by TTL and keeps point-in-time recovery on the users table', () => {
+  expect(resources.TokensTable.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  expect(resources.UsersTable.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+});
+
+it("grants the functions item-level actions on the service's own tables only", () => {
+  const role = resources.IamRoleLambdaExecution.Properties;
+  const statements = role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const dynamo = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:'))); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(dynamo).toHaveLength(1);
+  expect(dynamo[0].Resource).toEqual([{ 'Fn::GetAtt': ['UsersTable', 'Arn'] }, { 'Fn::GetAtt': ['TokensTable', 'Arn'] }]);
+  expect(dynamo[0].Action.every((action: string) => !/\*|Scan|Query|DeleteTable|CreateTable/.test(action))).toBe(true);
+});
+
+it("ships the policy Kong needs: lambda:InvokeFunction on exactly these functions", () => {
+  const policy = resources.KongInvokePolicy.Properties.PolicyDocument.Statement;
+  expect(policy).toEqual([
+    {
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: expect.arrayContaining(ofType('AWS::Lambda::Function').map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
+    },
+  ]);
+  expect(policy[0].Resource).toHaveLength(8);
+  expect(outputs).toHaveProperty('KongInvokePolicyArn');
+});
+
+it('refuses to package a deployed stage without its Kong Admin URL and VPC', async () => {
+  const refused = await sls(['package', '--stage', 'prod', '--package', path.join(dir, 'refused')]).catch((error) => error);
+  expect(refused.code).toBe(1);
+  expect(`${refused.stdout}${refused.stderr}`).toContain('The param "kongAdminUrl" cannot be resolved');
+}, 60_000);
