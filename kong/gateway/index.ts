@@ -1,15 +1,29 @@
 // The Kong-compatible local gateway: a proxy and an Admin API configured by
 // kong/kong.yml, for machines without Docker. Real Kong (3.9) is the reference:
 // where the two differ, Kong's source settles it.
+//
+// Layout (as Kong's own source is split):
+//   index.ts, cli.ts      entry points: startGateway() in-process, cli.ts as a process
+//   core/                 what Kong's runloop, DB layer and Admin API do; names no plugin
+//     config.ts schema.ts   kong.yml loader (decK env substitution) and its value checks
+//     router.ts uri.ts      route matching, upstream path joining, path normalization
+//     proxy.ts respond.ts   the proxy listener: plugins, forwarding, Kong's headers and errors
+//     admin.ts              Admin API: generic endpoints for consumers and registered entities
+//     entities.ts consumers.ts store.ts   entity rules, the consumer entity, in-memory store + JSON file
+//     plugin.ts             the plugin contract (handler, schema, daos, request context)
+//   plugins/index.ts      the registry: the one list of plugins the core knows
+//   plugins/<name>/       one plugin: handler.ts (NAME, PRIORITY, access), schema.ts (config
+//                         and defaults), daos.ts (its Admin API entities, if any)
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createAdminHandler } from './admin';
-import { loadConfig } from './config';
-import { GatewayProxy } from './proxy';
-import { Store } from './store';
+import { createAdminHandler } from './core/admin';
+import { loadConfig } from './core/config';
+import { GatewayProxy } from './core/proxy';
+import { Store } from './core/store';
+import { PLUGINS } from './plugins';
 
-export { ConfigError } from './config';
+export { ConfigError } from './core/config';
 
 export const DEFAULT_CONFIG_PATH = path.resolve(__dirname, '..', 'kong.yml');
 
@@ -69,11 +83,11 @@ function closeServer(server: Server): Promise<void> {
 }
 
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
-  const config = loadConfig(options.configPath ?? DEFAULT_CONFIG_PATH, options.env ?? process.env);
-  const store = new Store(options.dataFile ?? null);
-  const proxy = new GatewayProxy(config, store, options.log ?? false);
+  const config = loadConfig(options.configPath ?? DEFAULT_CONFIG_PATH, options.env ?? process.env, PLUGINS);
+  const store = new Store(PLUGINS.flatMap((plugin) => plugin.daos ?? []), options.dataFile ?? null);
+  const proxy = new GatewayProxy(config, { store }, options.log ?? false);
   const proxyServer = createServer(proxy.handle);
-  const adminServer = createServer(createAdminHandler(store, config, options.log ?? false));
+  const adminServer = createServer(createAdminHandler(store, config, PLUGINS, options.log ?? false));
   // Kong keeps idle client connections for 60 s (nginx keepalive_timeout).
   proxyServer.keepAliveTimeout = 60_000;
 

@@ -1,5 +1,5 @@
 /** kong.yml's rate limit on the public routes: per client address, per minute. */
-import { send, startTarget, type Reply, type Target } from './support';
+import { send, startTarget, type Reply, type Target } from '../support';
 
 let target: Target;
 beforeAll(async () => {

@@ -1,16 +1,17 @@
-// Kong's Admin API for what the service uses: consumers and their JWT
-// credentials (kong/api/endpoints.lua), with Kong's statuses and bodies.
+// Kong's Admin API for what the service uses (kong/api/endpoints.lua): consumers,
+// and every entity the plugins register, served by the same generic endpoints
+// with Kong's statuses and bodies.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import type { GatewayConfig } from './config';
-import { ApiError, buildConsumer, buildCredential, notFound, TAG_CHARS } from './entities';
+import { consumers, type Consumer } from './consumers';
+import { ApiError, buildEntity, methodNotAllowed, notFound, TAG_CHARS, type Credential, type EntitySchema, type Input, type WriteMode } from './entities';
+import type { PluginModule } from './plugin';
 import { sendJson } from './respond';
-import { isUuid, type Consumer, type JwtCredential, type Store } from './store';
+import type { Collection, Store } from './store';
+import { isRecord, isUuid, KONG_VERSION } from './util';
 
-const KONG_VERSION = '3.9.3';
-
-type Input = Record<string, unknown>;
 interface Reply {
   status: number;
   body?: unknown;
@@ -26,7 +27,8 @@ type Handler = (request: ApiRequest) => Reply;
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // Kong's admin client_max_body_size
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
-const methodNotAllowed = () => new ApiError(405, { message: 'Method not allowed' });
+const created = (body: unknown): Reply => ({ status: 201, body });
+const noContent: Reply = { status: 204 };
 
 function invalidOptions(error: string): ApiError {
   return new ApiError(400, { code: 11, name: 'invalid options', message: `invalid option (tags: ${error})`, options: { tags: error } });
@@ -91,7 +93,7 @@ function decodeForm(text: string): Input {
       addValue(input, nested[1], value, true);
     } else {
       const current = input[nested[1]];
-      const record = typeof current === 'object' && current !== null && !Array.isArray(current) ? (current as Input) : {};
+      const record = isRecord(current) ? current : {};
       input[nested[1]] = record;
       addValue(record, nested[2] ?? nested[3], value);
     }
@@ -121,7 +123,7 @@ async function readBody(req: IncomingMessage): Promise<Input> {
   if (contentType.startsWith('application/json')) {
     try {
       const body: unknown = JSON.parse(text);
-      if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Input;
+      if (isRecord(body)) return body;
     } catch {
       // answered below, like any body that is not a JSON object
     }
@@ -131,64 +133,112 @@ async function readBody(req: IncomingMessage): Promise<Input> {
   throw new ApiError(415, { message: 'Unsupported Media Type (the local gateway reads JSON and form-urlencoded bodies)' });
 }
 
+/** The reads and writes every entity endpoint is made of, for one kind of entity. */
+class Entities<T extends Credential | Consumer> {
+  readonly collection: Collection<T>;
+
+  constructor(readonly schema: EntitySchema<T>, private readonly store: Store) {
+    this.collection = store.collection(schema);
+  }
+
+  /** By id or endpoint key; through a consumer's path, only that consumer's. */
+  get(ref: string, owner?: Consumer): T {
+    const entity = this.collection.get(ref);
+    if (!entity || (owner && (entity as Credential).consumer.id !== owner.id)) throw notFound();
+    return entity;
+  }
+
+  list(query: URLSearchParams, path: string, owner?: Consumer) {
+    return page(this.collection.all(owner?.id), query, path, owner !== undefined);
+  }
+
+  save(input: Input, mode: WriteMode, existing?: T): T {
+    const entity = buildEntity(this.schema, this.store, input, mode, existing);
+    this.collection.save(entity);
+    return entity;
+  }
+
+  /** PUT creates or replaces, keyed by the id or the endpoint key in the path. */
+  put(ref: string, input: Input): T {
+    const byId = isUuid(ref);
+    const existing = byId ? this.collection.byId(ref.toLowerCase()) : this.collection.find(this.schema.endpointKey, ref);
+    return this.save({ ...input, [byId ? 'id' : this.schema.endpointKey]: ref }, 'replace', existing);
+  }
+}
+
 class AdminApi {
   private readonly nodeId = randomUUID();
+  private readonly consumers: Entities<Consumer>;
+  readonly endpoints: [string, Record<string, Handler>][];
 
-  constructor(private readonly store: Store, private readonly config: GatewayConfig) {}
+  constructor(private readonly store: Store, private readonly config: GatewayConfig, private readonly plugins: readonly PluginModule[]) {
+    this.consumers = new Entities(consumers, store);
+    this.endpoints = [
+      ['/', { GET: () => ok(this.nodeInfo()) }],
+      ['/status', { GET: () => ok({ database: { reachable: true } }) }],
+      ['/consumers', {
+        GET: ({ query }) => ok(this.listConsumers(query)),
+        POST: ({ body }) => created(this.consumers.save(body, 'insert')),
+      }],
+      ['/consumers/:consumer', {
+        GET: ({ params }) => ok(this.consumer(params.consumer)),
+        PUT: ({ params, body }) => ok(this.consumers.put(params.consumer, body)),
+        PATCH: ({ params, body }) => ok(this.consumers.save(body, 'merge', this.consumer(params.consumer))),
+        DELETE: ({ params }) => {
+          const consumer = this.consumers.collection.get(params.consumer);
+          if (consumer) this.store.deleteConsumer(consumer);
+          return noContent;
+        },
+      }],
+      ...plugins.flatMap((plugin) => plugin.daos ?? []).flatMap((schema) => this.ownedEndpoints(new Entities<Credential>(schema, store))),
+    ];
+  }
 
-  readonly endpoints: [string, Record<string, Handler>][] = [
-    ['/', { GET: () => ok(this.nodeInfo()) }],
-    ['/status', { GET: () => ok({ database: { reachable: true } }) }],
-    ['/consumers', {
-      GET: ({ query }) => ok(this.listConsumers(query)),
-      POST: ({ body }) => ({ status: 201, body: this.saveConsumer(body, 'insert') }),
-    }],
-    ['/consumers/:consumer', {
-      GET: ({ params }) => ok(this.consumer(params.consumer)),
-      PUT: ({ params, body }) => ok(this.putConsumer(params.consumer, body)),
-      PATCH: ({ params, body }) => ok(this.saveConsumer(body, 'merge', this.consumer(params.consumer))),
-      DELETE: ({ params }) => this.deleteConsumer(params.consumer),
-    }],
-    ['/consumers/:consumer/jwt', {
-      GET: ({ params, query }) => ok(this.listCredentials(query, this.consumer(params.consumer), params.consumer)),
-      POST: ({ params, body }) => ({ status: 201, body: this.saveCredential({ ...body, consumer: { id: this.consumer(params.consumer).id } }, 'insert') }),
-    }],
-    ['/consumers/:consumer/jwt/:jwt', {
-      GET: ({ params }) => ok(this.credential(params.jwt, this.consumer(params.consumer))),
-      PUT: ({ params, body }) => ok(this.putCredential(params.jwt, { ...body, consumer: { id: this.consumer(params.consumer).id } })),
-      PATCH: ({ params, body }) => ok(this.saveCredential(body, 'merge', this.credential(params.jwt, this.consumer(params.consumer)))),
-      DELETE: ({ params }) => {
-        this.store.deleteCredential(this.credential(params.jwt, this.consumer(params.consumer)));
-        return { status: 204 };
-      },
-    }],
-    ['/jwts', {
-      GET: ({ query }) => ok(this.listCredentials(query)),
-      POST: ({ body }) => ({ status: 201, body: this.saveCredential(body, 'insert') }),
-    }],
-    ['/jwts/:jwt', {
-      GET: ({ params }) => ok(this.credential(params.jwt)),
-      PUT: ({ params, body }) => ok(this.putCredential(params.jwt, body)),
-      PATCH: ({ params, body }) => ok(this.saveCredential(body, 'merge', this.credential(params.jwt))),
-      DELETE: ({ params }) => {
-        const credential = this.store.credential(params.jwt);
-        if (credential) this.store.deleteCredential(credential);
-        return { status: 204 };
-      },
-    }],
-    ['/jwts/:jwt/consumer', {
-      GET: ({ params }) => ok(this.ownerOf(params.jwt)),
-      PUT: ({ params, body }) => ok(this.putConsumer(this.ownerOf(params.jwt).id, body)),
-      PATCH: ({ params, body }) => ok(this.saveConsumer(body, 'merge', this.ownerOf(params.jwt))),
-      DELETE: () => {
-        throw methodNotAllowed();
-      },
-    }],
-  ];
+  /** Kong's endpoints for an entity owned by a consumer: nested under it, and top-level. */
+  private ownedEndpoints(entities: Entities<Credential>): [string, Record<string, Handler>][] {
+    const { adminApiName: name, adminApiNestedName: nested } = entities.schema;
+    const ownedBy = (consumer: Consumer, body: Input) => ({ ...body, consumer: { id: consumer.id } });
+    const ownerOf = (ref: string) => this.store.consumers.byId(entities.get(ref).consumer.id) ?? throwError(notFound());
+    return [
+      [`/consumers/:consumer/${nested}`, {
+        GET: ({ params, query }) => ok(entities.list(query, `/consumers/${params.consumer}/${nested}`, this.consumer(params.consumer))),
+        POST: ({ params, body }) => created(entities.save(ownedBy(this.consumer(params.consumer), body), 'insert')),
+      }],
+      [`/consumers/:consumer/${nested}/:ref`, {
+        GET: ({ params }) => ok(entities.get(params.ref, this.consumer(params.consumer))),
+        PUT: ({ params, body }) => ok(entities.put(params.ref, ownedBy(this.consumer(params.consumer), body))),
+        PATCH: ({ params, body }) => ok(entities.save(body, 'merge', entities.get(params.ref, this.consumer(params.consumer)))),
+        DELETE: ({ params }) => {
+          entities.collection.delete(entities.get(params.ref, this.consumer(params.consumer)));
+          return noContent;
+        },
+      }],
+      [`/${name}`, {
+        GET: ({ query }) => ok(entities.list(query, `/${name}`)),
+        POST: ({ body }) => created(entities.save(body, 'insert')),
+      }],
+      [`/${name}/:ref`, {
+        GET: ({ params }) => ok(entities.get(params.ref)),
+        PUT: ({ params, body }) => ok(entities.put(params.ref, body)),
+        PATCH: ({ params, body }) => ok(entities.save(body, 'merge', entities.get(params.ref))),
+        DELETE: ({ params }) => {
+          const entity = entities.collection.get(params.ref);
+          if (entity) entities.collection.delete(entity);
+          return noContent;
+        },
+      }],
+      [`/${name}/:ref/consumer`, {
+        GET: ({ params }) => ok(ownerOf(params.ref)),
+        PUT: ({ params, body }) => ok(this.consumers.put(ownerOf(params.ref).id, body)),
+        PATCH: ({ params, body }) => ok(this.consumers.save(body, 'merge', ownerOf(params.ref))),
+        DELETE: () => {
+          throw methodNotAllowed();
+        },
+      }],
+    ];
+  }
 
   private nodeInfo() {
-    const plugins = ['jwt', 'rate-limiting'];
-    const priorities: Record<string, number> = { jwt: 1450, 'rate-limiting': 910 };
     const enabled = new Set(this.config.routes.flatMap((r) => r.plugins.map((p) => p.name)));
     return {
       tagline: 'Welcome to kong',
@@ -197,75 +247,25 @@ class AdminApi {
       hostname: hostname(),
       node_id: this.nodeId,
       plugins: {
-        available_on_server: Object.fromEntries(plugins.map((name) => [name, { version: KONG_VERSION, priority: priorities[name] }])),
+        available_on_server: Object.fromEntries(
+          this.plugins.map(({ handler }) => [handler.NAME, { version: KONG_VERSION, priority: handler.PRIORITY }]),
+        ),
         enabled_in_cluster: [...enabled],
       },
     };
   }
 
   private consumer(ref: string): Consumer {
-    return this.store.consumer(ref) ?? throwError(notFound());
+    return this.consumers.get(ref);
   }
 
   private listConsumers(query: URLSearchParams) {
     // /consumers?custom_id=x is a lookup, not a filter over pages.
     const customIds = query.getAll('custom_id');
-    if (customIds.length === 0) return page(this.store.consumers(), query, '/consumers', false);
+    if (customIds.length === 0) return this.consumers.list(query, '/consumers');
     if (customIds.length > 1 || customIds[0] === '') throw new ApiError(400, { message: 'custom_id must be an unempty string' });
-    const consumer = this.store.consumerByCustomId(customIds[0]);
+    const consumer = this.consumers.collection.find('custom_id', customIds[0]);
     return { data: consumer ? [consumer] : [], next: null };
-  }
-
-  private saveConsumer(input: Input, mode: 'insert' | 'merge', existing?: Consumer): Consumer {
-    const consumer = buildConsumer(this.store, input, mode, existing);
-    this.store.saveConsumer(consumer);
-    return consumer;
-  }
-
-  /** PUT creates or replaces, keyed by the id or the username in the path. */
-  private putConsumer(ref: string, input: Input): Consumer {
-    const byId = isUuid(ref);
-    const existing = byId ? this.store.consumerById(ref.toLowerCase()) : this.store.consumerByUsername(ref);
-    const consumer = buildConsumer(this.store, { ...input, ...(byId ? { id: ref } : { username: ref }) }, 'replace', existing);
-    this.store.saveConsumer(consumer);
-    return consumer;
-  }
-
-  private deleteConsumer(ref: string): Reply {
-    const consumer = this.store.consumer(ref);
-    if (consumer) this.store.deleteConsumer(consumer);
-    return { status: 204 };
-  }
-
-  /** A credential by id or key; through a consumer's path, only that consumer's. */
-  private credential(ref: string, owner?: Consumer): JwtCredential {
-    const credential = this.store.credential(ref);
-    if (!credential || (owner && credential.consumer.id !== owner.id)) throw notFound();
-    return credential;
-  }
-
-  private ownerOf(ref: string): Consumer {
-    return this.store.consumerById(this.credential(ref).consumer.id) ?? throwError(notFound());
-  }
-
-  private listCredentials(query: URLSearchParams, owner?: Consumer, ownerRef?: string) {
-    return owner
-      ? page(this.store.credentials(owner.id), query, `/consumers/${ownerRef}/jwt`, true)
-      : page(this.store.credentials(), query, '/jwts', false);
-  }
-
-  private saveCredential(input: Input, mode: 'insert' | 'merge', existing?: JwtCredential): JwtCredential {
-    const credential = buildCredential(this.store, input, mode, existing);
-    this.store.saveCredential(credential);
-    return credential;
-  }
-
-  private putCredential(ref: string, input: Input): JwtCredential {
-    const byId = isUuid(ref);
-    const existing = byId ? this.store.credentialById(ref.toLowerCase()) : this.store.credentialByKey(ref);
-    const credential = buildCredential(this.store, { ...input, ...(byId ? { id: ref } : { key: ref }) }, 'replace', existing);
-    this.store.saveCredential(credential);
-    return credential;
   }
 }
 
@@ -292,8 +292,8 @@ function decodeSegment(segment: string): string {
   }
 }
 
-export function createAdminHandler(store: Store, config: GatewayConfig, log: boolean) {
-  const api = new AdminApi(store, config);
+export function createAdminHandler(store: Store, config: GatewayConfig, plugins: readonly PluginModule[], log: boolean) {
+  const api = new AdminApi(store, config, plugins);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (log) {
       const started = Date.now();

@@ -1,7 +1,8 @@
 // Kong's rate-limiting plugin with the local policy: fixed calendar windows
 // (UTC), counted in this process, with Kong's headers and 429 answer.
-import { PERIODS, type Period, type RateLimitingConfig } from './config';
-import { kongError, type Exit, type Plugin, type RequestContext } from './plugin';
+import { kongError, type Exit, type Plugin, type RequestContext } from '../../core/plugin';
+import { nowSeconds } from '../../core/util';
+import { PERIODS, type Period, type RateLimitingConfig } from './schema';
 
 // Window lengths Kong uses for RateLimit-Reset (a "month" is 30 days there).
 const WINDOW_SECONDS: Record<Period, number> = {
@@ -28,7 +29,10 @@ interface Counter {
   count: number;
 }
 
-export class RateLimitingPlugin implements Plugin {
+export class RateLimitingHandler implements Plugin {
+  static readonly NAME = 'rate-limiting';
+  static readonly PRIORITY = 910;
+
   private readonly counters = new Map<string, Counter>();
   private readonly periods: Period[];
   private nextSweep = 0;
@@ -38,7 +42,7 @@ export class RateLimitingPlugin implements Plugin {
   }
 
   access(ctx: RequestContext): Exit | undefined {
-    const nowMs = Math.floor(Date.now() / 1000) * 1000; // Kong counts in whole seconds
+    const nowMs = nowSeconds() * 1000; // Kong counts in whole seconds
     this.sweep(nowMs);
     const identifier = this.identifier(ctx);
     const usage = this.periods.map((period) => {

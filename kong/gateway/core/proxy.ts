@@ -6,28 +6,18 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import type { GatewayConfig, RouteConfig, ServiceConfig } from './config';
-import { JwtPlugin } from './jwt';
-import { kongError, type Exit, type Plugin, type RequestContext } from './plugin';
-import { RateLimitingPlugin } from './rate-limiting';
+import { kongError, type Exit, type Plugin, type PluginServices, type RequestContext } from './plugin';
 import { sendJson } from './respond';
-import type { Store } from './store';
+import { Router, upstreamPath, type Candidate } from './router';
 import { escapePath, normalizePath } from './uri';
 
 interface Route {
   config: RouteConfig;
+  /** Instances of the route's plugins, in Kong's run order. */
   plugins: Plugin[];
   proxy: ProxyServer;
   /** The upstream Host header, or null to keep the client's (preserve_host). */
   upstreamHost: string | null;
-}
-
-/** One (route, path) pair, tried in order of rank. */
-interface Candidate {
-  route: Route;
-  prefix: string | null;
-  methods: Set<string> | null;
-  /** Kong's priority: how many fields the route matches on, then path length. */
-  rank: number;
 }
 
 class UpstreamTimeout extends Error {}
@@ -41,53 +31,28 @@ function upstreamError(err: NodeJS.ErrnoException): [number, string] {
   return [502, 'An invalid response was received from the upstream server'];
 }
 
-/** Kong's get_upstream_uri_v0: joins the service path and the (possibly stripped) request path. */
-function upstreamPath(service: ServiceConfig, path: string, strippedPrefix: string | null): string {
-  const base = service.path;
-  if (strippedPrefix === null) {
-    if (base.endsWith('/')) return base + path.slice(1);
-    return path === '/' ? base : base + path;
-  }
-  let postfix = path.slice(strippedPrefix.length);
-  if (postfix === '.' || postfix === '..') postfix = '';
-  else if (postfix.startsWith('./')) postfix = postfix.slice(2);
-  else if (postfix.startsWith('../')) postfix = postfix.slice(3);
-  if (base.endsWith('/')) {
-    if (postfix === '') return base === '/' || path.endsWith('/') ? base : base.slice(0, -1);
-    return postfix.startsWith('/') ? base.slice(0, -1) + postfix : base + postfix;
-  }
-  if (postfix === '') return path.length > 1 && path.endsWith('/') ? `${base}/` : base;
-  return postfix.startsWith('/') ? base + postfix : `${base}/${postfix}`;
-}
-
 function clientAddress(req: IncomingMessage): string {
   const address = req.socket.remoteAddress ?? '';
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 export class GatewayProxy {
-  private readonly candidates: Candidate[];
+  private readonly router: Router<Route>;
   private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
-  constructor(config: GatewayConfig, store: Store, private readonly log: boolean) {
+  constructor(config: GatewayConfig, services: PluginServices, private readonly log: boolean) {
     const proxyByService = new Map<ServiceConfig, ProxyServer>();
-    const candidates: Candidate[] = [];
-    for (const routeConfig of config.routes) {
+    const routes = config.routes.map((routeConfig): Route => {
       const service = routeConfig.service;
       if (!proxyByService.has(service)) proxyByService.set(service, this.createUpstreamProxy(service));
-      const route: Route = {
+      return {
         config: routeConfig,
-        plugins: routeConfig.plugins.map((p) => (p.name === 'jwt' ? new JwtPlugin(p.config, store) : new RateLimitingPlugin(p.config))),
+        plugins: routeConfig.plugins.map((p) => new p.module.handler(p.config, services)),
         proxy: proxyByService.get(service)!,
         upstreamHost: routeConfig.preserveHost ? null : service.url.host,
       };
-      const methods = routeConfig.methods.length > 0 ? new Set(routeConfig.methods) : null;
-      const weight = (methods ? 1 : 0) + (routeConfig.paths.length > 0 ? 1 : 0);
-      const prefixes = routeConfig.paths.length > 0 ? routeConfig.paths : [null];
-      for (const prefix of prefixes) candidates.push({ route, prefix, methods, rank: weight * 2 ** 19 + (prefix?.length ?? 0) });
-    }
-    // Stable sort: equal ranks keep the order of kong.yml.
-    this.candidates = candidates.sort((a, b) => b.rank - a.rank);
+    });
+    this.router = new Router(routes);
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -118,7 +83,7 @@ export class GatewayProxy {
     const queryAt = url.indexOf('?');
     const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
     const path = normalizePath(rawPath);
-    const match = this.match(req.method ?? 'GET', path);
+    const match = this.router.match(req.method ?? 'GET', path);
     if (!match) {
       sendJson(res, 404, kongError('no Route matched with those values', requestId));
       return;
@@ -143,21 +108,13 @@ export class GatewayProxy {
     this.forward(ctx, res, match, rawPath, queryAt === -1 ? '' : url.slice(queryAt));
   }
 
-  private match(method: string, path: string): Candidate | undefined {
-    for (const candidate of this.candidates) {
-      if (candidate.methods && !candidate.methods.has(method)) continue;
-      if (candidate.prefix === null || path.startsWith(candidate.prefix)) return candidate;
-    }
-    return undefined;
-  }
-
   /** Sends the request on as Kong's nginx would: its headers, the joined path, the raw query. */
-  private forward(ctx: RequestContext, res: ServerResponse, { route, prefix }: Candidate, rawPath: string, search: string): void {
+  private forward(ctx: RequestContext, res: ServerResponse, { route, prefix }: Candidate<Route>, rawPath: string, search: string): void {
     const { req } = ctx;
     const strippedPrefix = route.config.stripPath ? (prefix ?? '/') : null;
     this.setUpstreamHeaders(req, ctx, rawPath, strippedPrefix);
     if (route.upstreamHost !== null) req.headers.host = route.upstreamHost;
-    req.url = escapePath(upstreamPath(route.config.service, ctx.path, strippedPrefix)) + search;
+    req.url = escapePath(upstreamPath(route.config.service.path, ctx.path, strippedPrefix)) + search;
     route.proxy.web(req, res);
   }
 

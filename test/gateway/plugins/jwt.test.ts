@@ -1,10 +1,11 @@
 /**
  * The jwt plugin on kong.yml's protected route: every check, in Kong's order,
- * with Kong 3.9's 401 bodies and WWW-Authenticate headers.
+ * with Kong 3.9's 401 bodies and WWW-Authenticate headers; and its jwt_secrets
+ * entity in the Admin API.
  */
 import { createHmac, generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { admin, createClient, now, send, startTarget, type Client, type Echoed, type Reply, type Target } from './support';
+import { admin, createClient, now, send, startTarget, unique, UUID, type Client, type Echoed, type Reply, type Target } from '../support';
 
 let target: Target;
 let client: Client;
@@ -15,6 +16,7 @@ beforeAll(async () => {
 afterAll(() => target.close());
 
 const PROTECTED = '/api/jwt/info';
+const GENERATED = /^[A-Za-z0-9]{32}$/;
 const INVALID_TOKEN = 'Bearer error="invalid_token"';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -161,4 +163,115 @@ test('tokens stop working when the credential or the consumer is deleted', async
   expect((await bearer(revokedToken)).status).toBe(200);
   expect((await admin(target, 'DELETE', `/jwts/${revoked.credential.id}`)).status).toBe(204);
   expectRejected(await bearer(revokedToken), { message: "No credentials found for given 'iss'" });
+});
+
+/** The plugin's entity in the Admin API (kong/plugins/jwt/daos.lua). */
+describe('Admin API: JWT credentials', () => {
+  test('POST {} generates a 32-character key and secret, HS256', async () => {
+    const { consumer, credential } = await createClient(target);
+    expect(credential).toEqual({
+      id: expect.stringMatching(UUID),
+      created_at: expect.any(Number),
+      consumer: { id: consumer.id },
+      key: expect.stringMatching(GENERATED),
+      secret: expect.stringMatching(GENERATED),
+      rsa_public_key: null,
+      algorithm: 'HS256',
+      tags: null,
+    });
+    expect(credential.key).not.toBe(credential.secret);
+  });
+
+  test('given key and secret are kept; a taken key is a 409', async () => {
+    const key = unique('key');
+    const { consumer, credential } = await createClient(target, {}, { key, secret: 'short' });
+    expect(credential).toMatchObject({ key, secret: 'short' });
+
+    const again = await admin(target, 'POST', `/consumers/${consumer.username}/jwt`, { key });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual({
+      code: 5,
+      name: 'unique constraint violation',
+      message: `UNIQUE violation detected on '{key="${key}"}'`,
+      fields: { key },
+    });
+  });
+
+  test('a credential for an unknown consumer is 404', async () => {
+    const reply = await admin(target, 'POST', `/consumers/${unique('nobody')}/jwt`, {});
+    expect(reply.status).toBe(404);
+    expect(reply.body).toEqual({ message: 'Not found' });
+  });
+
+  test('RS256 needs a valid rsa_public_key', async () => {
+    const { consumer } = await createClient(target);
+    const missing = await admin(target, 'POST', `/consumers/${consumer.id}/jwt`, { algorithm: 'RS256' });
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual({
+      code: 2,
+      name: 'schema violation',
+      message: "2 schema violations (failed conditional validation given value of field 'algorithm'; rsa_public_key: required field missing)",
+      fields: {
+        rsa_public_key: 'required field missing',
+        '@entity': ["failed conditional validation given value of field 'algorithm'"],
+      },
+    });
+
+    const invalid = await admin(target, 'POST', `/consumers/${consumer.id}/jwt`, { algorithm: 'RS256', rsa_public_key: 'not a key' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.fields.rsa_public_key).toBe('invalid key');
+
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const valid = await admin(target, 'POST', `/consumers/${consumer.id}/jwt`, { algorithm: 'RS256', rsa_public_key: pem });
+    expect(valid.status).toBe(201);
+    expect(valid.body).toMatchObject({ algorithm: 'RS256', rsa_public_key: pem });
+  });
+
+  test('an unknown algorithm is a schema violation', async () => {
+    const { consumer } = await createClient(target);
+    const reply = await admin(target, 'POST', `/consumers/${consumer.id}/jwt`, { algorithm: 'none' });
+    expect(reply.status).toBe(400);
+    expect(reply.body.fields).toEqual({
+      algorithm: 'expected one of: HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, PS256, PS384, PS512, EdDSA',
+    });
+  });
+
+  test('readable by id or key, nested or top-level, with the secret in clear', async () => {
+    const { consumer, credential } = await createClient(target);
+    const list = await admin(target, 'GET', `/consumers/${consumer.id}/jwt`);
+    expect(list.body).toEqual({ data: [credential], next: null });
+    for (const path of [
+      `/consumers/${consumer.username}/jwt/${credential.id}`,
+      `/consumers/${consumer.id}/jwt/${credential.key}`,
+      `/jwts/${credential.id}`,
+      `/jwts/${credential.key}`,
+    ]) {
+      const reply = await admin(target, 'GET', path);
+      expect([path, reply.status, reply.body]).toEqual([path, 200, credential]);
+    }
+    expect((await admin(target, 'GET', `/jwts/${credential.key}/consumer`)).body).toEqual(consumer);
+  });
+
+  test('another consumer\'s credential is 404 through the nested path', async () => {
+    const owner = await createClient(target);
+    const other = await createClient(target);
+    const path = `/consumers/${other.consumer.id}/jwt/${owner.credential.id}`;
+    expect((await admin(target, 'GET', path)).status).toBe(404);
+    expect((await admin(target, 'DELETE', path)).status).toBe(404);
+    expect((await admin(target, 'GET', `/jwts/${owner.credential.id}`)).status).toBe(200);
+  });
+
+  test('nested DELETE is 204, then 404; deleting the consumer deletes its credentials', async () => {
+    const { consumer, credential } = await createClient(target);
+    const second = await admin(target, 'POST', `/consumers/${consumer.id}/jwt`, {});
+    const path = `/consumers/${consumer.id}/jwt/${credential.id}`;
+    expect((await admin(target, 'DELETE', path)).status).toBe(204);
+    expect((await admin(target, 'DELETE', path)).status).toBe(404);
+
+    expect((await admin(target, 'DELETE', `/consumers/${consumer.id}`)).status).toBe(204);
+    const orphan = await admin(target, 'GET', `/jwts/${second.body.id}`);
+    expect(orphan.status).toBe(404);
+    expect(orphan.body).toEqual({ message: 'Not found' });
+  });
 });

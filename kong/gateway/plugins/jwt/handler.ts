@@ -1,110 +1,13 @@
 // Kong's jwt plugin (kong/plugins/jwt, 3.9): same token sources, same checks in
 // the same order, same 401 bodies and WWW-Authenticate headers.
-import { constants, createHmac, createPublicKey, KeyObject, timingSafeEqual, verify } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { JwtConfig } from './config';
-import type { Exit, Plugin, RequestContext } from './plugin';
-import type { Consumer, JwtCredential, Store } from './store';
-
-type Key = Buffer | KeyObject;
-type Verifier = (input: Buffer, signature: Buffer, key: Key) => boolean;
-
-const hmac = (hash: string): Verifier => (input, signature, secret) => {
-  const expected = createHmac(hash, secret as Buffer).update(input).digest();
-  return expected.length === signature.length && timingSafeEqual(expected, signature);
-};
-const rsa = (hash: string): Verifier => (input, signature, key) => verify(hash, input, key as KeyObject, signature);
-const pss = (hash: string): Verifier => (input, signature, key) =>
-  verify(hash, input, { key: key as KeyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature);
-// JWS ECDSA signatures are raw r||s of a fixed size (RFC 7518 3.4).
-const ecdsa = (hash: string, size: number): Verifier => (input, signature, key) =>
-  signature.length === size && verify(hash, input, { key: key as KeyObject, dsaEncoding: 'ieee-p1363' }, signature);
-
-const VERIFIERS = {
-  HS256: hmac('sha256'),
-  HS384: hmac('sha384'),
-  HS512: hmac('sha512'),
-  RS256: rsa('sha256'),
-  RS384: rsa('sha384'),
-  RS512: rsa('sha512'),
-  ES256: ecdsa('sha256', 64),
-  ES384: ecdsa('sha384', 96),
-  ES512: ecdsa('sha512', 132),
-  PS256: pss('sha256'),
-  PS384: pss('sha384'),
-  PS512: pss('sha512'),
-  EdDSA: ((input, signature, key) => verify(null, input, key as KeyObject, signature)) as Verifier,
-};
-
-export type Algorithm = keyof typeof VERIFIERS;
-export const ALGORITHMS = Object.keys(VERIFIERS) as Algorithm[];
-/** Algorithms whose credentials must carry a valid rsa_public_key (Kong's schema; ES* is not checked). */
-export const PUBLIC_KEY_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
-
-const isAlgorithm = (alg: unknown): alg is Algorithm => typeof alg === 'string' && Object.hasOwn(VERIFIERS, alg);
-
-export function parsePublicKey(pem: string): KeyObject | null {
-  try {
-    return createPublicKey(pem);
-  } catch {
-    return null;
-  }
-}
-
-/** ngx.decode_base64url as Kong calls it: stops at '=', rejects foreign characters and impossible lengths. */
-export function decodeBase64Url(part: string): Buffer | null {
-  const end = part.indexOf('=');
-  const data = end === -1 ? part : part.slice(0, end);
-  if (!/^[A-Za-z0-9_-]*$/.test(data) || data.length % 4 === 1) return null;
-  return Buffer.from(data, 'base64url');
-}
-
-function decodeJson(part: string): unknown {
-  const bytes = decodeBase64Url(part);
-  if (bytes === null) throw new SyntaxError('bad base64url');
-  return JSON.parse(bytes.toString('utf8'));
-}
-
-interface Token {
-  header: Record<string, unknown>;
-  claims: Record<string, unknown>;
-  signingInput: Buffer;
-  signature: Buffer;
-}
-
-/** Kong's jwt_parser: the error strings complete "Bad token; ...". */
-function decodeToken(token: string): Token | string {
-  const first = token.indexOf('.');
-  const second = first === -1 ? -1 : token.indexOf('.', first + 1);
-  if (second === -1) return 'invalid JSON';
-  let header: unknown;
-  let claims: unknown;
-  try {
-    header = decodeJson(token.slice(0, first));
-    claims = decodeJson(token.slice(first + 1, second));
-  } catch {
-    return 'invalid JSON';
-  }
-  const alg = isObject(header) ? own(header, 'alg') : undefined;
-  if (!isAlgorithm(alg)) return 'invalid alg';
-  if (claims === false) return 'invalid claims';
-  const signature = decodeBase64Url(token.slice(second + 1));
-  if (signature === null) return 'invalid signature';
-  return {
-    header: header as Record<string, unknown>,
-    claims: isObject(claims) ? claims : {},
-    signingInput: Buffer.from(token.slice(0, second)),
-    signature,
-  };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function own(obj: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
-}
+import type { Consumer } from '../../core/consumers';
+import type { Exit, Plugin, PluginServices, RequestContext } from '../../core/plugin';
+import type { Collection } from '../../core/store';
+import { nowSeconds } from '../../core/util';
+import { jwtSecrets, type JwtCredential } from './daos';
+import { decodeBase64Url, decodeToken, own, parsePublicKey, verifies, type Key } from './jwt-parser';
+import type { JwtConfig } from './schema';
 
 /** The first value of a request header, as nginx hands it to Kong. */
 function firstHeader(req: IncomingMessage, name: string): string | undefined {
@@ -143,12 +46,19 @@ interface Verified {
   claims: Record<string, unknown>;
 }
 
-export class JwtPlugin implements Plugin {
+export class JwtHandler implements Plugin {
+  static readonly NAME = 'jwt';
+  static readonly PRIORITY = 1450;
+
   private readonly keys = new WeakMap<JwtCredential, Key | null>();
+  private readonly credentials: Collection<JwtCredential>;
+  private readonly consumers: Collection<Consumer>;
   private readonly challenge: string;
   private readonly invalidToken: string;
 
-  constructor(private readonly config: JwtConfig, private readonly store: Store) {
+  constructor(private readonly config: JwtConfig, { store }: PluginServices) {
+    this.credentials = store.collection(jwtSecrets);
+    this.consumers = store.consumers;
     this.challenge = config.realm === null ? 'Bearer' : `Bearer realm="${config.realm}"`;
     this.invalidToken = `${this.challenge} error="invalid_token"`;
   }
@@ -188,7 +98,7 @@ export class JwtPlugin implements Plugin {
     if (claimErrors) return this.reject(claimErrors);
 
     const { credential, keyClaim } = verified;
-    const consumer = this.store.consumerById(credential.consumer.id);
+    const consumer = this.consumers.byId(credential.consumer.id);
     // Kong sends this one without a WWW-Authenticate header.
     if (!consumer) return { status: 401, body: { message: `Could not find consumer for '${this.config.keyClaimName}=${keyClaim}'` } };
     return { credential, consumer };
@@ -206,13 +116,13 @@ export class JwtPlugin implements Plugin {
     if (keyClaim === undefined || keyClaim === false) return fail(`No mandatory '${claimName}' in claims`);
     if (keyClaim === '') return fail(`Invalid '${claimName}' in claims`);
 
-    const credential = typeof keyClaim === 'string' ? this.store.credentialByKey(keyClaim) : undefined;
+    const credential = typeof keyClaim === 'string' ? this.credentials.find('key', keyClaim) : undefined;
     if (!credential) return fail(`No credentials found for given '${claimName}'`);
     if (jwt.header.alg !== credential.algorithm) return fail('Invalid algorithm');
 
     const key = this.key(credential);
     if (key === null) return fail('Invalid key/secret');
-    if (!this.verifies(jwt, key)) return fail('Invalid signature');
+    if (!verifies(jwt, key)) return fail('Invalid signature');
     return { credential, claims: jwt.claims, keyClaim: keyClaim as string };
   }
 
@@ -255,17 +165,9 @@ export class JwtPlugin implements Plugin {
     return key;
   }
 
-  private verifies(jwt: Token, key: Key): boolean {
-    try {
-      return VERIFIERS[jwt.header.alg as Algorithm](jwt.signingInput, jwt.signature, key);
-    } catch {
-      return false; // a key that does not fit the algorithm
-    }
-  }
-
   /** claims_to_verify, then maximum_expiration; Kong answers with the errors keyed by claim. */
   private claimErrors(claims: Record<string, unknown>): Record<string, string> | undefined {
-    const now = Math.floor(Date.now() / 1000);
+    const now = nowSeconds();
     const errors: Record<string, string> = {};
     for (const name of this.config.claimsToVerify) {
       const value = own(claims, name);

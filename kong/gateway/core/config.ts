@@ -1,0 +1,199 @@
+// Reads kong/kong.yml (decK format 3.0) into the routing table the gateway serves.
+// Anything the gateway does not implement is a start-up error, never ignored.
+// Plugins are found through the registry handed in; each validates its own config.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import type { PluginModule } from './plugin';
+import {
+  boolean, ConfigError, entity, fail, field, list, mapping, number, required, tags, text, type Check,
+} from './schema';
+import { normalizePath } from './uri';
+
+export { ConfigError } from './schema';
+
+export interface ServiceConfig {
+  name: string;
+  url: URL;
+  path: string;
+  connectTimeout: number;
+  readTimeout: number;
+}
+
+/** One enabled plugin instance: its module and its validated config. */
+export interface PluginConfig {
+  name: string;
+  module: PluginModule;
+  config: unknown;
+}
+
+export interface RouteConfig {
+  name: string;
+  service: ServiceConfig;
+  paths: string[];
+  methods: string[];
+  stripPath: boolean;
+  preserveHost: boolean;
+  /** Effective plugins: route beats service beats global, one instance per name, in Kong's priority order. */
+  plugins: PluginConfig[];
+}
+
+export interface GatewayConfig {
+  routes: RouteConfig[];
+}
+
+const TIMEOUT = number(1, 2 ** 31 - 2, true);
+const DEFAULT_TIMEOUT = 60000;
+
+function routePath(value: unknown, where: string): string {
+  const path = text(value, where);
+  if (path.startsWith('~')) fail(where, 'regex paths are not supported by the local gateway');
+  if (!path.startsWith('/')) fail(where, 'should start with: / (fixed path) or ~/ (regex path)');
+  if (path.includes('//')) fail(where, 'must not have empty segments');
+  const invalidPercent = /%(?![0-9a-fA-F]{2})/.exec(path);
+  if (invalidPercent) fail(where, `invalid url-encoded value: '${path.slice(invalidPercent.index, invalidPercent.index + 3)}'`);
+  const normalized = normalizePath(path);
+  if (normalized !== path) fail(where, `non-normalized path, consider use '${normalized}' instead`);
+  return path;
+}
+
+const method: Check<string> = (value, where) =>
+  typeof value === 'string' && /^[A-Z]+$/.test(value) ? value : fail(where, `invalid value: ${String(value)}`);
+
+function serviceUrl(value: unknown, where: string): URL {
+  const raw = text(value, where);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    fail(where, `invalid URL '${raw}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(where, `unsupported protocol '${url.protocol}' (the local gateway proxies to http and https)`);
+  if (url.username || url.password || url.search || url.hash) {
+    fail(where, 'the local gateway supports URLs of the form http(s)://host[:port][/path] only');
+  }
+  return url;
+}
+
+/** Reads plugin lists against the registry: the loader itself knows no plugin. */
+class PluginReader {
+  constructor(private readonly registry: readonly PluginModule[]) {}
+
+  /** The enabled plugins of one entity (disabled ones are still validated). */
+  read(value: unknown, where: string): PluginConfig[] {
+    const seen = new Set<string>();
+    const all = list((item, itemWhere): PluginConfig | null => {
+      const { fields: p, name, where: here } = entity(item, itemWhere, ['name', 'config', 'enabled', 'tags']);
+      if (seen.has(name)) fail(here, 'the same plugin is configured twice on one entity');
+      seen.add(name);
+      field(p, 'tags', here, tags, []);
+      const enabled = field(p, 'enabled', here, boolean, true);
+      const module = this.registry.find((m) => m.handler.NAME === name);
+      if (!module) {
+        fail(here, `unknown plugin '${name}' (the local gateway implements: ${this.registry.map((m) => m.handler.NAME).join(', ')})`);
+      }
+      const plugin: PluginConfig = { name, module, config: module.schema(p.config ?? {}, `${here}.config`) };
+      return enabled ? plugin : null;
+    })(value, where);
+    return all.filter((plugin) => plugin !== null);
+  }
+}
+
+/** Kong applies the most specific instance of each plugin, then runs them by priority. */
+function effectivePlugins(...levels: PluginConfig[][]): PluginConfig[] {
+  const byName = new Map<string, PluginConfig>();
+  for (const level of levels) for (const plugin of level) byName.set(plugin.name, plugin);
+  return [...byName.values()].sort((a, b) => b.module.handler.PRIORITY - a.module.handler.PRIORITY);
+}
+
+/**
+ * decK's `${{ env "DECK_NAME" }}` substitution, applied to the file text before
+ * YAML parsing; like decK, lines that are whole comments are left alone.
+ */
+export function substituteEnv(source: string, env: NodeJS.ProcessEnv, file: string): string {
+  const substitute = (whole: string, expression: string) => {
+    const match = /^\s*env\s+"([^"]*)"\s*$/.exec(expression);
+    if (!match) fail(file, `unsupported template expression '${whole}' (the local gateway supports \${{ env "DECK_NAME" }} only)`);
+    const name = match[1];
+    if (!name.startsWith('DECK_')) fail(file, `environment variables in the state file must be prefixed with 'DECK_', found: '${name}'`);
+    const value = env[name];
+    if (value === undefined) fail(file, `environment variable '${name}' present in state file but not set`);
+    return value;
+  };
+  return source
+    .split('\n')
+    .map((line) => (line.trimStart().startsWith('#') ? line : line.replace(/\$\{\{([\s\S]*?)\}\}/g, substitute)))
+    .join('\n');
+}
+
+/** Names must be unique per kind, as Kong's are. */
+function uniqueName(names: Set<string>, name: string, where: string): void {
+  if (names.has(name)) fail(where, 'duplicate name');
+  names.add(name);
+}
+
+function parseRoute(
+  item: unknown, itemWhere: string, service: ServiceConfig, outer: PluginConfig[][], names: Set<string>, plugins: PluginReader,
+): RouteConfig {
+  const { fields: r, name, where } = entity(item, itemWhere, ['name', 'paths', 'methods', 'strip_path', 'preserve_host', 'plugins', 'tags']);
+  uniqueName(names, name, where);
+  field(r, 'tags', where, tags, []);
+  const paths = field(r, 'paths', where, list(routePath), []);
+  const methods = field(r, 'methods', where, list(method), []);
+  if (paths.length === 0 && methods.length === 0) {
+    fail(where, "must set one of 'methods', 'paths' (the local gateway does not match on hosts, headers or snis)");
+  }
+  return {
+    name,
+    service,
+    paths,
+    methods,
+    stripPath: field(r, 'strip_path', where, boolean, true),
+    preserveHost: field(r, 'preserve_host', where, boolean, false),
+    plugins: effectivePlugins(...outer, plugins.read(r.plugins ?? [], `${where}.plugins`)),
+  };
+}
+
+export function parseConfig(source: string, env: NodeJS.ProcessEnv, registry: readonly PluginModule[], file = 'kong.yml'): GatewayConfig {
+  let document: unknown;
+  try {
+    document = parse(substituteEnv(source, env, file));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    fail(file, `invalid YAML: ${(err as Error).message}`);
+  }
+  const plugins = new PluginReader(registry);
+  const root = mapping(document, `${file}:`, ['_format_version', '_info', 'services', 'plugins']);
+  if (root._format_version !== '3.0') fail(`${file}: _format_version`, `expected "3.0", got ${JSON.stringify(root._format_version)}`);
+  const info = mapping(root._info ?? {}, `${file}: _info`, ['select_tags']);
+  field(info, 'select_tags', `${file}: _info`, tags, []);
+  const globalPlugins = plugins.read(root.plugins ?? [], `${file}: plugins`);
+
+  const serviceNames = new Set<string>();
+  const routeNames = new Set<string>();
+  const services = list((item, itemWhere) => {
+    const { fields: s, name, where } = entity(item, itemWhere, ['name', 'url', 'connect_timeout', 'read_timeout', 'routes', 'plugins', 'tags']);
+    uniqueName(serviceNames, name, where);
+    field(s, 'tags', where, tags, []);
+    const url = required(s, 'url', where, serviceUrl);
+    const service: ServiceConfig = {
+      name,
+      url,
+      path: url.pathname || '/',
+      connectTimeout: field(s, 'connect_timeout', where, TIMEOUT, DEFAULT_TIMEOUT),
+      readTimeout: field(s, 'read_timeout', where, TIMEOUT, DEFAULT_TIMEOUT),
+    };
+    const outer = [globalPlugins, plugins.read(s.plugins ?? [], `${where}.plugins`)];
+    return list((route, routeWhere) => parseRoute(route, routeWhere, service, outer, routeNames, plugins))(s.routes ?? [], `${where}.routes`);
+  })(root.services ?? [], `${file}: services`);
+  return { routes: services.flat() };
+}
+
+export function loadConfig(path: string, env: NodeJS.ProcessEnv, registry: readonly PluginModule[]): GatewayConfig {
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read gateway configuration ${path}: ${(err as Error).message}`);
+  }
+  return parseConfig(source, env, registry, path);
+}

@@ -1,0 +1,200 @@
+// Kong's entity rules (kong/db/schema, kong/db/errors.lua): field checks, error
+// objects and how a write is validated, shared by every entity. An entity's own
+// description (consumers.ts, a plugin's daos.ts) says only what is particular to it.
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { Store } from './store';
+import { isRecord, isUuid, nowSeconds } from './util';
+
+/** An Admin API answer other than success. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly body: Record<string, unknown>) {
+    super(String(body.message));
+  }
+}
+
+export const notFound = () => new ApiError(404, { message: 'Not found' });
+export const methodNotAllowed = () => new ApiError(405, { message: 'Method not allowed' });
+
+export type ErrorTree = Record<string, unknown>;
+export type Input = Record<string, unknown>;
+
+/** What every entity has. */
+export interface Entity {
+  id: string;
+  created_at: number;
+  tags: string[] | null;
+}
+
+/** An entity owned by a consumer, such as a credential. */
+export interface Credential extends Entity {
+  consumer: { id: string };
+}
+
+/** pl.pretty's rendering of a one-field table, as Kong prints keys in messages. */
+const pretty = (fields: Record<string, string>) =>
+  `{${Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+
+function schemaViolation(errors: ErrorTree): ApiError {
+  const { '@entity': entity, ...fields } = errors;
+  const lines = [...((entity as string[] | undefined) ?? [])];
+  for (const name of Object.keys(fields).sort()) {
+    const error = fields[name];
+    if (typeof error === 'object' && error !== null) {
+      // Record fields by name, set elements by position counted from 1 as Lua does.
+      for (const [sub, message] of Object.entries(error)) {
+        if (message !== null) lines.push(`${name}.${Array.isArray(error) ? Number(sub) + 1 : sub}: ${message}`);
+      }
+    } else {
+      lines.push(`${name}: ${error}`);
+    }
+  }
+  const message = lines.length === 1 ? `schema violation (${lines[0]})` : `${lines.length} schema violations (${lines.join('; ')})`;
+  return new ApiError(400, { code: 2, name: 'schema violation', message, fields: errors });
+}
+
+function uniqueViolation(field: string, value: string): ApiError {
+  return new ApiError(409, {
+    code: 5,
+    name: 'unique constraint violation',
+    message: `UNIQUE violation detected on '${pretty({ [field]: value })}'`,
+    fields: { [field]: value },
+  });
+}
+
+function primaryKeyViolation(id: string): ApiError {
+  return new ApiError(400, {
+    code: 3,
+    name: 'primary key violation',
+    message: `primary key violation on key '${pretty({ id })}'`,
+    fields: { id },
+  });
+}
+
+function foreignKeyViolation(consumerId: string): ApiError {
+  return new ApiError(400, {
+    code: 4,
+    name: 'foreign key violation',
+    message: `the foreign key '${pretty({ id: consumerId })}' does not reference an existing 'consumers' entity.`,
+    fields: { consumer: { id: consumerId } },
+  });
+}
+
+/** Checks one field's value: an error (string, or a tree for records and sets) or undefined. */
+export type FieldCheck = (value: unknown) => unknown;
+
+export const string: FieldCheck = (v) =>
+  typeof v !== 'string' ? 'expected a string' : v === '' ? 'length must be at least 1' : undefined;
+const uuid: FieldCheck = (v) => string(v) ?? (isUuid(v as string) ? undefined : 'expected a valid UUID');
+const integer: FieldCheck = (v) => (Number.isInteger(v) ? undefined : 'expected an integer');
+
+export const oneOf = (options: readonly string[]): FieldCheck => (v) =>
+  string(v) ?? (options.includes(v as string) ? undefined : `expected one of: ${options.join(', ')}`);
+
+/** Printable ASCII except ',' and '/' (they separate tags in filters), or any non-ASCII. */
+export const TAG_CHARS = ' !-+\\-.0-~\\u{80}-\\u{10FFFF}';
+const TAG = new RegExp(`^[${TAG_CHARS}]+$`, 'u');
+const tags: FieldCheck = (v) => {
+  if (!Array.isArray(v)) return 'expected a set';
+  const errors = v.map((tag) =>
+    string(tag) ?? (TAG.test(tag) ? null : `invalid tag '${tag}': expected printable ascii (except \`,\` and \`/\`) or valid utf-8 sequences`),
+  );
+  return errors.some((e) => e !== null) ? errors : undefined;
+};
+const consumerReference: FieldCheck = (v) => {
+  if (!isRecord(v)) return 'expected a record';
+  const errors: ErrorTree = {};
+  for (const key of Object.keys(v)) if (key !== 'id') errors[key] = 'unknown field';
+  const id = v.id;
+  if (id === undefined || id === null) errors.id = 'required field missing';
+  else if (uuid(id)) errors.id = uuid(id);
+  return Object.keys(errors).length > 0 ? errors : undefined;
+};
+
+export const nonEmpty = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
+
+/** Kong's generated keys and secrets: 24 random bytes in base64, '+' and '/' replaced: 32 of [A-Za-z0-9]. */
+export function randomKey(): string {
+  const alphanumeric = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return randomBytes(24).toString('base64').replace(/[+/]/g, () => alphanumeric[randomInt(alphanumeric.length)]);
+}
+
+/** The fields every entity has, which the generic write rules below fill in. */
+type CommonField = 'id' | 'created_at' | 'updated_at' | 'consumer' | 'tags';
+
+/** One kind of entity, as Kong's DAO definitions describe it. */
+export interface EntitySchema<T extends Entity = Entity> {
+  /** The DAO name, also the entity's key in the data file. */
+  name: string;
+  /** The top-level Admin API collection: /<adminApiName>, /<adminApiName>/{id or endpoint key}. */
+  adminApiName: string;
+  /**
+   * Set for entities owned by a consumer (a required `consumer` reference,
+   * deleted with it): also served under /consumers/{c}/<adminApiNestedName>.
+   */
+  adminApiNestedName?: string;
+  /** What a URL may name an entity by, besides its id. */
+  endpointKey: string & keyof T;
+  /** Fields no two entities may share, checked in this order; the endpoint key is one. */
+  unique: readonly (string & keyof T)[];
+  /** Consumers have updated_at (Kong 3.3+); credentials do not. */
+  updatedAt?: boolean;
+  /** The entity's own fields and their checks. */
+  fields: Record<string, FieldCheck>;
+  /** Checks across fields of the input as it will be stored; they add to the field errors. */
+  check?(merged: Input, errors: ErrorTree): void;
+  /** The entity's own fields, in Kong's order, from valid input (defaults and generated values filled in). */
+  build(merged: Input): Omit<T, CommonField>;
+}
+
+/** How a write combines with what exists: insert, replace (PUT) or merge (PATCH). */
+export type WriteMode = 'insert' | 'replace' | 'merge';
+
+/** Field errors of an input; null means "unset" and is always allowed. */
+function fieldErrors(input: Input, schema: EntitySchema<Entity>): ErrorTree {
+  const errors: ErrorTree = {};
+  for (const [name, value] of Object.entries(input)) {
+    let check: FieldCheck;
+    if (Object.hasOwn(schema.fields, name)) check = schema.fields[name];
+    else if (name === 'id') check = uuid;
+    else if (name === 'created_at' || (name === 'updated_at' && schema.updatedAt)) check = integer;
+    else if (name === 'tags') check = tags;
+    else if (name === 'consumer' && schema.adminApiNestedName) check = consumerReference;
+    else check = () => 'unknown field';
+    const error = value === null ? undefined : check(value);
+    if (error !== undefined) errors[name] = error;
+  }
+  return errors;
+}
+
+/** Validates a write and returns the entity to store, or throws Kong's error. */
+export function buildEntity<T extends Entity>(schema: EntitySchema<T>, store: Store, input: Input, mode: WriteMode, existing?: T): T {
+  const errors = fieldErrors(input, schema as unknown as EntitySchema<Entity>);
+  const merged: Input = mode === 'merge' ? { ...existing, ...input } : input;
+  if (schema.adminApiNestedName && !nonEmpty(merged.consumer)) errors.consumer = 'required field missing';
+  schema.check?.(merged, errors);
+  if (Object.keys(errors).length > 0) throw schemaViolation(errors);
+
+  let consumer: { id: string } | undefined;
+  if (schema.adminApiNestedName) {
+    consumer = { id: ((merged.consumer as { id: string }).id).toLowerCase() };
+    if (!store.consumers.byId(consumer.id)) throw foreignKeyViolation(consumer.id);
+  }
+  const collection = store.collection(schema);
+  const id = existing?.id ?? (input.id as string | undefined)?.toLowerCase() ?? randomUUID();
+  if (mode === 'insert' && collection.byId(id)) throw primaryKeyViolation(id);
+  const entity = {
+    id,
+    created_at: (input.created_at as number | null | undefined) ?? existing?.created_at ?? nowSeconds(),
+    ...(schema.updatedAt ? { updated_at: (input.updated_at as number | null | undefined) ?? nowSeconds() } : {}),
+    ...(consumer ? { consumer } : {}),
+    ...schema.build(merged),
+    tags: (merged.tags as string[] | null | undefined) ?? null,
+  } as unknown as T;
+  for (const field of schema.unique) {
+    const value = entity[field] as string | null;
+    if (value === null) continue;
+    const same = collection.find(field, value);
+    if (same && same.id !== id) throw uniqueViolation(field, value);
+  }
+  return entity;
+}

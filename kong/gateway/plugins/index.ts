@@ -1,0 +1,14 @@
+// The plugin registry: the one list through which the core finds plugins. Adding
+// a plugin means adding its folder (handler.ts, schema.ts, daos.ts if it has
+// entities) and one entry here; the run order comes from each handler's PRIORITY.
+import { definePlugin, type PluginModule } from '../core/plugin';
+import { jwtSecrets } from './jwt/daos';
+import { JwtHandler } from './jwt/handler';
+import { jwtSchema } from './jwt/schema';
+import { RateLimitingHandler } from './rate-limiting/handler';
+import { rateLimitingSchema } from './rate-limiting/schema';
+
+export const PLUGINS: readonly PluginModule[] = [
+  definePlugin({ handler: JwtHandler, schema: jwtSchema, daos: [jwtSecrets] }),
+  definePlugin({ handler: RateLimitingHandler, schema: rateLimitingSchema }),
+];
