@@ -1,3 +1,4 @@
+/** Test users made through the handlers in-process. */
 import { handler as signin } from '../../functions/signin';
 import { handler as signup } from '../../functions/signup';
 import { PASSWORD, uniqueName } from './clients';
