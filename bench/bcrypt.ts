@@ -1,3 +1,4 @@
+/** What one bcrypt hash and compare cost at the handlers' work factor: the floor under signup and signin. */
 import bcrypt from 'bcryptjs';
 import { performance } from 'node:perf_hooks';
 import { percentiles } from './load';

@@ -1,10 +1,11 @@
+/** The deployment bundles: their size, and how long each takes to load (the cold-start stand-in). */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
-import { localBin, REPO_ROOT } from '../scripts/stack/paths';
+import { localBin, REPO_ROOT } from '../scripts/stack';
 import { percentiles } from './load';
 
 const run = promisify(execFile);

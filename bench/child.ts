@@ -1,3 +1,4 @@
+/** A part of the bench that runs in a Node process of its own. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 

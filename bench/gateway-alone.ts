@@ -1,7 +1,9 @@
+/** The gateway on its own, in front of an upstream that costs nothing: what the gateway itself costs. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
+import { requestExpecting } from '../scripts/stack';
 import { BenchChild } from './child';
 import { load, round, type LoadResult } from './load';
 
@@ -36,22 +38,14 @@ async function startUpstream(): Promise<Server> {
   return server;
 }
 
-async function adminPost<T>(adminUrl: string, resource: string, body: unknown): Promise<T> {
-  const response = await fetch(`${adminUrl}${resource}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201) throw new Error(`POST ${resource} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 /** A consumer and its JWT credential, made through the Admin API, and a token signed with it. */
 async function consumerToken(adminUrl: string): Promise<string> {
-  const consumer = await adminPost<{ id: string }>(adminUrl, '/consumers', { username: 'bench' });
-  const credential = await adminPost<{ key: string; secret: string }>(adminUrl, `/consumers/${consumer.id}/jwt`, {
-    algorithm: 'HS256',
-  });
+  const consumer = await requestExpecting<{ id: string }>(`${adminUrl}/consumers`, { body: { username: 'bench' } }, 201);
+  const credential = await requestExpecting<{ key: string; secret: string }>(
+    `${adminUrl}/consumers/${consumer.id}/jwt`,
+    { body: { algorithm: 'HS256' } },
+    201,
+  );
   return jwt.sign({ iss: credential.key, sub: 'bench' }, credential.secret, { algorithm: 'HS256', expiresIn: 1800 });
 }
 

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { startGateway } from '../kong/gateway';
-import { REPO_ROOT } from '../scripts/stack/paths';
+import { REPO_ROOT } from '../scripts/stack';
 
 async function main() {
   const gateway = await startGateway({

@@ -1,3 +1,4 @@
+/** Load generation (autocannon) and the figures the report gives from it. */
 import autocannon from 'autocannon';
 
 /**

@@ -1,4 +1,6 @@
+/** `npm run bench`'s flags and settings. */
 import { parseArgs } from 'node:util';
+import { integerFromEnv, parseInteger } from '../scripts/stack';
 
 /** Everything `npm run bench` can measure, in the order it runs them. */
 export const PARTS = ['bcrypt', 'bundles', 'round-trips', 'routes', 'gateway'] as const;
@@ -35,9 +37,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --cpu-prof         write a CPU profile of the gateway-alone process into DIR/profiles
 Environment: BCRYPT_COST (default 10, the production default), BENCH_* ports (see bench/stack.ts).`;
 
-function positiveNumber(name: string, raw: string, integer: boolean): number {
-  const value = Number(raw);
-  if (!(value > 0) || (integer && !Number.isInteger(value))) {
+function positiveFlag(name: string, raw: string, integer: boolean): number {
+  const value = integer ? parseInteger(raw, { min: 1 }) : Number(raw);
+  if (value === undefined || !(value > 0)) {
     throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"\n${USAGE}`);
   }
   return value;
@@ -64,9 +66,9 @@ export function parseOptions(argv: string[], env = process.env): BenchOptions {
   const unknown = parts.filter((part) => !PARTS.includes(part as Part));
   if (unknown.length) throw new Error(`--only: unknown part(s) ${unknown.join(', ')}\n${USAGE}`);
   return {
-    duration: positiveNumber('duration', values.duration, false),
-    connections: positiveNumber('connections', values.connections, true),
-    bcryptCost: positiveNumber('BCRYPT_COST', env.BCRYPT_COST || '10', true),
+    duration: positiveFlag('duration', values.duration, false),
+    connections: positiveFlag('connections', values.connections, true),
+    bcryptCost: integerFromEnv('BCRYPT_COST', 10, { min: 1 }, env),
     useRunningStack: values['running-stack'],
     parts: PARTS.filter((part) => parts.includes(part)),
     outDir: values.out,

@@ -1,3 +1,4 @@
+/** The bench's results: their JSON shape, the targets they are judged by, and the printed tables. */
 import type { BcryptResult } from './bcrypt';
 import type { Bundle } from './bundles';
 import type { GatewayAloneResult } from './gateway-alone';

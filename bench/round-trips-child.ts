@@ -14,7 +14,7 @@ import { handler as refresh } from '../functions/public/refresh';
 import { handler as revoke } from '../functions/public/revoke';
 import { handler as signin } from '../functions/public/signin';
 import { handler as signup } from '../functions/public/signup';
-import { apiEvent, invoke } from '../test/support/events';
+import { apiEvent, invoke, type Handler } from '../scripts/stack';
 import type { RoundTrips } from './round-trips';
 
 const REPEAT = 3;
@@ -44,7 +44,6 @@ subscribe('http.client.request.start', (message) => {
   recording?.push(describe((message as { request: ClientRequest }).request));
 });
 
-type Handler = Parameters<typeof invoke>[0];
 type Probe = [Handler, APIGatewayProxyEvent, number];
 
 let names = 0;

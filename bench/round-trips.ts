@@ -1,3 +1,4 @@
+/** How many calls to DynamoDB and the Kong Admin API each route makes. */
 import path from 'node:path';
 import { BenchChild } from './child';
 

@@ -1,5 +1,7 @@
+/** The routes under load through the gateway and straight to the API, and a health check after. */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { requestExpecting } from '../scripts/stack';
 import { load, loadInTurns, type LoadResult } from './load';
 import type { BenchStack } from './stack';
 
@@ -23,13 +25,6 @@ export interface RouteResults {
   infoDirectOneConnection: LoadResult;
 }
 
-async function postJson<T>(url: string, body: unknown, expected: number): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (response.status !== expected) throw new Error(`POST ${url} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
 /** Distinct usernames per run and per request: signup consumes them. */
 function usernames(): () => string {
   const run = randomBytes(3).toString('hex');
@@ -38,10 +33,10 @@ function usernames(): () => string {
 }
 
 const signUp = (stack: BenchStack, username: string) =>
-  postJson(`${stack.publicUrl}/api/public/signup`, { username, password: PASSWORD }, 201);
+  requestExpecting(`${stack.publicUrl}/api/public/signup`, { body: { username, password: PASSWORD } }, 201);
 
 const signIn = (stack: BenchStack, username: string) =>
-  postJson<Tokens>(`${stack.publicUrl}/api/public/signin`, { username, password: PASSWORD }, 200);
+  requestExpecting<Tokens>(`${stack.publicUrl}/api/public/signin`, { body: { username, password: PASSWORD } }, 200);
 
 /**
  * A few at a time: serverless-offline starts a worker (a cold start) per

@@ -1,6 +1,5 @@
-import { DEFAULT_PORTS, portsFromEnv, startStack, type StackPorts } from '../scripts/stack';
-import { LOCAL_AWS_ENV } from '../scripts/stack/local-aws';
-import { tableEnvironment } from '../scripts/stack/tables';
+/** The stack the bench measures: one of its own, or one already running. */
+import { DEFAULT_PORTS, handlerEnv, portsFromEnv, printLine, startStack, type StackPorts } from '../scripts/stack';
 
 /** The bench's own stack, away from `npm start` (8000...) and the tests (18000...); BENCH_KONG_PROXY_PORT etc. move it. */
 const BENCH_PORTS: StackPorts = { proxy: 28000, admin: 28001, api: 24000, lambda: 24002, dynamodb: 28100 };
@@ -29,7 +28,7 @@ export async function startBenchStack(bcryptCost: number, verbose: boolean): Pro
     inMemory: true,
     env: { BCRYPT_COST: String(bcryptCost) },
     rateLimitPerMinute: UNLIMITED_PER_MINUTE,
-    log: verbose ? (component, _stream, line) => console.error(`[${component}] ${line}`) : undefined,
+    log: verbose ? printLine : undefined,
     onCrash: (component, description) => {
       crashed = `${component} ${description}`;
     },
@@ -59,13 +58,10 @@ export async function runningStack(env = process.env): Promise<BenchStack> {
   };
   return {
     urls,
-    env: {
-      ...LOCAL_AWS_ENV,
-      ...(await tableEnvironment()),
-      ...(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)) as Record<string, string>),
-      DYNAMODB_ENDPOINT: urls.dynamodb,
-      KONG_ADMIN_URL: urls.admin,
-    },
+    env: await handlerEnv(
+      urls,
+      Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)) as Record<string, string>,
+    ),
     publicUrl: urls.api,
     description: 'running stack, public routes sent straight to the API',
     crash: () => undefined,

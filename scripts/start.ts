@@ -7,27 +7,25 @@
  *   STACK_IN_MEMORY=1   keep nothing on disk (default: persist under .data/)
  *   STACK_VERBOSE=1     show everything the components print
  */
-import { DEFAULT_PORTS, portsFromEnv, startStack, type LogSink, type Stack } from './stack';
+import {
+  DEFAULT_PORTS,
+  DEFAULT_RATE_LIMIT_PER_MINUTE,
+  integerFromEnv,
+  portsFromEnv,
+  printLine,
+  startStack,
+  type LogSink,
+  type Stack,
+} from './stack';
 
 const verbose = process.env.STACK_VERBOSE === '1';
 const inMemory = process.env.STACK_IN_MEMORY === '1';
-
-function rateLimitFromEnv(): number | undefined {
-  const raw = process.env.DECK_PUBLIC_RATE_LIMIT_PER_MINUTE;
-  if (raw === undefined || raw === '') return undefined;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1) {
-    console.error(`DECK_PUBLIC_RATE_LIMIT_PER_MINUTE=${raw} is not a positive whole number`);
-    process.exit(1);
-  }
-  return limit;
-}
 
 let ready = false;
 // Start-up chatter stays hidden (a failure quotes the component's last lines);
 // once ready, what the components report on stderr (errors, API requests) shows.
 const log: LogSink = (component, stream, line) => {
-  if (verbose || (ready && stream === 'stderr')) console.error(`[${component}] ${line}`);
+  if (verbose || (ready && stream === 'stderr')) printLine(component, stream, line);
 };
 
 const startup = new AbortController();
@@ -37,7 +35,7 @@ const starting: Promise<Stack> = (async () =>
   startStack({
     ports: portsFromEnv(DEFAULT_PORTS),
     inMemory,
-    rateLimitPerMinute: rateLimitFromEnv(),
+    rateLimitPerMinute: integerFromEnv('DECK_PUBLIC_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE, { min: 1 }),
     log,
     signal: startup.signal,
     onCrash(component, description) {

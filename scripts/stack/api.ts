@@ -1,7 +1,9 @@
+/** The API: the Lambda handlers under serverless-offline, as one component of the stack. */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogSink } from './child';
 import { childComponent, type Component, type CrashHandler } from './component';
+import { answers } from './http';
 import { LOCAL_AWS_ENV } from './local-aws';
 import { localBin, REPO_ROOT } from './paths';
 
@@ -21,15 +23,6 @@ export interface ApiOptions {
 }
 
 const READY_TIMEOUT_MS = 90_000;
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    await fetch(url, { signal: AbortSignal.timeout(1000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The Lambda handlers under serverless-offline, bundled by serverless-esbuild. */
 export function api(options: ApiOptions): Component {

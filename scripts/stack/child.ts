@@ -1,3 +1,7 @@
+/**
+ * One component's process: started, followed line by line, waited for,
+ * and stopped together with whatever it spawned.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -5,6 +9,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 export type OutputStream = 'stdout' | 'stderr';
 /** Receives every line a component prints, tagged with the component's name. */
 export type LogSink = (component: string, stream: OutputStream, line: string) => void;
+
+/** A LogSink that shows every line on stderr, tagged: what STACK_VERBOSE=1 asks for. */
+export const printLine: LogSink = (component, _stream, line) => console.error(`[${component}] ${line}`);
 
 export interface ChildOptions {
   name: string;

@@ -1,3 +1,4 @@
+/** What the stack is made of: components that start, report ready, and stop on their own. */
 import { ManagedChild, type ChildOptions } from './child';
 
 /** One piece of the stack that can be stopped and started again on its own. */

@@ -1,9 +1,10 @@
+/** DynamoDB Local, the Java server, as one component of the stack. */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { LogSink } from './child';
 import { childComponent, type Component, type CrashHandler } from './component';
-import { localDynamoClient } from './local-aws';
+import { withLocalDynamo } from './local-aws';
 
 export interface DynamoDbLocalOptions {
   port: number;
@@ -70,17 +71,10 @@ export function dynamodbLocal(options: DynamoDbLocalOptions): Component & { endp
         log: options.log,
       };
     },
-    async waitUntilReady(child) {
-      const client = localDynamoClient(endpoint);
-      try {
-        await child.waitUntil(
-          () => client.send(new ListTablesCommand({})).then(() => true, () => false),
-          READY_TIMEOUT_MS,
-        );
-      } finally {
-        client.destroy();
-      }
-    },
+    waitUntilReady: (child) =>
+      withLocalDynamo(endpoint, (client) =>
+        child.waitUntil(() => client.send(new ListTablesCommand({})).then(() => true, () => false), READY_TIMEOUT_MS),
+      ),
     onCrash: options.onCrash,
   });
   return { ...component, endpoint };

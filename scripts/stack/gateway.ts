@@ -1,3 +1,4 @@
+/** The Kong-compatible local gateway (kong/gateway), as one component of the stack. */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LogSink } from './child';

@@ -1,145 +1,15 @@
-import path from 'node:path';
-import { api } from './api';
-import type { LogSink } from './child';
-import type { Component, CrashHandler } from './component';
-import { dynamodbLocal } from './dynamodb-local';
-import { gateway } from './gateway';
-import { LOCAL_AWS_ENV } from './local-aws';
-import { REPO_ROOT } from './paths';
-import { assertPortFree, DEFAULT_PORTS, PORT_ENV_VARS, type StackPorts } from './ports';
-import { ensureTables, tableDefinitions, tableEnvironment } from './tables';
-
-export type { Component } from './component';
-export type { LogSink } from './child';
-export { DEFAULT_PORTS, portsFromEnv, type StackPorts } from './ports';
-
-export interface StackOptions {
-  ports?: Partial<StackPorts>;
-  /** Prefix of the variables that set the ports, so a port-in-use error names the right one. */
-  portEnvPrefix?: string;
-  /** Keep DynamoDB tables and gateway consumers in memory instead of under dataDir. */
-  inMemory?: boolean;
-  /** Defaults to .data/ in the repository (git-ignored). */
-  dataDir?: string;
-  /** Extra settings for the handlers, e.g. { BCRYPT_COST: '4' }. */
-  env?: Record<string, string>;
-  /** kong.yml's public rate limit (DECK_PUBLIC_RATE_LIMIT_PER_MINUTE). */
-  rateLimitPerMinute?: number;
-  log?: LogSink;
-  /** Called when a component dies on its own after the stack has started. */
-  onCrash?: CrashHandler;
-  /** Aborting it (Ctrl-C during start-up) stops whatever has started and rejects. */
-  signal?: AbortSignal;
-}
-
-export interface Stack {
-  urls: { proxy: string; admin: string; api: string; dynamodb: string };
-  /** What a process needs to call the handlers in-process against this stack. */
-  env: Record<string, string>;
-  components: { dynamodb: Component; api: Component; gateway: Component };
-  stop(): Promise<void>;
-}
-
-const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
-
-/** DynamoDB Local with its tables created from serverless.yml. */
-function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>): Component {
-  return {
-    name: server.name,
-    stop: server.stop,
-    async start() {
-      // serverless.yml is read (a few seconds) while Java starts.
-      const [started, definitions] = await Promise.allSettled([server.start(), tableDefinitions()]);
-      if (started.status === 'rejected') throw started.reason;
-      try {
-        if (definitions.status === 'rejected') throw definitions.reason;
-        await ensureTables(server.endpoint);
-      } catch (error) {
-        await server.stop();
-        throw new Error(`${server.name} failed to start: could not create the tables: ${(error as Error).message}`);
-      }
-    },
-  };
-}
-
 /**
- * Starts DynamoDB Local (with its tables), the API and the gateway. If
- * anything fails, whatever started is stopped again and the error names the
- * component that failed.
+ * The local-stack toolkit: what `npm start`, the tests and the bench use to
+ * start DynamoDB Local, the API and the gateway, and to talk to them. Its
+ * users import from here; the files behind it are its parts.
  */
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const ports = { ...DEFAULT_PORTS, ...options.ports };
-  for (const [key, envVar] of Object.entries(PORT_ENV_VARS)) {
-    await assertPortFree(ports[key as keyof StackPorts], (options.portEnvPrefix ?? '') + envVar);
-  }
-  const dataDir = options.dataDir ?? path.join(REPO_ROOT, '.data');
-  const urls = {
-    proxy: `http://127.0.0.1:${ports.proxy}`,
-    admin: `http://127.0.0.1:${ports.admin}`,
-    api: `http://127.0.0.1:${ports.api}`,
-    dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
-  };
-  const common = { log: options.log, onCrash: options.onCrash };
-
-  const components = {
-    dynamodb: dynamodbWithTables(
-      dynamodbLocal({
-        port: ports.dynamodb,
-        dataDir: options.inMemory ? undefined : path.join(dataDir, 'dynamodb'),
-        ...common,
-      }),
-    ),
-    api: api({
-      port: ports.api,
-      lambdaPort: ports.lambda,
-      dynamodbEndpoint: urls.dynamodb,
-      kongAdminUrl: urls.admin,
-      env: options.env,
-      ...common,
-    }),
-    gateway: gateway({
-      proxyPort: ports.proxy,
-      adminPort: ports.admin,
-      apiUrl: urls.api,
-      dataFile: options.inMemory ? undefined : path.join(dataDir, 'gateway.json'),
-      rateLimitPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
-      ...common,
-    }),
-  };
-  const stop = async () => {
-    await Promise.all(Object.values(components).map((component) => component.stop()));
-  };
-
-  // No component needs another to start (the API reaches DynamoDB only when
-  // called), so all three start side by side.
-  const failures: Error[] = [];
-  const abort = () => void stop();
-  options.signal?.addEventListener('abort', abort);
-  await Promise.all(
-    Object.values(components).map((component) =>
-      component.start().catch((error: Error) => {
-        failures.push(error);
-        void stop(); // stop the others now rather than after they are up
-      }),
-    ),
-  );
-  options.signal?.removeEventListener('abort', abort);
-  if (options.signal?.aborted) failures.unshift(new Error('start-up interrupted'));
-  if (failures.length) {
-    await stop();
-    throw failures[0];
-  }
-
-  return {
-    urls,
-    env: {
-      ...LOCAL_AWS_ENV,
-      DYNAMODB_ENDPOINT: urls.dynamodb,
-      KONG_ADMIN_URL: urls.admin,
-      ...(await tableEnvironment()), // cached: the tables were created from the same print
-      ...options.env,
-    },
-    components,
-    stop,
-  };
-}
+export { handlerEnv, startStack, DEFAULT_RATE_LIMIT_PER_MINUTE, type Stack, type StackOptions } from './stack';
+export type { Component, CrashHandler } from './component';
+export { printLine, type LogSink } from './child';
+export { assertPortFree, DEFAULT_PORTS, freePorts, portsFromEnv, type StackPorts } from './ports';
+export { integerFromEnv, parseInteger } from './env';
+export { answers, bearer, request, requestExpecting, type JsonResponse } from './http';
+export { apiEvent, invoke, type EventInit, type Handler } from './invoke';
+export { LOCAL_AWS_ENV, localDynamoClient, withLocalDynamo } from './local-aws';
+export { localBin, REPO_ROOT } from './paths';
+export { ensureTables, tableDefinitions, tableEnvironment } from './tables';

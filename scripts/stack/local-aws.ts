@@ -1,3 +1,4 @@
+/** The AWS settings every part of the stack uses to reach DynamoDB Local. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
@@ -18,4 +19,14 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 },
   });
+}
+
+/** A client for the DynamoDB Local at `endpoint`, destroyed (its sockets closed) once `use` settles. */
+export async function withLocalDynamo<T>(endpoint: string, use: (client: DynamoDBClient) => Promise<T>): Promise<T> {
+  const client = localDynamoClient(endpoint);
+  try {
+    return await use(client);
+  } finally {
+    client.destroy();
+  }
 }

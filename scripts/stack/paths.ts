@@ -1,3 +1,4 @@
+/** Where the stack's files and tools are. */
 import path from 'node:path';
 
 /** Every component runs from the repository root, where serverless.yml and kong/ live. */

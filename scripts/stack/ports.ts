@@ -1,5 +1,6 @@
 /** The stack's ports, the settings that change them, and checks that they are free. */
 import { createServer, type Server } from 'node:net';
+import { integerFromEnv } from './env';
 
 export interface StackPorts {
   proxy: number;
@@ -21,15 +22,10 @@ export const PORT_ENV_VARS: Record<keyof StackPorts, string> = {
 
 /** Ports from `<prefix>KONG_PROXY_PORT` etc., falling back to `defaults`. */
 export function portsFromEnv(defaults: StackPorts, prefix = ''): StackPorts {
-  const entries = Object.entries(PORT_ENV_VARS).map(([key, envVar]) => {
-    const raw = process.env[prefix + envVar];
-    if (raw === undefined || raw === '') return [key, defaults[key as keyof StackPorts]];
-    const port = Number(raw);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`${prefix + envVar}=${raw} is not a port number (1-65535)`);
-    }
-    return [key, port];
-  });
+  const entries = Object.entries(PORT_ENV_VARS).map(([key, envVar]) => [
+    key,
+    integerFromEnv(prefix + envVar, defaults[key as keyof StackPorts], { min: 1, max: 65535 }),
+  ]);
   return Object.fromEntries(entries) as StackPorts;
 }
 

@@ -1,3 +1,7 @@
+/**
+ * The DynamoDB tables serverless.yml declares for AWS, made again in DynamoDB
+ * Local, and the names the handlers find them by.
+ */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
@@ -7,7 +11,7 @@ import {
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { localDynamoClient } from './local-aws';
+import { withLocalDynamo } from './local-aws';
 import { localBin, REPO_ROOT } from './paths';
 
 /** The parts of `serverless print` this module reads. */
@@ -90,9 +94,9 @@ export async function tableEnvironment(): Promise<Record<string, string>> {
 
 /** Creates every table (and its TTL) that does not exist yet; safe to run again. */
 export async function ensureTables(endpoint: string): Promise<void> {
-  const client = localDynamoClient(endpoint);
-  try {
-    for (const table of await tableDefinitions()) {
+  const definitions = await tableDefinitions();
+  await withLocalDynamo(endpoint, async (client) => {
+    for (const table of definitions) {
       try {
         await client.send(new CreateTableCommand(table.create));
       } catch (error) {
@@ -112,7 +116,5 @@ export async function ensureTables(endpoint: string): Promise<void> {
         }
       }
     }
-  } finally {
-    client.destroy();
-  }
+  });
 }

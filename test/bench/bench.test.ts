@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Results } from '../../bench/report';
-import { REPO_ROOT } from '../../scripts/stack/paths';
+import { REPO_ROOT } from '../../scripts/stack';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../../scripts/stack/paths';
+import { REPO_ROOT } from '../../scripts/stack';
 
 /**
  * No Docker engine runs here, so docker-compose.yml is checked offline: it

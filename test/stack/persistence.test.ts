@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { Stack } from '../../scripts/stack';
+import { request, type Stack } from '../../scripts/stack';
 import { startPrivateStack, withDynamo } from '../support/stack';
 
 const START_TIMEOUT_MS = 60_000;
@@ -27,20 +27,16 @@ describe('a persisted stack', () => {
     'keeps gateway consumers and DynamoDB items across a restart',
     async () => {
       const first = await restart();
-      const created = await fetch(`${first.urls.admin}/consumers`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'survivor' }),
-      });
+      const created = await request(`${first.urls.admin}/consumers`, { body: { username: 'survivor' } });
       expect(created.status).toBe(201);
-      const consumer = (await created.json()) as { id: string };
+      const consumer = created.body as { id: string };
       const item = { username: { S: 'survivor' }, note: { S: 'written before the restart' } };
       await withDynamo(first.urls.dynamodb, (client) => client.send(new PutItemCommand({ TableName: first.env.USERS_TABLE, Item: item })));
 
       const second = await restart();
-      const found = await fetch(`${second.urls.admin}/consumers/survivor`);
+      const found = await request(`${second.urls.admin}/consumers/survivor`);
       expect(found.status).toBe(200);
-      expect(await found.json()).toMatchObject({ id: consumer.id, username: 'survivor' });
+      expect(found.body).toMatchObject({ id: consumer.id, username: 'survivor' });
       const { Item } = await withDynamo(second.urls.dynamodb, (client) =>
         client.send(new GetItemCommand({ TableName: second.env.USERS_TABLE, Key: { username: { S: 'survivor' } } })),
       );

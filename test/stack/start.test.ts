@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { REPO_ROOT } from '../../scripts/stack/paths';
-import { assertPortFree, freePorts } from '../../scripts/stack/ports';
+import { assertPortFree, freePorts, REPO_ROOT, request } from '../../scripts/stack';
 import { withDynamo } from '../support/stack';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -73,15 +72,15 @@ describe('npm start (scripts/start.ts)', () => {
   });
 
   it("answers on the gateway's proxy with Kong's 401 for a protected route without a token", async () => {
-    const response = await fetch(`http://127.0.0.1:${ports.KONG_PROXY_PORT}/api/jwt/info`);
+    const response = await request(`http://127.0.0.1:${ports.KONG_PROXY_PORT}/api/jwt/info`);
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    expect(response.body).toEqual({ message: 'Unauthorized' });
   });
 
   it("answers on the gateway's Admin API with Kong's 404", async () => {
-    const response = await fetch(`http://127.0.0.1:${ports.KONG_ADMIN_PORT}/consumers/nobody`);
+    const response = await request(`http://127.0.0.1:${ports.KONG_ADMIN_PORT}/consumers/nobody`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ message: 'Not found' });
+    expect(response.body).toEqual({ message: 'Not found' });
   });
 
   it('serves the handlers on the API port', async () => {

@@ -1,3 +1,4 @@
+/** The service's routes as an HTTP client, for the end-to-end tests. */
 import { PASSWORD, uniqueName } from './clients';
 import { bearer, request } from './http';
 

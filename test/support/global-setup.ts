@@ -1,3 +1,4 @@
+/** Starts the suite's one shared stack before any test file runs. */
 import { portsFromEnv, startStack, type Stack, type StackPorts } from '../../scripts/stack';
 import { stackEnv, TEST_API_ENV, TEST_RATE_LIMIT_PER_MINUTE, testLog } from './stack';
 

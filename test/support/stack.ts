@@ -1,7 +1,6 @@
+/** The tests' stacks: the suite's shared one (global-setup.ts) and private ones for tests that stop or restart parts. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { localDynamoClient } from '../../scripts/stack/local-aws';
-import { freePorts } from '../../scripts/stack/ports';
-import { startStack, type LogSink, type Stack, type StackOptions } from '../../scripts/stack';
+import { freePorts, printLine, startStack, withLocalDynamo, type LogSink, type Stack, type StackOptions } from '../../scripts/stack';
 
 /** Settings every test stack's handlers get: cheap password hashing, quiet logs. */
 export const TEST_API_ENV = { BCRYPT_COST: '4', LOG_LEVEL: 'silent', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
@@ -10,8 +9,7 @@ export const TEST_API_ENV = { BCRYPT_COST: '4', LOG_LEVEL: 'silent', AWS_SDK_JS_
 export const TEST_RATE_LIMIT_PER_MINUTE = 1_000_000;
 
 /** STACK_VERBOSE=1 shows what the test stacks' components print. */
-export const testLog: LogSink | undefined =
-  process.env.STACK_VERBOSE === '1' ? (component, _stream, line) => console.error(`[${component}] ${line}`) : undefined;
+export const testLog: LogSink | undefined = process.env.STACK_VERBOSE === '1' ? printLine : undefined;
 
 /**
  * A stack of its own on free ports, in memory unless told otherwise, for tests
@@ -45,11 +43,6 @@ export function stackEnv(stack: Stack): Record<string, string> {
 }
 
 /** A DynamoDB client for a stack's DynamoDB Local, destroyed after `use`. */
-export async function withDynamo<T>(endpoint: string, use: (client: DynamoDBClient) => Promise<T>): Promise<T> {
-  const client = localDynamoClient(endpoint);
-  try {
-    return await use(client);
-  } finally {
-    client.destroy();
-  }
+export function withDynamo<T>(endpoint: string, use: (client: DynamoDBClient) => Promise<T>): Promise<T> {
+  return withLocalDynamo(endpoint, use);
 }

@@ -1,3 +1,4 @@
+/** Test users made through the handlers in-process. */
 import { handler as signin } from '../../functions/public/signin';
 import { handler as signup } from '../../functions/public/signup';
 import { PASSWORD, uniqueName } from './clients';
