@@ -1,5 +1,5 @@
 # The API under serverless-offline, for docker-compose.yml: local use only.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,4 +9,4 @@ RUN mkdir .esbuild && chown node:node .esbuild
 USER node
 ENV SLS_TELEMETRY_DISABLED=1
 EXPOSE 4000
-CMD ["sh", "-c", "node_modules/.bin/tsx scripts/create-tables.ts && exec node_modules/.bin/serverless offline start"]
+CMD ["sh", "-c", "node_modules/.bin/tsx scripts/create-tables.ts && exec node_modules/.bin/serverless offline start --stage local"]

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { localBin, REPO_ROOT } from '../scripts/stack';
+import { LOCAL_STAGE } from '../scripts/stack/local-aws';
 import { percentiles } from './load';
 
 const run = promisify(execFile);
@@ -21,9 +22,9 @@ export interface Bundle {
   loadMs: number;
 }
 
-/** `serverless package` into `dir`: one zip holding every function's serverless-esbuild bundle. */
-async function packageService(dir: string): Promise<string> {
-  await run(localBin('serverless'), ['package', '--package', dir], {
+/** `serverless package` into `dir`: one zip per function (package.individually), each holding its serverless-esbuild bundle. */
+async function packageService(dir: string): Promise<string[]> {
+  await run(localBin('serverless'), ['package', '--stage', LOCAL_STAGE, '--package', dir], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -32,9 +33,9 @@ async function packageService(dir: string): Promise<string> {
       ESBUILD_WORK_FOLDER: path.join('.esbuild', `bench-${process.pid}`),
     },
   });
-  const zip = (await readdir(dir)).find((name) => name.endsWith('.zip'));
-  if (!zip) throw new Error(`serverless package wrote no zip into ${dir}`);
-  return path.join(dir, zip);
+  const zips = (await readdir(dir)).filter((name) => name.endsWith('.zip'));
+  if (zips.length === 0) throw new Error(`serverless package wrote no zip into ${dir}`);
+  return zips.map((zip) => path.join(dir, zip));
 }
 
 /**
@@ -61,15 +62,17 @@ async function loadTime(file: string): Promise<number> {
 export async function measureBundles(): Promise<Bundle[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-bundles-'));
   try {
-    const zip = await JSZip.loadAsync(await readFile(await packageService(dir)));
     const bundles: Bundle[] = [];
-    for (const entry of Object.values(zip.files)) {
-      const match = /^functions\/([^/]+)\.js$/.exec(entry.name);
-      if (!match) continue;
-      const code = await entry.async('nodebuffer');
-      const file = path.join(dir, `${match[1]}.js`);
-      await writeFile(file, code);
-      bundles.push({ function: match[1], bytes: code.length, loadMs: await loadTime(file) });
+    for (const zipFile of await packageService(dir)) {
+      const zip = await JSZip.loadAsync(await readFile(zipFile));
+      for (const entry of Object.values(zip.files)) {
+        const match = /^functions\/(?:[^/]+\/)*([^/]+)\.js$/.exec(entry.name);
+        if (!match) continue;
+        const code = await entry.async('nodebuffer');
+        const file = path.join(dir, `${match[1]}.js`);
+        await writeFile(file, code);
+        bundles.push({ function: match[1], bytes: code.length, loadMs: await loadTime(file) });
+      }
     }
     return bundles.sort((a, b) => a.function.localeCompare(b.function));
   } finally {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { LogSink } from './child';
 import { childComponent, type Component, type CrashHandler } from './component';
 import { answers } from './http';
-import { LOCAL_AWS_ENV } from './local-aws';
+import { LOCAL_AWS_ENV, LOCAL_STAGE } from './local-aws';
 import { localBin, REPO_ROOT } from './paths';
 
 export interface ApiOptions {
@@ -33,7 +33,8 @@ export function api(options: ApiOptions): Component {
     name: 'api',
     command: () => ({
       command: localBin('serverless'),
-      args: ['offline', 'start'],
+      // The local stage: serverless.yml's params for it need no deploy settings.
+      args: ['offline', 'start', '--stage', LOCAL_STAGE],
       cwd: REPO_ROOT,
       env: {
         ...process.env,

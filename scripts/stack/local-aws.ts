@@ -30,3 +30,6 @@ export async function withLocalDynamo<T>(endpoint: string, use: (client: DynamoD
     client.destroy();
   }
 }
+
+/** serverless.yml's stage for the local stack: its params need no deploy settings (VPC, Kong Admin URL). */
+export const LOCAL_STAGE = 'local';

@@ -11,7 +11,7 @@ import {
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { withLocalDynamo } from './local-aws';
+import { LOCAL_STAGE, withLocalDynamo } from './local-aws';
 import { localBin, REPO_ROOT } from './paths';
 
 /** The parts of `serverless print` this module reads. */
@@ -39,7 +39,7 @@ let printed: Promise<ServerlessConfig> | undefined;
 
 /** serverless.yml with every variable resolved, as serverless itself resolves it (once per process). */
 function serverlessConfig(): Promise<ServerlessConfig> {
-  printed ??= promisify(execFile)(localBin('serverless'), ['print', '--format', 'json'], {
+  printed ??= promisify(execFile)(localBin('serverless'), ['print', '--format', 'json', '--stage', LOCAL_STAGE], {
     cwd: REPO_ROOT,
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
     maxBuffer: 16 * 1024 * 1024,

@@ -90,7 +90,7 @@ describe('npm start (scripts/start.ts)', () => {
       body: '{not json',
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ message: expect.any(String) });
+    expect(await response.json()).toEqual({ code: 'invalid_request', message: expect.any(String) });
   });
 
   it('stops every component on SIGTERM and exits 0, leaving every port free', async () => {
