@@ -87,6 +87,8 @@ describe('configuration', () => {
     ['an expression other than env', '_format_version: "3.0"\nservices: ${{ toInt "1" }}\n', /unsupported template expression/],
     ['an env variable without the DECK_ prefix', '_format_version: "3.0"\n_info: ${{ env "HOME" }}\n', /must be prefixed with 'DECK_', found: 'HOME'/],
     ['broken YAML', '_format_version: "3.0"\nservices: [\n', /invalid YAML/],
+    ['a top-level route naming a service', { routes: [{ name: 'r', paths: ['/'], service: { name: 'api' } }] }, /routes\[r\]\.service: the local gateway supports top-level routes without a service only/],
+    ['a service field on a nested route', service([{ name: 'r', paths: ['/'], service: null }]), /services\[api\]\.routes\[r\]\.service: unknown or unsupported field/],
   ])('%s stops start-up with a message saying where', async (_, config, message) => {
     await expect(start(configFile(config))).rejects.toThrow(message);
   });
@@ -206,6 +208,27 @@ describe('upstream failures', () => {
       silent.closeAllConnections();
       silent.close();
     }
+  });
+});
+
+describe('routes without a service', () => {
+  test('load at the top level (service absent or null); unanswered, Kong says 503 no Service found', async () => {
+    const config = {
+      routes: [
+        { name: 'bare', paths: ['/bare'] },
+        { name: 'explicit', paths: ['/explicit'], service: null, plugins: [{ name: 'rate-limiting', config: { minute: 100, limit_by: 'service' } }] },
+      ],
+    };
+    await withGateway(config, async (gateway) => {
+      for (const path of ['/bare/x', '/explicit']) {
+        const reply = await send(gateway.proxyUrl, path);
+        expect([path, reply.status, reply.body]).toEqual([
+          path, 503, { message: 'no Service found with those values', request_id: reply.headers['x-kong-request-id'] },
+        ]);
+      }
+      // limit_by service falls back to the client address, as in Kong.
+      expect((await send(gateway.proxyUrl, '/explicit')).headers['x-ratelimit-remaining-minute']).toBe('98');
+    });
   });
 });
 
