@@ -49,6 +49,9 @@ export const response = {
   error: (status: number, message: string, headers?: ResponseHeaders): Exit => ({ type: 'error', status, message, headers }),
 };
 
+/** A failure a plugin reports (Kong: error() in a handler): answered 500, logged as one line. */
+export class PluginError extends Error {}
+
 export interface Plugin {
   /** Kong's access phase: undefined lets the request go on, an Exit answers it; a throw answers 500. */
   access(ctx: RequestContext): Exit | undefined | Promise<Exit | undefined>;

@@ -8,7 +8,7 @@ import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { encode as cjsonEncode } from './cjson';
 import type { GatewayConfig, RouteConfig, ServiceConfig } from './config';
 import { RequestHeaders } from './headers';
-import { response, type Exit, type Plugin, type PluginServices, type RequestContext } from './plugin';
+import { PluginError, response, type Exit, type Plugin, type PluginServices, type RequestContext } from './plugin';
 import { errorBody, errorContentType, sendJson } from './respond';
 import { Router, upstreamPath, type Candidate } from './router';
 import { escapePath, normalizePath } from './uri';
@@ -161,7 +161,8 @@ export class GatewayProxy {
 
   /** A plugin (or the gateway) threw: Kong logs it and answers 500. */
   private failed(res: ServerResponse, answering: Answering, err: unknown): void {
-    console.error(`gateway proxy: ${answering.req.method} ${answering.req.url} failed:`, err);
+    // A reported failure needs its message only; anything else may be a bug, so with its stack.
+    console.error(`gateway proxy: ${answering.req.method} ${answering.req.url} failed:`, err instanceof PluginError ? err.message : err);
     if (!res.headersSent) this.answer(res, answering, response.error(500, 'An unexpected error occurred'));
     else res.destroy();
   }
