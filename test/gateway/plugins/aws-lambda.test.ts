@@ -147,6 +147,25 @@ describe('the event (API Gateway payload 1.0)', () => {
     expect('body' in lambda.last().event).toBe(false);
   });
 
+  test('a body nginx would buffer to disk is left out (skip_large_bodies); one that fits is sent', async () => {
+    await call('/lambda', { method: 'POST', body: 'x'.repeat(8 * 1024) });
+    expect(Buffer.from(lambda.last().event.body, 'base64').length).toBe(8 * 1024);
+    await call('/lambda', { method: 'POST', body: 'x'.repeat(64 * 1024) });
+    expect(lambda.last().event).toMatchObject({ body: '', isBase64Encoded: true });
+    expect(lambda.last().event.headers['content-length']).toBe(String(64 * 1024));
+  });
+
+  test('at most 100 header lines and 100 query arguments, as nginx hands them over', async () => {
+    const headers = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`x-h${String(i).padStart(3, '0')}`, String(i)]));
+    const query = Array.from({ length: 120 }, (_, i) => `a${i}=${i}`).join('&');
+    await call(`/lambda?${query}`, { headers });
+    const { event } = lambda.last();
+    expect(Object.values(event.multiValueHeaders as Record<string, string[]>).flat()).toHaveLength(100);
+    expect(Object.keys(event.queryStringParameters)).toHaveLength(100);
+    expect(event.queryStringParameters).toMatchObject({ a0: '0', a99: '99' });
+    expect(event.queryStringParameters.a100).toBeUndefined();
+  });
+
   test('binary bodies arrive intact', async () => {
     const bytes = Buffer.from([0, 1, 2, 0xfe, 0xff]);
     await call('/lambda', { method: 'POST', body: bytes });
