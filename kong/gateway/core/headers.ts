@@ -17,6 +17,11 @@ export class RequestHeaders {
     return undefined;
   }
 
+  /** Every value of a header, in order. */
+  values(name: string): string[] {
+    return this.writable().filter(([n]) => n === name).map(([, value]) => value);
+  }
+
   /** Every header line in order, names in lower case. */
   all(): readonly (readonly [string, string])[] {
     return this.writable();

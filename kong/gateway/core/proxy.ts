@@ -42,17 +42,10 @@ function clientAddress(req: IncomingMessage): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
-/** Every Accept line, joined as Kong joins a repeated header. */
-function acceptHeader(req: IncomingMessage): string | undefined {
-  const values: string[] = [];
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 6 && raw[i].toLowerCase() === 'accept') values.push(raw[i + 1]);
-  return values.length === 0 ? undefined : values.join(',');
-}
-
 /** What a Kong-made answer needs besides the Exit: who asked, and what to add. */
 interface Answering {
   req: IncomingMessage;
+  headers: RequestHeaders;
   requestId: string;
   startedAt: number;
   waitingTime: number;
@@ -83,6 +76,7 @@ export class GatewayProxy {
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const answering: Answering = {
       req,
+      headers: new RequestHeaders(req),
       requestId: randomUUID().replaceAll('-', ''), // Kong's are 32 hex digits too
       startedAt: Date.now(),
       waitingTime: 0,
@@ -120,7 +114,6 @@ export class GatewayProxy {
     const { route, prefix } = match;
     const strippedPrefix = route.config.stripPath ? (prefix ?? '/') : null;
     const ctx: RequestContext = Object.assign(answering, {
-      headers: new RequestHeaders(req),
       path,
       query: queryAt === -1 ? '' : url.slice(queryAt + 1),
       clientIp: clientAddress(req),
@@ -191,7 +184,9 @@ export class GatewayProxy {
 
     let body: Buffer | string | undefined;
     if (exit.type === 'error') {
-      const contentType = errorContentType(acceptHeader(answering.req));
+      // A repeated Accept counts as one, joined as Kong joins it.
+      const accept = answering.headers.values('accept');
+      const contentType = errorContentType(accept.length === 0 ? undefined : accept.join(','));
       body = errorBody(contentType, exit.message, answering.requestId);
       if (contentType === '') res.removeHeader('Content-Type');
       else res.setHeader('Content-Type', contentType);
