@@ -35,7 +35,7 @@ export interface GatewayOptions {
   adminPort?: number;
   /** JSON file keeping consumers and credentials across restarts; null or absent keeps them in memory. */
   dataFile?: string | null;
-  /** Where `${{ env "DECK_..." }}` values come from (default process.env). */
+  /** The gateway's environment: `${{ env "DECK_..." }}` values, AWS_* for aws-lambda (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** One line per request on stdout. */
   log?: boolean;
@@ -83,9 +83,10 @@ function closeServer(server: Server): Promise<void> {
 }
 
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
-  const config = loadConfig(options.configPath ?? DEFAULT_CONFIG_PATH, options.env ?? process.env, PLUGINS);
+  const env = options.env ?? process.env;
+  const config = loadConfig(options.configPath ?? DEFAULT_CONFIG_PATH, env, PLUGINS);
   const store = new Store(PLUGINS.flatMap((plugin) => plugin.daos ?? []), options.dataFile ?? null);
-  const proxy = new GatewayProxy(config, { store }, options.log ?? false);
+  const proxy = new GatewayProxy(config, { store, env }, options.log ?? false);
   const proxyServer = createServer(proxy.handle);
   const adminServer = createServer(createAdminHandler(store, config, PLUGINS, options.log ?? false));
   // Kong keeps idle client connections for 60 s (nginx keepalive_timeout).

@@ -13,9 +13,12 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { stringify } from 'yaml';
 import { startGateway, type Gateway } from '../../kong/gateway';
+import { FUNCTION, signatureIsValid, startStandIn, type StandIn } from './lambda-stand-in';
 import { admin, createClient, now, REQUEST_ID, send, startEcho, type Echo, type Echoed, type Target } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+/** What the gateway needs of an aws-lambda config; its endpoint is never called in configuration checks. */
+const LAMBDA = { function_name: FUNCTION, host: '127.0.0.1', port: 9, disable_https: true, awsgateway_compatible: true, is_proxy_integration: true };
 const PROJECT_ENV = { DECK_API_URL: 'http://127.0.0.1:9', DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: '10' };
 
 let dir: string;
@@ -67,6 +70,7 @@ describe('configuration', () => {
   });
 
   const jwtRoute = (config: object) => service([{ name: 'r', paths: ['/'], plugins: [{ name: 'jwt', config }] }]);
+  const lambdaRoute = (config: object) => ({ routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'aws-lambda', config: { ...LAMBDA, ...config } }] }] });
   const rateLimitedRoute = (config: object) => service([{ name: 'r', paths: ['/'], plugins: [{ name: 'rate-limiting', config }] }]);
 
   test.each<[string, object | string, RegExp]>([
@@ -87,6 +91,17 @@ describe('configuration', () => {
     ['an expression other than env', '_format_version: "3.0"\nservices: ${{ toInt "1" }}\n', /unsupported template expression/],
     ['an env variable without the DECK_ prefix', '_format_version: "3.0"\n_info: ${{ env "HOME" }}\n', /must be prefixed with 'DECK_', found: 'HOME'/],
     ['broken YAML', '_format_version: "3.0"\nservices: [\n', /invalid YAML/],
+    ['an unknown aws-lambda option', lambdaRoute({ invoke_mode: 'BUFFERED' }), /routes\[r\]\.plugins\[aws-lambda\]\.config\.invoke_mode: unknown or unsupported field/],
+    ['aws-lambda without API Gateway events', lambdaRoute({ awsgateway_compatible: false }), /config\.awsgateway_compatible: the local gateway implements awsgateway_compatible: true only/],
+    ['aws-lambda without proxy integration', lambdaRoute({ is_proxy_integration: null }), /config\.is_proxy_integration: the local gateway implements is_proxy_integration: true only/],
+    ['an aws_key without aws_secret', lambdaRoute({ aws_key: 'k' }), /all or none of these fields must be set: 'config\.aws_key', 'config\.aws_secret'/],
+    ['a role to assume', lambdaRoute({ aws_assume_role_arn: 'arn:aws:iam::1:role/r' }), /config\.aws_assume_role_arn: assuming a role \(STS\) is not supported/],
+    ['an HTTP proxy for Lambda', lambdaRoute({ proxy_url: 'http://proxy:3128' }), /config\.proxy_url: calling Lambda through an HTTP proxy is not supported/],
+    ['an unknown invocation type', lambdaRoute({ invocation_type: 'Async' }), /config\.invocation_type: expected one of: RequestResponse, Event, DryRun/],
+    ['a port out of range', lambdaRoute({ port: 70000 }), /config\.port: value should be between 0 and 65535/],
+    ['an unhandled_status out of range', lambdaRoute({ unhandled_status: 1000 }), /config\.unhandled_status: value should be between 100 and 999/],
+    ['a top-level route naming a service', { routes: [{ name: 'r', paths: ['/'], service: { name: 'api' } }] }, /routes\[r\]\.service: the local gateway supports top-level routes without a service only/],
+    ['a service field on a nested route', service([{ name: 'r', paths: ['/'], service: null }]), /services\[api\]\.routes\[r\]\.service: unknown or unsupported field/],
   ])('%s stops start-up with a message saying where', async (_, config, message) => {
     await expect(start(configFile(config))).rejects.toThrow(message);
   });
@@ -206,6 +221,94 @@ describe('upstream failures', () => {
       silent.closeAllConnections();
       silent.close();
     }
+  });
+});
+
+describe('routes without a service', () => {
+  test('load at the top level (service absent or null); unanswered, Kong says 503 no Service found', async () => {
+    const config = {
+      routes: [
+        { name: 'bare', paths: ['/bare'] },
+        { name: 'explicit', paths: ['/explicit'], service: null, plugins: [{ name: 'rate-limiting', config: { minute: 100, limit_by: 'service' } }] },
+      ],
+    };
+    await withGateway(config, async (gateway) => {
+      for (const path of ['/bare/x', '/explicit']) {
+        const reply = await send(gateway.proxyUrl, path);
+        expect([path, reply.status, reply.body]).toEqual([
+          path, 503, { message: 'no Service found with those values', request_id: reply.headers['x-kong-request-id'] },
+        ]);
+      }
+      // limit_by service falls back to the client address, as in Kong.
+      expect((await send(gateway.proxyUrl, '/explicit')).headers['x-ratelimit-remaining-minute']).toBe('98');
+    });
+  });
+});
+
+describe('aws-lambda', () => {
+  test('loads on a route with a service and on one without, with every field Kong knows', async () => {
+    const everyField = {
+      ...LAMBDA, timeout: 60000, keepalive: 60000, aws_key: 'k', aws_secret: 's', aws_role_session_name: 'kong',
+      aws_sts_endpoint_url: 'https://sts.amazonaws.com', aws_region: 'us-east-1', qualifier: 'live', invocation_type: 'RequestResponse',
+      log_type: 'Tail', unhandled_status: 502, forward_request_method: false, forward_request_uri: false, forward_request_headers: false,
+      forward_request_body: false, skip_large_bodies: true, base64_encode_body: true, aws_imds_protocol_version: 'v1', empty_arrays_mode: 'legacy',
+      aws_assume_role_arn: null, proxy_url: null,
+    };
+    const plugins = [{ name: 'aws-lambda', config: everyField }];
+    const config = { ...service([{ name: 'with-service', paths: ['/a'], plugins }]), routes: [{ name: 'without', paths: ['/b'], plugins }] };
+    await withGateway(config, async (gateway) => {
+      const info = await send(gateway.adminUrl, '/');
+      expect(info.body.plugins.enabled_in_cluster).toEqual(['aws-lambda']);
+      expect(info.body.plugins.available_on_server['aws-lambda']).toEqual({ version: '3.9.3', priority: 750 });
+    });
+  });
+
+  describe('credentials and region from the gateway\'s environment', () => {
+    let lambda: StandIn;
+    beforeAll(async () => {
+      lambda = await startStandIn();
+    });
+    afterAll(() => lambda.close());
+
+    /** Calls a route whose plugin has no key or region of its own, in a gateway with this environment. */
+    async function invokeWith(env: NodeJS.ProcessEnv) {
+      const config = { routes: [{ name: 'fn', paths: ['/fn'], plugins: [{ name: 'aws-lambda', config: { ...LAMBDA, port: lambda.port } }] }] };
+      const gateway = await start(configFile(config), env);
+      try {
+        const calls = lambda.invocations.length;
+        const reply = await send(gateway.proxyUrl, '/fn');
+        return { reply, invocation: lambda.invocations.length > calls ? lambda.last() : undefined };
+      } finally {
+        await gateway.close();
+      }
+    }
+
+    test('AWS_* variables, with a session token', async () => {
+      const { reply, invocation } = await invokeWith({
+        AWS_ACCESS_KEY_ID: 'env-key', AWS_SECRET_ACCESS_KEY: 'env-secret', AWS_SESSION_TOKEN: 'env-token', AWS_REGION: 'eu-west-1',
+      });
+      expect(reply.status).toBe(200);
+      expect(invocation!.headers['x-amz-security-token']).toBe('env-token');
+      expect(invocation!.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=env-key\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=content-length;host;x-amz-date;x-amz-invocation-type;x-amz-log-type;x-amz-security-token, /,
+      );
+      expect(signatureIsValid(invocation!, 'env-secret')).toBe(true);
+    });
+
+    test('AMAZON_* variables and AWS_DEFAULT_REGION', async () => {
+      const { reply, invocation } = await invokeWith({ AMAZON_ACCESS_KEY_ID: 'amazon-key', AMAZON_SECRET_ACCESS_KEY: 'amazon-secret', AWS_DEFAULT_REGION: 'ap-south-1' });
+      expect(reply.status).toBe(200);
+      expect(invocation!.headers.authorization).toContain('Credential=amazon-key/');
+      expect(invocation!.headers.authorization).toContain('/ap-south-1/lambda/aws4_request');
+      expect(signatureIsValid(invocation!, 'amazon-secret')).toBe(true);
+    });
+
+    test('no credentials, or no region: 500 without calling Lambda', async () => {
+      for (const env of [{ AWS_REGION: 'eu-west-1' }, { AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' }]) {
+        const { reply, invocation } = await invokeWith(env);
+        expect([reply.status, reply.body.message, invocation]).toEqual([500, 'An unexpected error occurred', undefined]);
+      }
+    });
   });
 });
 

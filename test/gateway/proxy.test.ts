@@ -48,3 +48,60 @@ test('the upstream gets Kong\'s forwarding headers, not the client\'s Host', asy
   });
   expect(headers.host).not.toBe('gateway.example');
 });
+
+describe('answers Kong makes itself', () => {
+  const notFound = (accept?: string, method = 'GET') =>
+    send(target.proxyUrl, '/no-such-route', { method, headers: accept === undefined ? {} : { Accept: accept } });
+
+  test('kong.response.error bodies follow Accept: JSON by default, then text, HTML, XML', async () => {
+    const json = await notFound();
+    const id = json.headers['x-kong-request-id'];
+    expect([json.headers['content-type'], json.text]).toEqual([
+      'application/json; charset=utf-8', `{\n  "message":"no Route matched with those values",\n  "request_id":"${id}"\n}`,
+    ]);
+    const text = await notFound('text/plain');
+    expect([text.headers['content-type'], text.text]).toEqual([
+      'text/plain; charset=utf-8', `no Route matched with those values\nrequest_id: ${text.headers['x-kong-request-id']}\n`,
+    ]);
+    const html = await notFound('text/html');
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(html.text).toContain(`<p>no Route matched with those values.</p>\n    <p>request_id: ${html.headers['x-kong-request-id']}</p>`);
+    const xml = await notFound('application/xml');
+    expect(xml.headers['content-type']).toBe('application/xml; charset=utf-8');
+    expect(xml.text).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<error>\n  <message>no Route matched with those values</message>\n  <requestid>${xml.headers['x-kong-request-id']}</requestid>\n</error>\n`,
+    );
+    expect(Number(json.headers['content-length'])).toBe(Buffer.byteLength(json.text));
+  });
+
+  test('Accept negotiation: highest q first, wildcards, unknown types and text/xml give JSON', async () => {
+    const cases: [string, string][] = [
+      ['text/html;q=0.5, text/plain;q=0.9', 'text/plain; charset=utf-8'],
+      ['text/plain;q=0.9, text/html;q=0.9', 'text/plain; charset=utf-8'],
+      ['text/*', 'text/plain; charset=utf-8'],
+      ['application/*', 'application/json; charset=utf-8'],
+      ['*/*', 'application/json; charset=utf-8'],
+      ['image/png', 'application/json; charset=utf-8'],
+      ['text/xml', 'application/json; charset=utf-8'],
+      ['text/html;q=0, text/plain;q=0.1', 'text/plain; charset=utf-8'],
+      ['text/html;q=0.5;level=1, application/xml;q=0.4', 'text/html; charset=utf-8'],
+    ];
+    for (const [accept, contentType] of cases) {
+      expect([accept, (await notFound(accept)).headers['content-type']]).toEqual([accept, contentType]);
+    }
+  });
+
+  test('HEAD gets the headers without a body', async () => {
+    const reply = await notFound(undefined, 'HEAD');
+    expect([reply.status, reply.text]).toEqual([404, '']);
+  });
+
+  test('Kong-made answers carry Server and X-Kong-Response-Latency', async () => {
+    for (const reply of [await notFound(), await send(target.proxyUrl, '/api/jwt/info')]) {
+      expect(reply.headers.server).toBe('kong/3.9.3');
+      expect(reply.headers['x-kong-response-latency']).toMatch(/^\d+$/);
+      expect(reply.headers['x-kong-request-id']).toMatch(REQUEST_ID);
+      expect(reply.headers.via).toBeUndefined();
+    }
+  });
+});

@@ -11,6 +11,7 @@
  * and DECK_PUBLIC_RATE_LIMIT_PER_MINUTE at, say, 100; run jest --runInBand
  * (one echo server on that port at a time). rate-limiting.test.ts uses up the
  * public routes' quota for the current minute: run it last, on its own.
+ * plugins/aws-lambda.test.ts has a fixture of its own to sync (see there).
  * local-gateway.test.ts always tests the local gateway itself.
  */
 import { randomUUID } from 'node:crypto';
@@ -81,10 +82,21 @@ export async function startTarget(options: { rateLimitPerMinute?: number } = {})
   };
 }
 
+/**
+ * The gateway under test with a suite's own fixture kong.yml; against real
+ * Kong the fixture must have been synced beforehand (the suite says how).
+ */
+export async function startFixtureTarget(configPath: string, env: Record<string, string>): Promise<Target> {
+  if (REMOTE) return { proxyUrl: process.env.GATEWAY_PROXY_URL!, adminUrl: process.env.GATEWAY_ADMIN_URL!, close: async () => undefined };
+  const gateway = await startGateway({ configPath, proxyPort: 0, adminPort: 0, env });
+  return { proxyUrl: gateway.proxyUrl, adminUrl: gateway.adminUrl, close: gateway.close };
+}
+
 export interface Reply {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
+  bytes: Buffer;
   /** The parsed JSON body, left loosely typed: the tests assert its shape. */
   body: any;
 }
@@ -96,7 +108,7 @@ export interface Reply {
 export function send(
   baseUrl: string,
   path: string,
-  options: { method?: string; headers?: Record<string, string | string[]>; body?: string } = {},
+  options: { method?: string; headers?: Record<string, string | string[]>; body?: string | Buffer } = {},
 ): Promise<Reply> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
@@ -106,14 +118,15 @@ export function send(
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
           let body: unknown;
           try {
             body = text === '' ? undefined : JSON.parse(text);
           } catch {
             body = undefined;
           }
-          resolve({ status: res.statusCode!, headers: res.headers, text, body });
+          resolve({ status: res.statusCode!, headers: res.headers, text, bytes, body });
         });
       },
     );

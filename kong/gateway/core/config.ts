@@ -28,7 +28,8 @@ export interface PluginConfig {
 
 export interface RouteConfig {
   name: string;
-  service: ServiceConfig;
+  /** Null for a top-level route without a service: its plugins must answer (else Kong's 503). */
+  service: ServiceConfig | null;
   paths: string[];
   methods: string[];
   stripPath: boolean;
@@ -131,10 +132,16 @@ function uniqueName(names: Set<string>, name: string, where: string): void {
   names.add(name);
 }
 
+const ROUTE_FIELDS = ['name', 'paths', 'methods', 'strip_path', 'preserve_host', 'plugins', 'tags'];
+
 function parseRoute(
-  item: unknown, itemWhere: string, service: ServiceConfig, outer: PluginConfig[][], names: Set<string>, plugins: PluginReader,
+  item: unknown, itemWhere: string, service: ServiceConfig | null, outer: PluginConfig[][], names: Set<string>, plugins: PluginReader,
 ): RouteConfig {
-  const { fields: r, name, where } = entity(item, itemWhere, ['name', 'paths', 'methods', 'strip_path', 'preserve_host', 'plugins', 'tags']);
+  // Only a top-level route may say which service it has: none.
+  const { fields: r, name, where } = entity(item, itemWhere, service === null ? [...ROUTE_FIELDS, 'service'] : ROUTE_FIELDS);
+  if (r.service !== undefined && r.service !== null) {
+    fail(`${where}.service`, 'the local gateway supports top-level routes without a service only (nest a route with a service under it)');
+  }
   uniqueName(names, name, where);
   field(r, 'tags', where, tags, []);
   const paths = field(r, 'paths', where, list(routePath), []);
@@ -162,7 +169,7 @@ export function parseConfig(source: string, env: NodeJS.ProcessEnv, registry: re
     fail(file, `invalid YAML: ${(err as Error).message}`);
   }
   const plugins = new PluginReader(registry);
-  const root = mapping(document, `${file}:`, ['_format_version', '_info', 'services', 'plugins']);
+  const root = mapping(document, `${file}:`, ['_format_version', '_info', 'services', 'routes', 'plugins']);
   if (root._format_version !== '3.0') fail(`${file}: _format_version`, `expected "3.0", got ${JSON.stringify(root._format_version)}`);
   const info = mapping(root._info ?? {}, `${file}: _info`, ['select_tags']);
   field(info, 'select_tags', `${file}: _info`, tags, []);
@@ -185,7 +192,10 @@ export function parseConfig(source: string, env: NodeJS.ProcessEnv, registry: re
     const outer = [globalPlugins, plugins.read(s.plugins ?? [], `${where}.plugins`)];
     return list((route, routeWhere) => parseRoute(route, routeWhere, service, outer, routeNames, plugins))(s.routes ?? [], `${where}.routes`);
   })(root.services ?? [], `${file}: services`);
-  return { routes: services.flat() };
+  const serviceless = list((route, routeWhere) => parseRoute(route, routeWhere, null, [globalPlugins], routeNames, plugins))(
+    root.routes ?? [], `${file}: routes`,
+  );
+  return { routes: [...services.flat(), ...serviceless] };
 }
 
 export function loadConfig(path: string, env: NodeJS.ProcessEnv, registry: readonly PluginModule[]): GatewayConfig {

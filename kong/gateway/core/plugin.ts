@@ -2,41 +2,68 @@
 // plugin folder supplies a handler (NAME, PRIORITY, access), a schema for its
 // config and, if it has Admin API entities, their DAO descriptions.
 import type { IncomingMessage } from 'node:http';
-import type { ServiceConfig } from './config';
+import type { RouteConfig, ServiceConfig } from './config';
 import type { Consumer } from './consumers';
 import type { Credential, EntitySchema } from './entities';
+import type { RequestHeaders } from './headers';
 import type { Store } from './store';
+
+export type ResponseHeaders = Record<string, string | number | readonly string[]>;
 
 export interface RequestContext {
   req: IncomingMessage;
+  /** The request headers as plugins see and change them. */
+  headers: RequestHeaders;
   requestId: string;
+  /** When the gateway got the request (ms since the epoch). */
+  startedAt: number;
   /** The normalized request path, as routes match it. */
   path: string;
   /** The raw query string, without '?'. */
   query: string;
   clientIp: string;
-  service: ServiceConfig;
+  route: RouteConfig;
+  /** Null for a route without a service. */
+  service: ServiceConfig | null;
+  /** The path the upstream gets (Kong's $upstream_uri without the query): stripped, joined, escaped. */
+  upstreamPath: string;
   /** Set by an authentication plugin (Kong's kong.client.authenticate). */
   consumer?: Consumer;
   credential?: Credential;
   /** Headers added to whatever response the client gets. */
   responseHeaders: Record<string, string | number>;
+  /** Time a plugin spent waiting on something outside the gateway (ms), left out of X-Kong-Response-Latency. */
+  waitingTime: number;
 }
 
-/** A response the gateway sends instead of proxying. */
-export interface Exit {
-  status: number;
-  body: Record<string, unknown>;
-  headers?: Record<string, string | number>;
-}
+/** An answer a plugin gives instead of proxying. */
+export type Exit =
+  | { type: 'exit'; status: number; body?: Record<string, unknown> | Buffer; headers?: ResponseHeaders }
+  | { type: 'error'; status: number; message: string; headers?: ResponseHeaders };
+
+/** How plugins end a request, named after Kong's PDK. */
+export const response = {
+  /** kong.response.exit: a record body is sent as JSON (whatever Accept says), bytes as they are. */
+  exit: (status: number, body?: Record<string, unknown> | Buffer, headers?: ResponseHeaders): Exit => ({ type: 'exit', status, body, headers }),
+  /** kong.response.error: Kong's error template in the format Accept asks for, with the request id. */
+  error: (status: number, message: string, headers?: ResponseHeaders): Exit => ({ type: 'error', status, message, headers }),
+};
+
+/** A failure a plugin reports (Kong: error() in a handler): answered 500, logged as one line. */
+export class PluginError extends Error {}
 
 export interface Plugin {
-  access(ctx: RequestContext): Exit | undefined;
+  /** Kong's access phase: undefined lets the request go on, an Exit answers it; a throw answers 500. */
+  access(ctx: RequestContext): Exit | undefined | Promise<Exit | undefined>;
+  /** Releases what the instance holds (connections) when the gateway stops. */
+  close?(): void;
 }
 
 /** What the core hands every plugin instance. */
 export interface PluginServices {
   store: Store;
+  /** The gateway's environment, as Kong's process sees its own (AWS_REGION and the like). */
+  env: NodeJS.ProcessEnv;
 }
 
 /** A handler class, as Kong's handler.lua: its name, its place in the run order, its phases. */
@@ -59,8 +86,3 @@ export interface PluginModule<C = any> {
 
 /** Ties a plugin's handler and schema to the same config type. */
 export const definePlugin = <C>(module: PluginModule<C>): PluginModule<C> => module;
-
-/** The body of kong.response.error(): a message and the request id (Kong 3.5+). */
-export function kongError(message: string, requestId: string): Record<string, unknown> {
-  return { message, request_id: requestId };
-}

@@ -2,6 +2,8 @@
 // a plugin means adding its folder (handler.ts, schema.ts, daos.ts if it has
 // entities) and one entry here; the run order comes from each handler's PRIORITY.
 import { definePlugin, type PluginModule } from '../core/plugin';
+import { AwsLambdaHandler } from './aws-lambda/handler';
+import { awsLambdaSchema } from './aws-lambda/schema';
 import { jwtSecrets } from './jwt/daos';
 import { JwtHandler } from './jwt/handler';
 import { jwtSchema } from './jwt/schema';
@@ -11,4 +13,5 @@ import { rateLimitingSchema } from './rate-limiting/schema';
 export const PLUGINS: readonly PluginModule[] = [
   definePlugin({ handler: JwtHandler, schema: jwtSchema, daos: [jwtSecrets] }),
   definePlugin({ handler: RateLimitingHandler, schema: rateLimitingSchema }),
+  definePlugin({ handler: AwsLambdaHandler, schema: awsLambdaSchema }),
 ];

@@ -1,20 +1,12 @@
 // Kong's jwt plugin (kong/plugins/jwt, 3.9): same token sources, same checks in
 // the same order, same 401 bodies and WWW-Authenticate headers.
-import type { IncomingMessage } from 'node:http';
 import type { Consumer } from '../../core/consumers';
-import type { Exit, Plugin, PluginServices, RequestContext } from '../../core/plugin';
+import { response, type Exit, type Plugin, type PluginServices, type RequestContext } from '../../core/plugin';
 import type { Collection } from '../../core/store';
 import { nowSeconds } from '../../core/util';
 import { jwtSecrets, type JwtCredential } from './daos';
 import { decodeBase64Url, decodeToken, own, parsePublicKey, verifies, type Key } from './jwt-parser';
 import type { JwtConfig } from './schema';
-
-/** The first value of a request header, as nginx hands it to Kong. */
-function firstHeader(req: IncomingMessage, name: string): string | undefined {
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === name.length && raw[i].toLowerCase() === name) return raw[i + 1];
-  return undefined;
-}
 
 function unescapeQuery(value: string): string {
   try {
@@ -68,19 +60,19 @@ export class JwtHandler implements Plugin {
     const result = this.authenticate(ctx);
     if ('status' in result) return result;
     const { credential, consumer } = result;
-    const headers = ctx.req.headers;
-    for (const name of CONSUMER_HEADERS) delete headers[name];
-    headers['x-consumer-id'] = consumer.id;
-    if (consumer.custom_id !== null) headers['x-consumer-custom-id'] = consumer.custom_id;
-    if (consumer.username !== null) headers['x-consumer-username'] = consumer.username;
-    headers['x-credential-identifier'] = credential.key;
+    const headers = ctx.headers;
+    for (const name of CONSUMER_HEADERS) headers.clear(name);
+    headers.set('x-consumer-id', consumer.id);
+    if (consumer.custom_id !== null) headers.set('x-consumer-custom-id', consumer.custom_id);
+    if (consumer.username !== null) headers.set('x-consumer-username', consumer.username);
+    headers.set('x-credential-identifier', credential.key);
     ctx.consumer = consumer;
     ctx.credential = credential;
     return undefined;
   }
 
   private reject(body: Record<string, unknown>, challenge = this.invalidToken): Exit {
-    return { status: 401, body, headers: { 'WWW-Authenticate': challenge } };
+    return response.exit(401, body, { 'WWW-Authenticate': challenge });
   }
 
   private authenticate(ctx: RequestContext): Exit | { credential: JwtCredential; consumer: Consumer } {
@@ -100,7 +92,7 @@ export class JwtHandler implements Plugin {
     const { credential, keyClaim } = verified;
     const consumer = this.consumers.byId(credential.consumer.id);
     // Kong sends this one without a WWW-Authenticate header.
-    if (!consumer) return { status: 401, body: { message: `Could not find consumer for '${this.config.keyClaimName}=${keyClaim}'` } };
+    if (!consumer) return response.exit(401, { message: `Could not find consumer for '${this.config.keyClaimName}=${keyClaim}'` });
     return { credential, consumer };
   }
 
@@ -144,7 +136,7 @@ export class JwtHandler implements Plugin {
       if (value) found.add(value);
     }
     for (const name of headerNames) {
-      const value = firstHeader(ctx.req, name);
+      const value = ctx.headers.get(name);
       const match = value === undefined ? null : BEARER.exec(value);
       if (match) found.add(match[1]);
     }

@@ -1,6 +1,6 @@
 // Kong's rate-limiting plugin with the local policy: fixed calendar windows
 // (UTC), counted in this process, with Kong's headers and 429 answer.
-import { kongError, type Exit, type Plugin, type RequestContext } from '../../core/plugin';
+import { response, type Exit, type Plugin, type RequestContext } from '../../core/plugin';
 import { nowSeconds } from '../../core/util';
 import { PERIODS, type Period, type RateLimitingConfig } from './schema';
 
@@ -72,7 +72,7 @@ export class RateLimitingHandler implements Plugin {
       if (stop) headers['Retry-After'] = tightest!.reset;
     }
     if (stop) {
-      return { status: this.config.errorCode, body: kongError(this.config.errorMessage, ctx.requestId), headers };
+      return response.error(this.config.errorCode, this.config.errorMessage, headers);
     }
     Object.assign(ctx.responseHeaders, headers);
     for (const u of usage) {
@@ -92,11 +92,9 @@ export class RateLimitingHandler implements Plugin {
       case 'credential':
         return ctx.credential?.id ?? ctx.clientIp;
       case 'service':
-        return ctx.service.name;
-      case 'header': {
-        const value = ctx.req.headers[this.config.headerName!];
-        return (Array.isArray(value) ? value[0] : value) ?? ctx.clientIp;
-      }
+        return ctx.service?.name ?? ctx.clientIp;
+      case 'header':
+        return ctx.headers.get(this.config.headerName!) ?? ctx.clientIp;
       case 'path':
         return ctx.path === this.config.path ? ctx.path : ctx.clientIp;
       case 'ip':

@@ -1,0 +1,151 @@
+// The Invoke call as Kong makes it through lua-resty-aws 1.5.4: endpoint, SigV4
+// signature, headers, credentials and timeouts, on kept-alive connections.
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { PluginError } from '../../core/plugin';
+import { escapePath } from '../../core/uri';
+import type { AwsLambdaConfig } from './schema';
+
+/** SHA-256, or HMAC-SHA256 with a key, in the shape the signer expects. */
+class Sha256 {
+  private readonly key: string | Buffer | undefined;
+  private hash: Hash | Hmac;
+
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.key = secret === undefined || typeof secret === 'string' ? secret
+      : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
+    this.hash = this.create();
+  }
+
+  private create(): Hash | Hmac {
+    return this.key === undefined ? createHash('sha256') : createHmac('sha256', this.key);
+  }
+
+  update(data: Uint8Array): void {
+    this.hash.update(data);
+  }
+
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+
+  reset(): void {
+    this.hash = this.create();
+  }
+}
+
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/**
+ * The plugin's key pair, else what lua-resty-aws's provider chain finds in the
+ * environment (AWS_*, then AMAZON_*). The chain's later sources (shared
+ * credentials file, ECS, web identity, EC2 metadata) are not implemented.
+ */
+function findCredentials(config: AwsLambdaConfig, env: NodeJS.ProcessEnv): Credentials | null {
+  if (config.awsKey !== null && config.awsSecret !== null) return { accessKeyId: config.awsKey, secretAccessKey: config.awsSecret };
+  for (const prefix of ['AWS', 'AMAZON']) {
+    const accessKeyId = env[`${prefix}_ACCESS_KEY_ID`];
+    if (accessKeyId === undefined) continue;
+    const secretAccessKey = env[`${prefix}_SECRET_ACCESS_KEY`];
+    // lua-resty-aws takes the key alone and then fails to sign: the same 500, said earlier.
+    if (secretAccessKey === undefined) return null;
+    return { accessKeyId, secretAccessKey, sessionToken: env[`${prefix}_SESSION_TOKEN`] };
+  }
+  return null;
+}
+
+/** The Invoke answer as lua-resty-http gives it: headers by name (first spelling kept), repeats as lists. */
+export interface InvokeResult {
+  status: number;
+  headers: Map<string, { name: string; value: string | string[] }>;
+  /** Bytes as a latin1 string; undefined when the status carries no body. */
+  body: string | undefined;
+}
+
+export class LambdaClient {
+  private readonly agent: HttpAgent | HttpsAgent;
+  private readonly region: string | null;
+  private readonly credentials: Credentials | null;
+  private readonly https: boolean;
+
+  constructor(private readonly config: AwsLambdaConfig, env: NodeJS.ProcessEnv) {
+    // Kong reads the region from its environment once, when the plugin loads.
+    this.region = config.awsRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? null;
+    this.credentials = findCredentials(config, env);
+    this.https = !config.disableHttps;
+    // Idle connections live `keepalive` ms; Kong does not verify the endpoint's certificate.
+    this.agent = this.https
+      ? new HttpsAgent({ keepAlive: true, timeout: config.keepalive, rejectUnauthorized: false })
+      : new HttpAgent({ keepAlive: true, timeout: config.keepalive });
+  }
+
+  async invoke(payload: Buffer): Promise<InvokeResult> {
+    const { config, region, credentials } = this;
+    if (region === null) throw new PluginError('no region specified');
+    if (config.functionName === null) throw new PluginError('FunctionName is required');
+    if (credentials === null) throw new PluginError('failed to get credentials: no AWS credentials found');
+    const host = config.host ?? `lambda.${region}.amazonaws.com`;
+    const hostHeader = config.port === (this.https ? 443 : 80) ? host : `${host}:${config.port}`;
+    const path = `/2015-03-31/functions/${config.functionName}/invocations`;
+    const query: Record<string, string> = config.qualifier === null ? {} : { Qualifier: config.qualifier };
+    const signer = new SignatureV4({ service: 'lambda', region, credentials, sha256: Sha256, applyChecksum: false });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: this.https ? 'https:' : 'http:',
+      hostname: host,
+      port: config.port,
+      path,
+      query,
+      headers: {
+        host: hostHeader,
+        'content-length': String(payload.length),
+        'x-amz-invocation-type': config.invocationType,
+        'x-amz-log-type': config.logType,
+      },
+      body: payload,
+    });
+    const search = config.qualifier === null ? '' : `?Qualifier=${encodeURIComponent(config.qualifier)}`;
+    return this.send(host, escapePath(path) + search, signed.headers, payload);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private send(host: string, path: string, headers: Record<string, string>, payload: Buffer): Promise<InvokeResult> {
+    const { timeout, port } = this.config;
+    return new Promise((resolve, reject) => {
+      const options = { agent: this.agent, host, port, method: 'POST', path, headers, timeout };
+      const req = (this.https ? httpsRequest : httpRequest)(options, (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (err) => reject(new PluginError(`failed reading the answer from '${host}:${port}': ${err.message}`)));
+        res.on('end', () => resolve(result(res, Buffer.concat(chunks))));
+      });
+      // Like lua-resty-http's timeout: no progress for that long, in connecting, sending or reading.
+      req.on('timeout', () => req.destroy(new Error(`timeout after ${timeout} ms`)));
+      req.on('error', (err) => reject(new PluginError(`failed invoking '${host}:${port}': ${err.message}`)));
+      req.end(payload);
+    });
+  }
+}
+
+function result(res: IncomingMessage, body: Buffer): InvokeResult {
+  const headers: InvokeResult['headers'] = new Map();
+  const raw = res.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i].toLowerCase();
+    const existing = headers.get(key);
+    if (!existing) headers.set(key, { name: raw[i], value: raw[i + 1] });
+    else existing.value = [...(Array.isArray(existing.value) ? existing.value : [existing.value]), raw[i + 1]];
+  }
+  const status = res.statusCode!;
+  const hasBody = !(status === 204 || status === 304 || (status >= 100 && status < 200));
+  return { status, headers, body: hasBody ? body.toString('latin1') : undefined };
+}
