@@ -4,13 +4,16 @@
  *
  *   KONG_PROXY_PORT, KONG_ADMIN_PORT, API_PORT, LAMBDA_PORT, DYNAMODB_PORT  ports
  *   DECK_PUBLIC_RATE_LIMIT_PER_MINUTE  kong.yml's rate limit on the public routes (default 60)
- *   STACK_IN_MEMORY=1   keep nothing on disk (default: persist under .data/)
+ *   STACK_DATA_DIR      where data and DynamoDB Local's key are kept (default .data/)
+ *   STACK_IN_MEMORY=1   keep no tables or consumers on disk (the key is kept all the same)
  *   STACK_VERBOSE=1     show everything the components print
  */
 import {
+  dataDirFromEnv,
   DEFAULT_PORTS,
   DEFAULT_RATE_LIMIT_PER_MINUTE,
   integerFromEnv,
+  persistedCredentials,
   portsFromEnv,
   printLine,
   startStack,
@@ -20,6 +23,7 @@ import {
 
 const verbose = process.env.STACK_VERBOSE === '1';
 const inMemory = process.env.STACK_IN_MEMORY === '1';
+const dataDir = dataDirFromEnv();
 
 let ready = false;
 // Start-up chatter stays hidden (a failure quotes the component's last lines);
@@ -35,6 +39,9 @@ const starting: Promise<Stack> = (async () =>
   startStack({
     ports: portsFromEnv(DEFAULT_PORTS),
     inMemory,
+    dataDir,
+    // Even in memory: one key per checkout lets tools reach any `npm start` (scripts/aws-env.ts).
+    credentials: await persistedCredentials(dataDir),
     rateLimitPerMinute: integerFromEnv('DECK_PUBLIC_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE, { min: 1 }),
     log,
     signal: startup.signal,

@@ -10,6 +10,17 @@ export { assertPortFree, DEFAULT_PORTS, freePorts, portsFromEnv, type StackPorts
 export { integerFromEnv, parseInteger } from './env';
 export { answers, bearer, request, requestExpecting, type JsonResponse } from './http';
 export { apiEvent, invoke, type EventInit, type Handler } from './invoke';
-export { LOCAL_AWS_ENV, localDynamoClient, withLocalDynamo } from './local-aws';
-export { localBin, REPO_ROOT } from './paths';
+export {
+  credentialsFromEnv,
+  localAwsEnv,
+  localDynamoClient,
+  LOCAL_REGION,
+  persistedCredentials,
+  randomCredentials,
+  savedCredentials,
+  withLocalDynamo,
+  type LocalCredentials,
+} from './local-aws';
+export { databaseFile, dynamodbLocalDir } from './dynamodb-local';
+export { dataDirFromEnv, DEFAULT_DATA_DIR, localBin, REPO_ROOT } from './paths';
 export { ensureTables, tableDefinitions, tableEnvironment } from './tables';
