@@ -21,6 +21,7 @@ export {
   withLocalDynamo,
   type LocalCredentials,
 } from './local-aws';
+export { onParentGone } from './lifetime';
 export { databaseFile, dynamodbLocalDir } from './dynamodb-local';
 export { dataDirFromEnv, DEFAULT_DATA_DIR, localBin, REPO_ROOT } from './paths';
 export { ensureTables, tableDefinitions, tableEnvironment } from './tables';

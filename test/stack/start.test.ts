@@ -11,7 +11,7 @@ import {
   type LocalCredentials,
 } from '../../scripts/stack';
 import { uniqueName } from '../support/clients';
-import { runStart, START_COMMAND, type StartedStack } from '../support/start-command';
+import { descendants, runStart, START_COMMAND, survivors, type ProcessInfo, type StartedStack } from '../support/start-command';
 
 const START_TIMEOUT_MS = 65_000;
 
@@ -36,7 +36,8 @@ describe('npm start (scripts/start.ts)', () => {
 
   it('is what package.json runs', () => {
     const { scripts } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-    expect(scripts.start).toBe(START_COMMAND);
+    // exec: npm then relays SIGINT and SIGTERM to start.ts itself, not to a shell that would die alone.
+    expect(scripts.start).toBe(`exec ${START_COMMAND}`);
   });
 
   it('prints one ready line listing every URL', () => {
@@ -103,10 +104,14 @@ describe('npm start (scripts/start.ts)', () => {
     expect(await response.json()).toEqual({ message: expect.any(String) });
   });
 
-  it('stops every component on SIGTERM and exits 0, leaving every port free', async () => {
+  it('stops every component on SIGTERM and exits 0, leaving no process behind and every port free', async () => {
+    const running: ProcessInfo[] = await descendants(started.child.pid!);
+    expect(running.map((process) => process.args)).toEqual(expect.arrayContaining([expect.stringContaining('DynamoDBLocal.jar')]));
+
     started.child.kill('SIGTERM');
     const [code] = await started.exited;
     expect(code).toBe(0);
+    expect(await survivors(running)).toEqual([]);
     for (const [envVar, port] of Object.entries(ports)) await assertPortFree(Number(port), envVar);
   });
 });

@@ -1,16 +1,19 @@
 /**
  * `npm start` run as a user runs it, as a child process on free ports and
- * with a data folder of its own, so that it can run beside the suite's stack.
+ * with a data folder of its own, so that it can run beside the suite's
+ * stack; and the processes it leaves running, or not.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { freePorts, REPO_ROOT } from '../../scripts/stack';
 
-/** What package.json's start script runs. */
+/** What package.json's start script runs, after `exec` (see start.test.ts). */
 export const START_COMMAND = 'node --import tsx scripts/start.ts';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -66,5 +69,57 @@ export async function runStart({ viaNpm = false } = {}): Promise<StartedStack> {
   } catch (error) {
     await cleanUp();
     throw error;
+  }
+}
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  /** ps's STAT: Z for a zombie, dead but not yet reaped. */
+  state: string;
+  args: string;
+}
+
+/** Every process on the machine, as `ps` (procps or BSD) lists them. */
+async function processes(): Promise<ProcessInfo[]> {
+  const { stdout } = await promisify(execFile)('ps', ['-A', '-o', 'pid=,ppid=,stat=,args=']);
+  return stdout
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\S+)\s*(.*)$/.exec(line))
+    .filter((match) => match !== null)
+    .map(([, pid, ppid, state, args]) => ({ pid: Number(pid), ppid: Number(ppid), state, args }));
+}
+
+/** The living processes below `pid`, however deep. */
+export async function descendants(pid: number): Promise<ProcessInfo[]> {
+  const all = (await processes()).filter((process) => !process.state.startsWith('Z'));
+  const found: ProcessInfo[] = [];
+  const parents = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const process of all) {
+      if (parents.has(process.ppid) && !parents.has(process.pid)) {
+        parents.add(process.pid);
+        found.push(process);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Those of `watched` still alive, once none of them is or `patienceMs` has
+ * passed: stopping takes a moment (the watchdog gives its groups 5 s), and
+ * how long is not what is tested.
+ */
+export async function survivors(watched: ProcessInfo[], patienceMs = 30_000): Promise<ProcessInfo[]> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    const alive = new Map((await processes()).filter((p) => !p.state.startsWith('Z')).map((p) => [p.pid, p.args]));
+    // A pid reused since by an unrelated process shows other arguments.
+    const left = watched.filter((process) => alive.get(process.pid) === process.args);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await delay(100);
   }
 }
