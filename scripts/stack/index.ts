@@ -4,17 +4,15 @@
  * users import from here; the files behind it are its parts.
  */
 export { handlerEnv, startStack, DEFAULT_RATE_LIMIT_PER_MINUTE, type Stack, type StackOptions } from './stack';
-export type { Component, CrashHandler } from './component';
+export type { Component } from './component';
 export { printLine, type LogSink } from './child';
 export { assertPortFree, DEFAULT_PORTS, freePorts, portsFromEnv, type StackPorts } from './ports';
 export { integerFromEnv, parseInteger } from './env';
 export { answers, bearer, request, requestExpecting, type JsonResponse } from './http';
-export { apiEvent, invoke, type EventInit, type Handler } from './invoke';
+export { apiEvent, invoke, type Handler } from './invoke';
 export {
   credentialsFromEnv,
   localAwsEnv,
-  localDynamoClient,
-  LOCAL_REGION,
   persistedCredentials,
   randomCredentials,
   savedCredentials,
@@ -23,5 +21,5 @@ export {
 } from './local-aws';
 export { onParentGone } from './lifetime';
 export { databaseFile, dynamodbLocalDir } from './dynamodb-local';
-export { dataDirFromEnv, DEFAULT_DATA_DIR, localBin, REPO_ROOT } from './paths';
-export { ensureTables, tableDefinitions, tableEnvironment } from './tables';
+export { dataDirFromEnv, localBin, REPO_ROOT } from './paths';
+export { ensureTables } from './tables';
