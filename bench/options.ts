@@ -32,7 +32,8 @@ const USAGE = `Usage: npm run bench -- [options]
                      and the info latency pair also run at 1)
   --only LIST        comma-separated subset of: ${PARTS.join(', ')}
   --running-stack    use the stack in the environment (PROXY_URL, API_URL, KONG_ADMIN_URL,
-                     DYNAMODB_ENDPOINT, USERS_TABLE, TOKENS_TABLE) instead of starting one
+                     DYNAMODB_ENDPOINT, USERS_TABLE, TOKENS_TABLE, AWS_ACCESS_KEY_ID and
+                     AWS_SECRET_ACCESS_KEY; by default npm start's) instead of starting one
   --out DIR          where to write the JSON results (default bench/results)
   --cpu-prof         write a CPU profile of the gateway-alone process into DIR/profiles
 Environment: BCRYPT_COST (default 10, the production default), BENCH_* ports (see bench/stack.ts).`;

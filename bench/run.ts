@@ -97,7 +97,7 @@ async function main(): Promise<void> {
 }
 
 // process.exit runs the stack's exit hook, which kills every component it started.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => process.exit(130));
 
 main().catch((error: Error) => {
   console.error(`bench failed: ${error.message}`);

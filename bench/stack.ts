@@ -1,5 +1,15 @@
 /** The stack the bench measures: one of its own, or one already running. */
-import { DEFAULT_PORTS, handlerEnv, portsFromEnv, printLine, startStack, type StackPorts } from '../scripts/stack';
+import {
+  credentialsFromEnv,
+  dataDirFromEnv,
+  DEFAULT_PORTS,
+  handlerEnv,
+  portsFromEnv,
+  printLine,
+  savedCredentials,
+  startStack,
+  type StackPorts,
+} from '../scripts/stack';
 
 /** The bench's own stack, away from `npm start` (8000...) and the tests (18000...); BENCH_KONG_PROXY_PORT etc. move it. */
 const BENCH_PORTS: StackPorts = { proxy: 28000, admin: 28001, api: 24000, lambda: 24002, dynamodb: 28100 };
@@ -45,8 +55,8 @@ export async function startBenchStack(bcryptCost: number, verbose: boolean): Pro
 
 /**
  * A stack already running (`npm start`, or the tests' stack), described by
- * the environment with `npm start`'s addresses as defaults. Its public routes
- * may be rate-limited, so they are driven straight at the API.
+ * the environment with `npm start`'s addresses and key as defaults. Its
+ * public routes may be rate-limited, so they are driven straight at the API.
  */
 export async function runningStack(env = process.env): Promise<BenchStack> {
   const url = (name: string, port: number) => env[name] || `http://127.0.0.1:${port}`;
@@ -60,6 +70,7 @@ export async function runningStack(env = process.env): Promise<BenchStack> {
     urls,
     env: await handlerEnv(
       urls,
+      credentialsFromEnv(env) ?? (await savedCredentials(dataDirFromEnv(env))),
       Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)) as Record<string, string>,
     ),
     publicUrl: urls.api,

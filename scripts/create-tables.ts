@@ -1,16 +1,21 @@
 /**
  * Creates the tables declared in serverless.yml in the DynamoDB Local at
- * DYNAMODB_ENDPOINT, unless they exist (docker-compose.yml's api runs this).
+ * DYNAMODB_ENDPOINT, for the key in AWS_ACCESS_KEY_ID, unless they exist
+ * (docker-compose.yml's api runs this).
  */
-import { ensureTables } from './stack/tables';
+import { credentialsFromEnv, ensureTables } from './stack';
 
 const endpoint = process.env.DYNAMODB_ENDPOINT;
-if (!endpoint) {
-  console.error('DYNAMODB_ENDPOINT is required, e.g. DYNAMODB_ENDPOINT=http://127.0.0.1:8100');
+const credentials = credentialsFromEnv();
+if (!endpoint || !credentials) {
+  console.error(
+    'DYNAMODB_ENDPOINT, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required, ' +
+      'e.g. DYNAMODB_ENDPOINT=http://127.0.0.1:8100 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local',
+  );
   process.exit(1);
 }
 
-ensureTables(endpoint).then(
+ensureTables(endpoint, credentials).then(
   () => console.log(`Tables ready in ${endpoint}`),
   (error: Error) => {
     console.error(`Could not create the tables in ${endpoint}: ${error.message}`);

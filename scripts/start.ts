@@ -1,16 +1,25 @@
 /**
  * `npm start`: the whole local stack (DynamoDB Local, the API under
- * serverless-offline, the Kong-compatible gateway) until Ctrl-C or SIGTERM.
+ * serverless-offline, the Kong-compatible gateway) until SIGINT (Ctrl-C),
+ * SIGTERM or SIGHUP, or until whoever started it is gone.
  *
  *   KONG_PROXY_PORT, KONG_ADMIN_PORT, API_PORT, LAMBDA_PORT, DYNAMODB_PORT  ports
  *   DECK_PUBLIC_RATE_LIMIT_PER_MINUTE  kong.yml's rate limit on the public routes (default 60)
- *   STACK_IN_MEMORY=1   keep nothing on disk (default: persist under .data/)
+ *   STACK_DATA_DIR      where data and DynamoDB Local's key are kept (default .data/)
+ *   STACK_IN_MEMORY=1   keep no tables or consumers on disk (the key is kept all the same)
  *   STACK_VERBOSE=1     show everything the components print
+ *
+ * package.json runs it with `exec`: where sh is dash, `sh -c` otherwise stays
+ * between npm and this process, dies of the SIGTERM npm relays, and leaves the
+ * stack running.
  */
 import {
+  dataDirFromEnv,
   DEFAULT_PORTS,
   DEFAULT_RATE_LIMIT_PER_MINUTE,
   integerFromEnv,
+  onParentGone,
+  persistedCredentials,
   portsFromEnv,
   printLine,
   startStack,
@@ -20,6 +29,7 @@ import {
 
 const verbose = process.env.STACK_VERBOSE === '1';
 const inMemory = process.env.STACK_IN_MEMORY === '1';
+const dataDir = dataDirFromEnv();
 
 let ready = false;
 // Start-up chatter stays hidden (a failure quotes the component's last lines);
@@ -35,6 +45,9 @@ const starting: Promise<Stack> = (async () =>
   startStack({
     ports: portsFromEnv(DEFAULT_PORTS),
     inMemory,
+    dataDir,
+    // Even in memory: one key per checkout lets tools reach any `npm start` (scripts/aws-env.ts).
+    credentials: await persistedCredentials(dataDir),
     rateLimitPerMinute: integerFromEnv('DECK_PUBLIC_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE, { min: 1 }),
     log,
     signal: startup.signal,
@@ -55,9 +68,10 @@ async function shutdown(code: number): Promise<void> {
 }
 
 // `on`, not `once`: Ctrl-C can arrive twice (from the terminal and relayed by
-// npm/tsx), and a second, unhandled SIGINT would kill us before the cleanup.
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// npm), and a second, unhandled SIGINT would kill us before the cleanup.
+// SIGHUP: the terminal it ran in was closed.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+onParentGone(() => void shutdown(0));
 
 starting.then(
   ({ urls }) => {

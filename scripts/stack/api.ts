@@ -4,13 +4,15 @@ import path from 'node:path';
 import type { LogSink } from './child';
 import { childComponent, type Component, type CrashHandler } from './component';
 import { answers } from './http';
-import { LOCAL_AWS_ENV, LOCAL_STAGE } from './local-aws';
+import { LOCAL_STAGE, localAwsEnv, type LocalCredentials } from './local-aws';
 import { localBin, REPO_ROOT } from './paths';
 
 export interface ApiOptions {
   port: number;
   lambdaPort: number;
   dynamodbEndpoint: string;
+  /** DynamoDB Local's key, which serverless-offline hands the handlers with the other AWS_* variables. */
+  credentials: LocalCredentials;
   kongAdminUrl: string;
   /**
    * More settings for the handlers (BCRYPT_COST...). serverless-offline hands
@@ -38,7 +40,7 @@ export function api(options: ApiOptions): Component {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
-        ...LOCAL_AWS_ENV,
+        ...localAwsEnv(options.credentials),
         SLS_TELEMETRY_DISABLED: '1',
         API_HOST: '127.0.0.1',
         API_PORT: String(options.port),

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
+import { guardGroup, releaseGroup } from './lifetime';
 
 export type OutputStream = 'stdout' | 'stderr';
 /** Receives every line a component prints, tagged with the component's name. */
@@ -44,10 +45,13 @@ export class ManagedChild {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const pid = this.child.pid;
+    if (pid !== undefined) guardGroup(pid);
     this.child.once('exit', (code, signal) => {
       this.exitDescription = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       // Whatever the leader left behind is an orphan; killing it also closes the pipes.
       this.signalGroup('SIGKILL');
+      if (pid !== undefined) releaseGroup(pid);
     });
     // 'close' comes after the last output line, so error messages quote it.
     this.exited = new Promise((resolve) => {

@@ -4,12 +4,22 @@
  * users import from here; the files behind it are its parts.
  */
 export { handlerEnv, startStack, DEFAULT_RATE_LIMIT_PER_MINUTE, type Stack, type StackOptions } from './stack';
-export type { Component, CrashHandler } from './component';
+export type { Component } from './component';
 export { printLine, type LogSink } from './child';
 export { assertPortFree, DEFAULT_PORTS, freePorts, portsFromEnv, type StackPorts } from './ports';
 export { integerFromEnv, parseInteger } from './env';
 export { answers, bearer, request, requestExpecting, type JsonResponse } from './http';
-export { apiEvent, invoke, type EventInit, type Handler } from './invoke';
-export { LOCAL_AWS_ENV, localDynamoClient, withLocalDynamo } from './local-aws';
-export { localBin, REPO_ROOT } from './paths';
-export { ensureTables, tableDefinitions, tableEnvironment } from './tables';
+export { apiEvent, invoke, type Handler } from './invoke';
+export {
+  credentialsFromEnv,
+  localAwsEnv,
+  persistedCredentials,
+  randomCredentials,
+  savedCredentials,
+  withLocalDynamo,
+  type LocalCredentials,
+} from './local-aws';
+export { onParentGone } from './lifetime';
+export { databaseFile, dynamodbLocalDir } from './dynamodb-local';
+export { dataDirFromEnv, localBin, REPO_ROOT } from './paths';
+export { ensureTables } from './tables';

@@ -8,8 +8,8 @@ import type { LogSink } from './child';
 import type { Component, CrashHandler } from './component';
 import { dynamodbLocal } from './dynamodb-local';
 import { gateway } from './gateway';
-import { LOCAL_AWS_ENV } from './local-aws';
-import { REPO_ROOT } from './paths';
+import { localAwsEnv, persistedCredentials, randomCredentials, type LocalCredentials } from './local-aws';
+import { DEFAULT_DATA_DIR } from './paths';
 import { assertPortFree, DEFAULT_PORTS, PORT_ENV_VARS, type StackPorts } from './ports';
 import { ensureTables, tableDefinitions, tableEnvironment } from './tables';
 
@@ -21,6 +21,11 @@ export interface StackOptions {
   inMemory?: boolean;
   /** Defaults to .data/ in the repository (git-ignored). */
   dataDir?: string;
+  /**
+   * DynamoDB Local's key (see local-aws.ts). Defaults to the one kept in
+   * dataDir, made on first use, or a random one for an in-memory stack.
+   */
+  credentials?: LocalCredentials;
   /** Extra settings for the handlers, e.g. { BCRYPT_COST: '4' }. */
   env?: Record<string, string>;
   /** kong.yml's public rate limit (DECK_PUBLIC_RATE_LIMIT_PER_MINUTE). */
@@ -36,6 +41,8 @@ export interface Stack {
   urls: { proxy: string; admin: string; api: string; dynamodb: string };
   /** What a process needs to call the handlers in-process against this stack. */
   env: Record<string, string>;
+  /** The only key that sees this stack's tables. */
+  credentials: LocalCredentials;
   components: { dynamodb: Component; api: Component; gateway: Component };
   stop(): Promise<void>;
 }
@@ -44,7 +51,7 @@ export interface Stack {
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
 
 /** DynamoDB Local with its tables created from serverless.yml. */
-function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>): Component {
+function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>, credentials: LocalCredentials): Component {
   return {
     name: server.name,
     stop: server.stop,
@@ -54,7 +61,7 @@ function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>): Component
       if (started.status === 'rejected') throw started.reason;
       try {
         if (definitions.status === 'rejected') throw definitions.reason;
-        await ensureTables(server.endpoint);
+        await ensureTables(server.endpoint, credentials);
       } catch (error) {
         await server.stop();
         throw new Error(`${server.name} failed to start: could not create the tables: ${(error as Error).message}`);
@@ -73,7 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   for (const [key, envVar] of Object.entries(PORT_ENV_VARS)) {
     await assertPortFree(ports[key as keyof StackPorts], (options.portEnvPrefix ?? '') + envVar);
   }
-  const dataDir = options.dataDir ?? path.join(REPO_ROOT, '.data');
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const urls = {
     proxy: `http://127.0.0.1:${ports.proxy}`,
     admin: `http://127.0.0.1:${ports.admin}`,
@@ -81,19 +88,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
   };
   const common = { log: options.log, onCrash: options.onCrash };
+  const credentials =
+    options.credentials ?? (options.inMemory ? randomCredentials() : await persistedCredentials(dataDir));
 
   const components = {
     dynamodb: dynamodbWithTables(
       dynamodbLocal({
         port: ports.dynamodb,
         dataDir: options.inMemory ? undefined : path.join(dataDir, 'dynamodb'),
+        credentials,
         ...common,
       }),
+      credentials,
     ),
     api: api({
       port: ports.api,
       lambdaPort: ports.lambda,
       dynamodbEndpoint: urls.dynamodb,
+      credentials,
       kongAdminUrl: urls.admin,
       env: options.env,
       ...common,
@@ -131,7 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw failures[0];
   }
 
-  return { urls, env: await handlerEnv(urls, options.env), components, stop };
+  return { urls, env: await handlerEnv(urls, credentials, options.env), credentials, components, stop };
 }
 
 /**
@@ -141,12 +153,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  */
 export async function handlerEnv(
   urls: Pick<Stack['urls'], 'dynamodb' | 'admin'>,
+  credentials: LocalCredentials,
   extra: Record<string, string> = {},
 ): Promise<Record<string, string>> {
   return {
-    ...LOCAL_AWS_ENV,
     ...(await tableEnvironment()), // cached: read from the print the tables were created from
     ...extra,
+    // Last: credentials for real AWS in `extra` would see none of the stack's tables.
+    ...localAwsEnv(credentials),
     DYNAMODB_ENDPOINT: urls.dynamodb,
     KONG_ADMIN_URL: urls.admin,
   };

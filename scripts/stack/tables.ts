@@ -11,7 +11,7 @@ import {
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { LOCAL_STAGE, withLocalDynamo } from './local-aws';
+import { LOCAL_STAGE, withLocalDynamo, type LocalCredentials } from './local-aws';
 import { localBin, REPO_ROOT } from './paths';
 
 /** The parts of `serverless print` this module reads. */
@@ -92,10 +92,10 @@ export async function tableEnvironment(): Promise<Record<string, string>> {
   );
 }
 
-/** Creates every table (and its TTL) that does not exist yet; safe to run again. */
-export async function ensureTables(endpoint: string): Promise<void> {
+/** Creates every table (and its TTL) that does not exist yet for `credentials`; safe to run again. */
+export async function ensureTables(endpoint: string, credentials: LocalCredentials): Promise<void> {
   const definitions = await tableDefinitions();
-  await withLocalDynamo(endpoint, async (client) => {
+  await withLocalDynamo(endpoint, credentials, async (client) => {
     for (const table of definitions) {
       try {
         await client.send(new CreateTableCommand(table.create));

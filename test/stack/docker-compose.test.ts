@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import JSZip from 'jszip';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../../scripts/stack';
+import { dynamodbLocalDir, REPO_ROOT } from '../../scripts/stack';
 
 /**
  * No Docker engine runs here, so docker-compose.yml is checked offline: it
@@ -9,6 +10,7 @@ import { REPO_ROOT } from '../../scripts/stack';
  */
 interface Service {
   image?: string;
+  command?: string[];
   build?: unknown;
   environment?: Record<string, string>;
   ports?: string[];
@@ -32,6 +34,18 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(['api', 'deck', 'dynamodb', 'kong', 'kong-migrations', 'postgres']);
     expect(services.kong.image).toMatch(/^kong:3\.9/);
     expect(services.dynamodb.image).toMatch(/^amazon\/dynamodb-local:/);
+  });
+
+  it('runs the DynamoDB Local release `npm start` runs', async () => {
+    const jar = await JSZip.loadAsync(readFileSync(path.join(dynamodbLocalDir(), 'DynamoDBLocal.jar')));
+    const pom = await jar.file('META-INF/maven/software/amazon/dynamodb/DynamoDBLocal/pom.properties')!.async('string');
+    const version = /^version=(\S+)/m.exec(pom)?.[1];
+    expect(services.dynamodb.image).toBe(`amazon/dynamodb-local:${version}`);
+  });
+
+  it('shares one DynamoDB Local database between all keys only where nothing but loopback reaches it', () => {
+    expect(services.dynamodb.command).toContain('-sharedDb');
+    expect(services.dynamodb.ports!.map(portMapping).map((port) => port.hostIp)).toEqual(['127.0.0.1']);
   });
 
   it('orders start-up with depends_on conditions that exist and can be met', () => {

@@ -1,74 +1,85 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { assertPortFree, freePorts, REPO_ROOT, request } from '../../scripts/stack';
-import { withDynamo } from '../support/stack';
+import { GetItemCommand, ListTablesCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  assertPortFree,
+  randomCredentials,
+  REPO_ROOT,
+  request,
+  savedCredentials,
+  withLocalDynamo,
+  type LocalCredentials,
+} from '../../scripts/stack';
+import { uniqueName } from '../support/clients';
+import { descendants, runStart, START_COMMAND, survivors, type ProcessInfo, type StartedStack } from '../support/start-command';
 
-const READY_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 65_000;
 
-// What `npm start` runs. Not through tsx's CLI: under load its signal relay
-// gives up after 30 ms and SIGKILLs the script, orphaning the components.
-const START_COMMAND = 'node --import tsx scripts/start.ts';
+/** The key DynamoDB Local was reached with when the stack ran it with -sharedDb. */
+const OLD_FIXED_KEY: LocalCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** `npm start` as a user runs it, on free ports so it can run beside the suite's own stack. */
 describe('npm start (scripts/start.ts)', () => {
+  let started: StartedStack;
   let ports: Record<string, string>;
-  let child: ChildProcess;
-  let exited: Promise<[number | null, NodeJS.Signals | null]>;
-  let readyLine: string;
-  const output: string[] = [];
+  let dynamodb: string;
+  let key: LocalCredentials;
 
   beforeAll(async () => {
-    const [proxy, admin, api, lambda, dynamodb] = (await freePorts(5)).map(String);
-    ports = { KONG_PROXY_PORT: proxy, KONG_ADMIN_PORT: admin, API_PORT: api, LAMBDA_PORT: lambda, DYNAMODB_PORT: dynamodb };
-    const [, ...args] = START_COMMAND.split(' ');
-    child = spawn(process.execPath, args, {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...ports, STACK_IN_MEMORY: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
-    readyLine = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ready line:\n${output.join('\n')}`)), READY_TIMEOUT_MS);
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        output.push(line);
-        if (line.startsWith('Stack ready')) {
-          clearTimeout(timer);
-          resolve(line);
-        }
-      });
-      void exited.then(([code]) => reject(new Error(`exited with ${code} before ready:\n${output.join('\n')}`)));
-    });
-  }, READY_TIMEOUT_MS + 5_000);
+    started = await runStart();
+    ports = started.ports;
+    dynamodb = `http://127.0.0.1:${ports.DYNAMODB_PORT}`;
+    key = await savedCredentials(started.dataDir);
+  }, START_TIMEOUT_MS);
 
-  afterAll(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-  });
+  afterAll(() => started?.cleanUp());
 
   it('is what package.json runs', () => {
     const { scripts } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-    expect(scripts.start).toBe(START_COMMAND);
+    // exec: npm then relays SIGINT and SIGTERM to start.ts itself, not to a shell that would die alone.
+    expect(scripts.start).toBe(`exec ${START_COMMAND}`);
   });
 
   it('prints one ready line listing every URL', () => {
-    expect(readyLine).toContain(`proxy http://127.0.0.1:${ports.KONG_PROXY_PORT}`);
-    expect(readyLine).toContain(`admin http://127.0.0.1:${ports.KONG_ADMIN_PORT}`);
-    expect(readyLine).toContain(`API http://127.0.0.1:${ports.API_PORT}`);
-    expect(readyLine).toContain(`DynamoDB http://127.0.0.1:${ports.DYNAMODB_PORT}`);
+    expect(started.readyLine).toContain(`proxy http://127.0.0.1:${ports.KONG_PROXY_PORT}`);
+    expect(started.readyLine).toContain(`admin http://127.0.0.1:${ports.KONG_ADMIN_PORT}`);
+    expect(started.readyLine).toContain(`API http://127.0.0.1:${ports.API_PORT}`);
+    expect(started.readyLine).toContain(`DynamoDB http://127.0.0.1:${ports.DYNAMODB_PORT}`);
   });
 
-  it('runs DynamoDB Local with the tables from serverless.yml', async () => {
-    const { TableNames } = await withDynamo(`http://127.0.0.1:${ports.DYNAMODB_PORT}`, (client) =>
-      client.send(new ListTablesCommand({})),
-    );
+  it('keeps a key of its own for DynamoDB Local, readable by its owner only', () => {
+    const mode = (file: string) => statSync(path.join(started.dataDir, file)).mode & 0o777;
+    expect(mode('local-aws-credentials.json')).toBe(0o600);
+    expect(mode('.')).toBe(0o700);
+    expect(key.accessKeyId).toMatch(/^[0-9a-f]{40}$/);
+    expect(key.accessKeyId).not.toBe(OLD_FIXED_KEY.accessKeyId);
+  });
+
+  it('runs DynamoDB Local with the tables from serverless.yml, for its key', async () => {
+    const { TableNames } = await withLocalDynamo(dynamodb, key, (client) => client.send(new ListTablesCommand({})));
     expect(TableNames).toEqual(expect.arrayContaining([process.env.USERS_TABLE, process.env.TOKENS_TABLE]));
+  });
+
+  it('stores what the handlers write where only its key reaches', async () => {
+    const username = uniqueName('key');
+    const signup = await request(`http://127.0.0.1:${ports.KONG_PROXY_PORT}/api/public/signup`, {
+      body: { username, password: 'a long enough password' },
+    });
+    expect(signup.status).toBe(201);
+    const getUser = new GetItemCommand({ TableName: process.env.USERS_TABLE, Key: { username: { S: username } } });
+
+    const { Item } = await withLocalDynamo(dynamodb, key, (client) => client.send(getUser));
+    expect(Item?.passwordHash).toBeDefined();
+
+    // DynamoDB Local answers anyone on the network: with any other key (the
+    // one it used to share, or a guess) there is nothing to read.
+    for (const other of [OLD_FIXED_KEY, randomCredentials()]) {
+      const listed = await withLocalDynamo(dynamodb, other, (client) => client.send(new ListTablesCommand({})));
+      expect(listed.TableNames).toEqual([]);
+      await expect(withLocalDynamo(dynamodb, other, (client) => client.send(getUser))).rejects.toBeInstanceOf(
+        ResourceNotFoundException,
+      );
+    }
   });
 
   it("answers on the gateway's proxy with Kong's 401 for a protected route without a token", async () => {
@@ -93,10 +104,14 @@ describe('npm start (scripts/start.ts)', () => {
     expect(await response.json()).toEqual({ code: 'invalid_request', message: expect.any(String) });
   });
 
-  it('stops every component on SIGTERM and exits 0, leaving every port free', async () => {
-    child.kill('SIGTERM');
-    const [code] = await exited;
+  it('stops every component on SIGTERM and exits 0, leaving no process behind and every port free', async () => {
+    const running: ProcessInfo[] = await descendants(started.child.pid!);
+    expect(running.map((process) => process.args)).toEqual(expect.arrayContaining([expect.stringContaining('DynamoDBLocal.jar')]));
+
+    started.child.kill('SIGTERM');
+    const [code] = await started.exited;
     expect(code).toBe(0);
+    expect(await survivors(running)).toEqual([]);
     for (const [envVar, port] of Object.entries(ports)) await assertPortFree(Number(port), envVar);
   });
 });

@@ -1,6 +1,16 @@
 /** The tests' stacks: the suite's shared one (global-setup.ts) and private ones for tests that stop or restart parts. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { freePorts, printLine, startStack, withLocalDynamo, type LogSink, type Stack, type StackOptions } from '../../scripts/stack';
+import {
+  credentialsFromEnv,
+  freePorts,
+  printLine,
+  startStack,
+  withLocalDynamo,
+  type LocalCredentials,
+  type LogSink,
+  type Stack,
+  type StackOptions,
+} from '../../scripts/stack';
 
 /** Settings every test stack's handlers get: cheap password hashing, quiet logs. */
 export const TEST_API_ENV = { BCRYPT_COST: '4', LOG_LEVEL: 'silent', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
@@ -17,7 +27,7 @@ export const testLog: LogSink | undefined = process.env.STACK_VERBOSE === '1' ? 
  */
 export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {}): Promise<Stack> {
   const [proxy, admin, api, lambda, dynamodb] = await freePorts(5);
-  return startStack({
+  const stack = await startStack({
     inMemory: true,
     rateLimitPerMinute: TEST_RATE_LIMIT_PER_MINUTE,
     log: testLog,
@@ -25,7 +35,15 @@ export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {
     env: { ...TEST_API_ENV, ...options.env },
     ports: { proxy, admin, api, lambda, dynamodb },
   });
+  privateKeys.set(stack.urls.dynamodb, stack.credentials);
+  return stack;
 }
+
+/**
+ * The key of each private stack this process started, by DynamoDB Local
+ * address: each has its own. The suite's stack's key is in the environment.
+ */
+const privateKeys = new Map<string, LocalCredentials>();
 
 /**
  * What a test process needs to reach a stack: PROXY_URL, ADMIN_URL and
@@ -42,7 +60,9 @@ export function stackEnv(stack: Stack): Record<string, string> {
   };
 }
 
-/** A DynamoDB client for a stack's DynamoDB Local, destroyed after `use`. */
+/** A DynamoDB client for a stack's DynamoDB Local, with that stack's key, destroyed after `use`. */
 export function withDynamo<T>(endpoint: string, use: (client: DynamoDBClient) => Promise<T>): Promise<T> {
-  return withLocalDynamo(endpoint, use);
+  const credentials = privateKeys.get(endpoint) ?? credentialsFromEnv();
+  if (!credentials) throw new Error(`no key known for the DynamoDB Local at ${endpoint}`);
+  return withLocalDynamo(endpoint, credentials, use);
 }
