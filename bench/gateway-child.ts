@@ -1,6 +1,7 @@
 /**
  * The local gateway in a process of its own (see gateway-alone.ts), configured
- * by the project's kong/kong.yml with its service pointing at UPSTREAM_URL.
+ * by kong/http-upstream.kong.yml (kong.yml's jwt and rate limiting before a
+ * plain HTTP upstream) with its service pointing at UPSTREAM_URL.
  * Answers any message with its CPU usage so far; ends when the parent leaves.
  */
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { REPO_ROOT } from '../scripts/stack';
 
 async function main() {
   const gateway = await startGateway({
-    configPath: path.join(REPO_ROOT, 'kong', 'kong.yml'),
+    configPath: path.join(REPO_ROOT, 'kong', 'http-upstream.kong.yml'),
     proxyPort: 0,
     adminPort: 0,
     env: { DECK_API_URL: process.env.UPSTREAM_URL!, DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: '60' },

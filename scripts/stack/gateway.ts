@@ -3,13 +3,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LogSink } from './child';
 import { childComponent, type Component, type CrashHandler } from './component';
+import { LOCAL_REGION, LOCAL_STAGE } from './local-aws';
 import { REPO_ROOT } from './paths';
 
 export interface GatewayOptions {
   proxyPort: number;
   adminPort: number;
-  /** The upstream the service in kong.yml points at (DECK_API_URL). */
-  apiUrl: string;
+  /** serverless-offline's Lambda Invoke port, which kong.yml's aws-lambda plugins call. */
+  lambdaPort: number;
   /** Where consumers and credentials are kept; undefined keeps them in memory. */
   dataFile?: string;
   rateLimitPerMinute: number;
@@ -18,6 +19,20 @@ export interface GatewayOptions {
 }
 
 const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * kong.yml's aws-lambda settings for the local stack: serverless-offline's
+ * Invoke API on loopback, over plain HTTP, with its local-stage function names.
+ */
+export function lambdaDeckEnv(lambdaPort: number): Record<string, string> {
+  return {
+    DECK_FUNCTION_PREFIX: `kong-lambda-auth-${LOCAL_STAGE}-`,
+    DECK_AWS_REGION: LOCAL_REGION,
+    DECK_LAMBDA_HOST: '127.0.0.1',
+    DECK_LAMBDA_PORT: String(lambdaPort),
+    DECK_LAMBDA_DISABLE_HTTPS: 'true',
+  };
+}
 
 /** The Kong-compatible local gateway (kong/gateway), configured by kong/kong.yml. */
 export function gateway(options: GatewayOptions): Component {
@@ -36,7 +51,10 @@ export function gateway(options: GatewayOptions): Component {
           GATEWAY_DATA_FILE: options.dataFile ?? ':memory:',
           KONG_PROXY_PORT: String(options.proxyPort),
           KONG_ADMIN_PORT: String(options.adminPort),
-          DECK_API_URL: options.apiUrl,
+          ...lambdaDeckEnv(options.lambdaPort),
+          // The Invoke calls are signed, so some key is needed; serverless-offline checks none.
+          AWS_ACCESS_KEY_ID: 'local-gateway',
+          AWS_SECRET_ACCESS_KEY: 'local-gateway',
           DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute),
         },
         log: options.log,

@@ -113,7 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gateway: gateway({
       proxyPort: ports.proxy,
       adminPort: ports.admin,
-      apiUrl: urls.api,
+      lambdaPort: ports.lambda,
       dataFile: options.inMemory ? undefined : path.join(dataDir, 'gateway.json'),
       rateLimitPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
       ...common,

@@ -2,11 +2,12 @@
  * What the gateway conformance tests run against.
  *
  * By default each test file starts the local gateway (kong/gateway) in-process
- * on free ports, configured by the project's kong/kong.yml, with its service
- * pointing at an echo server the file starts.
+ * on free ports, configured by kong/http-upstream.kong.yml (kong/kong.yml's
+ * jwt and rate-limiting settings), with its service pointing at an echo server
+ * the file starts.
  *
  * To run the same suite against real Kong, set GATEWAY_PROXY_URL and
- * GATEWAY_ADMIN_URL, and sync kong/kong.yml with DECK_API_URL pointing at
+ * GATEWAY_ADMIN_URL, and sync kong/http-upstream.kong.yml with DECK_API_URL pointing at
  * GATEWAY_ECHO_PORT on this machine (the echo server the tests start there)
  * and DECK_PUBLIC_RATE_LIMIT_PER_MINUTE at, say, 100; run jest --runInBand
  * (one echo server on that port at a time). rate-limiting.test.ts uses up the
@@ -17,6 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { startGateway } from '../../kong/gateway';
 
 export const REMOTE = Boolean(process.env.GATEWAY_PROXY_URL && process.env.GATEWAY_ADMIN_URL);
@@ -58,7 +60,10 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** The gateway under test with the project's kong.yml (or real Kong, see above). */
+/** kong.yml's plugin settings in front of an HTTP upstream (the echo server). */
+export const HTTP_UPSTREAM_CONFIG = path.join(__dirname, '..', '..', 'kong', 'http-upstream.kong.yml');
+
+/** The gateway under test with kong.yml's plugins before an echo upstream (or real Kong, see above). */
 export async function startTarget(options: { rateLimitPerMinute?: number } = {}): Promise<Target> {
   if (REMOTE && !process.env.GATEWAY_ECHO_PORT) {
     throw new Error('GATEWAY_ECHO_PORT must name the port kong.yml\'s DECK_API_URL points at');
@@ -68,6 +73,7 @@ export async function startTarget(options: { rateLimitPerMinute?: number } = {})
     return { proxyUrl: process.env.GATEWAY_PROXY_URL!, adminUrl: process.env.GATEWAY_ADMIN_URL!, close: echo.close };
   }
   const gateway = await startGateway({
+    configPath: HTTP_UPSTREAM_CONFIG,
     proxyPort: 0,
     adminPort: 0,
     env: { DECK_API_URL: echo.url, DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000) },

@@ -73,16 +73,19 @@ describe('docker-compose.yml', () => {
     expect(openToAll).toEqual([{ name: 'kong', hostIp: undefined, containerPort: proxyPort }]);
   });
 
-  it('points decK at Kong, and the service in kong.yml at the API', () => {
+  it("points decK at Kong, and kong.yml's aws-lambda plugins at the API's Lambda port", () => {
     const deck = services.deck as Service & { command: string[] };
     const kongAddr = new URL(deck.command[deck.command.indexOf('--kong-addr') + 1]);
     expect(kongAddr.hostname).toBe('kong');
     expect(Number(kongAddr.port)).toBe(listenPort(services.kong.environment!.KONG_ADMIN_LISTEN));
     expect(deck.command).toContain('/kong/kong.yml');
 
-    const apiUrl = new URL(deck.environment!.DECK_API_URL);
-    expect(apiUrl.hostname).toBe('api');
-    expect(apiUrl.port).toBe(services.api.environment!.API_PORT);
+    expect(deck.environment!.DECK_LAMBDA_HOST).toBe('api');
+    expect(deck.environment!.DECK_LAMBDA_PORT).toBe(services.api.environment!.LAMBDA_PORT);
+    expect(deck.environment!.DECK_LAMBDA_DISABLE_HTTPS).toBe('true');
+    // serverless-offline names functions <service>-<stage>-<function>; the Dockerfile runs the local stage.
+    expect(deck.environment!.DECK_FUNCTION_PREFIX).toBe('kong-lambda-auth-local-');
+    expect(read('Dockerfile')).toContain('offline start --stage local');
   });
 
   it('gives decK every environment variable kong/kong.yml reads', () => {
