@@ -17,6 +17,11 @@ export interface GatewayCredential {
  * gateway has its credential; only `active` accounts can sign in.
  */
 export interface Account {
+  /**
+   * Immutable, unlike the username, which a new account may take once this
+   * one is gone: sessions are bound to it, so nothing outlives its account.
+   */
+  id: string;
   username: string;
   status: 'pending' | 'active';
   passwordHash: string;
@@ -33,6 +38,15 @@ export const isActive = (account: Account | undefined): account is ActiveAccount
   account?.status === 'active' && account.credential !== undefined;
 
 /** What the API shows of an account. */
+/** Where a signup gets the account's gateway credential, and how it tidies up after. */
+export interface CredentialSource {
+  provision(): Promise<GatewayCredential>;
+  /** Gives back a credential that was made but not stored. */
+  discard(credential: GatewayCredential): Promise<void>;
+  /** Removes every other credential earlier or concurrent attempts made, once this one is stored. */
+  keepOnly(credential: GatewayCredential): Promise<void>;
+}
+
 export const publicAccount = (account: ActiveAccount) => ({
   username: account.username,
   consumer_id: account.credential.consumerId,

@@ -10,6 +10,7 @@ import {
   usernameTaken,
   type Account,
   type ActiveAccount,
+  type CredentialSource,
   type GatewayCredential,
 } from './account';
 import type { PasswordHasher } from './passwords';
@@ -31,26 +32,58 @@ export class Accounts {
 
   /**
    * The username is claimed first (the conditional write decides concurrent
-   * signups), `provision` then makes the gateway credential, and the claim
-   * becomes an active account last. The gateway and DynamoDB share no
-   * transaction: if anything fails, the claim is released and a retry starts over.
+   * signups), the gateway credential is made next, and the claim becomes an
+   * active account last. The gateway and DynamoDB share no transaction: if
+   * anything fails, the claim is released and a retry starts over.
+   *
+   * A signup is idempotent for whoever knows the password: a retry after an
+   * answer that never arrived (a 503 whose claim landed late, a timeout)
+   * takes over its own pending claim, or gets the account it already made,
+   * instead of a 409 for its own name.
    */
-  async signUp(username: string, password: string, provision: () => Promise<GatewayCredential>): Promise<ActiveAccount> {
-    const claimId = randomUUID();
+  async signUp(username: string, password: string, credentials: CredentialSource): Promise<ActiveAccount> {
     const now = nowSeconds();
     const claim = {
+      id: randomUUID(),
       username,
       status: 'pending' as const,
       passwordHash: await this.passwords.hash(password),
-      claimId,
+      claimId: randomUUID(),
       claimedAt: now,
       createdAt: new Date(now * 1000).toISOString(),
     };
-    if (!(await this.store.claim(claim, now - CLAIM_LEASE_SECONDS))) throw usernameTaken();
+    if (await this.store.claim(claim, now - CLAIM_LEASE_SECONDS)) return this.complete(claim, credentials);
+
+    const existing = await this.store.get(username);
+    if (!existing || !(await this.passwords.verify(password, existing.passwordHash))) throw usernameTaken();
+    if (existing.status === 'pending' && existing.claimId) return this.complete({ ...existing, claimId: existing.claimId }, credentials);
+    if (isActive(existing) && existing.claimedAt >= now - CLAIM_LEASE_SECONDS) return existing;
+    throw usernameTaken();
+  }
+
+  /**
+   * Gives a claim its credential and activates it. Whoever activates clears
+   * out the credentials that other attempts made (dead ones, or concurrent
+   * ones that lost), so that one credential is left, the one stored.
+   */
+  private async complete(claim: Account & { claimId: string }, credentials: CredentialSource): Promise<ActiveAccount> {
+    const { username, claimId } = claim;
     try {
-      const account = await this.store.activate(username, claimId, await provision());
-      log.info('user signed up', { username, consumerId: account.credential.consumerId });
-      return account;
+      const credential = await credentials.provision();
+      const account = await this.store.activate(username, claimId, credential);
+      if (account) {
+        log.info('user signed up', { username, consumerId: credential.consumerId });
+        // Best effort: a stray credential's secret was never handed out, and the account is made.
+        await credentials
+          .keepOnly(credential)
+          .catch((error) => log.warn('could not remove stray credentials', { username, ...describeError(error) }));
+        return account;
+      }
+      // A concurrent attempt with the same password activated it first: theirs stands.
+      await credentials.discard(credential);
+      const winner = await this.store.get(username);
+      if (isActive(winner) && winner.passwordHash === claim.passwordHash) return winner;
+      throw usernameTaken();
     } catch (error) {
       await this.store
         .release(username, claimId)

@@ -9,6 +9,8 @@ import type { AccountStore } from './store';
  * so that one conditional update can swap it.
  */
 interface Item {
+  /** Absent on accounts made before ids existed: their username stands in. */
+  accountId?: string;
   username: string;
   status: Account['status'];
   passwordHash: string;
@@ -22,12 +24,12 @@ interface Item {
 }
 
 function toAccount(item: Item): Account {
-  const { consumerId, credentialId, credentialKey, credentialSecret, ...account } = item;
+  const { accountId, consumerId, credentialId, credentialKey, credentialSecret, ...account } = item;
   const credential =
     consumerId && credentialId && credentialKey && credentialSecret
       ? { consumerId, credentialId, key: credentialKey, secret: credentialSecret }
       : undefined;
-  return { ...account, credential };
+  return { ...account, id: accountId ?? item.username, credential };
 }
 
 const credentialValues = (credential: GatewayCredential) => ({
@@ -61,7 +63,8 @@ export class DynamoDBAccountStore implements AccountStore {
   }
 
   claim(account: Account & { claimId: string }, staleBefore: number): Promise<boolean> {
-    const { credential: _none, ...item } = account;
+    const { credential: _none, id: accountId, ...rest } = account;
+    const item: Item = { ...rest, accountId };
     return applied(
       this.client.send(
         new PutCommand({
@@ -75,8 +78,9 @@ export class DynamoDBAccountStore implements AccountStore {
     );
   }
 
-  async activate(username: string, claimId: string, credential: GatewayCredential): Promise<ActiveAccount> {
-    const { Attributes } = await this.client.send(
+  async activate(username: string, claimId: string, credential: GatewayCredential): Promise<ActiveAccount | undefined> {
+    let Attributes: Record<string, unknown> | undefined;
+    const write = this.client.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { username },
@@ -87,7 +91,8 @@ export class DynamoDBAccountStore implements AccountStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return toAccount(Attributes as Item) as ActiveAccount;
+    if (!(await applied(write.then((output) => (Attributes = output.Attributes))))) return undefined;
+    return toAccount(Attributes as unknown as Item) as ActiveAccount;
   }
 
   async release(username: string, claimId: string): Promise<void> {

@@ -9,8 +9,8 @@ export interface AccountStore {
    * The conditional write is what makes concurrent signups end with one winner.
    */
   claim(account: Account & { claimId: string }, staleBefore: number): Promise<boolean>;
-  /** Makes the claim an active account with its credential; fails if the claim is no longer this one. */
-  activate(username: string, claimId: string, credential: GatewayCredential): Promise<ActiveAccount>;
+  /** Makes the claim an active account with its credential; undefined if the claim is no longer this one. */
+  activate(username: string, claimId: string, credential: GatewayCredential): Promise<ActiveAccount | undefined>;
   /** Deletes a pending claim, if it is still this one. */
   release(username: string, claimId: string): Promise<void>;
   /** Stores a new credential if the account still has the one keyed `expectedKey`; false when a concurrent request replaced it first. */

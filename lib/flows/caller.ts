@@ -2,15 +2,13 @@ import { accounts, isActive, type ActiveAccount } from '../accounts';
 import { invalidToken } from '../platform/errors';
 import type { Event } from '../platform/http';
 import { sessions } from '../sessions';
-import { accessTokens, type AccessTokenClaims } from '../tokens';
+import { accessTokens, bearerToken, type AccessTokenClaims } from '../tokens';
 import { subjectOf } from './subject';
 
 export interface Caller {
   account: ActiveAccount;
   claims: AccessTokenClaims;
 }
-
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
 /**
  * Authenticates a request on a protected route. Kong's jwt plugin has already
@@ -20,7 +18,7 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
  * Kong cannot know about revocations either: they are checked here.
  */
 export async function authenticateCaller(event: Event): Promise<Caller> {
-  const token = BEARER.exec(event.headers.authorization ?? '')?.[1];
+  const token = bearerToken(event.headers.authorization);
   const claimed = token ? accessTokens.unverifiedClaims(token) : undefined;
   if (!token || !claimed) throw invalidToken();
 

@@ -8,6 +8,7 @@ import { log } from '../platform/log';
 export interface Consumer {
   id: string;
   username: string;
+  tags: string[] | null;
 }
 
 export interface JwtCredential {
@@ -15,6 +16,7 @@ export interface JwtCredential {
   key: string;
   secret: string;
   algorithm: string;
+  tags: string[] | null;
 }
 
 /** Every value placed in an Admin API path goes through here. */
@@ -50,11 +52,11 @@ export class KongAdminClient {
     return response.status === 404 ? undefined : expectStatus(response, 200);
   }
 
-  /** Finds or creates the consumer; a concurrent creation (409) is not an error. */
-  async ensureConsumer(username: string): Promise<Consumer> {
+  /** Finds or creates the consumer (with `tags`); a concurrent creation (409) is not an error. */
+  async ensureConsumer(username: string, tags: string[]): Promise<Consumer> {
     const existing = await this.getConsumer(username);
     if (existing) return existing;
-    const response = await this.admin.post<Consumer>('/consumers', { username });
+    const response = await this.admin.post<Consumer>('/consumers', { username, tags });
     if (response.status === 409) {
       const winner = await this.getConsumer(username);
       if (winner) return winner;
@@ -62,9 +64,9 @@ export class KongAdminClient {
     return expectStatus(response, 201);
   }
 
-  async createJwtCredential(consumerId: string): Promise<JwtCredential> {
+  async createJwtCredential(consumerId: string, tags: string[]): Promise<JwtCredential> {
     // Kong generates the key and a 32-character random secret.
-    const response = await this.admin.post<JwtCredential>(`/consumers/${segment(consumerId)}/jwt`, { algorithm: 'HS256' });
+    const response = await this.admin.post<JwtCredential>(`/consumers/${segment(consumerId)}/jwt`, { algorithm: 'HS256', tags });
     return expectStatus(response, 201);
   }
 

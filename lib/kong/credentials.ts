@@ -1,5 +1,6 @@
 import type { Accounts } from '../accounts/accounts';
 import type { ActiveAccount, GatewayCredential } from '../accounts/account';
+import { usernameTaken } from '../accounts/account';
 import { log } from '../platform/log';
 import type { KongAdminClient } from './admin-client';
 
@@ -8,6 +9,14 @@ export type KongAdmin = Pick<
   KongAdminClient,
   'ensureConsumer' | 'createJwtCredential' | 'getJwtCredential' | 'listJwtCredentials' | 'deleteJwtCredential'
 >;
+
+/**
+ * Marks the consumers and credentials this service made. Kong may hold
+ * others (an operator's, another service's): those are never bound to an
+ * account, and never changed or deleted. Not decK's select tag, so a
+ * `deck gateway sync` of kong.yml leaves them alone too.
+ */
+export const OWNER_TAG = 'kong-lambda-auth:account';
 
 /**
  * Each account's Kong consumer and the HS256 JWT credential its access
@@ -21,20 +30,33 @@ export class KongCredentials {
   ) {}
 
   /**
-   * A JWT credential for the user's consumer (creating the consumer if
-   * needed). With `removeOthers`, credentials left by an earlier failed signup
-   * go first: their secrets were never handed out, and nobody should hold a
-   * second key to this consumer.
+   * A new JWT credential for the user's consumer (creating the consumer if
+   * needed). A consumer this service did not make is refused as a taken name.
    */
-  async provision(username: string, removeOthers: boolean): Promise<GatewayCredential> {
-    const consumer = await this.admin.ensureConsumer(username);
-    if (removeOthers) {
-      for (const stale of await this.admin.listJwtCredentials(consumer.id)) {
-        await this.admin.deleteJwtCredential(consumer.id, stale.id);
+  async provision(username: string): Promise<GatewayCredential> {
+    const consumer = await this.admin.ensureConsumer(username, [OWNER_TAG]);
+    // Same answer as a taken name: that name belongs to someone else at Kong.
+    if (!consumer.tags?.includes(OWNER_TAG)) throw usernameTaken();
+    const credential = await this.admin.createJwtCredential(consumer.id, [OWNER_TAG]);
+    return { consumerId: consumer.id, credentialId: credential.id, key: credential.key, secret: credential.secret };
+  }
+
+  /**
+   * Deletes every other credential this service made for the consumer:
+   * ones a failed or losing signup left, whose secrets were never handed
+   * out, so that nobody holds a second key to it. Others' stay.
+   */
+  async keepOnly(credential: GatewayCredential): Promise<void> {
+    for (const other of await this.admin.listJwtCredentials(credential.consumerId)) {
+      if (other.id !== credential.credentialId && other.tags?.includes(OWNER_TAG)) {
+        await this.admin.deleteJwtCredential(credential.consumerId, other.id);
       }
     }
-    const credential = await this.admin.createJwtCredential(consumer.id);
-    return { consumerId: consumer.id, credentialId: credential.id, key: credential.key, secret: credential.secret };
+  }
+
+  /** Deletes a credential this service made but did not use. */
+  async discard(credential: GatewayCredential): Promise<void> {
+    await this.admin.deleteJwtCredential(credential.consumerId, credential.credentialId);
   }
 
   /**
@@ -61,9 +83,9 @@ export class KongCredentials {
 
   /** A new credential, stored; if a concurrent request stored one first, ours is dropped and theirs is used. */
   private async replace(account: ActiveAccount): Promise<ActiveAccount> {
-    const credential = await this.provision(account.username, false);
+    const credential = await this.provision(account.username);
     const result = await this.accounts.replaceCredential(account, credential);
-    if (!result.stored) await this.admin.deleteJwtCredential(credential.consumerId, credential.credentialId);
+    if (!result.stored) await this.discard(credential);
     return result.account;
   }
 }

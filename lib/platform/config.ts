@@ -25,6 +25,8 @@ export const config = Object.freeze({
   kongAdminTimeoutMs: readInt(env, 'KONG_ADMIN_TIMEOUT_MS', 3000, 100, 30000),
   accessTokenTtlSeconds: readInt(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, MAX_ACCESS_TOKEN_TTL_SECONDS),
   refreshTokenTtlSeconds: readInt(env, 'REFRESH_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 300, 90 * 24 * 3600),
+  /** How long a refresh may be repeated (its answer lost) and get the same successor; 0 turns it off. */
+  refreshRetryGraceSeconds: readInt(env, 'REFRESH_RETRY_GRACE_SECONDS', 60, 0, 300),
   /** bcrypt work factor: 10 or more in production; tests may lower it to 4. */
   bcryptCost: readInt(env, 'BCRYPT_COST', 10, 4, 15),
 });

@@ -16,14 +16,16 @@ function createClient(): DynamoDBDocumentClient {
       throwOnRequestTimeout: true,
     },
   });
-  // Failed conditions are answers the stores act on; anything else (network,
-  // timeouts, throttling, server errors) means DynamoDB is failing us.
+  // Failed conditions are answers the stores act on, and a request DynamoDB
+  // finds invalid is a bug of ours; anything else (network, timeouts,
+  // throttling, server errors) means DynamoDB is failing us.
   client.middlewareStack.add(
     (next) => async (args) => {
       try {
         return await next(args);
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException) throw error;
+        if ((error as Error).name === 'ValidationException') throw error;
         throw new DependencyError('dynamodb', error);
       }
     },

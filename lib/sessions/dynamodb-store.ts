@@ -86,15 +86,15 @@ export class DynamoDBSessionStore implements SessionStore {
               Update: {
                 TableName,
                 Key: refreshTokenKey(current.hash),
-                UpdateExpression: 'SET consumedAt = :now',
+                UpdateExpression: 'SET consumedAt = :now, successorHash = :successor',
                 ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(consumedAt)',
-                ExpressionAttributeValues: { ':now': nowSeconds() },
+                ExpressionAttributeValues: { ':now': nowSeconds(), ':successor': successorHash },
               },
             },
             {
               Put: {
                 TableName,
-                Item: refreshTokenItem({ ...current, hash: successorHash, consumedAt: undefined }),
+                Item: refreshTokenItem({ ...current, hash: successorHash, consumedAt: undefined, successorHash: undefined }),
                 ConditionExpression: 'attribute_not_exists(id)',
               },
             },
@@ -122,6 +122,16 @@ export class DynamoDBSessionStore implements SessionStore {
       }
       throw new DependencyError('dynamodb', new Error(`refresh transaction cancelled: ${reasons.summary}`, { cause: error }));
     }
+  }
+
+  async canRepeat(consumed: RefreshToken): Promise<boolean> {
+    if (!consumed.successorHash) return false;
+    const keys = [refreshTokenKey(consumed.successorHash), sessionKey(consumed.sessionId), epochKey(consumed.username)];
+    const items = await this.batchGet(keys);
+    const successor = items.get(keys[0].id);
+    const session = items.get(keys[1].id);
+    const epoch = (items.get(keys[2].id)?.epoch as number | undefined) ?? 0;
+    return successor !== undefined && successor.consumedAt === undefined && session?.revokedAt === undefined && session !== undefined && epoch === consumed.epoch;
   }
 
   async revoke(sessionId: string, reason: RevocationReason): Promise<void> {
@@ -157,6 +167,13 @@ export class DynamoDBSessionStore implements SessionStore {
 
   async isLive(sessionId: string, jti: string): Promise<boolean> {
     const keys = [sessionKey(sessionId), accessTokenKey(jti)];
+    const items = await this.batchGet(keys);
+    const session = items.get(keys[0].id);
+    return session !== undefined && session.revokedAt === undefined && !items.has(keys[1].id);
+  }
+
+  /** Consistent reads of a few items in one round trip, by id. */
+  private async batchGet(keys: Array<{ id: string }>): Promise<Map<string, Record<string, unknown>>> {
     const { Responses = {}, UnprocessedKeys } = await this.client.send(
       new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
     );
@@ -165,8 +182,6 @@ export class DynamoDBSessionStore implements SessionStore {
     if (UnprocessedKeys && Object.keys(UnprocessedKeys).length > 0) {
       throw new DependencyError('dynamodb', new Error('BatchGetItem left keys unprocessed'));
     }
-    const items = new Map((Responses[this.table] ?? []).map((item) => [item.id as string, item]));
-    const session = items.get(keys[0].id);
-    return session !== undefined && session.revokedAt === undefined && !items.has(keys[1].id);
+    return new Map((Responses[this.table] ?? []).map((item) => [item.id as string, item]));
   }
 }

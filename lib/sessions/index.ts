@@ -6,4 +6,9 @@ import { DynamoDBSessionStore } from './dynamodb-store';
 import { Sessions } from './sessions';
 
 export * from './session';
-export const sessions = new Sessions(new DynamoDBSessionStore(dynamodb(), config.tokensTable), accessTokens, config.refreshTokenTtlSeconds);
+export const sessions = new Sessions(
+  new DynamoDBSessionStore(dynamodb(), config.tokensTable),
+  accessTokens,
+  config.refreshTokenTtlSeconds,
+  config.refreshRetryGraceSeconds,
+);

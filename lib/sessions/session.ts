@@ -10,6 +10,8 @@ import type { SigningKey } from '../tokens/access-tokens';
  */
 export interface Session {
   id: string;
+  /** The account's immutable id: a later account under the same name inherits nothing. */
+  accountId: string;
   username: string;
   /** The user's session epoch when the session started. */
   epoch: number;
@@ -21,11 +23,17 @@ export interface Session {
 /** A refresh token, stored by its hash only; consumed once, by the refresh that replaces it. */
 export interface RefreshToken {
   hash: string;
+  /** Absent on tokens issued before accounts had ids. */
+  accountId?: string;
   username: string;
   sessionId: string;
   epoch: number;
   expiresAt: number;
+  /** The session's key for deriving each token's successor (tokens/refresh-tokens.ts). */
+  chainKey: string;
   consumedAt?: number;
+  /** Set when consumed: the hash of the token that replaced it. */
+  successorHash?: string;
 }
 
 export type RevocationReason = 'logout' | 'revoked' | 'reuse';
@@ -34,6 +42,7 @@ export type RotationResult = 'rotated' | 'already-consumed' | 'session-revoked' 
 
 /** Whom a session's tokens are for, and the key they are signed with. */
 export interface SessionSubject {
+  accountId: string;
   username: string;
   signingKey: SigningKey;
 }

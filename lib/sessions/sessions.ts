@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { nowSeconds } from '../platform/clock';
 import { log } from '../platform/log';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens';
-import { hashRefreshToken, newRefreshToken } from '../tokens/refresh-tokens';
+import { hashRefreshToken, newChainKey, newRefreshToken, successorOf } from '../tokens/refresh-tokens';
 import { invalidGrant, type RefreshToken, type SessionSubject, type TokenResponse } from './session';
 import type { SessionStore } from './store';
 
@@ -15,46 +15,84 @@ const START_ATTEMPTS = 2;
  * one check that a session and its access token are still valid.
  */
 export class Sessions {
+  /**
+   * @param refreshTtlSeconds a session's absolute lifetime
+   * @param retryGraceSeconds how long after a refresh the same refresh token
+   *   may be presented again and get the same successor, while that is unused
+   */
   constructor(
     private readonly store: SessionStore,
     private readonly accessTokens: AccessTokens,
     private readonly refreshTtlSeconds: number,
+    private readonly retryGraceSeconds: number,
   ) {}
 
   /** A new session with an absolute expiry, and its first tokens. */
   async start(subject: SessionSubject): Promise<TokenResponse> {
-    const { username } = subject;
+    const { username, accountId } = subject;
     for (let attempt = 1; ; attempt++) {
-      const session = { id: randomUUID(), username, epoch: await this.store.epoch(username), expiresAt: nowSeconds() + this.refreshTtlSeconds };
+      const epoch = await this.store.epoch(username);
+      const session = { id: randomUUID(), accountId, username, epoch, expiresAt: nowSeconds() + this.refreshTtlSeconds };
       const refresh = newRefreshToken();
-      const first: RefreshToken = { hash: refresh.hash, username, sessionId: session.id, epoch: session.epoch, expiresAt: session.expiresAt };
+      const first: RefreshToken = {
+        hash: refresh.hash,
+        accountId,
+        username,
+        sessionId: session.id,
+        epoch,
+        expiresAt: session.expiresAt,
+        chainKey: newChainKey(),
+      };
       if (await this.store.start(session, first)) return this.tokens(subject, first, refresh.token);
       if (attempt === START_ATTEMPTS) throw invalidGrant();
     }
   }
 
   /**
-   * Exchanges a refresh token for new tokens. A token presented after it was
-   * consumed has been copied: its whole session is revoked.
+   * Exchanges a refresh token for its successor and a new access token. The
+   * successor is derived from the token, so a retry after an answer that
+   * never arrived (a timeout, a 503 whose write landed after all), and
+   * refreshes racing each other, all get the same one while it is unused and
+   * the retry grace lasts. Any other use of a consumed token means it was
+   * copied: its whole session is revoked.
    */
   async refresh(presented: string, loadSubject: (username: string) => Promise<SessionSubject | undefined>): Promise<TokenResponse> {
     const current = await this.store.getRefreshToken(hashRefreshToken(presented));
     if (!current || current.expiresAt <= nowSeconds()) throw invalidGrant();
-    if (current.consumedAt !== undefined) {
-      await this.store.revoke(current.sessionId, 'reuse');
-      log.warn('refresh token reused: session revoked', { username: current.username, sessionId: current.sessionId });
-      throw invalidGrant();
-    }
-    const subject = await loadSubject(current.username);
-    if (!subject) throw invalidGrant();
+    const successor = successorOf(presented, current.chainKey);
 
-    const successor = newRefreshToken();
-    const result = await this.store.rotate(current, successor.hash);
-    if (result !== 'rotated') {
-      log.info('refresh refused', { username: current.username, sessionId: current.sessionId, result });
-      throw invalidGrant();
+    if (current.consumedAt === undefined) {
+      const subject = await this.subjectFor(current, loadSubject);
+      const result = await this.store.rotate(current, successor.hash);
+      if (result === 'rotated') return this.tokens(subject, current, successor.token);
+      if (result !== 'already-consumed') {
+        log.info('refresh refused', { username: current.username, sessionId: current.sessionId, result });
+        throw invalidGrant();
+      }
+      // A concurrent refresh of this token won: answer as it did.
+      return this.repeat({ ...current, consumedAt: nowSeconds(), successorHash: successor.hash }, successor.token, loadSubject);
     }
-    return this.tokens(subject, { ...current, hash: successor.hash }, successor.token);
+    return this.repeat(current, successor.token, loadSubject);
+  }
+
+  /** A consumed refresh token presented again: the same successor within the grace, else the session ends. */
+  private async repeat(consumed: RefreshToken, successorToken: string, loadSubject: (username: string) => Promise<SessionSubject | undefined>) {
+    const inGrace = consumed.consumedAt !== undefined && consumed.consumedAt >= nowSeconds() - this.retryGraceSeconds;
+    if (inGrace && consumed.successorHash === hashRefreshToken(successorToken) && (await this.store.canRepeat(consumed))) {
+      const subject = await this.subjectFor(consumed, loadSubject);
+      log.info('refresh repeated within the retry grace', { username: consumed.username, sessionId: consumed.sessionId });
+      return this.tokens(subject, consumed, successorToken);
+    }
+    await this.store.revoke(consumed.sessionId, 'reuse');
+    log.warn('refresh token reused: session revoked', { username: consumed.username, sessionId: consumed.sessionId });
+    throw invalidGrant();
+  }
+
+  /** The account the token's session belongs to, if it is still that very account (not a later one of the same name). */
+  private async subjectFor(token: RefreshToken, loadSubject: (username: string) => Promise<SessionSubject | undefined>) {
+    const subject = await loadSubject(token.username);
+    if (!subject || (token.accountId !== undefined && subject.accountId !== token.accountId)) throw invalidGrant();
+    return subject;
   }
 
   /** Logout: ends the session (its refresh tokens), and this access token until it expires. */

@@ -16,6 +16,11 @@ export interface SessionStore {
    * ended meanwhile: a refresh racing a logout cannot leave a live token behind.
    */
   rotate(current: RefreshToken, successorHash: string): Promise<RotationResult>;
+  /**
+   * Whether the refresh that consumed `consumed` can be answered again: its
+   * successor unused, the session not revoked, the user's sessions not ended.
+   */
+  canRepeat(consumed: RefreshToken): Promise<boolean>;
   /** Revokes every token of a session, past and future; idempotent, and a no-op for an unknown session. */
   revoke(sessionId: string, reason: RevocationReason): Promise<void>;
   /** Refuses one access token from now until it would have expired anyway. */

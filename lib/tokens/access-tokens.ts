@@ -1,5 +1,7 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import * as v from 'valibot';
+import { USERNAME_PATTERN } from '../accounts/schemas';
 import { nowSeconds } from '../platform/clock';
 
 export interface AccessTokenClaims {
@@ -39,9 +41,42 @@ export const hmacKey = (kid: string, secret: string): SigningKey => ({
 
 export type UnverifiedClaims = Pick<AccessTokenClaims, 'iss' | 'sub' | 'jti' | 'sid'>;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * What the service itself issues, and nothing looser: a token that does not
+ * fit is refused before any key or storage is looked up, so junk costs no
+ * DynamoDB call and cannot reach one with values it would reject.
+ */
+const identifyingClaims = v.object({
+  iss: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+  sub: v.pipe(v.string(), v.regex(USERNAME_PATTERN)),
+  jti: v.pipe(v.string(), v.regex(UUID)),
+  sid: v.pipe(v.string(), v.regex(UUID)),
+});
+const seconds = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const timeClaims = v.object({ iat: seconds, exp: seconds });
+
+/**
+ * The token in an `Authorization: Bearer` header (RFC 6750 §2.1): the scheme
+ * is case-insensitive, one or more spaces may follow it, and the token is
+ * b64token characters. Every protected route reads it through here.
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^[ \t]*bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i.exec(header ?? '')?.[1];
+}
+
 /** Signs and verifies access tokens of a fixed lifetime. */
 export class AccessTokens {
-  constructor(private readonly ttlSeconds: number) {}
+  /**
+   * @param ttlSeconds the lifetime of the tokens this service signs
+   * @param maxLifetimeSeconds the longest lifetime accepted, as Kong's jwt
+   *   `maximum_expiration`: no token may live longer, wherever it came from
+   */
+  constructor(
+    private readonly ttlSeconds: number,
+    private readonly maxLifetimeSeconds: number,
+  ) {}
 
   sign(subject: string, sessionId: string, signingKey: SigningKey) {
     const iat = nowSeconds();
@@ -58,30 +93,36 @@ export class AccessTokens {
   }
 
   /**
-   * What a token claims before it is verified: needed to find the key and
-   * the state to verify it against.
+   * What a token claims before it is verified, if it is shaped like one this
+   * service issues: needed to find the key and the state to verify it against.
    */
   unverifiedClaims(token: string): UnverifiedClaims | undefined {
-    const payload = jwt.decode(token, { json: true });
-    const { iss, sub, jti, sid } = payload ?? {};
-    return typeof iss === 'string' && typeof sub === 'string' && typeof jti === 'string' && typeof sid === 'string'
-      ? { iss, sub, jti, sid }
-      : undefined;
+    const result = v.safeParse(identifyingClaims, jwt.decode(token, { json: true }));
+    if (!result.success) return undefined;
+    const { iss, sub, jti, sid } = result.output;
+    return { iss, sub, jti, sid };
   }
 
-  /** Verifies signature, algorithm, issuer and expiry with the key `resolve` finds; undefined if anything is off. */
+  /**
+   * Verifies signature, algorithm, issuer, subject and time with the key
+   * `resolve` finds: `iat` and `exp` must be whole seconds, the token not
+   * expired, and its lifetime within the maximum. Undefined if anything is off.
+   */
   async verify(token: string, resolve: KeyResolver): Promise<AccessTokenClaims | undefined> {
     const claimed = this.unverifiedClaims(token);
     const signingKey = claimed && (await resolve(claimed));
     if (!claimed || !signingKey) return undefined;
+    let payload: unknown;
     try {
-      return jwt.verify(token, signingKey.key, {
-        algorithms: [signingKey.algorithm],
-        issuer: signingKey.kid,
-        subject: claimed.sub,
-      }) as AccessTokenClaims;
+      payload = jwt.verify(token, signingKey.key, { algorithms: [signingKey.algorithm], issuer: signingKey.kid, subject: claimed.sub });
     } catch {
       return undefined;
     }
+    const times = v.safeParse(timeClaims, payload);
+    if (!times.success) return undefined;
+    const { iat, exp } = times.output;
+    const now = nowSeconds();
+    if (exp <= now || exp - iat > this.maxLifetimeSeconds || exp - now > this.maxLifetimeSeconds) return undefined;
+    return { ...claimed, iat, exp };
   }
 }

@@ -1,6 +1,6 @@
-import { config } from '../platform/config';
+import { config, MAX_ACCESS_TOKEN_TTL_SECONDS } from '../platform/config';
 import { AccessTokens } from './access-tokens';
 
 export * from './access-tokens';
 export * from './refresh-tokens';
-export const accessTokens = new AccessTokens(config.accessTokenTtlSeconds);
+export const accessTokens = new AccessTokens(config.accessTokenTtlSeconds, MAX_ACCESS_TOKEN_TTL_SECONDS);

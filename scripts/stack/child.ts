@@ -118,6 +118,11 @@ export class ManagedChild {
     this.signalGroup('SIGKILL');
   }
 
+  /** SIGSTOP / SIGCONT to the whole group: a dependency that hangs, then wakes with its work queued. */
+  freeze(frozen: boolean): void {
+    this.signalGroup(frozen ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   isRunning(): boolean {
     return this.exitDescription === undefined && this.child.pid !== undefined;
   }

@@ -6,6 +6,12 @@ export interface Component {
   readonly name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Pauses (true) or resumes (false) the running process, for fault tests: a
+   * paused server accepts connections and answers nothing, then serves what
+   * queued up once resumed.
+   */
+  freeze(frozen: boolean): void;
 }
 
 /** Called when a component's process dies without being asked to stop. */
@@ -30,6 +36,7 @@ export function childComponent(spec: ChildComponentSpec): Component {
   return {
     name: spec.name,
     stop,
+    freeze: (frozen) => current?.freeze(frozen),
     async start() {
       if (current?.isRunning()) throw new Error(`${spec.name} is already running`);
       try {

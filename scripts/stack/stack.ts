@@ -55,6 +55,7 @@ function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>, credential
   return {
     name: server.name,
     stop: server.stop,
+    freeze: server.freeze,
     async start() {
       // serverless.yml is read (a few seconds) while Java starts.
       const [started, definitions] = await Promise.allSettled([server.start(), tableDefinitions()]);

@@ -59,4 +59,42 @@ describe('info', () => {
     }
     expect(await infoWith({})).toMatchObject(UNAUTHORIZED);
   });
+
+  describe('claims, as strictly as the gateway (its jwt plugin: exp checked, maximum_expiration 3600)', () => {
+    // Correctly signed with the user's own credential: only the claims are wrong.
+    async function signedWith(change: (claims: Record<string, unknown>) => Record<string, unknown>) {
+      const { username, tokens } = await signedInUser();
+      const user = (await storedUser(username))!;
+      const claims = jwt.decode(tokens.access_token, { json: true })!;
+      return jwt.sign(change({ ...claims }), user.credentialSecret, { algorithm: 'HS256', noTimestamp: true });
+    }
+    const now = () => Math.floor(Date.now() / 1000);
+
+    it.each([
+      ['without exp', ({ exp: _exp, ...rest }: Record<string, unknown>) => rest],
+      ['without iat', ({ iat: _iat, ...rest }: Record<string, unknown>) => rest],
+      ['with exp beyond the maximum', (c: Record<string, unknown>) => ({ ...c, exp: now() + 7200 })],
+      ['with exp 1e300', (c: Record<string, unknown>) => ({ ...c, exp: 1e300 })],
+      ['with a lifetime over the maximum', (c: Record<string, unknown>) => ({ ...c, iat: now() - 3000, exp: now() + 900 })],
+    ])('refuses a token %s with 401', async (_name, change) => {
+      expect(await infoWith({ Authorization: `Bearer ${await signedWith(change)}` })).toMatchObject(UNAUTHORIZED);
+    });
+  });
+
+  it.each([
+    ['an empty sub', { sub: '' }],
+    ['an empty jti', { jti: '' }],
+    ['a 3 kB sid', { sid: 'x'.repeat(3000) }],
+    ['a 3 kB sub', { sub: 'x'.repeat(3000) }],
+  ])('refuses an unsigned token with %s with 401, not 503', async (_name, claims) => {
+    const junk = jwt.sign({ iss: 'x', sub: 'bob', jti: 'j', sid: 's', exp: Math.floor(Date.now() / 1000) + 60, ...claims }, '', { algorithm: 'none' });
+    expect(await infoWith({ Authorization: `Bearer ${junk}` })).toMatchObject({ status: 401, body: { code: 'invalid_token' } });
+  });
+
+  it.each(['bearer', 'BEARER', 'Bearer ', 'Bearer\t'])('reads the scheme %j as RFC 6750 allows, as the gateway does', async (scheme) => {
+    const { tokens } = await signedInUser();
+    const response = await infoWith({ Authorization: `${scheme} ${tokens.access_token}` });
+    expect(response.status).toBe(200);
+  });
 });
+

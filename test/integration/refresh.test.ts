@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { handler as refresh } from '../../functions/public/refresh';
-import { setAttribute, tokenItems } from '../support/clients';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { handler as infoHandler } from '../../functions/protected/info';
+import { handler as signup } from '../../functions/public/signup';
+import { db, PASSWORD, setAttribute, tokenItems } from '../support/clients';
 import { apiEvent, invoke } from '../support/events';
 import { signedInUser } from '../support/users';
 
@@ -26,21 +29,55 @@ describe('refresh', () => {
     expect(second.status).toBe(200);
   });
 
-  it('treats a consumed token presented again as theft and revokes the whole family', async () => {
+  it('treats a consumed token presented after its successor was used as theft, and revokes the whole session', async () => {
     const { tokens } = await signedInUser();
     const rotated = await refreshWith(tokens.refresh_token);
     expect(rotated.status).toBe(200);
+    const next = await refreshWith(rotated.body.refresh_token);
+    expect(next.status).toBe(200);
+
+    expect(await refreshWith(tokens.refresh_token)).toMatchObject({ ...INVALID, body: { code: 'invalid_grant' } });
+    // The thief's copy is dead, and so is every token that descends from it.
+    expect(await refreshWith(next.body.refresh_token)).toMatchObject(INVALID);
+  });
+
+  it('answers a refresh repeated within the grace (its first answer lost) with the same successor, not a revoked session', async () => {
+    const { tokens } = await signedInUser();
+    const lost = await refreshWith(tokens.refresh_token);
+    const repeated = await refreshWith(tokens.refresh_token);
+    expect(repeated.status).toBe(200);
+    expect(repeated.body.refresh_token).toBe(lost.body.refresh_token);
+    expect((await refreshWith(repeated.body.refresh_token)).status).toBe(200);
+  });
+
+  it('refuses a repeat once the grace is over, and revokes the session', async () => {
+    const { tokens } = await signedInUser();
+    const rotated = await refreshWith(tokens.refresh_token);
+    const hash = createHash('sha256').update(tokens.refresh_token).digest('hex');
+    await setAttribute('tokens', { id: `rt#${hash}` }, 'consumedAt', Math.floor(Date.now() / 1000) - 3600);
 
     expect(await refreshWith(tokens.refresh_token)).toMatchObject(INVALID);
-    // The thief's copy is dead, and so is every token that descends from it.
     expect(await refreshWith(rotated.body.refresh_token)).toMatchObject(INVALID);
   });
 
-  it('lets exactly one of many concurrent refreshes with one token succeed', async () => {
+  it('gives many concurrent refreshes with one token the one successor', async () => {
     const { tokens } = await signedInUser();
     const responses = await Promise.all(Array.from({ length: 10 }, () => refreshWith(tokens.refresh_token)));
 
-    expect(responses.map((response) => response.status).sort()).toEqual([200, ...Array(9).fill(401)]);
+    expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
+    expect(new Set(responses.map((response) => response.body.refresh_token)).size).toBe(1);
+    expect((await refreshWith(responses[0].body.refresh_token)).status).toBe(200);
+  });
+
+  it('gives a session nothing once its account is gone, even if a new account takes the name', async () => {
+    const { username, tokens } = await signedInUser();
+    await db.send(new DeleteCommand({ TableName: process.env.USERS_TABLE, Key: { username } }));
+    expect(await refreshWith(tokens.refresh_token)).toMatchObject(INVALID);
+
+    expect((await invoke(signup, apiEvent('POST', '/api/public/signup', { body: { username, password: PASSWORD } }))).status).toBe(201);
+    expect(await refreshWith(tokens.refresh_token)).toMatchObject(INVALID);
+    const info = await invoke(infoHandler, apiEvent('GET', '/api/jwt/info', { headers: { Authorization: `Bearer ${tokens.access_token}` } }));
+    expect(info.status).toBe(401);
   });
 
   it('refuses an expired token', async () => {

@@ -1,6 +1,8 @@
 import bcrypt from 'bcryptjs';
 import { handler as signup } from '../../functions/public/signup';
-import { admin, PASSWORD, storedUser, uniqueName } from '../support/clients';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { OWNER_TAG } from '../../lib/kong/credentials';
+import { admin, db, PASSWORD, storedUser, uniqueName } from '../support/clients';
 import { apiEvent, invoke } from '../support/events';
 
 const signupWith = (body: unknown, headers?: Record<string, string>) =>
@@ -43,11 +45,18 @@ describe('signup', () => {
     expect(again).toMatchObject({ status: 409, body: { message: 'Username is already taken' } });
   });
 
-  it('gives exactly one 201 for concurrent signups of one name, and Kong one consumer with one credential', async () => {
+  it('gives exactly one 201 for concurrent signups of one name with different passwords', async () => {
+    const username = uniqueName('race');
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => signupWith({ username, password: `${PASSWORD} ${i}` })));
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+  });
+
+  it('answers concurrent identical signups (a double submit, a retry) with the one account, and Kong one consumer with one credential', async () => {
     const username = uniqueName('race');
     const responses = await Promise.all(Array.from({ length: 8 }, () => signupWith({ username, password: PASSWORD })));
 
-    expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
+    expect(new Set(responses.map((r) => r.body.consumer_id)).size).toBe(1);
     const consumer = await admin('GET', `/consumers/${username}`);
     const credentials = await admin('GET', `/consumers/${consumer.body.id}/jwt`);
     expect(credentials.body.data).toHaveLength(1);
@@ -56,8 +65,8 @@ describe('signup', () => {
 
   it('reuses a consumer left by an earlier failed attempt and replaces its stray credentials', async () => {
     const username = uniqueName('retry');
-    const leftover = await admin('POST', '/consumers', { username });
-    const stray = await admin('POST', `/consumers/${leftover.body.id}/jwt`, {});
+    const leftover = await admin('POST', '/consumers', { username, tags: [OWNER_TAG] });
+    const stray = await admin('POST', `/consumers/${leftover.body.id}/jwt`, { tags: [OWNER_TAG] });
 
     const response = await signupWith({ username, password: PASSWORD });
 
@@ -66,6 +75,34 @@ describe('signup', () => {
     const credentials = await admin('GET', `/consumers/${leftover.body.id}/jwt`);
     expect(credentials.body.data).toHaveLength(1);
     expect(credentials.body.data[0].key).not.toBe(stray.body.key);
+  });
+
+  it('refuses a name whose Kong consumer it did not make, as a taken name, and leaves that consumer alone', async () => {
+    const username = uniqueName('ops');
+    const theirs = await admin('POST', '/consumers', { username, tags: ['made-by-an-operator'] });
+    const theirCredential = await admin('POST', `/consumers/${theirs.body.id}/jwt`, {});
+
+    const response = await signupWith({ username, password: PASSWORD });
+
+    expect(response).toMatchObject({ status: 409, body: { code: 'username_taken', message: 'Username is already taken' } });
+    expect((await admin('GET', `/consumers/${theirs.body.id}/jwt`)).body.data).toEqual([theirCredential.body]);
+    expect(await storedUser(username)).toBeUndefined();
+  });
+
+  it('lets a retry take over its own claim that landed after the client was told 503', async () => {
+    const username = uniqueName('late');
+    const now = Math.floor(Date.now() / 1000);
+    // What a claim write delayed past the 503 leaves: pending, this password, fresh.
+    await db.send(
+      new PutCommand({
+        TableName: process.env.USERS_TABLE,
+        Item: { username, status: 'pending', passwordHash: await bcrypt.hash(PASSWORD, 4), claimId: 'late-claim', claimedAt: now, createdAt: new Date().toISOString() },
+      }),
+    );
+    expect((await signupWith({ username, password: 'someone else entirely' })).status).toBe(409);
+    const retry = await signupWith({ username, password: PASSWORD });
+    expect(retry.status).toBe(201);
+    expect(await storedUser(username)).toMatchObject({ status: 'active' });
   });
 
   describe('refuses bad input with 400 and a message', () => {

@@ -4,13 +4,13 @@ import { AccessTokens, hmacKey } from '../../../lib/tokens/access-tokens';
 import { hashRefreshToken } from '../../../lib/tokens/refresh-tokens';
 import { MemorySessionStore } from '../support/memory-stores';
 
-const subject: SessionSubject = { username: 'alice', signingKey: hmacKey('kid-1', 'a secret of some length') };
+const subject: SessionSubject = { accountId: 'account-1', username: 'alice', signingKey: hmacKey('kid-1', 'a secret of some length') };
 const INVALID_GRANT = { status: 401, code: 'invalid_grant', message: 'Invalid or expired refresh token' };
 
 function setup() {
   const store = new MemorySessionStore();
-  const accessTokens = new AccessTokens(900);
-  const sessions = new Sessions(store, accessTokens, 3600);
+  const accessTokens = new AccessTokens(900, 3600);
+  const sessions = new Sessions(store, accessTokens, 3600, 60);
   const load = async () => subject;
   const claimsOf = (token: string) => accessTokens.unverifiedClaims(token)!;
   return { store, sessions, load, claimsOf };
@@ -36,10 +36,11 @@ it('rotates refresh tokens within the session, keeping its absolute expiry', asy
   expect(expiries.size).toBe(1);
 });
 
-it('takes a consumed refresh token presented again for theft and revokes the whole session', async () => {
+it('takes a consumed refresh token presented after its successor was used for theft, and revokes the whole session', async () => {
   const { store, sessions, load, claimsOf } = setup();
   const first = await sessions.start(subject);
   const second = await sessions.refresh(first.refresh_token, load);
+  await sessions.refresh(second.refresh_token, load);
   await expect(sessions.refresh(first.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
   expect(store.sessions.get(claimsOf(first.access_token).sid)).toMatchObject({ revokedReason: 'reuse' });
   await expect(sessions.refresh(second.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
@@ -82,4 +83,46 @@ it('ends every session of the user at once, and the next signin starts a session
   for (const tokens of before) await expect(sessions.refresh(tokens.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
   const after = await sessions.start(subject);
   await expect(sessions.refresh(after.refresh_token, load)).resolves.toBeDefined();
+});
+
+describe('a refresh repeated because its answer never arrived', () => {
+  it('gets the same successor again while that is unused, within the grace', async () => {
+    const { sessions, load } = setup();
+    const first = await sessions.start(subject);
+    const answered = await sessions.refresh(first.refresh_token, load);
+    const repeated = await sessions.refresh(first.refresh_token, load);
+    expect(repeated.refresh_token).toBe(answered.refresh_token);
+    await expect(sessions.refresh(repeated.refresh_token, load)).resolves.toBeDefined();
+  });
+
+  it('gives concurrent refreshes of one token the one successor', async () => {
+    const { sessions, load } = setup();
+    const first = await sessions.start(subject);
+    const results = await Promise.all(Array.from({ length: 6 }, () => sessions.refresh(first.refresh_token, load)));
+    expect(new Set(results.map((r) => r.refresh_token)).size).toBe(1);
+  });
+
+  it('revokes the session when the grace is over', async () => {
+    const { store, sessions, load, claimsOf } = setup();
+    const first = await sessions.start(subject);
+    await sessions.refresh(first.refresh_token, load);
+    store.refreshTokens.get(hashRefreshToken(first.refresh_token))!.consumedAt! -= 61;
+    await expect(sessions.refresh(first.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
+    expect(store.sessions.get(claimsOf(first.access_token).sid)).toMatchObject({ revokedReason: 'reuse' });
+  });
+
+  it('gets nothing once the session was ended meanwhile', async () => {
+    const { sessions, load } = setup();
+    const first = await sessions.start(subject);
+    await sessions.refresh(first.refresh_token, load);
+    await sessions.endAll('alice');
+    await expect(sessions.refresh(first.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
+  });
+});
+
+it("refuses a session's tokens to a later account of the same name", async () => {
+  const { sessions } = setup();
+  const first = await sessions.start(subject);
+  const successor = async () => ({ ...subject, accountId: 'account-2' });
+  await expect(sessions.refresh(first.refresh_token, successor)).rejects.toMatchObject(INVALID_GRANT);
 });

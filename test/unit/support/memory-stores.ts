@@ -25,7 +25,7 @@ export class MemoryAccountStore implements AccountStore {
 
   async activate(username: string, claimId: string, credential: GatewayCredential) {
     const account = this.accounts.get(username);
-    if (account?.status !== 'pending' || account.claimId !== claimId) throw new Error('ConditionalCheckFailed');
+    if (account?.status !== 'pending' || account.claimId !== claimId) return undefined;
     const active: ActiveAccount = { ...account, status: 'active', credential, claimId: undefined };
     this.accounts.set(username, active);
     return copy(active);
@@ -80,8 +80,16 @@ export class MemorySessionStore implements SessionStore {
     if (!session || session.revokedAt !== undefined) return 'session-revoked';
     if ((await this.epoch(current.username)) !== current.epoch) return 'sessions-ended';
     stored.consumedAt = Math.floor(Date.now() / 1000);
-    this.refreshTokens.set(successorHash, { ...copy(current), hash: successorHash, consumedAt: undefined });
+    stored.successorHash = successorHash;
+    this.refreshTokens.set(successorHash, { ...copy(current), hash: successorHash, consumedAt: undefined, successorHash: undefined });
     return 'rotated';
+  }
+
+  async canRepeat(consumed: RefreshToken) {
+    const successor = consumed.successorHash && this.refreshTokens.get(consumed.successorHash);
+    const session = this.sessions.get(consumed.sessionId);
+    return Boolean(successor && successor.consumedAt === undefined && session && session.revokedAt === undefined) &&
+      (await this.epoch(consumed.username)) === consumed.epoch;
   }
 
   async revoke(sessionId: string, reason: RevocationReason) {
@@ -105,8 +113,11 @@ export class MemorySessionStore implements SessionStore {
 
 /** Kong's consumers and JWT credentials as the Admin API keeps them; `down` makes every call fail. */
 export class FakeKongAdmin implements KongAdmin {
-  readonly consumers = new Map<string, { id: string; username: string }>();
-  readonly credentials = new Map<string, { id: string; key: string; secret: string; algorithm: string; consumerId: string }>();
+  readonly consumers = new Map<string, { id: string; username: string; tags: string[] | null }>();
+  readonly credentials = new Map<
+    string,
+    { id: string; key: string; secret: string; algorithm: string; consumerId: string; tags: string[] | null }
+  >();
   down = false;
   private next = 0;
 
@@ -115,18 +126,18 @@ export class FakeKongAdmin implements KongAdmin {
     return `id-${++this.next}`;
   }
 
-  async ensureConsumer(username: string) {
+  async ensureConsumer(username: string, tags: string[] | null = null) {
     const id = this.call();
     const existing = [...this.consumers.values()].find((consumer) => consumer.username === username);
     if (existing) return existing;
-    const consumer = { id, username };
+    const consumer = { id, username, tags };
     this.consumers.set(id, consumer);
     return consumer;
   }
 
-  async createJwtCredential(consumerId: string) {
+  async createJwtCredential(consumerId: string, tags: string[] | null = null) {
     const id = this.call();
-    const credential = { id, key: `key-${id}`, secret: `secret-${id}`, algorithm: 'HS256', consumerId };
+    const credential = { id, key: `key-${id}`, secret: `secret-${id}`, algorithm: 'HS256', consumerId, tags };
     this.credentials.set(id, credential);
     return credential;
   }
