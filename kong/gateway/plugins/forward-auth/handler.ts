@@ -94,6 +94,10 @@ function readAnswer(res: IncomingMessage): Promise<Answer> {
   return new Promise((resolve, reject) => {
     res.on('error', reject);
     res.on('end', () => resolve({ status: res.statusCode ?? 0, headers }));
+    // A connection cut before the end is no answer, whatever the status said.
+    res.on('close', () => {
+      if (!res.complete) reject(new Error('connection closed before the answer ended'));
+    });
     res.resume();
   });
 }
@@ -126,8 +130,8 @@ export class ForwardAuthHandler implements Plugin {
     // Without a credential there is nothing to ask about.
     if (found.length === 0) return this.loginRequired(ctx);
 
-    const key = this.cache && cacheKey(found);
-    let identity = key === null ? undefined : this.cache!.get(key);
+    const key = this.cache ? cacheKey(found) : undefined;
+    let identity = key === undefined ? undefined : this.cache?.get(key);
     if (identity === undefined) {
       let answer: Answer;
       try {
@@ -155,7 +159,7 @@ export class ForwardAuthHandler implements Plugin {
       identity = picked;
       // Only positive answers, and never for longer than cache_ttl: a session
       // ended at the identity provider stops working within that bound.
-      if (key !== null) this.cache!.set(key, identity, this.config.cacheTtl);
+      if (key !== undefined) this.cache?.set(key, identity, this.config.cacheTtl);
     }
     for (const [name, value] of identity) ctx.headers.set(name, value);
     return undefined;
