@@ -7,13 +7,15 @@
  * test/gateway/fixtures/forward-auth.kong.yml; the identity provider is a
  * stand-in (test/gateway/identity-provider-stand-in.ts), the upstream an echo.
  *
- * Against real Kong (see support.ts), Kong must load the plugin (docker-compose.yml
- * does: KONG_PLUGINS=bundled,forward-auth). Set GATEWAY_ECHO_PORT and
- * GATEWAY_IDP_PORT, the ports this suite's echo and identity provider listen on
- * (127.0.0.1), and sync the fixture with origins Kong reaches them at, e.g.
- *   DECK_ECHO_URL=http://host.docker.internal:$GATEWAY_ECHO_PORT \
- *   DECK_IDP_ORIGIN=http://host.docker.internal:$GATEWAY_IDP_PORT \
- *   DECK_IDP_CLOSED_ORIGIN=http://host.docker.internal:1 \
+ * Against real Kong (see support.ts), Kong must load the plugin, as
+ * docker-compose.yml's does (KONG_PLUGINS=bundled,forward-auth, kong/plugins
+ * mounted), and reach this machine's 127.0.0.1, where the suite's upstream and
+ * identity provider listen, like the other suites' stand-ins (Kong on the host,
+ * or its container on the host network). Set GATEWAY_ECHO_PORT and
+ * GATEWAY_IDP_PORT to free ports and sync the fixture first:
+ *   DECK_ECHO_URL=http://127.0.0.1:$GATEWAY_ECHO_PORT \
+ *   DECK_IDP_ORIGIN=http://127.0.0.1:$GATEWAY_IDP_PORT \
+ *   DECK_IDP_CLOSED_ORIGIN=http://127.0.0.1:1 \
  *   deck gateway sync test/gateway/fixtures/forward-auth.kong.yml
  * (its select_tags keep kong/kong.yml's entities out of that sync).
  * The cache is per nginx worker: the tests that count cache hits send their
