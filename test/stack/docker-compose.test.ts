@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { parse } from 'yaml';
@@ -14,6 +14,7 @@ interface Service {
   build?: unknown;
   environment?: Record<string, string>;
   ports?: string[];
+  volumes?: string[];
   healthcheck?: unknown;
   depends_on?: Record<string, { condition: string }>;
 }
@@ -112,6 +113,35 @@ describe('docker-compose.yml', () => {
     const dynamodb = new URL(env.DYNAMODB_ENDPOINT);
     expect(dynamodb.hostname).toBe('dynamodb');
     expect(services.dynamodb.ports!.map(portMapping).map((port) => port.containerPort)).toContain(Number(dynamodb.port));
+  });
+
+  it("loads the project's Lua plugins (kong/plugins/*) into Kong and its migrations: enabled, mounted, on the Lua path", () => {
+    const plugins = readdirSync(path.join(REPO_ROOT, 'kong/plugins'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+    expect(plugins).toContain('forward-auth');
+    for (const plugin of plugins) {
+      for (const file of ['handler.lua', 'schema.lua']) expect(existsSync(path.join(REPO_ROOT, 'kong/plugins', plugin, file))).toBe(true);
+    }
+
+    for (const name of ['kong', 'kong-migrations']) {
+      const env = services[name].environment!;
+      const enabled = env.KONG_PLUGINS.split(',').map((plugin) => plugin.trim());
+      expect({ name, bundled: enabled.includes('bundled'), own: enabled.filter((p) => p !== 'bundled').sort() }).toEqual({ name, bundled: true, own: plugins });
+
+      // Kong requires kong.plugins.<name>.handler: the mount must end in kong/plugins, its parent be on the Lua path.
+      const mounts = (services[name].volumes ?? []).map((volume) => volume.split(':'));
+      const mount = mounts.find(([source]) => path.resolve(REPO_ROOT, source) === path.join(REPO_ROOT, 'kong/plugins'));
+      expect(mount).toBeDefined();
+      const [, containerPath, mode] = mount!;
+      expect(mode).toBe('ro');
+      expect(containerPath).toMatch(/^\/.+\/kong\/plugins$/);
+      const luaPath = env.KONG_LUA_PACKAGE_PATH;
+      expect(luaPath.split(';')).toContain(`${containerPath.slice(0, -'/kong/plugins'.length)}/?.lua`);
+      // ";;" appends Lua's default path, where Kong's own modules are.
+      expect(luaPath.endsWith(';;')).toBe(true);
+    }
   });
 
   it('gives Kong and its migrations the database PostgreSQL creates', () => {

@@ -4,6 +4,8 @@
 import { definePlugin, type PluginModule } from '../core/plugin';
 import { AwsLambdaHandler } from './aws-lambda/handler';
 import { awsLambdaSchema } from './aws-lambda/schema';
+import { ForwardAuthHandler } from './forward-auth/handler';
+import { forwardAuthSchema } from './forward-auth/schema';
 import { jwtSecrets } from './jwt/daos';
 import { JwtHandler } from './jwt/handler';
 import { jwtSchema } from './jwt/schema';
@@ -14,4 +16,5 @@ export const PLUGINS: readonly PluginModule[] = [
   definePlugin({ handler: JwtHandler, schema: jwtSchema, daos: [jwtSecrets] }),
   definePlugin({ handler: RateLimitingHandler, schema: rateLimitingSchema }),
   definePlugin({ handler: AwsLambdaHandler, schema: awsLambdaSchema }),
+  definePlugin({ handler: ForwardAuthHandler, schema: forwardAuthSchema }),
 ];

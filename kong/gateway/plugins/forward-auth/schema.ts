@@ -1,0 +1,96 @@
+// The forward-auth plugin's configuration: the local gateway's reading of
+// kong/plugins/forward-auth/schema.lua, the same fields, defaults and checks.
+import { fail, field, list, mapping, number, required, type Check } from '../../core/schema';
+
+export interface ForwardAuthConfig {
+  /** The identity provider's endpoint, asked with GET about each request. */
+  url: URL;
+  /** Request headers sent to it, lower case with '-' (as nginx matches them). */
+  forwardHeaders: string[];
+  /** Answer headers copied to the upstream request, same spelling. */
+  upstreamHeaders: string[];
+  /** Bounds connecting, sending and each read (ms). */
+  timeout: number;
+  /** How long a positive answer is reused (s); 0: never. */
+  cacheTtl: number;
+  loginUrl: string;
+}
+
+const FIELDS = ['url', 'forward_headers', 'upstream_headers', 'timeout', 'cache_ttl', 'login_url'];
+
+/** Headers that frame or route the upstream request: the identity provider must not fill them. */
+const RESERVED_UPSTREAM = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'te', 'upgrade']);
+
+/** How the plugin matches header names: case-insensitively, '_' taken as '-'. */
+export const canonicalHeader = (name: string): string => name.toLowerCase().replace(/_/g, '-');
+
+const string: Check<string> = (value, where) => (typeof value === 'string' ? value : fail(where, 'expected a string'));
+
+const headerName: Check<string> = (value, where) => {
+  const name = string(value, where);
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) fail(where, `bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`);
+  return name;
+};
+
+const upstreamHeader: Check<string> = (value, where) => {
+  const name = headerName(value, where);
+  if (RESERVED_UPSTREAM.has(canonicalHeader(name))) fail(where, `'${name}' cannot be set from the identity provider's answer`);
+  return name;
+};
+
+/** Why a URL is not an http(s) one with a host, or null when it is. */
+function urlProblem(url: string): string | null {
+  if (/[ \t\n\v\f\r]/.test(url)) return 'must not contain whitespace';
+  const match = /^([A-Za-z]+):\/\/(.*)$/s.exec(url);
+  if (!match) return 'missing scheme in url';
+  const scheme = match[1].toLowerCase();
+  if (scheme !== 'http' && scheme !== 'https') return 'expected an http or https url';
+  if (!/^[^/?#]/.test(match[2])) return 'missing host in url';
+  return null;
+}
+
+const endpoint: Check<URL> = (value, where) => {
+  const url = string(value, where);
+  const problem = urlProblem(url);
+  if (problem !== null) fail(where, problem);
+  try {
+    return new URL(url);
+  } catch {
+    return fail(where, 'could not parse url');
+  }
+};
+
+/**
+ * Admin-set, so an absolute URL (a sign-in page on another host) is allowed; a
+ * path must be one on this site. `next` is appended as a query parameter, which
+ * a fragment would swallow.
+ */
+const loginUrl: Check<string> = (value, where) => {
+  const url = string(value, where);
+  if (/[ \t\n\v\f\r\x00-\x1f\x7f#]/.test(url)) fail(where, 'must not contain whitespace, control characters or a fragment');
+  if (url.startsWith('/')) {
+    if (url[1] === '/' || url[1] === '\\') fail(where, "a path must start with a single '/'");
+    return url;
+  }
+  if (urlProblem(url) !== null) fail(where, "expected a path starting with '/' or an http or https url");
+  return url;
+};
+
+function nonEmpty<T>(check: Check<T[]>): Check<T[]> {
+  return (value, where) => {
+    const items = check(value, where);
+    return items.length > 0 ? items : fail(where, 'length must be at least 1');
+  };
+}
+
+export function forwardAuthSchema(value: unknown, where: string): ForwardAuthConfig {
+  const c = mapping(value, where, FIELDS);
+  return {
+    url: required(c, 'url', where, endpoint),
+    forwardHeaders: field(c, 'forward_headers', where, nonEmpty(list(headerName)), ['cookie']).map(canonicalHeader),
+    upstreamHeaders: field(c, 'upstream_headers', where, list(upstreamHeader), ['x-user', 'x-email', 'x-first-name', 'authorization']).map(canonicalHeader),
+    timeout: field(c, 'timeout', where, number(1, 60000, true), 5000),
+    cacheTtl: field(c, 'cache_ttl', where, number(0, 60), 5),
+    loginUrl: field(c, 'login_url', where, loginUrl, '/signin'),
+  };
+}

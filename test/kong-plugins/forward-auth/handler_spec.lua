@@ -1,0 +1,448 @@
+-- The forward-auth plugin's access phase against the PDK stand-in
+-- (test/kong-plugins/pdk_stand_in.lua): what it asks the identity provider,
+-- what reaches the upstream, what the client gets back, what it caches.
+local pdk = require "test.kong-plugins.pdk_stand_in"
+local ForwardAuth = require "kong.plugins.forward-auth.handler"
+
+local COOKIE = "JSESSIONID=5f6f241e; theme=dark"
+
+-- A configuration as Kong hands it to the plugin: the schema's defaults filled in.
+local function config(overrides)
+  local conf = {
+    url = "http://idp.test:8080/api/session/authenticate",
+    forward_headers = { "cookie" },
+    upstream_headers = { "x-user", "x-email", "x-first-name", "authorization" },
+    timeout = 5000,
+    cache_ttl = 0,
+    login_url = "/signin",
+  }
+  for key, value in pairs(overrides or {}) do
+    conf[key] = value
+  end
+  return conf
+end
+
+local IDENTITY = {
+  { "X-User", "ada" },
+  { "X-Email", "ada@example.test" },
+  { "X-First-Name", "Ada" },
+  { "Authorization", "Bearer eyJ.short.lived" },
+}
+
+local function answering(status, headers)
+  pdk.identity_provider(function() return { status = status, headers = headers or {} } end)
+end
+
+local function unreachable(err)
+  pdk.identity_provider(function() return nil, err or "connection refused" end)
+end
+
+local function run(conf, request)
+  pdk.request(request)
+  ForwardAuth:access(conf)
+  return pdk.exit()
+end
+
+local function with_cookie(extra, path)
+  local headers = { { "Cookie", COOKIE } }
+  for _, line in ipairs(extra or {}) do headers[#headers + 1] = line end
+  return { headers = headers, path = path or "/api/userprofile" }
+end
+
+local FORGED = {
+  { "X-User", "admin" },
+  { "x-email", "admin@evil.test" },
+  { "X_First_Name", "Mallory" },
+  { "X_USER", "root" },
+  { "AUTHORIZATION", "Bearer forged" },
+}
+
+local function expect_no_forged_headers()
+  for _, line in ipairs(pdk.upstream_lines()) do
+    for _, forged in ipairs(FORGED) do
+      assert.is_not.equal(forged[2], line[2])
+    end
+  end
+end
+
+before_each(function()
+  pdk.reset()
+end)
+
+
+it("runs on LuaJIT, as Kong does", function()
+  assert.is_table(jit)
+end)
+
+
+describe("PRIORITY", function()
+  it("runs after cors and the other authentication plugins, before acl and rate-limiting", function()
+    assert.equal(1000, ForwardAuth.PRIORITY)
+    for _, earlier in ipairs({ 2000 --[[cors]], 1450 --[[jwt]], 1250 --[[key-auth]], 1100 --[[basic-auth]] }) do
+      assert.is_true(ForwardAuth.PRIORITY < earlier)
+    end
+    for _, later in ipairs({ 950 --[[acl]], 910 --[[rate-limiting]], 801 --[[request-transformer]] }) do
+      assert.is_true(ForwardAuth.PRIORITY > later)
+    end
+  end)
+end)
+
+
+describe("asking the identity provider", function()
+  it("GETs the configured url with the forwarded headers only, within the timeout, verifying TLS", function()
+    answering(200, IDENTITY)
+    run(config({ timeout = 1234 }), with_cookie({ { "User-Agent", "browser/1" }, { "X-User", "admin" } }))
+    local calls = pdk.idp_calls()
+    assert.equal(1, #calls)
+    assert.equal("http://idp.test:8080/api/session/authenticate", calls[1].url)
+    assert.same({ method = "GET", headers = { cookie = COOKIE }, ssl_verify = true }, calls[1].params)
+    assert.equal(1234, calls[1].timeout)
+  end)
+
+  it("forwards every configured header present, repeated ones as repeated lines", function()
+    answering(200, IDENTITY)
+    run(config({ forward_headers = { "cookie", "User_Agent", "x-forwarded-for" } }), {
+      headers = { { "Cookie", "a=1" }, { "Cookie", "b=2" }, { "User-Agent", "browser/1" } },
+    })
+    assert.same({ cookie = { "a=1", "b=2" }, ["user-agent"] = "browser/1" }, pdk.idp_calls()[1].params.headers)
+  end)
+
+  it("does not ask when the request carries none of the forwarded headers", function()
+    answering(200, IDENTITY)
+    local exit = run(config(), { headers = { { "X-User", "admin" } } })
+    assert.equal(0, #pdk.idp_calls())
+    assert.equal(401, exit.status)
+  end)
+
+  it("reads the request headers without the PDK's count limit", function()
+    answering(200, IDENTITY)
+    run(config(), with_cookie())
+    assert.same({ 0 }, pdk.get_headers_limits())
+  end)
+end)
+
+
+describe("a positive answer (2xx)", function()
+  it("lets the request through with the answer's identity headers", function()
+    answering(200, IDENTITY)
+    local exit = run(config(), with_cookie())
+    assert.is_nil(exit)
+    assert.equal("ada", pdk.upstream_header("x-user"))
+    assert.equal("ada@example.test", pdk.upstream_header("x-email"))
+    assert.equal("Ada", pdk.upstream_header("x-first-name"))
+    assert.equal("Bearer eyJ.short.lived", pdk.upstream_header("authorization"))
+    -- The session cookie still reaches the upstream, as the design has it.
+    assert.equal(COOKIE, pdk.upstream_header("cookie"))
+  end)
+
+  it("counts any 2xx as positive", function()
+    answering(204, IDENTITY)
+    assert.is_nil(run(config(), with_cookie()))
+    assert.equal("ada", pdk.upstream_header("x-user"))
+  end)
+
+  it("finds the answer's headers in any case", function()
+    answering(200, { { "X-USER", "ada" }, { "x-email", "ada@example.test" } })
+    run(config(), with_cookie())
+    assert.equal("ada", pdk.upstream_header("x-user"))
+    assert.equal("ada@example.test", pdk.upstream_header("x-email"))
+  end)
+
+  it("replaces client-sent identity headers, and leaves out those the answer lacks", function()
+    answering(200, { { "X-User", "ada" } })
+    run(config(), with_cookie(FORGED))
+    assert.equal("ada", pdk.upstream_header("x-user"))
+    assert.is_nil(pdk.upstream_header("x-email"))
+    assert.is_nil(pdk.upstream_header("x-first-name"))
+    assert.is_nil(pdk.upstream_header("authorization"))
+    expect_no_forged_headers()
+  end)
+
+  it("copies only the configured headers", function()
+    answering(200, { { "X-User", "ada" }, { "X-Role", "admin" }, { "Set-Cookie", "s=1" } })
+    run(config({ upstream_headers = { "X-User" } }), with_cookie())
+    assert.equal("ada", pdk.upstream_header("x-user"))
+    assert.is_nil(pdk.upstream_header("x-role"))
+    assert.is_nil(pdk.upstream_header("set-cookie"))
+  end)
+
+  it("leaves out an empty value rather than sending it", function()
+    answering(200, { { "X-User", "ada" }, { "X-First-Name", "" } })
+    run(config(), with_cookie({ { "X-First-Name", "Mallory" } }))
+    assert.is_nil(pdk.upstream_header("x-first-name"))
+  end)
+
+  it("refuses an answer repeating an identity header: 502", function()
+    answering(200, { { "X-User", "ada" }, { "X-User", "admin" } })
+    local exit = run(config(), with_cookie(FORGED))
+    assert.same({ kind = "error", status = 502, message = "Invalid answer from the authentication service", headers = {} }, exit)
+    assert.is_nil(pdk.upstream_header("x-user"))
+  end)
+
+  it("sends the client's value of a header that is both forwarded and filled in", function()
+    answering(200, IDENTITY)
+    run(config({ forward_headers = { "cookie", "authorization" } }), with_cookie({ { "Authorization", "Bearer client" } }))
+    assert.equal("Bearer client", pdk.idp_calls()[1].params.headers.authorization)
+    assert.equal("Bearer eyJ.short.lived", pdk.upstream_header("authorization"))
+  end)
+end)
+
+
+describe("stripping client-sent identity headers", function()
+  it("happens before the identity provider is asked", function()
+    answering(200, IDENTITY)
+    run(config(), with_cookie(FORGED))
+    local trace = pdk.trace()
+    local asked
+    for i, entry in ipairs(trace) do
+      if entry[1] == "idp" then asked = i end
+    end
+    assert.is_not_nil(asked)
+    for i = asked + 1, #trace do
+      assert.is_not.equal("clear", trace[i][1])
+    end
+    for _, name in ipairs({ "x-user", "x-email", "x-first-name", "authorization", "x_first_name" }) do
+      local cleared = false
+      for i = 1, asked - 1 do
+        if trace[i][1] == "clear" and trace[i][2] == name then cleared = true end
+      end
+      assert.is_true(cleared, name)
+    end
+  end)
+
+  local failures = {
+    ["no credential"] = function() return { headers = FORGED } end,
+    ["401"] = function() answering(401) return with_cookie(FORGED) end,
+    ["403"] = function() answering(403) return with_cookie(FORGED) end,
+    ["500"] = function() answering(500) return with_cookie(FORGED) end,
+    ["unexpected status"] = function() answering(302) return with_cookie(FORGED) end,
+    ["unreachable"] = function() unreachable("timeout") return with_cookie(FORGED) end,
+  }
+  for name, setup in pairs(failures) do
+    it("happens also when the request is refused: " .. name, function()
+      local exit = run(config(), setup())
+      assert.is_not_nil(exit)
+      expect_no_forged_headers()
+    end)
+  end
+end)
+
+
+describe("a negative answer (401)", function()
+  local BODY = { code = "login_required", message = "Please sign in", login_url = "/signin" }
+
+  it("is a 401 JSON body naming the sign-in page for API clients", function()
+    answering(401)
+    for _, accept in ipairs({ false, "application/json", "*/*", "application/xhtml+xml" }) do
+      local request = with_cookie(accept and { { "Accept", accept } } or {})
+      assert.same({ kind = "exit", status = 401, body = BODY, headers = {} }, run(config(), request))
+    end
+  end)
+
+  it("names the configured sign-in page", function()
+    answering(401)
+    local exit = run(config({ login_url = "https://idp.test/login" }), with_cookie())
+    assert.equal("https://idp.test/login", exit.body.login_url)
+  end)
+
+  it("redirects browsers to the sign-in page with the original path and query as next", function()
+    answering(401)
+    for _, accept in ipairs({ "text/html", "Text/HTML;q=0.9", "application/json, text/html" }) do
+      local exit = run(config(), with_cookie({ { "Accept", accept } }, "/api/userprofile?tab=1&x=a%20b"))
+      assert.same({
+        kind = "exit",
+        status = 302,
+        headers = { Location = "/signin?next=%2Fapi%2Fuserprofile%3Ftab%3D1%26x%3Da%2520b" },
+      }, exit)
+    end
+  end)
+
+  it("decides on the first Accept line", function()
+    answering(401)
+    local exit = run(config(), with_cookie({ { "Accept", "application/json" }, { "Accept", "text/html" } }))
+    assert.equal(401, exit.status)
+  end)
+
+  it("appends next to a sign-in URL that has a query already", function()
+    answering(401)
+    local exit = run(config({ login_url = "/account/login?lang=en" }), with_cookie({ { "Accept", "text/html" } }, "/p"))
+    assert.equal("/account/login?lang=en&next=%2Fp", exit.headers.Location)
+  end)
+
+  it("encodes everything but unreserved characters, so next stays one parameter", function()
+    answering(401)
+    local exit = run(config(), with_cookie({ { "Accept", "text/html" } }, "/a-b_c.d~e/?next=https://evil.test&x=+#"))
+    assert.equal("/signin?next=%2Fa-b_c.d~e%2F%3Fnext%3Dhttps%3A%2F%2Fevil.test%26x%3D%2B%23", exit.headers.Location)
+  end)
+
+  describe("never makes an open redirect: next is left out for", function()
+    for _, path in ipairs({
+      "//evil.test/",
+      "//evil.test/../api/userprofile",
+      "/\\evil.test",
+      "/%2F%2Fevil.test",
+      "/%2fevil.test",
+      "/%5Cevil.test",
+      "/%5cevil.test",
+      "/%09/evil.test",
+      "/\t/evil.test",
+      "/%0D%0A/x",
+      "https://evil.test/x",
+      "evil.test",
+      "",
+    }) do
+      it(string.format("%q", path), function()
+        answering(401)
+        local exit = run(config(), with_cookie({ { "Accept", "text/html" } }, path))
+        assert.same({ Location = "/signin" }, exit.headers)
+      end)
+    end
+  end)
+
+  describe("keeps next for paths on this site such as", function()
+    for _, path in ipairs({ "/", "/a//b", "/a/\\b", "/%7Euser", "/a?u=//evil.test" }) do
+      it(string.format("%q", path), function()
+        answering(401)
+        local exit = run(config(), with_cookie({ { "Accept", "text/html" } }, path))
+        assert.matches("^/signin%?next=%%2F", exit.headers.Location)
+      end)
+    end
+  end)
+
+  it("without a credential too", function()
+    local exit = run(config(), { headers = { { "Accept", "text/html" } }, path = "/api/userprofile" })
+    assert.same({ Location = "/signin?next=%2Fapi%2Fuserprofile" }, exit.headers)
+  end)
+end)
+
+
+describe("other answers", function()
+  it("403 stays 403", function()
+    answering(403)
+    assert.same({ kind = "error", status = 403, message = "Forbidden", headers = {} }, run(config(), with_cookie()))
+  end)
+
+  for _, status in ipairs({ 429, 500, 502, 503, 504 }) do
+    it(status .. " means the service is unavailable: 503", function()
+      answering(status)
+      local exit = run(config(), with_cookie())
+      assert.same({ kind = "error", status = 503, message = "Authentication service unavailable", headers = {} }, exit)
+      assert.equal(1, #pdk.logs())
+    end)
+  end
+
+  for _, status in ipairs({ 301, 302, 304, 400, 404, 405 }) do
+    it(status .. " is not part of the protocol: 502", function()
+      answering(status)
+      local exit = run(config(), with_cookie())
+      assert.same({ kind = "error", status = 502, message = "Invalid answer from the authentication service", headers = {} }, exit)
+    end)
+  end
+
+  it("no answer at all (refused, timed out) is 503, logged without the credential", function()
+    unreachable("timeout")
+    local exit = run(config(), with_cookie())
+    assert.same({ kind = "error", status = 503, message = "Authentication service unavailable", headers = {} }, exit)
+    assert.same({ "identity provider unreachable: timeout" }, pdk.logs())
+  end)
+
+  it("no log line ever holds the forwarded credential", function()
+    for _, setup in ipairs({
+      function() unreachable("connection refused") end,
+      function() answering(500) end,
+      function() answering(404) end,
+      function() answering(200, { { "X-User", "a" }, { "X-User", "b" } }) end,
+    }) do
+      setup()
+      run(config(), with_cookie())
+    end
+    for _, line in ipairs(pdk.logs()) do
+      assert.is_nil(line:find("5f6f241e", 1, true), line)
+    end
+  end)
+end)
+
+
+describe("the cache", function()
+  it("is not used with cache_ttl 0: every request asks", function()
+    answering(200, IDENTITY)
+    local conf = config({ cache_ttl = 0 })
+    for _ = 1, 3 do
+      run(conf, with_cookie())
+      assert.equal(1, #pdk.idp_calls())
+      assert.equal("ada", pdk.upstream_header("x-user"))
+    end
+    assert.equal(0, pdk.caches_created)
+    assert.same({}, pdk.hashed)
+  end)
+
+  it("reuses a positive answer for the same credential within cache_ttl, never after", function()
+    local calls = 0
+    pdk.identity_provider(function()
+      calls = calls + 1
+      return { status = 200, headers = IDENTITY }
+    end)
+    local conf = config({ cache_ttl = 5 })
+    run(conf, with_cookie())
+    assert.equal(1, calls)
+
+    pdk.advance(4.9)
+    assert.is_nil(run(conf, with_cookie(FORGED)))
+    assert.equal(1, calls)
+    assert.equal("ada", pdk.upstream_header("x-user"))
+    assert.equal("Bearer eyJ.short.lived", pdk.upstream_header("authorization"))
+    expect_no_forged_headers()
+
+    -- The session ended at the identity provider: once the entry is older
+    -- than cache_ttl, the next request is refused.
+    answering(401)
+    pdk.advance(0.2)
+    assert.equal(401, run(conf, with_cookie()).status)
+    assert.same({ { key = pdk.cache_sets[1].key, ttl = 5 } }, pdk.cache_sets)
+  end)
+
+  it("is keyed by a digest of the forwarded credential, not the credential itself", function()
+    answering(200, IDENTITY)
+    run(config({ cache_ttl = 5 }), with_cookie({ { "User-Agent", "not forwarded" } }))
+    assert.same({ "cookie:" .. COOKIE }, pdk.hashed)
+    assert.matches("^%x+$", pdk.cache_sets[1].key)
+    assert.is_nil(pdk.cache_sets[1].key:find("5f6f241e", 1, true))
+  end)
+
+  it("asks again for another credential", function()
+    answering(200, IDENTITY)
+    local conf = config({ cache_ttl = 5 })
+    run(conf, { headers = { { "Cookie", "JSESSIONID=one" } } })
+    run(conf, { headers = { { "Cookie", "JSESSIONID=two" } } })
+    assert.equal(1, #pdk.idp_calls())
+    assert.equal(2, #pdk.cache_sets)
+    assert.is_not.equal(pdk.cache_sets[1].key, pdk.cache_sets[2].key)
+  end)
+
+  for name, setup in pairs({
+    ["401"] = function() answering(401) end,
+    ["403"] = function() answering(403) end,
+    ["500"] = function() answering(500) end,
+    ["an invalid answer"] = function() answering(404) end,
+    ["a repeated identity header"] = function() answering(200, { { "X-User", "a" }, { "X-User", "b" } }) end,
+    ["no answer"] = function() unreachable() end,
+  }) do
+    it("never keeps " .. name, function()
+      local conf = config({ cache_ttl = 5 })
+      setup()
+      run(conf, with_cookie())
+      run(conf, with_cookie())
+      assert.same({}, pdk.cache_sets)
+      assert.equal(1, #pdk.idp_calls()) -- the second request asked again
+    end)
+  end
+
+  it("is not shared between plugin configurations", function()
+    answering(200, IDENTITY)
+    local first, second = config({ cache_ttl = 5 }), config({ cache_ttl = 5, url = "http://other.test/auth" })
+    run(first, with_cookie())
+    run(second, with_cookie())
+    assert.equal("http://other.test/auth", pdk.idp_calls()[1].url)
+    assert.equal(2, pdk.caches_created)
+  end)
+end)
