@@ -37,7 +37,7 @@ export async function startBenchStack(bcryptCost: number, verbose: boolean): Pro
     portEnvPrefix: 'BENCH_',
     inMemory: true,
     env: { BCRYPT_COST: String(bcryptCost) },
-    rateLimitPerMinute: UNLIMITED_PER_MINUTE,
+    rateLimits: { public: UNLIMITED_PER_MINUTE, protected: UNLIMITED_PER_MINUTE, password: UNLIMITED_PER_MINUTE },
     log: verbose ? printLine : undefined,
     onCrash: (component, description) => {
       crashed = `${component} ${description}`;

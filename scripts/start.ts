@@ -16,7 +16,7 @@
 import {
   dataDirFromEnv,
   DEFAULT_PORTS,
-  DEFAULT_RATE_LIMIT_PER_MINUTE,
+  DEFAULT_RATE_LIMITS,
   integerFromEnv,
   onParentGone,
   persistedCredentials,
@@ -48,7 +48,11 @@ const starting: Promise<Stack> = (async () =>
     dataDir,
     // Even in memory: one key per checkout lets tools reach any `npm start` (scripts/aws-env.ts).
     credentials: await persistedCredentials(dataDir),
-    rateLimitPerMinute: integerFromEnv('DECK_PUBLIC_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE, { min: 1 }),
+    rateLimits: {
+      public: integerFromEnv('DECK_PUBLIC_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.public, { min: 1 }),
+      protected: integerFromEnv('DECK_PROTECTED_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.protected, { min: 1 }),
+      password: integerFromEnv('DECK_PASSWORD_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.password, { min: 1 }),
+    },
     log,
     signal: startup.signal,
     onCrash(component, description) {

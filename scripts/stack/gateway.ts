@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { LogSink } from './child';
 import { childComponent, type Component, type CrashHandler } from './component';
 import { LOCAL_REGION, LOCAL_STAGE } from './local-aws';
+import type { RateLimits } from './stack';
 import { REPO_ROOT } from './paths';
 
 export interface GatewayOptions {
@@ -13,7 +14,7 @@ export interface GatewayOptions {
   lambdaPort: number;
   /** Where consumers and credentials are kept; undefined keeps them in memory. */
   dataFile?: string;
-  rateLimitPerMinute: number;
+  rateLimits: RateLimits;
   log?: LogSink;
   onCrash?: CrashHandler;
 }
@@ -55,7 +56,9 @@ export function gateway(options: GatewayOptions): Component {
           // The Invoke calls are signed, so some key is needed; serverless-offline checks none.
           AWS_ACCESS_KEY_ID: 'local-gateway',
           AWS_SECRET_ACCESS_KEY: 'local-gateway',
-          DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute),
+          DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: String(options.rateLimits.public),
+          DECK_PROTECTED_RATE_LIMIT_PER_MINUTE: String(options.rateLimits.protected),
+          DECK_PASSWORD_RATE_LIMIT_PER_MINUTE: String(options.rateLimits.password),
         },
         log: options.log,
       };

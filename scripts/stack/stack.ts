@@ -28,8 +28,8 @@ export interface StackOptions {
   credentials?: LocalCredentials;
   /** Extra settings for the handlers, e.g. { BCRYPT_COST: '4' }. */
   env?: Record<string, string>;
-  /** kong.yml's public rate limit (DECK_PUBLIC_RATE_LIMIT_PER_MINUTE). */
-  rateLimitPerMinute?: number;
+  /** kong.yml's rate limits per minute; each one unset keeps its default. */
+  rateLimits?: Partial<RateLimits>;
   log?: LogSink;
   /** Called when a component dies on its own after the stack has started. */
   onCrash?: CrashHandler;
@@ -47,8 +47,18 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** kong.yml's rate limit on the public routes unless told otherwise, as in docker-compose.yml. */
-export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
+/**
+ * kong.yml's rate limits per minute, as in docker-compose.yml: per client
+ * address on the public routes, per consumer on the protected ones, and a
+ * tighter one per consumer on the password change (a stolen access token must
+ * not make it a password-guessing oracle).
+ */
+export interface RateLimits {
+  public: number;
+  protected: number;
+  password: number;
+}
+export const DEFAULT_RATE_LIMITS: RateLimits = { public: 60, protected: 600, password: 10 };
 
 /** DynamoDB Local with its tables created from serverless.yml. */
 function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>, credentials: LocalCredentials): Component {
@@ -116,7 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       adminPort: ports.admin,
       lambdaPort: ports.lambda,
       dataFile: options.inMemory ? undefined : path.join(dataDir, 'gateway.json'),
-      rateLimitPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+      rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
       ...common,
     }),
   };

@@ -20,7 +20,12 @@ import { admin, createClient, now, REQUEST_ID, send, startEcho, type Echo, type 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** What the gateway needs of an aws-lambda config; its endpoint is never called in configuration checks. */
 const LAMBDA = { function_name: FUNCTION, host: '127.0.0.1', port: 9, disable_https: true, awsgateway_compatible: true, is_proxy_integration: true };
-const PROJECT_ENV = { ...lambdaDeckEnv(9), DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: '10' };
+const PROJECT_ENV = {
+  ...lambdaDeckEnv(9),
+  DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: '10',
+  DECK_PROTECTED_RATE_LIMIT_PER_MINUTE: '10',
+  DECK_PASSWORD_RATE_LIMIT_PER_MINUTE: '10',
+};
 
 let dir: string;
 let echo: Echo;

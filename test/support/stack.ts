@@ -16,7 +16,7 @@ import {
 export const TEST_API_ENV = { BCRYPT_COST: '4', LOG_LEVEL: 'silent', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 /** High enough that no test trips the public routes' rate limit by accident. */
-export const TEST_RATE_LIMIT_PER_MINUTE = 1_000_000;
+export const TEST_RATE_LIMITS = { public: 1_000_000, protected: 1_000_000, password: 1_000_000 };
 
 /** STACK_VERBOSE=1 shows what the test stacks' components print. */
 export const testLog: LogSink | undefined = process.env.STACK_VERBOSE === '1' ? printLine : undefined;
@@ -29,7 +29,7 @@ export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {
   const [proxy, admin, api, lambda, dynamodb] = await freePorts(5);
   const stack = await startStack({
     inMemory: true,
-    rateLimitPerMinute: TEST_RATE_LIMIT_PER_MINUTE,
+    rateLimits: TEST_RATE_LIMITS,
     log: testLog,
     ...options,
     env: { ...TEST_API_ENV, ...options.env },

@@ -1,13 +1,19 @@
 /**
- * DynamoDB stalls mid-flow, then resumes and applies what it had queued: the
- * client was told 503, and its retry must not be mistaken for an attack.
- * The stall hits requests at whatever step they are, so which of them had a
- * write land late differs from run to run; every retry must succeed anyway.
+ * What an outside attack run found, on a stack of its own:
+ * - DynamoDB stalls mid-flow, then resumes and applies what it had queued:
+ *   the client was told 503, and its retry must not be mistaken for an
+ *   attack. The stall hits requests at whatever step they are, so which of
+ *   them had a write land late differs from run to run; every retry must
+ *   succeed anyway.
+ * - A stolen access token must not make the password change an unthrottled
+ *   oracle for the current password.
  */
 import type { Stack } from '../../scripts/stack';
 import { PASSWORD, uniqueName } from '../support/clients';
 import { client } from '../support/flow';
-import { startPrivateStack } from '../support/stack';
+import { startPrivateStack, TEST_RATE_LIMITS } from '../support/stack';
+
+const PASSWORD_CHANGES_PER_MINUTE = 3;
 
 let stack: Stack;
 const gateway = () => client(stack.urls.proxy);
@@ -15,7 +21,10 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   // Short DynamoDB timeouts, so a stall turns into 503s quickly.
-  stack = await startPrivateStack({ env: { DYNAMODB_TIMEOUT_MS: '300' } });
+  stack = await startPrivateStack({
+    env: { DYNAMODB_TIMEOUT_MS: '300' },
+    rateLimits: { ...TEST_RATE_LIMITS, password: PASSWORD_CHANGES_PER_MINUTE },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -59,4 +68,18 @@ it('lets a signup that answered 503 be retried at once, with the same outcome', 
     if (answer.status === 503) expect((await gateway().signup(names[i])).status).toBe(201);
     expect((await gateway().signin(names[i], PASSWORD)).status).toBe(200);
   }
+}, 60_000);
+
+it('limits password changes per consumer at the gateway, whoever holds the token', async () => {
+  const { tokens } = await gateway().newSession('oracle');
+  const guesses = [];
+  for (let i = 0; i <= PASSWORD_CHANGES_PER_MINUTE; i++) {
+    guesses.push(await gateway().changePassword(tokens.access_token, `guess number ${i} of many`, 'a new password of length'));
+  }
+  expect(guesses.slice(0, PASSWORD_CHANGES_PER_MINUTE).map((r) => r.status)).toEqual(Array(PASSWORD_CHANGES_PER_MINUTE).fill(403));
+  expect(guesses[PASSWORD_CHANGES_PER_MINUTE].status).toBe(429);
+  expect(Number(guesses[PASSWORD_CHANGES_PER_MINUTE].headers.get('retry-after'))).toBeGreaterThan(0);
+  // Another user is not affected.
+  const other = await gateway().newSession('oracle');
+  expect((await gateway().changePassword(other.tokens.access_token, 'not it either', 'a new password of length')).status).toBe(403);
 }, 60_000);
