@@ -13,14 +13,17 @@ const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 export type Event = APIGatewayProxyEvent;
 export type Response = APIGatewayProxyResult;
 
-export function json(statusCode: number, body: unknown): Response {
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Response {
   return {
     statusCode,
     // Responses carry tokens: never cache them (RFC 6749 §5.1).
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
     body: JSON.stringify(body),
   };
 }
+
+/** How long before the function's own timeout it answers for itself. */
+const DEADLINE_MARGIN_MS = 1000;
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
   const field = v.getDotPath(issue);
@@ -99,9 +102,42 @@ function withDefaults() {
 
 type Lambda = (event: Event, context: Context) => Promise<Response>;
 
+/**
+ * Answers 503 with Retry-After shortly before the function would time out.
+ * Killed by its timeout, a function answers nothing the gateway can use (Kong
+ * turns it into a 502); a burst that starves it of CPU (many cold starts on a
+ * small machine, a slow dependency) must get an answer that says to come back.
+ * The work may still finish: retries are safe (idempotent signup, refresh
+ * repeats within the grace), as for any request whose answer was lost.
+ * middy's own early timeout would do this too, but makes an AbortController
+ * per call that nothing here uses.
+ */
+function withDeadline(run: Lambda): Lambda {
+  return async (event, context) => {
+    const remaining = context?.getRemainingTimeInMillis?.();
+    if (!remaining) return run(event, context);
+    // Time the request spent before this handler started (queued behind others
+    // in a busy environment) counts against the caller's patience too.
+    const requestTime = event.requestContext?.requestTimeEpoch;
+    const waited = requestTime ? Math.min(Math.max(0, Date.now() - requestTime), remaining) : 0;
+    let timer: NodeJS.Timeout | undefined;
+    const shed = new Promise<Response>((resolve) => {
+      timer = setTimeout(() => {
+        log.warn('answering 503 before the function times out', { remainingMs: DEADLINE_MARGIN_MS });
+        resolve(json(503, { code: 'temporarily_unavailable', message: 'Service temporarily unavailable, please retry' }, { 'Retry-After': '1' }));
+      }, Math.max(0, remaining - waited - DEADLINE_MARGIN_MS));
+    });
+    try {
+      return await Promise.race([run(event, context), shed]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
 // header-normalizer's types add fields to the event that it only fills in at run time.
 function withIds(handler: unknown): Lambda {
-  const run = handler as Lambda;
+  const run = withDeadline(handler as Lambda);
   return (event, context) => withRequestIds(requestIds(event, context), () => run(event, context));
 }
 

@@ -7,6 +7,9 @@
  *   succeed anyway.
  * - A stolen access token must not make the password change an unthrottled
  *   oracle for the current password.
+ * - A burst gets answers (success, 4xx, or 503 with Retry-After when the
+ *   service sheds load), never a gateway error. Production's bcrypt cost
+ *   here, so that the burst costs what it does for real.
  */
 import type { Stack } from '../../scripts/stack';
 import { PASSWORD, uniqueName } from '../support/clients';
@@ -22,7 +25,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 beforeAll(async () => {
   // Short DynamoDB timeouts, so a stall turns into 503s quickly.
   stack = await startPrivateStack({
-    env: { DYNAMODB_TIMEOUT_MS: '300' },
+    env: { DYNAMODB_TIMEOUT_MS: '300', BCRYPT_COST: '10' },
     rateLimits: { ...TEST_RATE_LIMITS, password: PASSWORD_CHANGES_PER_MINUTE },
   });
 }, 120_000);
@@ -83,3 +86,12 @@ it('limits password changes per consumer at the gateway, whoever holds the token
   const other = await gateway().newSession('oracle');
   expect((await gateway().changePassword(other.tokens.access_token, 'not it either', 'a new password of length')).status).toBe(403);
 }, 60_000);
+
+it('answers a burst of concurrent signins of one user, shedding load with 503 and Retry-After, never with a gateway error', async () => {
+  const { username } = await gateway().newSession('burst');
+  const answers = await Promise.all(Array.from({ length: 50 }, () => gateway().signin(username)));
+  for (const answer of answers) {
+    expect([200, 503]).toContain(answer.status);
+    if (answer.status === 503) expect(answer.headers.get('retry-after')).toBe('1');
+  }
+}, 120_000);

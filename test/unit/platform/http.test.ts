@@ -91,3 +91,15 @@ describe('JSON bodies', () => {
     expect(body(await post('{"name":"a"}'))).toEqual({ name: 'a' });
   });
 });
+
+it('answers 503 with Retry-After shortly before the function would time out, instead of being killed', async () => {
+  const handler = route(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    return json(200, {});
+  });
+  const nearlyOut = { awsRequestId: 'late', getRemainingTimeInMillis: () => 1050 } as unknown as Context;
+  const response = await handler(event(), nearlyOut);
+  expect(response.statusCode).toBe(503);
+  expect(response.headers).toMatchObject({ 'Retry-After': '1' });
+  expect(body(response)).toEqual({ code: 'temporarily_unavailable', message: 'Service temporarily unavailable, please retry' });
+});
