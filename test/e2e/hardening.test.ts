@@ -68,7 +68,7 @@ async function throughAStall<T>(requests: () => Promise<T>[], afterMs = 25): Pro
 
 // Stalls at several moments, so that some refreshes are caught between their read and their write.
 it.each([40, 120])('answers a refresh retried after a 503 with tokens, never by revoking the session (stall after %i ms)', async (afterMs) => {
-  const sessions = [];
+  const sessions: Awaited<ReturnType<typeof newSession>>[] = [];
   for (let i = 0; i < 12; i++) sessions.push(await newSession('stall'));
   const first = await throughAStall(() => sessions.map((s) => gateway().refresh(s.tokens.refresh_token)), afterMs);
   expect(first.every((r) => r.status === 200 || r.status === 503)).toBe(true);
