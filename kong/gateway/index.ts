@@ -20,6 +20,7 @@ import path from 'node:path';
 import { createAdminHandler } from './core/admin';
 import { loadConfig } from './core/config';
 import { GatewayProxy } from './core/proxy';
+import { parseSettings } from './core/settings';
 import { Store } from './core/store';
 import { PLUGINS } from './plugins';
 
@@ -39,6 +40,18 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** One line per request on stdout. */
   log?: boolean;
+  /**
+   * Kong's `headers` setting: which of Kong's own headers answers carry
+   * (`server_tokens`, `latency_tokens`, header names, or `off`); default
+   * `server_tokens, latency_tokens, X-Kong-Request-Id`.
+   */
+  headers?: string;
+  /** Kong's `trusted_ips`: peers whose forwarding headers are believed (addresses, CIDR blocks; default none). */
+  trustedIps?: string;
+  /** Kong's `real_ip_header` (default X-Real-IP): where a trusted peer names the client. */
+  realIpHeader?: string;
+  /** Kong's `real_ip_recursive` (default off). */
+  realIpRecursive?: boolean | string;
 }
 
 export interface Gateway {
@@ -84,11 +97,14 @@ function closeServer(server: Server): Promise<void> {
 
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const env = options.env ?? process.env;
+  const settings = parseSettings(options);
   const config = loadConfig(options.configPath ?? DEFAULT_CONFIG_PATH, env, PLUGINS);
   const store = new Store(PLUGINS.flatMap((plugin) => plugin.daos ?? []), options.dataFile ?? null);
-  const proxy = new GatewayProxy(config, { store, env }, options.log ?? false);
+  const proxy = new GatewayProxy(config, { store, env }, settings, options.log ?? false);
   const proxyServer = createServer(proxy.handle);
-  const adminServer = createServer(createAdminHandler(store, config, PLUGINS, options.log ?? false));
+  // nginx sends `100 Continue` only when the body is read; Node would send it at once.
+  proxyServer.on('checkContinue', proxy.handle);
+  const adminServer = createServer(createAdminHandler(store, config, PLUGINS, settings, options.log ?? false));
   // Kong keeps idle client connections for 60 s (nginx keepalive_timeout).
   proxyServer.keepAliveTimeout = 60_000;
 

@@ -152,6 +152,19 @@ describe('consumers', () => {
     expect(put.body).toMatchObject({ id: expect.stringMatching(UUID), username: putName });
   });
 
+  test('every answer carries Server, X-Kong-Admin-Latency and the Admin API\'s CORS headers', async () => {
+    const plain = await admin(target, 'GET', '/consumers');
+    expect(plain.headers).toMatchObject({
+      server: 'kong/3.9.3',
+      'x-kong-admin-latency': expect.stringMatching(/^\d+$/),
+      'access-control-allow-origin': '*',
+      'access-control-allow-credentials': 'true',
+    });
+    const fromPage = await send(target.adminUrl, `/consumers/${unique('nobody')}`, { headers: { Origin: 'http://console.test' } });
+    expect(fromPage.status).toBe(404);
+    expect(fromPage.headers['access-control-allow-origin']).toBe('http://console.test');
+  });
+
   test('DELETE is 204, also when there is nothing to delete', async () => {
     const { body } = await admin(target, 'POST', '/consumers', { username: unique('gone') });
     expect((await admin(target, 'DELETE', `/consumers/${body.id}`)).status).toBe(204);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { stringify } from 'yaml';
-import { startGateway, type Gateway } from '../../kong/gateway';
+import { startGateway, type Gateway, type GatewayOptions } from '../../kong/gateway';
 import { FUNCTION, signatureIsValid, startStandIn, type StandIn } from './lambda-stand-in';
 import { admin, createClient, now, REQUEST_ID, send, startEcho, type Echo, type Echoed, type Target } from './support';
 
@@ -42,14 +42,14 @@ function configFile(config: object | string): string {
 /** One service with these routes; its default URL is never called (configuration checks fail first). */
 const service = (routes: object[], extra: object = {}) => ({ services: [{ name: 'api', url: 'http://127.0.0.1:9', ...extra, routes }] });
 
-const start = (configPath: string, env: NodeJS.ProcessEnv = {}, dataFile?: string) =>
-  startGateway({ configPath, proxyPort: 0, adminPort: 0, env, dataFile });
+const start = (configPath: string, env: NodeJS.ProcessEnv = {}, dataFile?: string, options: Partial<GatewayOptions> = {}) =>
+  startGateway({ configPath, proxyPort: 0, adminPort: 0, env, dataFile, ...options });
 
 const asTarget = (gateway: Gateway): Target => ({ ...gateway, close: gateway.close });
 
-/** Runs `use` against a gateway started with this configuration, then stops it. */
-async function withGateway(config: object, use: (gateway: Gateway) => Promise<void>): Promise<void> {
-  const gateway = await start(configFile(config));
+/** Runs `use` against a gateway started with this configuration (and gateway settings), then stops it. */
+async function withGateway(config: object, use: (gateway: Gateway) => Promise<void>, options: Partial<GatewayOptions> = {}): Promise<void> {
+  const gateway = await start(configFile(config), {}, undefined, options);
   try {
     await use(gateway);
   } finally {
@@ -127,6 +127,10 @@ describe('the standalone process', () => {
         KONG_PROXY_PORT: '0',
         KONG_ADMIN_PORT: '0',
         GATEWAY_DATA_FILE: ':memory:',
+        KONG_HEADERS: '',
+        KONG_TRUSTED_IPS: '',
+        KONG_REAL_IP_HEADER: '',
+        KONG_REAL_IP_RECURSIVE: '',
         ...env,
       },
     });
@@ -156,6 +160,15 @@ describe('the standalone process', () => {
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
     expect(cli.output().stdout).toBe(line);
+  });
+
+  test('KONG_HEADERS is Kong\'s headers setting', async () => {
+    const cli = runCli({ KONG_HEADERS: 'off' });
+    const [, proxyUrl, adminUrl] = /proxy=(\S+) admin=(\S+)/.exec(await cli.readyLine())!;
+    const [proxied, admin] = [await send(proxyUrl, '/nowhere'), await send(adminUrl, '/')];
+    expect([proxied.headers.server, proxied.headers['x-kong-request-id'], admin.headers.server]).toEqual([undefined, undefined, undefined]);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
   });
 
   test('a configuration error exits 1 with the message on stderr', async () => {
@@ -355,5 +368,43 @@ describe('route matching', () => {
       expect(await upstreamUrl('GET', '/a/b/c')).toBe('/two/b/c');
       expect(await upstreamUrl('GET', '/a')).toBe('/two');
     });
+  });
+});
+
+describe('the headers setting (Kong\'s `headers`)', () => {
+  const proxyConfig = () => service([{ name: 'r', paths: ['/up'] }], { url: echo.url });
+  const kongHeaders = (reply: { headers: Record<string, unknown> }) =>
+    Object.fromEntries(['via', 'server', 'x-kong-upstream-latency', 'x-kong-proxy-latency', 'x-kong-response-latency', 'x-kong-request-id', 'x-kong-admin-latency']
+      .filter((name) => reply.headers[name] !== undefined)
+      .map((name) => [name, name.includes('latency') ? 'ms' : reply.headers[name]]));
+
+  test('off: none of Kong\'s headers; the upstream still gets Via and the request id', async () => {
+    await withGateway(proxyConfig(), async (gateway) => {
+      const proxied = await send(gateway.proxyUrl, '/up');
+      // With Server off Kong leaves the header alone, and nginx (server_tokens off) names itself.
+      expect(kongHeaders(proxied)).toEqual({ server: 'openresty' });
+      expect((proxied.body as Echoed).headers).toMatchObject({ via: '1.1 kong/3.9.3', 'x-kong-request-id': expect.stringMatching(REQUEST_ID) });
+      expect(kongHeaders(await send(gateway.proxyUrl, '/nowhere'))).toEqual({});
+      expect(kongHeaders(await send(gateway.adminUrl, '/'))).toEqual({});
+    }, { headers: 'off' });
+  });
+
+  test('single names, case-insensitive; `off` after other entries is ignored', async () => {
+    await withGateway(proxyConfig(), async (gateway) => {
+      expect(kongHeaders(await send(gateway.proxyUrl, '/up'))).toEqual({ via: '1.1 kong/3.9.3', server: 'kong/3.9.3', 'x-kong-proxy-latency': 'ms' });
+      expect(kongHeaders(await send(gateway.proxyUrl, '/nowhere'))).toEqual({ server: 'kong/3.9.3' });
+    }, { headers: 'serVer_TokEns, off, x-kong-pRoxy-latency' });
+    await withGateway(proxyConfig(), async (gateway) => {
+      expect(kongHeaders(await send(gateway.proxyUrl, '/up'))).toEqual({ server: 'openresty', 'x-kong-upstream-latency': 'ms' });
+      expect(kongHeaders(await send(gateway.proxyUrl, '/nowhere'))).toEqual({});
+    }, { headers: 'X-Kong-Upstream-Latency' });
+    await withGateway(proxyConfig(), async (gateway) => {
+      const kongMade = await send(gateway.proxyUrl, '/nowhere');
+      expect(kongHeaders(kongMade)).toEqual({ 'x-kong-response-latency': 'ms', 'x-kong-request-id': kongMade.body.request_id });
+    }, { headers: 'X-Kong-Response-Latency, X-Kong-Request-Id' });
+  });
+
+  test('an unknown entry stops start-up', async () => {
+    await expect(start(configFile(proxyConfig()), {}, undefined, { headers: 'server_tokens, X-Powered-By' })).rejects.toThrow("headers: invalid entry 'X-Powered-By'");
   });
 });

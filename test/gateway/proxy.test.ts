@@ -1,5 +1,5 @@
 /** Routing as kong.yml declares it, and what the upstream receives. */
-import { REQUEST_ID, send, startTarget, type Echoed, type Target } from './support';
+import { echoAnswer, REQUEST_ID, send, startTarget, type Echoed, type Target } from './support';
 
 let target: Target;
 beforeAll(async () => {
@@ -103,5 +103,39 @@ describe('answers Kong makes itself', () => {
       expect(reply.headers['x-kong-request-id']).toMatch(REQUEST_ID);
       expect(reply.headers.via).toBeUndefined();
     }
+  });
+});
+
+describe('headers Kong adds by default', () => {
+  const LATENCY = /^\d+$/;
+
+  test('a proxied answer: Via, Server when the upstream sent none, upstream and proxy latency', async () => {
+    const reply = await post('/api/public/signin');
+    expect(reply.status).toBe(200);
+    expect(reply.headers).toMatchObject({
+      via: '1.1 kong/3.9.3',
+      server: 'kong/3.9.3',
+      'x-kong-upstream-latency': expect.stringMatching(LATENCY),
+      'x-kong-proxy-latency': expect.stringMatching(LATENCY),
+      'x-kong-request-id': expect.stringMatching(REQUEST_ID),
+    });
+    expect(reply.headers['x-kong-response-latency']).toBeUndefined();
+  });
+
+  test('the upstream\'s Server is kept and Kong\'s Via goes after the upstream\'s', async () => {
+    const reply = await post('/api/public/signin', echoAnswer({ headers: [['Server', 'demo/1.0'], ['Via', '1.0 cache']] }));
+    expect(reply.headers).toMatchObject({ server: 'demo/1.0', via: '1.0 cache, 1.1 kong/3.9.3' });
+  });
+
+  test('the upstream\'s X-Kong-Request-Id is replaced by the gateway\'s', async () => {
+    const reply = await post('/api/public/signin', echoAnswer({ headers: [['X-Kong-Request-Id', 'from-upstream']] }));
+    expect(reply.headers['x-kong-request-id']).toMatch(REQUEST_ID);
+  });
+
+  test('the upstream request gets Via with the client\'s HTTP version, after the client\'s own Via', async () => {
+    const plain = (await post('/api/public/signin')).body as Echoed;
+    expect(plain.headers.via).toBe('1.1 kong/3.9.3');
+    const chained = (await post('/api/public/signin', { Via: '1.0 corporate-proxy' })).body as Echoed;
+    expect(chained.headers.via).toBe('1.0 corporate-proxy, 1.1 kong/3.9.3');
   });
 });

@@ -31,15 +31,37 @@ export interface Echoed {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** The header lines as they arrived: names as spelled, repeats kept. */
+  rawHeaders: string[];
+  body: string;
 }
+
+/**
+ * The request header through which a test chooses the echo's answer: a JSON
+ * object with an optional `status` and `headers` (header lines as [name, value]
+ * pairs, repeats allowed), sent instead of the defaults.
+ */
+export const ECHO_ANSWER = 'X-Echo-Answer';
+
+export interface EchoAnswer {
+  status?: number;
+  headers?: [string, string][];
+}
+
+/** Header options for a request whose echo answers this way. */
+export const echoAnswer = (answer: EchoAnswer) => ({ [ECHO_ANSWER]: JSON.stringify(answer) });
 
 export async function startEcho(port = 0): Promise<Echo> {
   const server: Server = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const echoed: Echoed = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
+      const echoed: Echoed = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks).toString() };
       const body = JSON.stringify(echoed);
-      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Echo': 'yes' }).end(body);
+      const chosen = req.headers[ECHO_ANSWER.toLowerCase()];
+      const answer: EchoAnswer = typeof chosen === 'string' ? JSON.parse(chosen) : {};
+      const headers = answer.headers ?? [['Content-Type', 'application/json'], ['X-Echo', 'yes']];
+      res.writeHead(answer.status ?? 200, headers.flat()).end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

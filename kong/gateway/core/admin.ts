@@ -8,7 +8,8 @@ import type { GatewayConfig } from './config';
 import { consumers, type Consumer } from './consumers';
 import { ApiError, buildEntity, methodNotAllowed, notFound, TAG_CHARS, type Credential, type EntitySchema, type Input, type WriteMode } from './entities';
 import type { PluginModule } from './plugin';
-import { sendJson } from './respond';
+import { sendJson as send } from './respond';
+import type { GatewaySettings } from './settings';
 import type { Collection, Store } from './store';
 import { isRecord, isUuid, KONG_VERSION } from './util';
 
@@ -25,6 +26,7 @@ interface ApiRequest {
 type Handler = (request: ApiRequest) => Reply;
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // Kong's admin client_max_body_size
+const SERVER_TOKENS = `kong/${KONG_VERSION}`;
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const created = (body: unknown): Reply => ({ status: 201, body });
@@ -292,13 +294,22 @@ function decodeSegment(segment: string): string {
   }
 }
 
-export function createAdminHandler(store: Store, config: GatewayConfig, plugins: readonly PluginModule[], log: boolean) {
+export function createAdminHandler(store: Store, config: GatewayConfig, plugins: readonly PluginModule[], settings: GatewaySettings, log: boolean) {
   const api = new AdminApi(store, config, plugins);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (log) {
-      const started = Date.now();
-      res.on('finish', () => console.log(`admin ${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
-    }
+    const started = Date.now();
+    if (log) res.on('finish', () => console.log(`admin ${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
+    // What every Admin API answer carries: the Admin API's CORS headers
+    // (api_helpers.cors_filter, no admin_gui_origin set) and Kong's own (admin_header_filter).
+    const sendJson = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string | number> = {}) => {
+      const common: Record<string, string | number> = {
+        'Access-Control-Allow-Origin': req.headers.origin ?? '*',
+        'Access-Control-Allow-Credentials': 'true',
+      };
+      if (settings.headers.has('X-Kong-Admin-Latency')) common['X-Kong-Admin-Latency'] = Date.now() - started;
+      if (settings.headers.has('Server')) common.Server = SERVER_TOKENS;
+      send(res, status, body, { ...common, ...headers });
+    };
     try {
       const url = new URL(req.url ?? '/', 'http://admin');
       const segments = url.pathname.split('/').filter(Boolean).map(decodeSegment);

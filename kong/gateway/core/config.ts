@@ -40,6 +40,8 @@ export interface RouteConfig {
 
 export interface GatewayConfig {
   routes: RouteConfig[];
+  /** The enabled global plugins in run order: what answers matching no route go through. */
+  globalPlugins: PluginConfig[];
 }
 
 const TIMEOUT = number(1, 2 ** 31 - 2, true);
@@ -195,7 +197,7 @@ export function parseConfig(source: string, env: NodeJS.ProcessEnv, registry: re
   const serviceless = list((route, routeWhere) => parseRoute(route, routeWhere, null, [globalPlugins], routeNames, plugins))(
     root.routes ?? [], `${file}: routes`,
   );
-  return { routes: [...services.flat(), ...serviceless] };
+  return { routes: [...services.flat(), ...serviceless], globalPlugins: effectivePlugins(globalPlugins) };
 }
 
 export function loadConfig(path: string, env: NodeJS.ProcessEnv, registry: readonly PluginModule[]): GatewayConfig {

@@ -37,7 +37,7 @@ export class AwsLambdaHandler implements Plugin {
     const started = Date.now();
     let result: InvokeResult;
     try {
-      const body = await readBody(ctx.req, this.config.skipLargeBodies);
+      const body = await readBody(ctx, this.config.skipLargeBodies);
       const event = awsGatewayEvent(ctx, body, this.config.base64EncodeBody);
       result = await this.client.invoke(Buffer.from(encode(event), 'latin1'));
     } finally {

@@ -2,7 +2,6 @@
 // event Kong builds from the request, and how it reads a proxy-integration
 // answer. Strings are byte strings (latin1), as nginx and Lua hold them, so
 // the bytes Lambda gets and the client gets back are the ones Kong would send.
-import type { IncomingMessage } from 'node:http';
 import { decode, formatNumber, type LuaTable, type LuaValue } from '../../core/cjson';
 import { PluginError, type RequestContext } from '../../core/plugin';
 import { isRecord } from '../../core/util';
@@ -18,18 +17,12 @@ const BUFFER_SIZE = 8192;
 const KNOWN_LENGTH_LIMIT = BUFFER_SIZE + BUFFER_SIZE / 4;
 
 /** The request body as the plugin gets it: null when there is none, or it was too large and skipped. */
-export async function readBody(req: IncomingMessage, skipLargeBodies: boolean): Promise<Buffer | null> {
-  const declared = req.headers['content-length'];
-  let skipped = skipLargeBodies && declared !== undefined && Number(declared) >= KNOWN_LENGTH_LIMIT;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (skipLargeBodies && declared === undefined && size > BUFFER_SIZE) skipped = true;
-    if (!skipped) chunks.push(chunk);
-  }
+export async function readBody(ctx: RequestContext, skipLargeBodies: boolean): Promise<Buffer | null> {
+  const declared = ctx.headers.get('content-length');
+  const body = await ctx.readBody();
+  const skipped = skipLargeBodies && (declared !== undefined ? Number(declared) >= KNOWN_LENGTH_LIMIT : body.length > BUFFER_SIZE);
   // ngx.req.get_body_data() has nothing for an empty body either.
-  return skipped || size === 0 ? null : Buffer.concat(chunks);
+  return skipped || body.length === 0 ? null : body;
 }
 
 /** ngx.unescape_uri as get_uri_args applies it: '+' is a space, a '%' without two hex digits stays. */
@@ -131,7 +124,7 @@ export function awsGatewayEvent(ctx: RequestContext, body: Buffer | null, base64
       httpMethod: ctx.req.method,
       domainName,
       domainPrefix: domainName.split('.')[0],
-      identity: { sourceIp: ctx.clientIp, userAgent: headers['user-agent'] },
+      identity: { sourceIp: ctx.peerIp, userAgent: headers['user-agent'] },
       requestId: ctx.requestId,
       requestTime: clfTime(ctx.startedAt),
       requestTimeEpoch: ctx.startedAt,

@@ -29,7 +29,7 @@ function cookie(header: string | undefined, name: string): string | undefined {
 const BEARER = /\s*[Bb]earer\s+(.+)/;
 
 /** Tell the upstream who was authenticated; client-sent copies never get through. */
-const CONSUMER_HEADERS = ['x-consumer-id', 'x-consumer-custom-id', 'x-consumer-username', 'x-credential-identifier', 'x-anonymous-consumer'];
+const CONSUMER_HEADERS = ['X-Consumer-ID', 'X-Consumer-Custom-ID', 'X-Consumer-Username', 'X-Credential-Identifier', 'X-Anonymous-Consumer'];
 
 /** A token whose signature checked out against this credential. */
 interface Verified {
@@ -62,10 +62,10 @@ export class JwtHandler implements Plugin {
     const { credential, consumer } = result;
     const headers = ctx.headers;
     for (const name of CONSUMER_HEADERS) headers.clear(name);
-    headers.set('x-consumer-id', consumer.id);
-    if (consumer.custom_id !== null) headers.set('x-consumer-custom-id', consumer.custom_id);
-    if (consumer.username !== null) headers.set('x-consumer-username', consumer.username);
-    headers.set('x-credential-identifier', credential.key);
+    headers.set('X-Consumer-ID', consumer.id);
+    if (consumer.custom_id !== null) headers.set('X-Consumer-Custom-ID', consumer.custom_id);
+    if (consumer.username !== null) headers.set('X-Consumer-Username', consumer.username);
+    headers.set('X-Credential-Identifier', credential.key);
     ctx.consumer = consumer;
     ctx.credential = credential;
     return undefined;
