@@ -210,13 +210,29 @@ test('consumers and credentials persist in the data file across restarts', async
 });
 
 describe('upstream failures', () => {
-  test('an unreachable upstream: 502 as Kong answers it', async () => {
+  test('an unreachable upstream: nginx\'s 502 through Kong\'s error handler, still a proxied answer', async () => {
     const closed = await startEcho();
     await closed.close();
     await withGateway(service([{ name: 'r', paths: ['/'] }], { url: closed.url }), async (gateway) => {
-      const reply = await send(gateway.proxyUrl, '/anything');
-      expect(reply.status).toBe(502);
-      expect(reply.body).toEqual({ message: 'An invalid response was received from the upstream server', request_id: expect.stringMatching(REQUEST_ID) });
+      const plain = await send(gateway.proxyUrl, '/anything');
+      const id = plain.headers['x-kong-request-id'];
+      expect([plain.status, plain.headers['content-type'], plain.text]).toEqual([
+        502, 'text/plain; charset=utf-8', `An invalid response was received from the upstream server\nrequest_id: ${id}\n`,
+      ]);
+      expect(plain.headers).toMatchObject({
+        via: '1.1 kong/3.9.3',
+        server: 'kong/3.9.3',
+        'x-kong-upstream-latency': expect.stringMatching(/^\d+$/),
+        'x-kong-proxy-latency': expect.stringMatching(/^\d+$/),
+      });
+      expect(plain.headers['x-kong-response-latency']).toBeUndefined();
+
+      // The format comes from Accept, else from the request's Content-Type.
+      const json = await send(gateway.proxyUrl, '/anything', { headers: { Accept: 'application/json' } });
+      expect(json.body).toEqual({ message: 'An invalid response was received from the upstream server', request_id: json.headers['x-kong-request-id'] });
+      const byContentType = await send(gateway.proxyUrl, '/anything', { method: 'POST', headers: { 'Content-Type': 'text/html' }, body: '<p>' });
+      expect(byContentType.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(byContentType.text).toContain('<p>An invalid response was received from the upstream server.</p>');
     });
   });
 
@@ -226,14 +242,22 @@ describe('upstream failures', () => {
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     try {
       await withGateway(service([{ name: 'r', paths: ['/'] }], { url, read_timeout: 200 }), async (gateway) => {
-        const reply = await send(gateway.proxyUrl, '/slow');
-        expect(reply.status).toBe(504);
-        expect(reply.body).toMatchObject({ message: 'The upstream server is timing out' });
+        const reply = await send(gateway.proxyUrl, '/slow', { headers: { Accept: 'application/xml' } });
+        expect([reply.status, reply.headers['content-type']]).toEqual([504, 'application/xml; charset=utf-8']);
+        expect(reply.text).toContain('<message>The upstream server is timing out</message>');
       });
     } finally {
       silent.closeAllConnections();
       silent.close();
     }
+  });
+
+  test('a service host that does not resolve: Kong\'s 503, negotiated on Accept only', async () => {
+    await withGateway(service([{ name: 'r', paths: ['/'] }], { url: 'http://no-such-host.invalid' }), async (gateway) => {
+      const reply = await send(gateway.proxyUrl, '/', { method: 'POST', headers: { 'Content-Type': 'text/html' }, body: 'x' });
+      expect([reply.status, reply.body]).toEqual([503, { message: 'name resolution failed', request_id: reply.headers['x-kong-request-id'] }]);
+      expect(reply.headers.via).toBeUndefined();
+    });
   });
 });
 

@@ -9,7 +9,7 @@ import { encode as cjsonEncode } from './cjson';
 import type { GatewayConfig, PluginConfig, RouteConfig, ServiceConfig } from './config';
 import { RequestHeaders, ResponseHeaders } from './headers';
 import { PluginError, response, type Exit, type Plugin, type PluginServices, type RequestContext, type RequestInfo } from './plugin';
-import { errorBody, errorContentType } from './respond';
+import { errorBody, errorContentType, errorPage } from './respond';
 import { Router, upstreamPath, type Candidate } from './router';
 import type { GatewaySettings } from './settings';
 import { sendOnce, type TryFailure, type TryResult, type UpstreamCall } from './upstream';
@@ -287,7 +287,7 @@ export class GatewayProxy {
     try {
       result = await sendOnce(service, call, agent);
     } catch (err) {
-      this.upstreamFailed(res, ctx, err as TryFailure);
+      this.upstreamFailed(res, ctx, err as TryFailure, tryStarted);
       return;
     }
     const { request, response: upstream } = result;
@@ -322,14 +322,31 @@ export class GatewayProxy {
     return headers;
   }
 
-  /** Kong's 502/504 for an upstream that failed before answering. */
-  private upstreamFailed(res: ServerResponse, ctx: Context, failure: TryFailure): void {
+  /**
+   * An upstream that failed before answering. A name that does not resolve is
+   * Kong's balancer answering (kong.response.error); the rest is nginx's 502
+   * or 504 through Kong's error handler, an answer that still counts as proxied.
+   */
+  private upstreamFailed(res: ServerResponse, ctx: Context, failure: TryFailure, tryStarted: number): void {
     if (failure.kind === 'dns') {
       this.answer(res, ctx, response.error(503, 'name resolution failed'));
       return;
     }
-    const timedOut = failure.kind === 'timeout';
-    this.answer(res, ctx, response.error(timedOut ? 504 : 502, timedOut ? 'The upstream server is timing out' : 'An invalid response was received from the upstream server'));
+    const proxied: Proxied = { proxyLatency: tryStarted - ctx.startedAt, upstreamLatency: Date.now() - tryStarted, upstreamVia: undefined };
+    this.nginxError(res, ctx, failure.kind === 'timeout' ? 504 : 502, proxied);
+  }
+
+  /** An error nginx raises, answered by Kong's error handler (error_page). */
+  private nginxError(res: ServerResponse, answering: Answering, status: number, proxied: Proxied | null): void {
+    const page = errorPage(status, answering.headers.get('accept'), answering.headers.get('content-type'), answering.requestId);
+    const headers = new ResponseHeaders();
+    for (const [name, value] of Object.entries(answering.responseHeaders)) headers.set(name, value);
+    if (page.contentType !== '') headers.set('Content-Type', page.contentType);
+    headers.set('Content-Length', Buffer.byteLength(page.body));
+    // nginx does not keep a connection whose request it could not make sense of.
+    if ([400, 413, 414, 500, 501].includes(status)) headers.set('Connection', 'close');
+    this.send(res, answering, page.status, headers, proxied);
+    res.end(page.body);
   }
 
   /** The request as Kong's nginx template sends it upstream. */
