@@ -101,9 +101,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const config = loadConfig(options.configPath ?? DEFAULT_CONFIG_PATH, env, PLUGINS);
   const store = new Store(PLUGINS.flatMap((plugin) => plugin.daos ?? []), options.dataFile ?? null);
   const proxy = new GatewayProxy(config, { store, env }, settings, options.log ?? false);
-  const proxyServer = createServer(proxy.handle);
+  // Node must let through what nginx takes (a larger head, HTTP/1.1 without
+  // Host): the proxy refuses what nginx refuses, with Kong's error pages.
+  const proxyServer = createServer({ maxHeaderSize: 64 * 1024, requireHostHeader: false }, proxy.handle);
   // nginx sends `100 Continue` only when the body is read; Node would send it at once.
   proxyServer.on('checkContinue', proxy.handle);
+  proxyServer.on('connect', proxy.handleConnect);
+  proxyServer.on('clientError', proxy.clientError);
   const adminServer = createServer(createAdminHandler(store, config, PLUGINS, settings, options.log ?? false));
   // Kong keeps idle client connections for 60 s (nginx keepalive_timeout).
   proxyServer.keepAliveTimeout = 60_000;

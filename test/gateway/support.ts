@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { startGateway } from '../../kong/gateway';
 
 export const REMOTE = Boolean(process.env.GATEWAY_PROXY_URL && process.env.GATEWAY_ADMIN_URL);
@@ -52,7 +52,8 @@ export interface EchoAnswer {
 export const echoAnswer = (answer: EchoAnswer) => ({ [ECHO_ANSWER]: JSON.stringify(answer) });
 
 export async function startEcho(port = 0): Promise<Echo> {
-  const server: Server = createServer((req, res) => {
+  // Heads as large as nginx lets through reach the echo too.
+  const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -154,6 +155,44 @@ export function send(
     );
     req.on('error', reject);
     req.end(options.body);
+  });
+}
+
+/**
+ * Bytes written as they are to the gateway, for requests no HTTP client would
+ * send; the answer is read until the gateway closes the connection (send
+ * `Connection: close`, or expect it to close), then parsed.
+ */
+export function sendRaw(baseUrl: string, request: string): Promise<Reply> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(request, 'latin1'));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const all = Buffer.concat(chunks);
+      const end = all.indexOf('\r\n\r\n');
+      if (end === -1) {
+        reject(new Error(`no HTTP answer: ${JSON.stringify(all.toString('latin1'))}`));
+        return;
+      }
+      const [statusLine, ...lines] = all.subarray(0, end).toString('latin1').split('\r\n');
+      const headers: IncomingHttpHeaders = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      const bytes = all.subarray(end + 4);
+      const text = bytes.toString('utf8');
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, text, bytes, body });
+    });
   });
 }
 

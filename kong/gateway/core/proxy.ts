@@ -3,10 +3,12 @@
 // the upstream call (core/upstream.ts) and the headers Kong adds to requests
 // and answers, governed by the `headers` setting.
 import { randomUUID } from 'node:crypto';
-import { Agent as HttpAgent, type IncomingMessage, type ServerResponse, validateHeaderName, validateHeaderValue } from 'node:http';
+import { Agent as HttpAgent, type IncomingMessage, ServerResponse, STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { Duplex } from 'node:stream';
 import { encode as cjsonEncode } from './cjson';
 import type { GatewayConfig, PluginConfig, RouteConfig, ServiceConfig } from './config';
+import { ownPage, OWN_PAGE_STATUSES, parserRefusal, refusal, requestPath, type Refusal } from './nginx';
 import { RequestHeaders, ResponseHeaders } from './headers';
 import { PluginError, response, type Exit, type Plugin, type PluginServices, type RequestContext, type RequestInfo } from './plugin';
 import { errorBody, errorContentType, errorPage } from './respond';
@@ -57,6 +59,8 @@ const httpVersion = (req: IncomingMessage) => req.httpVersion.replace(/\.0$/, ''
 
 /** What answering needs before a route is known: the request, and which plugins' header_filter runs. */
 interface Answering extends RequestInfo {
+  /** The request target as nginx's $request_uri: path and query, also from an absolute-form target. */
+  requestUri: string;
   waitingTime: number;
   responseHeaders: Record<string, string | number>;
   /** Plugins whose header_filter runs on the answer: the route's, or the global ones. */
@@ -101,6 +105,7 @@ export class GatewayProxy {
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const answering: Answering = {
       req,
+      requestUri: requestPath(req.url ?? '/') ?? '/',
       headers: new RequestHeaders(req),
       requestId: randomUUID().replaceAll('-', ''), // Kong's are 32 hex digits too
       startedAt: Date.now(),
@@ -112,11 +117,68 @@ export class GatewayProxy {
       res.on('finish', () => console.log(`proxy ${req.method} ${req.url} ${res.statusCode} ${Date.now() - answering.startedAt}ms`));
     }
     try {
-      this.dispatch(req, res, answering);
+      const refused = refusal(req);
+      if (refused) this.refuse(res, answering, refused);
+      else this.dispatch(req, res, answering);
     } catch (err) {
       this.failed(res, answering, err);
     }
   };
+
+  /** A CONNECT request (Node hands those over apart): nginx refuses it like TRACE. */
+  readonly handleConnect = (req: IncomingMessage, socket: Duplex): void => {
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as never);
+    res.on('finish', () => socket.end());
+    this.handle(req, res);
+  };
+
+  /**
+   * A request Node's parser refused: answered as nginx answers a request it
+   * cannot parse, from its error page with no request headers to go by (so
+   * text/plain), and the connection closed.
+   */
+  readonly clientError = (err: NodeJS.ErrnoException, socket: Duplex): void => {
+    const status = parserRefusal(err);
+    // A response already on its way (Node can fail on a body after the head) goes out first.
+    const answering = (socket as { _httpMessage?: unknown })._httpMessage !== undefined && (socket as { _httpMessage?: unknown })._httpMessage !== null;
+    if (status === null || !socket.writable || answering) {
+      if (answering && socket.writable) socket.end();
+      else socket.destroy();
+      return;
+    }
+    const requestId = randomUUID().replaceAll('-', '');
+    const own = OWN_PAGE_STATUSES.has(status);
+    const page = own ? { status, contentType: 'text/html', body: ownPage(status) } : errorPage(status, undefined, undefined, requestId);
+    const lines: [string, string][] = [['Date', new Date().toUTCString()], ['Content-Type', page.contentType], ['Content-Length', String(Buffer.byteLength(page.body))], ['Connection', 'close']];
+    const enabled = this.settings.headers;
+    if (enabled.has('Server')) lines.push(['Server', SERVER_TOKENS]);
+    if (enabled.has('X-Kong-Response-Latency')) lines.push(['X-Kong-Response-Latency', '0']);
+    if (enabled.has('X-Kong-Request-Id')) lines.push(['X-Kong-Request-Id', requestId]);
+    const head = `HTTP/1.1 ${page.status} ${STATUS_CODES[page.status]}\r\n${lines.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
+    socket.end(head + page.body);
+  };
+
+  /** Answers a request nginx refuses: no route, no plugin but the global ones' header_filter. */
+  private refuse(res: ServerResponse, answering: Answering, refused: Refusal): void {
+    if (OWN_PAGE_STATUSES.has(refused.status)) {
+      const body = ownPage(refused.status);
+      const headers = new ResponseHeaders();
+      headers.set('Content-Type', 'text/html');
+      headers.set('Content-Length', Buffer.byteLength(body));
+      headers.set('Connection', 'close');
+      this.send(res, answering, refused.status, headers, null);
+      res.end(body);
+      return;
+    }
+    // The error page can only go by the header lines nginx had read when it refused.
+    const raw = answering.req.rawHeaders.slice(0, refused.parsedHeaders * 2);
+    const first = (name: string) => {
+      for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) return raw[i + 1];
+      return undefined;
+    };
+    this.nginxError(res, answering, refused.status, null, { accept: first('accept'), contentType: first('content-type') });
+  }
 
   close(): void {
     this.agents.http.destroy();
@@ -126,7 +188,7 @@ export class GatewayProxy {
 
   /** Matches a route, then runs its plugins. */
   private dispatch(req: IncomingMessage, res: ServerResponse, answering: Answering): void {
-    const url = req.url ?? '/';
+    const url = answering.requestUri;
     const queryAt = url.indexOf('?');
     const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
     const path = normalizePath(rawPath);
@@ -337,8 +399,11 @@ export class GatewayProxy {
   }
 
   /** An error nginx raises, answered by Kong's error handler (error_page). */
-  private nginxError(res: ServerResponse, answering: Answering, status: number, proxied: Proxied | null): void {
-    const page = errorPage(status, answering.headers.get('accept'), answering.headers.get('content-type'), answering.requestId);
+  private nginxError(
+    res: ServerResponse, answering: Answering, status: number, proxied: Proxied | null,
+    negotiation = { accept: answering.headers.get('accept'), contentType: answering.headers.get('content-type') },
+  ): void {
+    const page = errorPage(status, negotiation.accept, negotiation.contentType, answering.requestId);
     const headers = new ResponseHeaders();
     for (const [name, value] of Object.entries(answering.responseHeaders)) headers.set(name, value);
     if (page.contentType !== '') headers.set('Content-Type', page.contentType);
@@ -350,7 +415,7 @@ export class GatewayProxy {
   }
 
   /** The request as Kong's nginx template sends it upstream. */
-  private upstreamCall(ctx: RequestContext, { route, prefix }: Candidate<Route>, service: ServiceConfig, body: Buffer): UpstreamCall {
+  private upstreamCall(ctx: Context, { route, prefix }: Candidate<Route>, service: ServiceConfig, body: Buffer): UpstreamCall {
     const { req, headers } = ctx;
     const host = route.config.preserveHost ? (headers.get('host') ?? service.url.host) : service.url.host;
     const set: [string, string][] = [];
@@ -367,8 +432,7 @@ export class GatewayProxy {
     const clientHost = headers.get('host');
     set.push(['X-Forwarded-Host', clientHost ? clientHost.replace(/:\d+$/, '').toLowerCase() : 'kong']);
     set.push(['X-Forwarded-Port', String(req.socket.localPort)]);
-    const rawPath = (req.url ?? '/').split('?', 1)[0];
-    set.push(['X-Forwarded-Path', rawPath]);
+    set.push(['X-Forwarded-Path', ctx.requestUri.split('?', 1)[0]]);
     const strippedPrefix = route.config.stripPath ? (prefix ?? '/') : null;
     if (strippedPrefix !== null && strippedPrefix !== '/') set.push(['X-Forwarded-Prefix', strippedPrefix]);
     set.push(['X-Real-IP', ctx.clientIp]);
@@ -387,7 +451,7 @@ export class GatewayProxy {
     for (const [name, value] of headers.sent()) if (!dropped.has(name.toLowerCase())) lines.push(name, value);
 
     // A query, even an empty one the client sent as a bare '?', keeps its '?'.
-    const query = ctx.upstreamQuery !== '' || (req.url ?? '').endsWith('?') ? `?${ctx.upstreamQuery}` : '';
+    const query = ctx.upstreamQuery !== '' || ctx.requestUri.endsWith('?') ? `?${ctx.upstreamQuery}` : '';
     return { method: req.method ?? 'GET', path: ctx.upstreamPath + query, headers: lines, host, body: hasBody ? body : null };
   }
 }
