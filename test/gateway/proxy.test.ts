@@ -106,6 +106,36 @@ describe('answers Kong makes itself', () => {
   });
 });
 
+describe('hop-by-hop headers and the query', () => {
+  test('headers the upstream names in its Connection header do not reach the client', async () => {
+    const reply = await post('/api/public/signin', echoAnswer({
+      headers: [['Connection', 'X-Internal, keep-alive'], ['X-Internal', 'secret'], ['Keep-Alive', 'timeout=5'], ['X-Public', 'ok']],
+    }));
+    expect(reply.status).toBe(200);
+    expect(reply.headers['x-public']).toBe('ok');
+    expect(reply.headers['x-internal']).toBeUndefined();
+    expect(reply.headers['keep-alive']).toBeUndefined();
+  });
+
+  test('headers the client names in its Connection header do not reach the upstream', async () => {
+    const { headers } = (await post('/api/public/signin', { Connection: 'keep-alive, X-Hop', 'X-Hop': '1', 'X-Kept': '2' })).body as Echoed;
+    expect(headers['x-hop']).toBeUndefined();
+    expect(headers['x-kept']).toBe('2');
+  });
+
+  test('an empty query keeps its ?', async () => {
+    expect(((await post('/api/public/signin?')).body as Echoed).url).toBe('/api/public/signin?');
+    expect(((await post('/api/public/signin')).body as Echoed).url).toBe('/api/public/signin');
+  });
+
+  test('repeated request headers reach the upstream as separate lines, spelled as sent', async () => {
+    const reply = await send(target.proxyUrl, '/api/public/signin', { method: 'POST', headers: { 'X-Repeated': ['one', 'two'], 'X-CamelCase': 'v' }, body: '{}' });
+    const { rawHeaders } = reply.body as Echoed;
+    const lines = rawHeaders.flatMap((name, i) => (i % 2 === 0 && /^x-(repeated|camelcase)$/i.test(name) ? [`${name}: ${rawHeaders[i + 1]}`] : []));
+    expect(lines).toEqual(['X-Repeated: one', 'X-Repeated: two', 'X-CamelCase: v']);
+  });
+});
+
 describe('headers Kong adds by default', () => {
   const LATENCY = /^\d+$/;
 

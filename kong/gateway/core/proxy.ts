@@ -373,14 +373,26 @@ export class GatewayProxy {
   }
 
   /** The upstream answer's headers after nginx's proxy module and Kong's header_filter.before. */
-  private proxiedHeaders(ctx: RequestContext, upstream: IncomingMessage): ResponseHeaders {
+  private proxiedHeaders(ctx: Context, upstream: IncomingMessage): ResponseHeaders {
     // Headers a plugin set in access come first, as in nginx's list; the upstream's follow.
     const headers = new ResponseHeaders();
     for (const [name, value] of Object.entries(ctx.responseHeaders)) headers.add(name, value);
     const raw = upstream.rawHeaders;
+    const connection: string[] = [];
     for (let i = 0; i < raw.length; i += 2) {
-      if (!NOT_PASSED.has(raw[i].toLowerCase())) headers.add(raw[i], raw[i + 1]);
+      const name = raw[i].toLowerCase();
+      if (name === 'connection') connection.push(raw[i + 1]);
+      if (!NOT_PASSED.has(name)) headers.add(raw[i], raw[i + 1]);
     }
+    // Headers the upstream names in its Connection header are for the gateway, not the client.
+    const named = connection.join(', ');
+    if (named !== '' && named !== 'keep-alive' && named !== 'close' && named !== 'upgrade') {
+      for (const name of csv(named)) if (!['close', 'upgrade', 'keep-alive'].includes(name)) headers.clear(name);
+    }
+    // The gateway upgrades no connection, so an upstream's Upgrade never matches what was asked.
+    headers.clear('Upgrade');
+    // Trailers are for clients that said they take them (TE: trailers).
+    if (!csv(ctx.headers.get('te') ?? '').includes('trailers')) headers.clear('Trailer');
     return headers;
   }
 
