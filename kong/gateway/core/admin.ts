@@ -2,7 +2,8 @@
 // and every entity the plugins register, served by the same generic endpoints
 // with Kong's statuses and bodies.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import busboy from 'busboy';
 import { hostname } from 'node:os';
 import type { GatewayConfig } from './config';
 import { consumers, type Consumer } from './consumers';
@@ -83,10 +84,13 @@ function addValue(target: Input, key: string, value: unknown, list = false): voi
   else target[key] = Array.isArray(current) ? [...current, value] : [current, value];
 }
 
-/** Form bodies as Kong decodes them: `a[]=` makes a list, `a.b=` and `a[b]=` a record, empty means null. */
-function decodeForm(text: string): Input {
+/**
+ * Form fields as Kong decodes them (urlencoded or multipart): `a[]=` makes a
+ * list, `a.b=` and `a[b]=` a record, empty means null.
+ */
+function decodeForm(fields: Iterable<[string, string]>): Input {
   const input: Input = {};
-  for (const [key, raw] of new URLSearchParams(text)) {
+  for (const [key, raw] of fields) {
     const value = raw === '' ? null : raw;
     const nested = /^([^.[\]]+)(?:\[([^\]]*)\]|\.([^.[\]]+))$/.exec(key);
     if (!nested) {
@@ -131,8 +135,36 @@ async function readBody(req: IncomingMessage): Promise<Input> {
     }
     throw new ApiError(400, { message: 'Cannot parse JSON body' });
   }
-  if (contentType.startsWith('application/x-www-form-urlencoded')) return decodeForm(text);
-  throw new ApiError(415, { message: 'Unsupported Media Type (the local gateway reads JSON and form-urlencoded bodies)' });
+  if (contentType.startsWith('application/x-www-form-urlencoded')) return decodeForm(new URLSearchParams(text));
+  if (contentType.startsWith('multipart/form-data')) return decodeForm(await multipartFields(req.headers, Buffer.concat(chunks)));
+  throw new ApiError(415, { message: 'Unsupported Media Type (the local gateway reads JSON, form-urlencoded and multipart bodies)' });
+}
+
+/**
+ * The fields of a multipart/form-data body (busboy parses it); a file part
+ * counts by its content, as Kong reads it. A body Kong's parser cannot read
+ * gives no fields, so the request goes on with none, as in Kong.
+ */
+function multipartFields(headers: IncomingHttpHeaders, body: Buffer): Promise<[string, string][]> {
+  return new Promise((resolve) => {
+    const fields: [string, string][] = [];
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers, defParamCharset: 'utf8' });
+    } catch {
+      resolve([]);
+      return;
+    }
+    parser.on('field', (name, value) => fields.push([name, value]));
+    parser.on('file', (name, stream) => {
+      const parts: Buffer[] = [];
+      stream.on('data', (part: Buffer) => parts.push(part));
+      stream.on('end', () => fields.push([name, Buffer.concat(parts).toString('utf8')]));
+    });
+    parser.on('close', () => resolve(fields));
+    parser.on('error', () => resolve([]));
+    parser.end(body);
+  });
 }
 
 /** The reads and writes every entity endpoint is made of, for one kind of entity. */
@@ -233,7 +265,9 @@ class AdminApi {
         GET: ({ params }) => ok(ownerOf(params.ref)),
         PUT: ({ params, body }) => ok(this.consumers.put(ownerOf(params.ref).id, body)),
         PATCH: ({ params, body }) => ok(this.consumers.save(body, 'merge', ownerOf(params.ref))),
-        DELETE: () => {
+        // The consumer cannot be deleted from here, but an unknown credential is still not found.
+        DELETE: ({ params }) => {
+          entities.get(params.ref);
           throw methodNotAllowed();
         },
       }],
@@ -323,7 +357,20 @@ export function createAdminHandler(store: Store, config: GatewayConfig, plugins:
       }
       if (!found) throw notFound();
       const [methods, params] = found;
-      const handler = Object.hasOwn(methods, req.method ?? '') ? methods[req.method!] : undefined;
+      if (req.method === 'OPTIONS') {
+        // What Kong adds to every endpoint: the methods it has, as Allow and for CORS.
+        const names = Object.keys(methods);
+        const allowed = [...names, ...(names.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].sort().join(', ');
+        sendJson(res, 204, undefined, {
+          Allow: allowed,
+          'Access-Control-Allow-Methods': allowed,
+          'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Content-Type',
+        });
+        return;
+      }
+      // HEAD is GET without the body (Node leaves it out, Content-Length stays).
+      const method = req.method === 'HEAD' ? 'GET' : req.method ?? '';
+      const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
       if (!handler) throw methodNotAllowed();
       const needsBody = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
       const reply = handler({ params, query: url.searchParams, body: needsBody ? await readBody(req) : {} });

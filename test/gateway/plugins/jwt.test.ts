@@ -253,6 +253,14 @@ describe('Admin API: JWT credentials', () => {
     expect((await admin(target, 'GET', `/jwts/${credential.key}/consumer`)).body).toEqual(consumer);
   });
 
+  test('the owner cannot be deleted through /jwts/{c}/consumer: 405, or 404 for an unknown credential', async () => {
+    const { credential } = await createClient(target);
+    const owned = await admin(target, 'DELETE', `/jwts/${credential.key}/consumer`);
+    expect([owned.status, owned.body]).toEqual([405, { message: 'Method not allowed' }]);
+    const unknown = await admin(target, 'DELETE', `/jwts/${unique('no-key')}/consumer`);
+    expect([unknown.status, unknown.body]).toEqual([404, { message: 'Not found' }]);
+  });
+
   test('another consumer\'s credential is 404 through the nested path', async () => {
     const owner = await createClient(target);
     const other = await createClient(target);
