@@ -76,7 +76,8 @@ describe('configuration', () => {
   test.each<[string, object | string, RegExp]>([
     ['an unknown plugin', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'key-auth' }] }]), /services\[api\]\.routes\[r\]\.plugins\[key-auth\]: unknown plugin 'key-auth'/],
     ['an unknown route field', service([{ name: 'r', paths: ['/'], hosts: ['example.com'] }]), /services\[api\]\.routes\[r\]\.hosts: unknown or unsupported field/],
-    ['an unknown service field', service([], { retries: 3 }), /services\[api\]\.retries: unknown or unsupported field/],
+    ['an unknown service field', service([], { tls_verify: true }), /services\[api\]\.tls_verify: unknown or unsupported field/],
+    ['retries out of range', service([], { retries: -1 }), /services\[api\]\.retries: value should be between 0 and 32767/],
     ['an unknown top-level section', { ...service([]), consumers: [] }, /: consumers: unknown or unsupported field/],
     ['an unknown plugin option', jwtRoute({ leeway: 10 }), /plugins\[jwt\]\.config\.leeway: unknown or unsupported field/],
     ['an unsupported option value', rateLimitedRoute({ minute: 5, policy: 'redis' }), /config\.policy: expected one of: local/],
@@ -213,7 +214,7 @@ describe('upstream failures', () => {
   test('an unreachable upstream: nginx\'s 502 through Kong\'s error handler, still a proxied answer', async () => {
     const closed = await startEcho();
     await closed.close();
-    await withGateway(service([{ name: 'r', paths: ['/'] }], { url: closed.url }), async (gateway) => {
+    await withGateway(service([{ name: 'r', paths: ['/'] }], { url: closed.url, retries: 0 }), async (gateway) => {
       const plain = await send(gateway.proxyUrl, '/anything');
       const id = plain.headers['x-kong-request-id'];
       expect([plain.status, plain.headers['content-type'], plain.text]).toEqual([
@@ -241,7 +242,7 @@ describe('upstream failures', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     try {
-      await withGateway(service([{ name: 'r', paths: ['/'] }], { url, read_timeout: 200 }), async (gateway) => {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url, read_timeout: 200, retries: 0 }), async (gateway) => {
         const reply = await send(gateway.proxyUrl, '/slow', { headers: { Accept: 'application/xml' } });
         expect([reply.status, reply.headers['content-type']]).toEqual([504, 'application/xml; charset=utf-8']);
         expect(reply.text).toContain('<message>The upstream server is timing out</message>');
@@ -253,11 +254,82 @@ describe('upstream failures', () => {
   });
 
   test('a service host that does not resolve: Kong\'s 503, negotiated on Accept only', async () => {
-    await withGateway(service([{ name: 'r', paths: ['/'] }], { url: 'http://no-such-host.invalid' }), async (gateway) => {
+    await withGateway(service([{ name: 'r', paths: ['/'] }], { url: 'http://no-such-host.invalid', retries: 0 }), async (gateway) => {
       const reply = await send(gateway.proxyUrl, '/', { method: 'POST', headers: { 'Content-Type': 'text/html' }, body: 'x' });
       expect([reply.status, reply.body]).toEqual([503, { message: 'name resolution failed', request_id: reply.headers['x-kong-request-id'] }]);
       expect(reply.headers.via).toBeUndefined();
     });
+  });
+});
+
+describe('retries (service retries, default 5)', () => {
+  /** An upstream that drops the connection of its first `failures` requests, and counts what it got. */
+  async function flaky(failures: number) {
+    const seen: string[] = [];
+    const server: Server = createServer((req, res) => {
+      seen.push(req.method!);
+      req.resume();
+      if (seen.length <= failures) req.socket.destroy();
+      else res.end('finally');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      seen,
+      close: () => new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    };
+  }
+
+  test('an idempotent request is tried again after the upstream failed it, up to retries more times', async () => {
+    const upstream = await flaky(5);
+    try {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url: upstream.url }), async (gateway) => {
+        const reply = await send(gateway.proxyUrl, '/', { method: 'PUT', body: 'same bytes every time' });
+        expect([reply.status, reply.text]).toEqual([200, 'finally']);
+        expect(upstream.seen).toEqual(['PUT', 'PUT', 'PUT', 'PUT', 'PUT', 'PUT']);
+      });
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  test('when every try fails: the last failure\'s 502', async () => {
+    const upstream = await flaky(100);
+    try {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url: upstream.url, retries: 2 }), async (gateway) => {
+        expect((await send(gateway.proxyUrl, '/')).status).toBe(502);
+        expect(upstream.seen).toEqual(['GET', 'GET', 'GET']);
+      });
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  test('POST and PATCH that reached the upstream are not sent twice', async () => {
+    const upstream = await flaky(100);
+    try {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url: upstream.url }), async (gateway) => {
+        for (const method of ['POST', 'PATCH']) expect((await send(gateway.proxyUrl, '/', { method, body: '{}' })).status).toBe(502);
+        expect(upstream.seen).toEqual(['POST', 'PATCH']);
+      });
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  test('retries: 0 tries once', async () => {
+    const upstream = await flaky(1);
+    try {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url: upstream.url, retries: 0 }), async (gateway) => {
+        expect((await send(gateway.proxyUrl, '/')).status).toBe(502);
+        expect(upstream.seen).toEqual(['GET']);
+      });
+    } finally {
+      await upstream.close();
+    }
   });
 });
 

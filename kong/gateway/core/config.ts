@@ -17,6 +17,8 @@ export interface ServiceConfig {
   path: string;
   connectTimeout: number;
   readTimeout: number;
+  /** Further tries after a failed one, under nginx's rules (core/proxy.ts). */
+  retries: number;
 }
 
 /** One enabled plugin instance: its module and its validated config. */
@@ -180,7 +182,7 @@ export function parseConfig(source: string, env: NodeJS.ProcessEnv, registry: re
   const serviceNames = new Set<string>();
   const routeNames = new Set<string>();
   const services = list((item, itemWhere) => {
-    const { fields: s, name, where } = entity(item, itemWhere, ['name', 'url', 'connect_timeout', 'read_timeout', 'routes', 'plugins', 'tags']);
+    const { fields: s, name, where } = entity(item, itemWhere, ['name', 'url', 'connect_timeout', 'read_timeout', 'retries', 'routes', 'plugins', 'tags']);
     uniqueName(serviceNames, name, where);
     field(s, 'tags', where, tags, []);
     const url = required(s, 'url', where, serviceUrl);
@@ -190,6 +192,7 @@ export function parseConfig(source: string, env: NodeJS.ProcessEnv, registry: re
       path: url.pathname || '/',
       connectTimeout: field(s, 'connect_timeout', where, TIMEOUT, DEFAULT_TIMEOUT),
       readTimeout: field(s, 'read_timeout', where, TIMEOUT, DEFAULT_TIMEOUT),
+      retries: field(s, 'retries', where, number(0, 32767, true), 5),
     };
     const outer = [globalPlugins, plugins.read(s.plugins ?? [], `${where}.plugins`)];
     return list((route, routeWhere) => parseRoute(route, routeWhere, service, outer, routeNames, plugins))(s.routes ?? [], `${where}.routes`);

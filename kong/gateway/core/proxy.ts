@@ -40,6 +40,9 @@ const SET_BY_KONG = new Set([
 // proxy_hide_header's defaults (Kong passes Server and Date through).
 const NOT_PASSED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'x-pad', 'x-accel-expires', 'x-accel-redirect', 'x-accel-limit-rate', 'x-accel-buffering', 'x-accel-charset']);
 
+/** Methods nginx does not send twice once a try may have reached the upstream. */
+const NON_IDEMPOTENT = new Set(['POST', 'LOCK', 'PATCH']);
+
 /** Kong's csv(): a header value's comma-separated items. */
 const csv = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
@@ -339,18 +342,37 @@ export class GatewayProxy {
     else res.writeHead(status, reason, headers.raw());
   }
 
-  /** Sends the request on as Kong's nginx would, then the answer back. */
+  /**
+   * Sends the request on as Kong's nginx would, then the answer back. A try
+   * that fails before the answer's head arrives is tried again, up to the
+   * service's `retries` more times, as nginx's proxy_next_upstream (error
+   * timeout) with Kong's set_more_tries does it: a POST, PATCH or LOCK that
+   * may have reached the upstream is never sent twice; a failure on a
+   * kept-alive connection does not use up a try. The body is read whole
+   * first (nginx buffers it too), so every try sends the same bytes.
+   */
   private async forward(ctx: Context, res: ServerResponse, match: Candidate<Route>, service: ServiceConfig): Promise<void> {
     const body = await ctx.readBody();
     const call = this.upstreamCall(ctx, match, service, body);
     const agent = service.url.protocol === 'https:' ? this.agents.https : this.agents.http;
-    const tryStarted = Date.now();
+    let tries = service.retries + 1;
+    let tryStarted: number;
     let result: TryResult;
-    try {
-      result = await sendOnce(service, call, agent);
-    } catch (err) {
-      this.upstreamFailed(res, ctx, err as TryFailure, tryStarted);
-      return;
+    for (;;) {
+      tryStarted = Date.now();
+      try {
+        result = await sendOnce(service, call, agent);
+        break;
+      } catch (err) {
+        const failure = err as TryFailure;
+        if (failure.reused && failure.kind === 'error') tries += 1;
+        tries -= 1;
+        const retriable = (failure.kind === 'error' || failure.kind === 'timeout') && !(failure.sent && NON_IDEMPOTENT.has(call.method));
+        if (!retriable || tries === 0 || res.destroyed) {
+          this.upstreamFailed(res, ctx, failure, tryStarted);
+          return;
+        }
+      }
     }
     const { request, response: upstream } = result;
     res.on('close', () => {

@@ -35,6 +35,8 @@ export class TryFailure extends Error {
     /** Whether the request may have reached the upstream (nginx's u->request_sent). */
     readonly sent: boolean,
     readonly cause: Error,
+    /** Whether the try went over a kept-alive connection (nginx's peer.cached). */
+    readonly reused = false,
   ) {
     super(`${kind}: ${cause.message}`);
   }
@@ -47,12 +49,12 @@ export interface TryResult {
   response: IncomingMessage;
 }
 
-function classify(err: NodeJS.ErrnoException, sent: boolean): TryFailure {
-  if (err instanceof UpstreamTimeout) return new TryFailure('timeout', sent, err);
+function classify(err: NodeJS.ErrnoException, sent: boolean, reused: boolean): TryFailure {
+  if (err instanceof UpstreamTimeout) return new TryFailure('timeout', sent, err, reused);
   if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.code === 'EAI_FAIL') return new TryFailure('dns', false, err);
   // The upstream answered something that is not HTTP (nginx: "upstream sent invalid header").
-  if (err.code?.startsWith('HPE_')) return new TryFailure('invalid', true, err);
-  return new TryFailure('error', sent, err);
+  if (err.code?.startsWith('HPE_')) return new TryFailure('invalid', true, err, reused);
+  return new TryFailure('error', sent, err, reused);
 }
 
 /** Sends the request once; resolves when the answer's head has arrived. */
@@ -90,7 +92,7 @@ export function sendOnce(target: UpstreamTarget, call: UpstreamCall, agent: Agen
     request.on('response', (response) => resolve({ request, response }));
     request.on('error', (err) => {
       clearTimeout(connectTimer);
-      reject(classify(err, sent));
+      reject(classify(err, sent, request.reusedSocket));
     });
     request.end(call.body ?? undefined);
   });
