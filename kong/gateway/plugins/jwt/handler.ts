@@ -108,6 +108,11 @@ export class JwtHandler implements Plugin {
     if (keyClaim === undefined || keyClaim === false) return fail(`No mandatory '${claimName}' in claims`);
     if (keyClaim === '') return fail(`Invalid '${claimName}' in claims`);
 
+    // A deliberate difference: Kong 3.9 looks a non-string key claim (a number,
+    // true, an object) up as is, its DAO refuses the lookup ("expected a
+    // string") and the request ends in a 500 with an error logged. A token the
+    // client controls should not be able to make the gateway fail, and no
+    // credential key is anything but a string, so here it is simply unknown (401).
     const credential = typeof keyClaim === 'string' ? this.credentials.find('key', keyClaim) : undefined;
     if (!credential) return fail(`No credentials found for given '${claimName}'`);
     if (jwt.header.alg !== credential.algorithm) return fail('Invalid algorithm');
