@@ -74,7 +74,9 @@ describe('configuration', () => {
   const rateLimitedRoute = (config: object) => service([{ name: 'r', paths: ['/'], plugins: [{ name: 'rate-limiting', config }] }]);
 
   test.each<[string, object | string, RegExp]>([
-    ['an unknown plugin', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'key-auth' }] }]), /services\[api\]\.routes\[r\]\.plugins\[key-auth\]: unknown plugin 'key-auth'/],
+    ['an unknown plugin', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'acl' }] }]), /services\[api\]\.routes\[r\]\.plugins\[acl\]: unknown plugin 'acl'/],
+    ['a cors origin that is not a regex', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'cors', config: { origins: ['https://(a.test'] } }] }]), /config\.origins\[0\]: 'https:\/\/\(a\.test' is not a valid regex/],
+    ['a cors method Kong does not know', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'cors', config: { methods: ['PURGE'] } }] }]), /config\.methods\[0\]: expected one of: GET, HEAD/],
     ['an unknown route field', service([{ name: 'r', paths: ['/'], hosts: ['example.com'] }]), /services\[api\]\.routes\[r\]\.hosts: unknown or unsupported field/],
     ['an unknown service field', service([], { tls_verify: true }), /services\[api\]\.tls_verify: unknown or unsupported field/],
     ['retries out of range', service([], { retries: -1 }), /services\[api\]\.retries: value should be between 0 and 32767/],

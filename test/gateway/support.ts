@@ -115,6 +115,32 @@ export async function startFixtureTarget(configPath: string, env: Record<string,
   return { proxyUrl: gateway.proxyUrl, adminUrl: gateway.adminUrl, close: gateway.close };
 }
 
+/**
+ * A fixture whose services point at the echo server (`DECK_ECHO_URL`). Against
+ * real Kong, sync the fixture with DECK_ECHO_URL=http://<this machine, as Kong
+ * reaches it>:$GATEWAY_ECHO_PORT; the echo listens on that port here.
+ */
+export async function startEchoFixtureTarget(configPath: string, env: Record<string, string> = {}): Promise<Target> {
+  const echo = await startEcho(REMOTE ? Number(process.env.GATEWAY_ECHO_PORT) : 0);
+  const target = await startFixtureTarget(configPath, { DECK_ECHO_URL: echo.url, ...env });
+  return {
+    ...target,
+    close: async () => {
+      await target.close();
+      await echo.close();
+    },
+  };
+}
+
+/** A URL nothing answers at: a port the system handed out, then closed. */
+export async function closedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
 export interface Reply {
   status: number;
   headers: IncomingHttpHeaders;

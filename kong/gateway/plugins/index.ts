@@ -4,6 +4,8 @@
 import { definePlugin, type PluginModule } from '../core/plugin';
 import { AwsLambdaHandler } from './aws-lambda/handler';
 import { awsLambdaSchema } from './aws-lambda/schema';
+import { CorsHandler } from './cors/handler';
+import { corsSchema } from './cors/schema';
 import { jwtSecrets } from './jwt/daos';
 import { JwtHandler } from './jwt/handler';
 import { jwtSchema } from './jwt/schema';
@@ -11,6 +13,7 @@ import { RateLimitingHandler } from './rate-limiting/handler';
 import { rateLimitingSchema } from './rate-limiting/schema';
 
 export const PLUGINS: readonly PluginModule[] = [
+  definePlugin({ handler: CorsHandler, schema: corsSchema }),
   definePlugin({ handler: JwtHandler, schema: jwtSchema, daos: [jwtSecrets] }),
   definePlugin({ handler: RateLimitingHandler, schema: rateLimitingSchema }),
   definePlugin({ handler: AwsLambdaHandler, schema: awsLambdaSchema }),
