@@ -92,7 +92,7 @@ describe('other answers on the route', () => {
   });
 
   test('one plain origin: that origin, whatever the request says', async () => {
-    for (const headers of [{ Origin: 'https://other.test' }, {}]) {
+    for (const headers of [{ Origin: 'https://other.test' }, {}] as Record<string, string>[]) {
       expect(cors(await call('one-origin', headers))).toEqual({ 'access-control-allow-origin': 'https://app.example.test', vary: 'Origin' });
     }
   });
