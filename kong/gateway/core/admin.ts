@@ -2,12 +2,12 @@
 // and every entity the plugins register, served by the same generic endpoints
 // with Kong's statuses and bodies.
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import busboy from 'busboy';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { multipartFields } from './body';
 import { hostname } from 'node:os';
 import type { GatewayConfig } from './config';
 import { consumers, type Consumer } from './consumers';
-import { ApiError, buildEntity, methodNotAllowed, notFound, TAG_CHARS, type Credential, type EntitySchema, type Input, type WriteMode } from './entities';
+import { ApiError, buildEntity, methodNotAllowed, notFound, present, TAG_CHARS, type Credential, type EntitySchema, type Input, type WriteMode } from './entities';
 import type { PluginModule } from './plugin';
 import { sendJson as send } from './respond';
 import type { GatewaySettings } from './settings';
@@ -136,35 +136,9 @@ async function readBody(req: IncomingMessage): Promise<Input> {
     throw new ApiError(400, { message: 'Cannot parse JSON body' });
   }
   if (contentType.startsWith('application/x-www-form-urlencoded')) return decodeForm(new URLSearchParams(text));
-  if (contentType.startsWith('multipart/form-data')) return decodeForm(await multipartFields(req.headers, Buffer.concat(chunks)));
+  // A multipart body Kong cannot parse gives no fields: the request goes on with none.
+  if (contentType.startsWith('multipart/form-data')) return decodeForm(await multipartFields(req.headers, Buffer.concat(chunks), 'utf8'));
   throw new ApiError(415, { message: 'Unsupported Media Type (the local gateway reads JSON, form-urlencoded and multipart bodies)' });
-}
-
-/**
- * The fields of a multipart/form-data body (busboy parses it); a file part
- * counts by its content, as Kong reads it. A body Kong's parser cannot read
- * gives no fields, so the request goes on with none, as in Kong.
- */
-function multipartFields(headers: IncomingHttpHeaders, body: Buffer): Promise<[string, string][]> {
-  return new Promise((resolve) => {
-    const fields: [string, string][] = [];
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers, defParamCharset: 'utf8' });
-    } catch {
-      resolve([]);
-      return;
-    }
-    parser.on('field', (name, value) => fields.push([name, value]));
-    parser.on('file', (name, stream) => {
-      const parts: Buffer[] = [];
-      stream.on('data', (part: Buffer) => parts.push(part));
-      stream.on('end', () => fields.push([name, Buffer.concat(parts).toString('utf8')]));
-    });
-    parser.on('close', () => resolve(fields));
-    parser.on('error', () => resolve([]));
-    parser.end(body);
-  });
 }
 
 /** The reads and writes every entity endpoint is made of, for one kind of entity. */
@@ -183,8 +157,12 @@ class Entities<T extends Credential | Consumer> {
   }
 
   list(query: URLSearchParams, path: string, owner?: Consumer) {
-    return page(this.collection.all(owner?.id), query, path, owner !== undefined);
+    const shown = page(this.collection.all(owner?.id), query, path, owner !== undefined);
+    return { ...shown, data: shown.data.map(this.show) };
   }
+
+  /** An entity as the Admin API shows it (an expiring one with its `ttl` left). */
+  readonly show = (entity: T): unknown => present(this.schema, entity);
 
   save(input: Input, mode: WriteMode, existing?: T): T {
     const entity = buildEntity(this.schema, this.store, input, mode, existing);
@@ -233,15 +211,16 @@ class AdminApi {
     const { adminApiName: name, adminApiNestedName: nested } = entities.schema;
     const ownedBy = (consumer: Consumer, body: Input) => ({ ...body, consumer: { id: consumer.id } });
     const ownerOf = (ref: string) => this.store.consumers.byId(entities.get(ref).consumer.id) ?? throwError(notFound());
+    const show = entities.show;
     return [
       [`/consumers/:consumer/${nested}`, {
         GET: ({ params, query }) => ok(entities.list(query, `/consumers/${params.consumer}/${nested}`, this.consumer(params.consumer))),
-        POST: ({ params, body }) => created(entities.save(ownedBy(this.consumer(params.consumer), body), 'insert')),
+        POST: ({ params, body }) => created(show(entities.save(ownedBy(this.consumer(params.consumer), body), 'insert'))),
       }],
       [`/consumers/:consumer/${nested}/:ref`, {
-        GET: ({ params }) => ok(entities.get(params.ref, this.consumer(params.consumer))),
-        PUT: ({ params, body }) => ok(entities.put(params.ref, ownedBy(this.consumer(params.consumer), body))),
-        PATCH: ({ params, body }) => ok(entities.save(body, 'merge', entities.get(params.ref, this.consumer(params.consumer)))),
+        GET: ({ params }) => ok(show(entities.get(params.ref, this.consumer(params.consumer)))),
+        PUT: ({ params, body }) => ok(show(entities.put(params.ref, ownedBy(this.consumer(params.consumer), body)))),
+        PATCH: ({ params, body }) => ok(show(entities.save(body, 'merge', entities.get(params.ref, this.consumer(params.consumer))))),
         DELETE: ({ params }) => {
           entities.collection.delete(entities.get(params.ref, this.consumer(params.consumer)));
           return noContent;
@@ -249,12 +228,12 @@ class AdminApi {
       }],
       [`/${name}`, {
         GET: ({ query }) => ok(entities.list(query, `/${name}`)),
-        POST: ({ body }) => created(entities.save(body, 'insert')),
+        POST: ({ body }) => created(show(entities.save(body, 'insert'))),
       }],
       [`/${name}/:ref`, {
-        GET: ({ params }) => ok(entities.get(params.ref)),
-        PUT: ({ params, body }) => ok(entities.put(params.ref, body)),
-        PATCH: ({ params, body }) => ok(entities.save(body, 'merge', entities.get(params.ref))),
+        GET: ({ params }) => ok(show(entities.get(params.ref))),
+        PUT: ({ params, body }) => ok(show(entities.put(params.ref, body))),
+        PATCH: ({ params, body }) => ok(show(entities.save(body, 'merge', entities.get(params.ref)))),
         DELETE: ({ params }) => {
           const entity = entities.collection.get(params.ref);
           if (entity) entities.collection.delete(entity);

@@ -9,12 +9,16 @@ import { corsSchema } from './cors/schema';
 import { jwtSecrets } from './jwt/daos';
 import { JwtHandler } from './jwt/handler';
 import { jwtSchema } from './jwt/schema';
+import { keyauthCredentials } from './key-auth/daos';
+import { KeyAuthHandler } from './key-auth/handler';
+import { keyAuthSchema } from './key-auth/schema';
 import { RateLimitingHandler } from './rate-limiting/handler';
 import { rateLimitingSchema } from './rate-limiting/schema';
 
 export const PLUGINS: readonly PluginModule[] = [
   definePlugin({ handler: CorsHandler, schema: corsSchema }),
   definePlugin({ handler: JwtHandler, schema: jwtSchema, daos: [jwtSecrets] }),
+  definePlugin({ handler: KeyAuthHandler, schema: keyAuthSchema, daos: [keyauthCredentials] }),
   definePlugin({ handler: RateLimitingHandler, schema: rateLimitingSchema }),
   definePlugin({ handler: AwsLambdaHandler, schema: awsLambdaSchema }),
 ];

@@ -3,6 +3,7 @@
 // answer. Strings are byte strings (latin1), as nginx and Lua hold them, so
 // the bytes Lambda gets and the client gets back are the ones Kong would send.
 import { decode, formatNumber, type LuaTable, type LuaValue } from '../../core/cjson';
+import { uriArgs } from '../../core/args';
 import { PluginError, type RequestContext } from '../../core/plugin';
 import { isRecord } from '../../core/util';
 
@@ -23,43 +24,6 @@ export async function readBody(ctx: RequestContext, skipLargeBodies: boolean): P
   const skipped = skipLargeBodies && (declared !== undefined ? Number(declared) >= KNOWN_LENGTH_LIMIT : body.length > BUFFER_SIZE);
   // ngx.req.get_body_data() has nothing for an empty body either.
   return skipped || body.length === 0 ? null : body;
-}
-
-/** ngx.unescape_uri as get_uri_args applies it: '+' is a space, a '%' without two hex digits stays. */
-function unescapeArg(text: string): string {
-  return text.replace(/\+|%([0-9a-fA-F]{2})/g, (match, hex: string | undefined) =>
-    hex === undefined ? ' ' : String.fromCharCode(parseInt(hex, 16)),
-  );
-}
-
-/** ngx.req.get_uri_args(): decoded arguments in order; a bare name is `true`, empty names are dropped. */
-export function uriArgs(query: string): [string, string | true][] {
-  const args: [string, string | true][] = [];
-  let count = 0;
-  let start = 0;
-  let key: string | null = null;
-  const add = (name: string, value: string | true) => {
-    if (name !== '') args.push([name, value]);
-  };
-  for (let i = 0; i < query.length; i++) {
-    if (query[i] === '=' && key === null) {
-      key = unescapeArg(query.slice(start, i));
-      start = i + 1;
-    } else if (query[i] === '&') {
-      const text = unescapeArg(query.slice(start, i));
-      if (key === null) add(text, true);
-      else add(key, text);
-      key = null;
-      start = i + 1;
-      if (++count === MAX_ENTRIES) return args;
-    }
-  }
-  if (start < query.length || key !== null) {
-    const text = unescapeArg(query.slice(start));
-    if (key === null) add(text, true);
-    else add(key, text);
-  }
-  return args;
 }
 
 /** First value and all values per name, as request-util.lua splits what nginx returns. */
