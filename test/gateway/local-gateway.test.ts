@@ -77,6 +77,7 @@ describe('configuration', () => {
     ['an unknown plugin', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'acl' }] }]), /services\[api\]\.routes\[r\]\.plugins\[acl\]: unknown plugin 'acl'/],
     ['a cors origin that is not a regex', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'cors', config: { origins: ['https://(a.test'] } }] }]), /config\.origins\[0\]: 'https:\/\/\(a\.test' is not a valid regex/],
     ['a key name that cannot name a header', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'key-auth', config: { key_names: ['api key'] } }] }]), /config\.key_names\[0\]: bad header name 'api key', allowed characters are A-Z, a-z, 0-9, '_', and '-'/],
+    ['a size unit Kong does not know', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'request-size-limiting', config: { size_unit: 'gigabytes' } }] }]), /config\.size_unit: expected one of: megabytes, kilobytes, bytes/],
     ['a cors method Kong does not know', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'cors', config: { methods: ['PURGE'] } }] }]), /config\.methods\[0\]: expected one of: GET, HEAD/],
     ['an unknown route field', service([{ name: 'r', paths: ['/'], hosts: ['example.com'] }]), /services\[api\]\.routes\[r\]\.hosts: unknown or unsupported field/],
     ['an unknown service field', service([], { tls_verify: true }), /services\[api\]\.tls_verify: unknown or unsupported field/],

@@ -13,6 +13,8 @@ import { keyauthCredentials } from './key-auth/daos';
 import { KeyAuthHandler } from './key-auth/handler';
 import { keyAuthSchema } from './key-auth/schema';
 import { RateLimitingHandler } from './rate-limiting/handler';
+import { RequestSizeLimitingHandler } from './request-size-limiting/handler';
+import { requestSizeLimitingSchema } from './request-size-limiting/schema';
 import { rateLimitingSchema } from './rate-limiting/schema';
 
 export const PLUGINS: readonly PluginModule[] = [
@@ -20,5 +22,6 @@ export const PLUGINS: readonly PluginModule[] = [
   definePlugin({ handler: JwtHandler, schema: jwtSchema, daos: [jwtSecrets] }),
   definePlugin({ handler: KeyAuthHandler, schema: keyAuthSchema, daos: [keyauthCredentials] }),
   definePlugin({ handler: RateLimitingHandler, schema: rateLimitingSchema }),
+  definePlugin({ handler: RequestSizeLimitingHandler, schema: requestSizeLimitingSchema }),
   definePlugin({ handler: AwsLambdaHandler, schema: awsLambdaSchema }),
 ];
