@@ -2,7 +2,7 @@
 // plugin folder supplies a handler (NAME, PRIORITY, access), a schema for its
 // config and, if it has Admin API entities, their DAO descriptions.
 import type { IncomingMessage } from 'node:http';
-import type { RouteConfig, ServiceConfig } from './config';
+import type { PluginScope, RouteConfig, ServiceConfig } from './config';
 import type { Consumer } from './consumers';
 import type { Credential, EntitySchema } from './entities';
 import type { RequestHeaders, ResponseHeaders as AnswerHeaders } from './headers';
@@ -86,6 +86,8 @@ export interface PluginServices {
   store: Store;
   /** The gateway's environment, as Kong's process sees its own (AWS_REGION and the like). */
   env: NodeJS.ProcessEnv;
+  /** The route or service the instance's plugin entity is attached to (conf.route_id, conf.service_id). */
+  scope: PluginScope;
 }
 
 /** A handler class, as Kong's handler.lua: its name, its place in the run order, its phases. */

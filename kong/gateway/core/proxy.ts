@@ -13,6 +13,7 @@ import { RequestHeaders, ResponseHeaders } from './headers';
 import { PluginError, response, type Exit, type Plugin, type PluginServices, type RequestContext, type RequestInfo } from './plugin';
 import { errorBody, errorContentType, errorPage } from './respond';
 import { Router, upstreamPath, type Candidate } from './router';
+import { clientAddress } from './realip';
 import type { GatewaySettings } from './settings';
 import { sendOnce, type TryFailure, type TryResult, type UpstreamCall } from './upstream';
 import { escapePath, normalizePath } from './uri';
@@ -71,7 +72,10 @@ interface Answering extends RequestInfo {
 }
 
 /** A request matched to a route. */
-type Context = RequestContext & Answering;
+type Context = RequestContext & Answering & {
+  /** Whether the connection comes from trusted_ips: then the client's X-Forwarded-* are believed. */
+  trusted: boolean;
+};
 
 /** How long the proxied request spent where, for Kong's latency headers (ms). */
 interface Proxied {
@@ -90,7 +94,7 @@ export class GatewayProxy {
     https: new HttpsAgent({ keepAlive: true }),
   };
 
-  constructor(config: GatewayConfig, private readonly services: PluginServices, private readonly settings: GatewaySettings, private readonly log: boolean) {
+  constructor(config: GatewayConfig, private readonly services: Omit<PluginServices, 'scope'>, private readonly settings: GatewaySettings, private readonly log: boolean) {
     this.router = new Router(config.routes.map((routeConfig): Route => ({ config: routeConfig, plugins: routeConfig.plugins.map(this.instance) })));
     this.globalPlugins = config.globalPlugins.map(this.instance);
   }
@@ -99,7 +103,7 @@ export class GatewayProxy {
   private readonly instance = (plugin: PluginConfig): Plugin => {
     let instance = this.instances.get(plugin);
     if (!instance) {
-      instance = new plugin.module.handler(plugin.config, this.services);
+      instance = new plugin.module.handler(plugin.config, { ...this.services, scope: plugin.scope });
       this.instances.set(plugin, instance);
     }
     return instance;
@@ -204,6 +208,7 @@ export class GatewayProxy {
     const strippedPrefix = route.config.stripPath ? (prefix ?? '/') : null;
     const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
     const peerIp = peerAddress(req);
+    const trusted = this.settings.trustedIps.has(peerIp);
     let body: Buffer | null = null;
     let reading: Promise<Buffer> | null = null;
     const ctx: Context = Object.assign(answering, {
@@ -211,8 +216,9 @@ export class GatewayProxy {
       path,
       query,
       upstreamQuery: query,
-      clientIp: peerIp,
+      clientIp: clientAddress(peerIp, answering.headers, this.settings),
       peerIp,
+      trusted,
       route: route.config,
       service: route.config.service,
       upstreamPath: escapePath(upstreamPath(route.config.service?.path ?? '/', path, strippedPrefix)),
@@ -462,13 +468,16 @@ export class GatewayProxy {
     set.push(['Connection', 'keep-alive']);
     const forwardedFor = joined(headers, 'x-forwarded-for');
     set.push(['X-Forwarded-For', forwardedFor === undefined ? ctx.clientIp : `${forwardedFor}, ${ctx.peerIp}`]);
-    set.push(['X-Forwarded-Proto', 'http']);
+    // A trusted peer's X-Forwarded-* describe the original request; anyone else's are replaced.
+    const told = (name: string) => (ctx.trusted ? joined(headers, name) : undefined);
     const clientHost = headers.get('host');
-    set.push(['X-Forwarded-Host', clientHost ? clientHost.replace(/:\d+$/, '').toLowerCase() : 'kong']);
-    set.push(['X-Forwarded-Port', String(req.socket.localPort)]);
-    set.push(['X-Forwarded-Path', ctx.requestUri.split('?', 1)[0]]);
+    set.push(['X-Forwarded-Proto', told('x-forwarded-proto') ?? 'http']);
+    set.push(['X-Forwarded-Host', told('x-forwarded-host') ?? (clientHost ? clientHost.replace(/:\d+$/, '').toLowerCase() : 'kong')]);
+    set.push(['X-Forwarded-Port', told('x-forwarded-port') ?? String(req.socket.localPort)]);
+    set.push(['X-Forwarded-Path', told('x-forwarded-path') ?? ctx.requestUri.split('?', 1)[0]]);
     const strippedPrefix = route.config.stripPath ? (prefix ?? '/') : null;
-    if (strippedPrefix !== null && strippedPrefix !== '/') set.push(['X-Forwarded-Prefix', strippedPrefix]);
+    const forwardedPrefix = told('x-forwarded-prefix') ?? (strippedPrefix !== '/' ? strippedPrefix : null);
+    if (forwardedPrefix !== null) set.push(['X-Forwarded-Prefix', forwardedPrefix]);
     set.push(['X-Real-IP', ctx.clientIp]);
     set.push(['X-Kong-Request-Id', ctx.requestId]);
     // nginx sends the length of the body it read, when the request has one.
