@@ -84,7 +84,13 @@ describe('configuration', () => {
     ['retries out of range', service([], { retries: -1 }), /services\[api\]\.retries: value should be between 0 and 32767/],
     ['an unknown top-level section', { ...service([]), consumers: [] }, /: consumers: unknown or unsupported field/],
     ['an unknown plugin option', jwtRoute({ leeway: 10 }), /plugins\[jwt\]\.config\.leeway: unknown or unsupported field/],
-    ['an unsupported option value', rateLimitedRoute({ minute: 5, policy: 'redis' }), /config\.policy: expected one of: local/],
+    ['the cluster policy', rateLimitedRoute({ minute: 5, policy: 'cluster' }), /config\.policy: the cluster policy counts in Kong's database/],
+    ['the redis policy without a host', rateLimitedRoute({ minute: 5, policy: 'redis' }), /config\.redis\.host: required field missing/],
+    ['a redis sync_rate', rateLimitedRoute({ minute: 5, policy: 'redis', redis: { host: 'r' }, sync_rate: 1 }), /config\.sync_rate: the local gateway counts in Redis on every request/],
+    ['sync_rate without redis', rateLimitedRoute({ minute: 5, sync_rate: 1 }), /config\.sync_rate: sync_rate can only be used with the redis policy/],
+    ['redis_host disagreeing with redis.host', rateLimitedRoute({ minute: 5, policy: 'redis', redis: { host: 'a' }, redis_host: 'b' }), /config\.redis_host: both deprecated and new field are used but their values mismatch: redis_host = b vs redis\.host = a/],
+    ['an unknown redis field', rateLimitedRoute({ minute: 5, policy: 'redis', redis: { host: 'a', cluster_nodes: [] } }), /config\.redis\.cluster_nodes: unknown or unsupported field/],
+    ['a route id that is not a UUID', service([{ name: 'r', id: 'route-1', paths: ['/'] }]), /routes\[r\]\.id: expected a valid UUID/],
     ['an anonymous consumer', jwtRoute({ anonymous: 'guest' }), /config\.anonymous: anonymous consumers are not supported/],
     ['a rate limit without a period', rateLimitedRoute({ limit_by: 'ip' }), /at least one of these fields must be non-empty: 'config\.second'/],
     ['a rate limit that is not a number', rateLimitedRoute({ minute: 'many' }), /config\.minute: expected a number/],
@@ -506,5 +512,75 @@ describe('the headers setting (Kong\'s `headers`)', () => {
 
   test('an unknown entry stops start-up', async () => {
     await expect(start(configFile(proxyConfig()), {}, undefined, { headers: 'server_tokens, X-Powered-By' })).rejects.toThrow("headers: invalid entry 'X-Powered-By'");
+  });
+});
+
+describe('whose address counts as the client\'s (trusted_ips, real_ip_header, real_ip_recursive)', () => {
+  const config = () => service([{
+    name: 'r', paths: ['/'], plugins: [{ name: 'rate-limiting', config: { minute: 1000, limit_by: 'ip' } }],
+  }], { url: echo.url });
+  const seen = async (gateway: Gateway, headers: Record<string, string>) => {
+    const reply = await send(gateway.proxyUrl, '/', { headers });
+    return { upstream: (reply.body as Echoed).headers, remaining: reply.headers['x-ratelimit-remaining-minute'] };
+  };
+
+  test('by default no peer is trusted: forwarding headers name nobody', async () => {
+    await withGateway(config(), async (gateway) => {
+      const { upstream } = await seen(gateway, { 'X-Real-IP': '192.0.2.1', 'X-Forwarded-For': '192.0.2.2', 'X-Forwarded-Proto': 'https' });
+      expect(upstream).toMatchObject({ 'x-real-ip': '127.0.0.1', 'x-forwarded-for': '192.0.2.2, 127.0.0.1', 'x-forwarded-proto': 'http' });
+    });
+  });
+
+  test('a trusted peer names the client in X-Real-IP (the default header), and its X-Forwarded-* are kept', async () => {
+    await withGateway(config(), async (gateway) => {
+      const { upstream } = await seen(gateway, { 'X-Real-IP': '192.0.2.1', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'api.example.test', 'X-Forwarded-Port': '443' });
+      expect(upstream).toMatchObject({
+        'x-real-ip': '192.0.2.1',
+        // Without a client X-Forwarded-For, nginx's $remote_addr (the named client) starts one.
+        'x-forwarded-for': '192.0.2.1',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'api.example.test',
+        'x-forwarded-port': '443',
+      });
+      // Rate limiting by address counts the named clients apart.
+      const first = await seen(gateway, { 'X-Real-IP': '198.51.100.1' });
+      const again = await seen(gateway, { 'X-Real-IP': '198.51.100.1' });
+      const other = await seen(gateway, { 'X-Real-IP': '198.51.100.2' });
+      expect([first.remaining, again.remaining, other.remaining]).toEqual(['999', '998', '999']);
+    }, { trustedIps: '127.0.0.1, 10.0.0.0/8' });
+  });
+
+  test('X-Forwarded-For: the last address, or with real_ip_recursive the last untrusted one', async () => {
+    const headers = { 'X-Forwarded-For': '203.0.113.9, 10.1.2.3' };
+    await withGateway(config(), async (gateway) => {
+      const { upstream } = await seen(gateway, headers);
+      expect(upstream).toMatchObject({ 'x-real-ip': '10.1.2.3', 'x-forwarded-for': '203.0.113.9, 10.1.2.3, 127.0.0.1' });
+    }, { trustedIps: '127.0.0.1,10.0.0.0/8', realIpHeader: 'X-Forwarded-For' });
+    await withGateway(config(), async (gateway) => {
+      expect((await seen(gateway, headers)).upstream['x-real-ip']).toBe('203.0.113.9');
+      // Over several lines, read from the last.
+      const lines = await send(gateway.proxyUrl, '/', { headers: { 'X-Forwarded-For': ['203.0.113.7', '10.9.9.9'] } });
+      expect((lines.body as Echoed).headers['x-real-ip']).toBe('203.0.113.7');
+    }, { trustedIps: '127.0.0.1,10.0.0.0/8', realIpHeader: 'X-Forwarded-For', realIpRecursive: 'on' });
+  });
+
+  test('settings Kong would refuse stop start-up', async () => {
+    await expect(start(configFile(config()), {}, undefined, { trustedIps: '10.0.0.0/33' })).rejects.toThrow(
+      "trusted_ips must be a comma separated list in the form of IPv4 or IPv6 address or CIDR block or 'unix:', got '10.0.0.0/33'",
+    );
+    await expect(start(configFile(config()), {}, undefined, { realIpRecursive: 'yes' })).rejects.toThrow("real_ip_recursive must be 'on' or 'off', got 'yes'");
+  });
+});
+
+describe('entity ids', () => {
+  test('routes and services keep the ids kong.yml gives; without one, the same name always gets the same id', async () => {
+    const { parseConfig } = await import('../../kong/gateway/core/config');
+    const { PLUGINS } = await import('../../kong/gateway/plugins');
+    const yaml = (id?: string) => stringify({ _format_version: '3.0', ...service([{ name: 'r', paths: ['/'], ...(id ? { id } : {}) }]) });
+    const given = parseConfig(yaml('6F2D0C5E-1A2B-4C3D-8E9F-0A1B2C3D4E5F'), {}, PLUGINS);
+    expect(given.routes[0].id).toBe('6f2d0c5e-1a2b-4c3d-8e9f-0a1b2c3d4e5f');
+    const [a, b] = [parseConfig(yaml(), {}, PLUGINS), parseConfig(yaml(), {}, PLUGINS)];
+    expect(a.routes[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([b.routes[0].id, b.routes[0].service!.id]).toEqual([a.routes[0].id, a.routes[0].service!.id]);
   });
 });
