@@ -6,8 +6,12 @@
 //   index.ts, cli.ts      entry points: startGateway() in-process, cli.ts as a process
 //   core/                 what Kong's runloop, DB layer and Admin API do; names no plugin
 //     config.ts schema.ts   kong.yml loader (decK env substitution) and its value checks
+//     settings.ts           kong.conf-like settings: headers, trusted_ips, real_ip_*
 //     router.ts uri.ts      route matching, upstream path joining, path normalization
-//     proxy.ts respond.ts   the proxy listener: plugins, forwarding, Kong's headers and errors
+//     proxy.ts respond.ts   the proxy listener: plugin phases, Kong's headers and error pages
+//     upstream.ts           one try of the upstream call (the proxy retries as nginx does)
+//     nginx.ts realip.ts    what nginx refuses before Kong runs; the client address behind proxies
+//     headers.ts args.ts body.ts   request/answer headers, query and body as Kong's PDK sees them
 //     admin.ts              Admin API: generic endpoints for consumers and registered entities
 //     entities.ts consumers.ts store.ts   entity rules, the consumer entity, in-memory store + JSON file
 //     plugin.ts             the plugin contract (handler, schema, daos, request context)

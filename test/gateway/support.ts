@@ -11,8 +11,11 @@
  * and DECK_PUBLIC_RATE_LIMIT_PER_MINUTE at, say, 100; run jest --runInBand
  * (one echo server on that port at a time). rate-limiting.test.ts uses up the
  * public routes' quota for the current minute: run it last, on its own.
- * plugins/aws-lambda.test.ts has a fixture of its own to sync (see there).
- * local-gateway.test.ts always tests the local gateway itself.
+ * Plugin suites with a fixture of their own (test/gateway/fixtures) say at
+ * their head what to sync and which GATEWAY_* ports to set; most point the
+ * fixture's service at the echo server with DECK_ECHO_URL.
+ * local-gateway.test.ts always tests the local gateway itself, including the
+ * gateway settings (headers, trusted_ips) that real Kong takes from kong.conf.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
