@@ -422,6 +422,14 @@ describe('aws-lambda', () => {
       expect(signatureIsValid(invocation!, 'amazon-secret')).toBe(true);
     });
 
+    test('with Via off in the headers setting, the answer carries no Via from the plugin either', async () => {
+      const config = { routes: [{ name: 'fn', paths: ['/fn'], plugins: [{ name: 'aws-lambda', config: { ...LAMBDA, port: lambda.port, aws_key: 'k', aws_secret: 's', aws_region: 'us-east-1' } }] }] };
+      await withGateway(config, async (gateway) => {
+        const reply = await send(gateway.proxyUrl, '/fn');
+        expect([reply.status, reply.headers.via, reply.headers.server]).toEqual([200, undefined, 'kong/3.9.3']);
+      }, { headers: 'Server' });
+    });
+
     test('no credentials, or no region: 500 without calling Lambda', async () => {
       for (const env of [{ AWS_REGION: 'eu-west-1' }, { AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' }]) {
         const { reply, invocation } = await invokeWith(env);

@@ -6,6 +6,7 @@ import type { PluginScope, RouteConfig, ServiceConfig } from './config';
 import type { Consumer } from './consumers';
 import type { Credential, EntitySchema } from './entities';
 import type { RequestHeaders, ResponseHeaders as AnswerHeaders } from './headers';
+import type { GatewaySettings } from './settings';
 import type { Store } from './store';
 
 export type ResponseHeaders = Record<string, string | number | readonly string[]>;
@@ -88,6 +89,8 @@ export interface PluginServices {
   env: NodeJS.ProcessEnv;
   /** The route or service the instance's plugin entity is attached to (conf.route_id, conf.service_id). */
   scope: PluginScope;
+  /** The gateway's settings, as kong.configuration holds Kong's (which headers it sends, and the like). */
+  configuration: GatewaySettings;
 }
 
 /** A handler class, as Kong's handler.lua: its name, its place in the run order, its phases. */

@@ -3,7 +3,7 @@
 // the upstream call (core/upstream.ts) and the headers Kong adds to requests
 // and answers, governed by the `headers` setting.
 import { randomUUID } from 'node:crypto';
-import { Agent as HttpAgent, type IncomingMessage, ServerResponse, STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
+import { Agent as HttpAgent, type IncomingMessage, type ServerResponse, STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { encode as cjsonEncode } from './cjson';
@@ -89,12 +89,14 @@ export class GatewayProxy {
   private readonly router: Router<Route>;
   private readonly instances = new Map<PluginConfig, Plugin>();
   private readonly globalPlugins: Plugin[];
+  /** Connections with an answer under way. */
+  private readonly answering = new WeakSet<object>();
   private readonly agents = {
     http: new HttpAgent({ keepAlive: true }),
     https: new HttpsAgent({ keepAlive: true }),
   };
 
-  constructor(config: GatewayConfig, private readonly services: Omit<PluginServices, 'scope'>, private readonly settings: GatewaySettings, private readonly log: boolean) {
+  constructor(config: GatewayConfig, private readonly services: Omit<PluginServices, 'scope' | 'configuration'>, private readonly settings: GatewaySettings, private readonly log: boolean) {
     this.router = new Router(config.routes.map((routeConfig): Route => ({ config: routeConfig, plugins: routeConfig.plugins.map(this.instance) })));
     this.globalPlugins = config.globalPlugins.map(this.instance);
   }
@@ -103,13 +105,15 @@ export class GatewayProxy {
   private readonly instance = (plugin: PluginConfig): Plugin => {
     let instance = this.instances.get(plugin);
     if (!instance) {
-      instance = new plugin.module.handler(plugin.config, { ...this.services, scope: plugin.scope });
+      instance = new plugin.module.handler(plugin.config, { ...this.services, scope: plugin.scope, configuration: this.settings });
       this.instances.set(plugin, instance);
     }
     return instance;
   };
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.answering.add(req.socket);
+    res.once('close', () => this.answering.delete(req.socket));
     const answering: Answering = {
       req,
       requestUri: requestPath(req.url ?? '/') ?? '/',
@@ -132,12 +136,14 @@ export class GatewayProxy {
     }
   };
 
-  /** A CONNECT request (Node hands those over apart): nginx refuses it like TRACE. */
+  /**
+   * A CONNECT request, which Node hands over apart, with its socket: nginx
+   * refuses it (405, or 400 for a target that is no path), written out here.
+   */
   readonly handleConnect = (req: IncomingMessage, socket: Duplex): void => {
-    const res = new ServerResponse(req);
-    res.assignSocket(socket as never);
-    res.on('finish', () => socket.end());
-    this.handle(req, res);
+    const refused = refusal(req) ?? { status: 405, parsedHeaders: req.rawHeaders.length / 2 };
+    const first = (name: string) => (refused.parsedHeaders === 0 ? undefined : req.headers[name] as string | undefined);
+    this.writeRaw(socket, refused.status, first('accept'), first('content-type'));
   };
 
   /**
@@ -147,24 +153,37 @@ export class GatewayProxy {
    */
   readonly clientError = (err: NodeJS.ErrnoException, socket: Duplex): void => {
     const status = parserRefusal(err);
-    // A response already on its way (Node can fail on a body after the head) goes out first.
-    const answering = (socket as { _httpMessage?: unknown })._httpMessage !== undefined && (socket as { _httpMessage?: unknown })._httpMessage !== null;
-    if (status === null || !socket.writable || answering) {
-      if (answering && socket.writable) socket.end();
-      else socket.destroy();
+    // Node can fail on a body after the head: an answer already on its way goes out first.
+    if (this.answering.has(socket)) {
+      socket.end();
       return;
     }
+    if (status === null || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    this.writeRaw(socket, status, undefined, undefined);
+  };
+
+  /** An error page written straight to a socket nginx would not keep, with the headers of a Kong-made answer. */
+  private writeRaw(socket: Duplex, status: number, accept: string | undefined, contentType: string | undefined): void {
     const requestId = randomUUID().replaceAll('-', '');
-    const own = OWN_PAGE_STATUSES.has(status);
-    const page = own ? { status, contentType: 'text/html', body: ownPage(status) } : errorPage(status, undefined, undefined, requestId);
-    const lines: [string, string][] = [['Date', new Date().toUTCString()], ['Content-Type', page.contentType], ['Content-Length', String(Buffer.byteLength(page.body))], ['Connection', 'close']];
+    const page = OWN_PAGE_STATUSES.has(status)
+      ? { status, contentType: 'text/html', body: ownPage(status) }
+      : errorPage(status, accept, contentType, requestId);
+    const lines: [string, string][] = [
+      ['Date', new Date().toUTCString()],
+      ['Content-Type', page.contentType],
+      ['Content-Length', String(Buffer.byteLength(page.body))],
+      ['Connection', 'close'],
+    ];
     const enabled = this.settings.headers;
     if (enabled.has('Server')) lines.push(['Server', SERVER_TOKENS]);
     if (enabled.has('X-Kong-Response-Latency')) lines.push(['X-Kong-Response-Latency', '0']);
     if (enabled.has('X-Kong-Request-Id')) lines.push(['X-Kong-Request-Id', requestId]);
     const head = `HTTP/1.1 ${page.status} ${STATUS_CODES[page.status]}\r\n${lines.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
     socket.end(head + page.body);
-  };
+  }
 
   /** Answers a request nginx refuses: no route, no plugin but the global ones' header_filter. */
   private refuse(res: ServerResponse, answering: Answering, refused: Refusal): void {

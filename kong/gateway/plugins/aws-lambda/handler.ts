@@ -29,8 +29,11 @@ export class AwsLambdaHandler implements Plugin {
 
   private readonly client: LambdaClient;
 
-  constructor(private readonly config: AwsLambdaConfig, { env }: PluginServices) {
+  private readonly sendVia: boolean;
+
+  constructor(private readonly config: AwsLambdaConfig, { env, configuration }: PluginServices) {
     this.client = new LambdaClient(config, env);
+    this.sendVia = configuration.headers.has('Via');
   }
 
   async access(ctx: RequestContext): Promise<Exit> {
@@ -60,13 +63,16 @@ export class AwsLambdaHandler implements Plugin {
     for (const [key, { name, value }] of result.headers) if (!DROPPED.has(key)) headers.set(key, [name, value]);
     for (const [name, value] of proxyResponse.headers) headers.set(name.toLowerCase(), [name, value]);
     headers.set('content-length', ['Content-Length', proxyResponse.body.length]);
-    const via = headers.get('via');
-    if (via === undefined) {
-      headers.set('via', ['Via', VIA]);
-    } else {
-      const [name, value] = via;
-      if (typeof value !== 'string' && typeof value !== 'number') throw new LuaError('attempt to concatenate a table value');
-      headers.set('via', [name, `${typeof value === 'number' ? formatNumber(value) : value}, ${VIA}`]);
+    // Unless the headers setting leaves Via out (then the function's own passes as it is).
+    if (this.sendVia) {
+      const via = headers.get('via');
+      if (via === undefined) {
+        headers.set('via', ['Via', VIA]);
+      } else {
+        const [name, value] = via;
+        if (typeof value !== 'string' && typeof value !== 'number') throw new LuaError('attempt to concatenate a table value');
+        headers.set('via', [name, `${typeof value === 'number' ? formatNumber(value) : value}, ${VIA}`]);
+      }
     }
 
     const sent: Record<string, HeaderValue> = {};
