@@ -14,7 +14,7 @@ import jwt from 'jsonwebtoken';
 import { stringify } from 'yaml';
 import { startGateway, type Gateway, type GatewayOptions } from '../../kong/gateway';
 import { FUNCTION, signatureIsValid, startStandIn, type StandIn } from './lambda-stand-in';
-import { admin, createClient, now, REQUEST_ID, send, startEcho, type Echo, type Echoed, type Target } from './support';
+import { admin, createClient, echoAnswer, now, REQUEST_ID, send, startEcho, type Echo, type Echoed, type Target } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** What the gateway needs of an aws-lambda config; its endpoint is never called in configuration checks. */
@@ -516,6 +516,14 @@ describe('the headers setting (Kong\'s `headers`)', () => {
       const kongMade = await send(gateway.proxyUrl, '/nowhere');
       expect(kongHeaders(kongMade)).toEqual({ 'x-kong-response-latency': 'ms', 'x-kong-request-id': kongMade.body.request_id });
     }, { headers: 'X-Kong-Response-Latency, X-Kong-Request-Id' });
+  });
+
+  test('X-Kong-Upstream-Status is there when asked for, on proxied answers only', async () => {
+    await withGateway(proxyConfig(), async (gateway) => {
+      const proxied = await send(gateway.proxyUrl, '/up', { headers: echoAnswer({ status: 418 }) });
+      expect([proxied.status, proxied.headers['x-kong-upstream-status']]).toEqual([418, '418']);
+      expect((await send(gateway.proxyUrl, '/nowhere')).headers['x-kong-upstream-status']).toBeUndefined();
+    }, { headers: 'X-Kong-Upstream-Status' });
   });
 
   test('an unknown entry stops start-up', async () => {

@@ -83,6 +83,8 @@ interface Proxied {
   upstreamLatency: number;
   /** The upstream answer's own Via, before anything changed it. */
   upstreamVia: string | undefined;
+  /** What the upstream answered (nginx's $upstream_status: 502 or 504 for a failed try). */
+  upstreamStatus: number;
 }
 
 export class GatewayProxy {
@@ -336,6 +338,9 @@ export class GatewayProxy {
    * the status line and headers go out. The caller sends the body.
    */
   private send(res: ServerResponse, answering: Answering, status: number, headers: ResponseHeaders, proxied: Proxied | null, reason?: string): void {
+    const enabled = this.settings.headers;
+    // Opt-in, and set before the plugins' header_filter, which may change it.
+    if (proxied && enabled.has('X-Kong-Upstream-Status')) headers.set('X-Kong-Upstream-Status', proxied.upstreamStatus);
     for (const plugin of answering.collected) {
       try {
         plugin.headerFilter?.(answering, headers, status);
@@ -344,7 +349,6 @@ export class GatewayProxy {
         console.error(`gateway proxy: ${answering.req.method} ${answering.req.url}: header_filter failed:`, err);
       }
     }
-    const enabled = this.settings.headers;
     if (proxied) {
       if (enabled.has('X-Kong-Upstream-Latency')) headers.set('X-Kong-Upstream-Latency', proxied.upstreamLatency);
       if (enabled.has('X-Kong-Proxy-Latency')) headers.set('X-Kong-Proxy-Latency', proxied.proxyLatency);
@@ -414,6 +418,7 @@ export class GatewayProxy {
       proxyLatency: tryStarted - ctx.startedAt,
       upstreamLatency: Date.now() - tryStarted,
       upstreamVia: upstream.headers.via === undefined ? undefined : headers.values('Via').join(', '),
+      upstreamStatus: upstream.statusCode ?? 502,
     };
     this.send(res, ctx, upstream.statusCode ?? 502, headers, proxied, upstream.statusMessage);
     upstream.pipe(res);
@@ -453,8 +458,9 @@ export class GatewayProxy {
       this.answer(res, ctx, response.error(503, 'name resolution failed'));
       return;
     }
-    const proxied: Proxied = { proxyLatency: tryStarted - ctx.startedAt, upstreamLatency: Date.now() - tryStarted, upstreamVia: undefined };
-    this.nginxError(res, ctx, failure.kind === 'timeout' ? 504 : 502, proxied);
+    const status = failure.kind === 'timeout' ? 504 : 502;
+    const proxied: Proxied = { proxyLatency: tryStarted - ctx.startedAt, upstreamLatency: Date.now() - tryStarted, upstreamVia: undefined, upstreamStatus: status };
+    this.nginxError(res, ctx, status, proxied);
   }
 
   /** An error nginx raises, answered by Kong's error handler (error_page). */
