@@ -44,7 +44,8 @@ export function es256PrivateKey(pem: string): KeyObject {
 export function signingKeyFromEnv(env: Record<string, string | undefined>): KeyObject {
   const { IDENTITY_SIGNING_KEY: inline, IDENTITY_SIGNING_KEY_FILE: file } = env;
   if (inline && file) throw new Error('Invalid configuration: set IDENTITY_SIGNING_KEY or IDENTITY_SIGNING_KEY_FILE, not both');
-  if (inline) return es256PrivateKey(inline);
+  // A PEM passed through a one-line setting (a deploy parameter) may have its line breaks written as \n.
+  if (inline) return es256PrivateKey(inline.includes('\n') ? inline : inline.replace(/\\n/g, '\n'));
   if (!file) throw new Error('Invalid configuration: IDENTITY_SIGNING_KEY or IDENTITY_SIGNING_KEY_FILE is required');
   let pem: string;
   try {
