@@ -9,4 +9,4 @@ RUN mkdir .esbuild && chown node:node .esbuild
 USER node
 ENV SLS_TELEMETRY_DISABLED=1
 EXPOSE 4000
-CMD ["sh", "-c", "node_modules/.bin/tsx scripts/create-tables.ts && exec node_modules/.bin/serverless offline start --stage local"]
+CMD ["sh", "-c", "node_modules/.bin/tsx scripts/create-tables.ts && IDENTITY_SIGNING_KEY=\"${IDENTITY_SIGNING_KEY:-$(node_modules/.bin/tsx scripts/identity-key.ts)}\" && export IDENTITY_SIGNING_KEY && exec node_modules/.bin/serverless offline start --stage local"]

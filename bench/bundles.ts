@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { localBin, REPO_ROOT } from '../scripts/stack';
+import { randomIdentityKey } from '../scripts/stack/identity-key';
 import { LOCAL_STAGE } from '../scripts/stack/local-aws';
 import { percentiles } from './load';
 
@@ -42,7 +43,7 @@ async function packageService(dir: string): Promise<string[]> {
  * The bundles are loaded from a temporary folder: @aws-sdk/* (left out of
  * them, as the Lambda runtime provides it) resolves through NODE_PATH.
  */
-async function loadTime(file: string): Promise<number> {
+async function loadTime(file: string, identityKey: string): Promise<number> {
   const script = `const t = performance.now(); require(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
   const env = {
     PATH: process.env.PATH,
@@ -50,6 +51,10 @@ async function loadTime(file: string): Promise<number> {
     USERS_TABLE: 'bench-users',
     TOKENS_TABLE: 'bench-tokens',
     AWS_REGION: 'us-east-1',
+    // Browser sessions and the profile service refuse to start without these (nothing is fetched at load).
+    IDENTITY_SIGNING_KEY: identityKey,
+    IDENTITY_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+    PROFILES_TABLE: 'bench-profiles',
   };
   const times: number[] = [];
   for (let i = 0; i < LOAD_SAMPLES; i++) {
@@ -61,6 +66,7 @@ async function loadTime(file: string): Promise<number> {
 
 export async function measureBundles(): Promise<Bundle[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-bundles-'));
+  const identityKey = randomIdentityKey();
   try {
     const bundles: Bundle[] = [];
     for (const zipFile of await packageService(dir)) {
@@ -69,9 +75,11 @@ export async function measureBundles(): Promise<Bundle[]> {
         const match = /^functions\/(?:[^/]+\/)*([^/]+)\.js$/.exec(entry.name);
         if (!match) continue;
         const code = await entry.async('nodebuffer');
-        const file = path.join(dir, `${match[1]}.js`);
+        // Named after the function (the zip), not its file: pages/signin and public/signin are two.
+        const name = path.basename(zipFile, '.zip');
+        const file = path.join(dir, `${name}.js`);
         await writeFile(file, code);
-        bundles.push({ function: match[1], bytes: code.length, loadMs: await loadTime(file) });
+        bundles.push({ function: name, bytes: code.length, loadMs: await loadTime(file, identityKey) });
       }
     }
     return bundles.sort((a, b) => a.function.localeCompare(b.function));

@@ -30,7 +30,13 @@ export interface Account {
   claimedAt: number;
   createdAt: string;
   credential?: GatewayCredential;
+  /** Given at registration for browser sessions (lib/accounts/identity.ts); absent for accounts made by signup. */
+  email?: string;
+  firstName?: string;
 }
+
+/** What a browser registration adds to an account: who the user is, for the services behind the gateway. */
+export type AccountIdentity = Pick<Account, 'email' | 'firstName'>;
 
 export type ActiveAccount = Account & { status: 'active'; credential: GatewayCredential };
 

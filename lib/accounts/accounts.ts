@@ -9,6 +9,7 @@ import {
   passwordChangedConcurrently,
   usernameTaken,
   type Account,
+  type AccountIdentity,
   type ActiveAccount,
   type CredentialSource,
   type GatewayCredential,
@@ -41,9 +42,10 @@ export class Accounts {
    * takes over its own pending claim, or gets the account it already made,
    * instead of a 409 for its own name.
    */
-  async signUp(username: string, password: string, credentials: CredentialSource): Promise<ActiveAccount> {
+  async signUp(username: string, password: string, credentials: CredentialSource, identity: AccountIdentity = {}): Promise<ActiveAccount> {
     const now = nowSeconds();
     const claim = {
+      ...identity,
       id: randomUUID(),
       username,
       status: 'pending' as const,

@@ -21,6 +21,8 @@ interface Item {
   credentialId?: string;
   credentialKey?: string;
   credentialSecret?: string;
+  email?: string;
+  firstName?: string;
 }
 
 function toAccount(item: Item): Account {

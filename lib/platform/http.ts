@@ -30,28 +30,55 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return field ? `${field}: ${issue.message}` : issue.message;
 }
 
+const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+/** Whether the body is an HTML form post (application/x-www-form-urlencoded). */
+export const isFormPost = (event: Event): boolean => FORM_CONTENT_TYPE.test(event.headers['content-type'] ?? '');
+
+/**
+ * The request body as an object: a JSON object sent as application/json, or,
+ * when `forms` allows it, an HTML form post. A form field given twice is
+ * refused rather than guessed at.
+ */
+export function readBody(event: Event, { forms = false } = {}): Record<string, unknown> {
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
+  if (!raw) throw invalidRequest('Request body is required');
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw invalidRequest(`Request body must not exceed ${MAX_BODY_BYTES} bytes`);
+  if (forms && isFormPost(event)) {
+    const fields: Record<string, string> = {};
+    for (const [name, value] of new URLSearchParams(raw)) {
+      if (Object.hasOwn(fields, name)) throw invalidRequest(`${name}: is given more than once`);
+      fields[name] = value;
+    }
+    return fields;
+  }
+  if (!JSON_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) {
+    throw invalidRequest(forms ? 'Content-Type must be application/json or application/x-www-form-urlencoded' : 'Content-Type must be application/json');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw invalidRequest('Request body is not valid JSON', error);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidRequest('Request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** `value` checked against `schema`, or a 400 naming the first thing wrong. */
+export function validate<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, value);
+  if (!result.success) throw invalidRequest(describeIssue(result.issues[0]));
+  return result.output;
+}
+
 /** Parses and validates a JSON request body, answering 400 with what is wrong. */
 function jsonBody(schema: v.GenericSchema): middy.MiddlewareObj<Event> {
   return {
     before: ({ event }) => {
-      const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
-      if (!raw) throw invalidRequest('Request body is required');
-      if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw invalidRequest(`Request body must not exceed ${MAX_BODY_BYTES} bytes`);
-      if (!JSON_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) {
-        throw invalidRequest('Content-Type must be application/json');
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw);
-      } catch (error) {
-        throw invalidRequest('Request body is not valid JSON', error);
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw invalidRequest('Request body must be a JSON object');
-      }
-      const result = v.safeParse(schema, parsed);
-      if (!result.success) throw invalidRequest(describeIssue(result.issues[0]));
-      (event as { body: unknown }).body = result.output;
+      (event as { body: unknown }).body = validate(schema, readBody(event));
     },
   };
 }

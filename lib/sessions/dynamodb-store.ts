@@ -6,17 +6,19 @@ import type { RefreshToken, RevocationReason, RotationResult, Session } from './
 import type { SessionStore } from './store';
 
 /**
- * The tokens table holds four kinds of items, keyed by `id`; all but the
+ * The tokens table holds four kinds of items of this module's, keyed by `id`; all but the
  * epoch expire through the table's TTL attribute `expiresAt`:
  * - `session#<id>`: a session, with its epoch and revocation;
  * - `rt#<sha256>`: a refresh token, stored only as its hash;
  * - `jti#<id>`: a revoked access token, kept until it would have expired;
- * - `epoch#<username>`: the user's session epoch (absent means 0).
+ * - `epoch#<username>`: the user's session epoch (absent means 0), which
+ *   browser sessions (`browser#<sha256>`, lib/browser-sessions) also obey.
  */
 const sessionKey = (id: string) => ({ id: `session#${id}` });
 const refreshTokenKey = (hash: string) => ({ id: `rt#${hash}` });
 const accessTokenKey = (jti: string) => ({ id: `jti#${jti}` });
-const epochKey = (username: string) => ({ id: `epoch#${username}` });
+/** Also read by lib/browser-sessions, whose sessions end with the same epoch. */
+export const epochKey = (username: string) => ({ id: `epoch#${username}` });
 
 const MAX_ATTEMPTS = 3;
 const ROTATION_ITEMS = ['consume', 'successor', 'session', 'epoch'] as const;

@@ -15,6 +15,8 @@ export interface GatewayOptions {
   /** Where consumers and credentials are kept; undefined keeps them in memory. */
   dataFile?: string;
   rateLimits: RateLimits;
+  /** forward-auth's cache_ttl on the browser routes (DECK_SESSION_CACHE_TTL). */
+  sessionCacheTtlSeconds: number;
   log?: LogSink;
   onCrash?: CrashHandler;
 }
@@ -32,6 +34,18 @@ export function lambdaDeckEnv(lambdaPort: number): Record<string, string> {
     DECK_LAMBDA_HOST: '127.0.0.1',
     DECK_LAMBDA_PORT: String(lambdaPort),
     DECK_LAMBDA_DISABLE_HTTPS: 'true',
+  };
+}
+
+/**
+ * kong.yml's forward-auth settings for the local stack: the identity
+ * provider is this gateway's own proxy (the session routes), as in AWS it is
+ * Kong's; `cacheTtlSeconds` is how long a signed-out session may keep working.
+ */
+export function sessionDeckEnv(proxyPort: number, cacheTtlSeconds: number): Record<string, string> {
+  return {
+    DECK_SESSION_AUTHENTICATE_URL: `http://127.0.0.1:${proxyPort}/api/session/authenticate`,
+    DECK_SESSION_CACHE_TTL: String(cacheTtlSeconds),
   };
 }
 
@@ -53,6 +67,7 @@ export function gateway(options: GatewayOptions): Component {
           KONG_PROXY_PORT: String(options.proxyPort),
           KONG_ADMIN_PORT: String(options.adminPort),
           ...lambdaDeckEnv(options.lambdaPort),
+          ...sessionDeckEnv(options.proxyPort, options.sessionCacheTtlSeconds),
           // The Invoke calls are signed, so some key is needed; serverless-offline checks none.
           AWS_ACCESS_KEY_ID: 'local-gateway',
           AWS_SECRET_ACCESS_KEY: 'local-gateway',

@@ -8,6 +8,7 @@ import type { LogSink } from './child';
 import type { Component, CrashHandler } from './component';
 import { dynamodbLocal } from './dynamodb-local';
 import { gateway } from './gateway';
+import { browserEnv, persistedIdentityKey, randomIdentityKey } from './identity-key';
 import { localAwsEnv, persistedCredentials, randomCredentials, type LocalCredentials } from './local-aws';
 import { DEFAULT_DATA_DIR } from './paths';
 import { assertPortFree, DEFAULT_PORTS, PORT_ENV_VARS, type StackPorts } from './ports';
@@ -30,6 +31,13 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** kong.yml's rate limits per minute; each one unset keeps its default. */
   rateLimits?: Partial<RateLimits>;
+  /**
+   * The PEM key identity tokens are signed with. Defaults to the one kept in
+   * dataDir, made on first use, or a random one for an in-memory stack.
+   */
+  identitySigningKey?: string;
+  /** How long the gateway reuses an identity provider's answer (DECK_SESSION_CACHE_TTL); default 5 s, as in docker-compose.yml. */
+  sessionCacheTtlSeconds?: number;
   log?: LogSink;
   /** Called when a component dies on its own after the stack has started. */
   onCrash?: CrashHandler;
@@ -59,6 +67,9 @@ export interface RateLimits {
   password: number;
 }
 export const DEFAULT_RATE_LIMITS: RateLimits = { public: 60, protected: 600, password: 10 };
+
+/** forward-auth's cache of identity answers unless told otherwise, as in docker-compose.yml. */
+export const DEFAULT_SESSION_CACHE_TTL_SECONDS = 5;
 
 /** DynamoDB Local with its tables created from serverless.yml. */
 function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>, credentials: LocalCredentials): Component {
@@ -101,6 +112,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const common = { log: options.log, onCrash: options.onCrash };
   const credentials =
     options.credentials ?? (options.inMemory ? randomCredentials() : await persistedCredentials(dataDir));
+  const identityKey = options.identitySigningKey ?? (options.inMemory ? randomIdentityKey() : await persistedIdentityKey(dataDir));
+  // Before options.env, so that a test can change any of them.
+  const handlerSettings = { ...browserEnv(urls.proxy, identityKey), ...options.env };
 
   const components = {
     dynamodb: dynamodbWithTables(
@@ -118,7 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dynamodbEndpoint: urls.dynamodb,
       credentials,
       kongAdminUrl: urls.admin,
-      env: options.env,
+      env: handlerSettings,
       ...common,
     }),
     gateway: gateway({
@@ -127,6 +141,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       lambdaPort: ports.lambda,
       dataFile: options.inMemory ? undefined : path.join(dataDir, 'gateway.json'),
       rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+      sessionCacheTtlSeconds: options.sessionCacheTtlSeconds ?? DEFAULT_SESSION_CACHE_TTL_SECONDS,
       ...common,
     }),
   };
@@ -154,7 +169,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw failures[0];
   }
 
-  return { urls, env: await handlerEnv(urls, credentials, options.env), credentials, components, stop };
+  return { urls, env: await handlerEnv(urls, credentials, handlerSettings), credentials, components, stop };
 }
 
 /**

@@ -17,6 +17,7 @@ import { localBin, REPO_ROOT } from './paths';
 /** The parts of `serverless print` this module reads. */
 interface ServerlessConfig {
   provider: { environment?: Record<string, string> };
+  functions?: Record<string, { environment?: Record<string, string> }>;
   resources?: { Resources?: Record<string, { Type: string; Properties: TableProperties }> };
 }
 
@@ -87,8 +88,10 @@ export async function tableDefinitions(): Promise<TableDefinition[]> {
 export async function tableEnvironment(): Promise<Record<string, string>> {
   const config = await serverlessConfig();
   const names = new Set((await tableDefinitions()).map((table) => table.create.TableName));
+  // The provider's, and those only some functions get (the profile service's table).
+  const environments = [config.provider.environment, ...Object.values(config.functions ?? {}).map((fn) => fn.environment)];
   return Object.fromEntries(
-    Object.entries(config.provider.environment ?? {}).filter(([, value]) => names.has(value)),
+    environments.flatMap((environment) => Object.entries(environment ?? {})).filter(([, value]) => names.has(value)),
   );
 }
 

@@ -16,7 +16,16 @@ const PARAMS = {
   subnetIds: 'subnet-1,subnet-2',
   vpcId: 'vpc-1',
   routeTableIds: 'rtb-1',
+  identitySigningKey: '-----BEGIN PRIVATE KEY-----\\nnot-checked-at-packaging\\n-----END PRIVATE KEY-----',
+  identityJwksUrl: 'https://auth.example.com/.well-known/jwks.json',
+  browserAllowedOrigins: 'https://auth.example.com',
 };
+const FUNCTIONS = [
+  'info', 'logout', 'logoutAll', 'password', 'refresh', 'revoke', 'signin', 'signup',
+  'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'jwks', 'signinPage', 'registerPage', 'assets',
+  'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
+];
+const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
 
 type Resource = { Type: string; Properties: Record<string, any>; Condition?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
 let resources: Record<string, Resource>;
@@ -50,7 +59,7 @@ const functions = () => ofType('AWS::Lambda::Function').map(([, fn]) => fn);
 it('creates no API Gateway and no function URL: only Kong can invoke the functions', () => {
   const types = new Set(Object.values(resources).map((resource) => resource.Type));
   expect([...types].filter((type) => /ApiGateway|Lambda::Url|Lambda::Permission/.test(type))).toEqual([]);
-  expect(functions()).toHaveLength(8);
+  expect(functions()).toHaveLength(FUNCTIONS.length);
 });
 
 it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Admin URL it was given', () => {
@@ -68,9 +77,9 @@ it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Ad
 });
 
 it('packages one small artifact per function', () => {
-  expect(artifacts.sort()).toEqual(['info', 'logout', 'logoutAll', 'password', 'refresh', 'revoke', 'signin', 'signup'].map((n) => `${n}.zip`));
+  expect(artifacts.sort()).toEqual(FUNCTIONS.map((n) => `${n}.zip`).sort());
   const keys = new Set(functions().map((fn) => fn.Properties.Code.S3Key));
-  expect(keys.size).toBe(8);
+  expect(keys.size).toBe(FUNCTIONS.length);
 });
 
 it('expires token items by TTL and keeps point-in-time recovery on the users table', () => {
@@ -87,6 +96,24 @@ it("grants the functions item-level actions on the service's own tables only", (
   expect(dynamo[0].Action.every((action: string) => !/\*|Scan|Query|DeleteTable|CreateTable/.test(action))).toBe(true);
 });
 
+it('gives the user-profile service a role of its own: its table only, nothing of the auth tables', () => {
+  for (const id of PROFILE_FUNCTIONS) {
+    expect(resources[id].Properties.Role).toEqual({ 'Fn::GetAtt': ['UserProfileRole', 'Arn'] });
+    expect(resources[id].Properties.Environment.Variables).toMatchObject({ IDENTITY_JWKS_URL: PARAMS.identityJwksUrl, PROFILES_TABLE: expect.stringContaining('profiles') });
+    expect(resources[id].Properties.Environment.Variables).not.toHaveProperty('IDENTITY_SIGNING_KEY');
+  }
+  const role = resources.UserProfileRole.Properties;
+  const statements = role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(statements).toEqual([
+    { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: [{ 'Fn::GetAtt': ['ProfilesTable', 'Arn'] }] },
+  ]);
+  expect(JSON.stringify(role)).not.toMatch(/UsersTable|TokensTable/);
+  expect(resources.ProfilesTable.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  // Only the functions that sign or publish identity tokens hold the signing key.
+  const holders = ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.Environment.Variables.IDENTITY_SIGNING_KEY).map(([id]) => id);
+  expect(holders.sort()).toEqual(['JwksLambdaFunction', 'SessionAuthenticateLambdaFunction']);
+});
+
 it("ships the policy Kong needs: lambda:InvokeFunction on exactly these functions", () => {
   const policy = resources.KongInvokePolicy.Properties.PolicyDocument.Statement;
   expect(policy).toEqual([
@@ -96,7 +123,7 @@ it("ships the policy Kong needs: lambda:InvokeFunction on exactly these function
       Resource: expect.arrayContaining(ofType('AWS::Lambda::Function').map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
     },
   ]);
-  expect(policy[0].Resource).toHaveLength(8);
+  expect(policy[0].Resource).toHaveLength(FUNCTIONS.length);
   expect(outputs).toHaveProperty('KongInvokePolicyArn');
 });
 

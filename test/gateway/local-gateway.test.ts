@@ -13,7 +13,7 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { stringify } from 'yaml';
 import { startGateway, type Gateway, type GatewayOptions } from '../../kong/gateway';
-import { lambdaDeckEnv } from '../../scripts/stack/gateway';
+import { lambdaDeckEnv, sessionDeckEnv } from '../../scripts/stack/gateway';
 import { FUNCTION, signatureIsValid, startStandIn, type StandIn } from './lambda-stand-in';
 import { admin, createClient, echoAnswer, now, REQUEST_ID, send, startEcho, type Echo, type Echoed, type Target } from './support';
 
@@ -22,6 +22,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const LAMBDA = { function_name: FUNCTION, host: '127.0.0.1', port: 9, disable_https: true, awsgateway_compatible: true, is_proxy_integration: true };
 const PROJECT_ENV = {
   ...lambdaDeckEnv(9),
+  ...sessionDeckEnv(9, 5),
   DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: '10',
   DECK_PROTECTED_RATE_LIMIT_PER_MINUTE: '10',
   DECK_PASSWORD_RATE_LIMIT_PER_MINUTE: '10',

@@ -18,6 +18,13 @@ export const TEST_API_ENV = { BCRYPT_COST: '4', LOG_LEVEL: 'silent', AWS_SDK_JS_
 /** High enough that no test trips the public routes' rate limit by accident. */
 export const TEST_RATE_LIMITS = { public: 1_000_000, protected: 1_000_000, password: 1_000_000 };
 
+/**
+ * The gateway asks the identity provider on every browser request: a test
+ * that signs out and replays the old cookie must see the session end at
+ * once, not after forward-auth's cache (5 s by default) lets it go.
+ */
+export const TEST_SESSION_CACHE_TTL_SECONDS = 0;
+
 /** STACK_VERBOSE=1 shows what the test stacks' components print. */
 export const testLog: LogSink | undefined = process.env.STACK_VERBOSE === '1' ? printLine : undefined;
 
@@ -30,6 +37,7 @@ export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {
   const stack = await startStack({
     inMemory: true,
     rateLimits: TEST_RATE_LIMITS,
+    sessionCacheTtlSeconds: TEST_SESSION_CACHE_TTL_SECONDS,
     log: testLog,
     ...options,
     env: { ...TEST_API_ENV, ...options.env },

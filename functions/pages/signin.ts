@@ -1,0 +1,11 @@
+import { safeNext } from '../../lib/browser-sessions/redirects';
+import { signInPage } from '../../lib/pages/auth-pages';
+import { htmlResponse } from '../../lib/pages/html';
+import { route } from '../../lib/platform/http';
+
+/** GET /signin[?next=<path>]: the sign-in page; a notice for ?registered=1 or ?signed_out=1. */
+export const handler = route(async (event) => {
+  const query = event.queryStringParameters ?? {};
+  const notice = query.signed_out ? 'signed_out' : query.registered ? 'registered' : undefined;
+  return htmlResponse(200, signInPage({ next: safeNext(query.next), notice }));
+});

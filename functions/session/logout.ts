@@ -1,0 +1,18 @@
+import { browserConfig, browserSessions, clearedCookie, sessionIdFrom } from '../../lib/browser-sessions';
+import { seeOther } from '../../lib/pages/html';
+import { isFormPost, json, route } from '../../lib/platform/http';
+import { requireSameOrigin } from '../../lib/platform/origin';
+
+/**
+ * POST /api/session/logout: ends the browser session server-side and clears
+ * the cookie; the same answer with no session. The profile page's sign-out
+ * form goes on to the sign-in page.
+ */
+export const handler = route(async (event) => {
+  requireSameOrigin(event, browserConfig.allowedOrigins);
+  await browserSessions.end(sessionIdFrom(event.headers.cookie));
+  const cookie = { 'Set-Cookie': clearedCookie(browserConfig.cookieSecure) };
+  if (isFormPost(event)) return seeOther('/signin?signed_out=1', cookie);
+  const answer = json(200, { message: 'Signed out' });
+  return { ...answer, headers: { ...answer.headers, ...cookie } };
+});

@@ -1,0 +1,33 @@
+import { parse, serialize } from 'cookie';
+
+/** The cookie's name, as the 003 design has it. */
+export const SESSION_COOKIE = 'JSESSIONID';
+
+/**
+ * HttpOnly: no script reads it. SameSite=Lax: browsers leave it off
+ * cross-site POSTs and subresource requests. Path=/: one cookie for the
+ * whole site. Secure unless turned off for plain-http local use. No
+ * Max-Age: a session cookie, gone with the browser; the server's idle and
+ * absolute expiry are what end the session.
+ */
+export function sessionCookie(id: string, secure: boolean): string {
+  return serialize(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'lax', path: '/', secure });
+}
+
+/** Tells the browser to forget the session cookie. */
+export function clearedCookie(secure: boolean): string {
+  return serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: 0, expires: new Date(0) });
+}
+
+/**
+ * The session id in a Cookie header. Several JSESSIONID cookies (one set by
+ * a sibling subdomain for a longer path comes first: "cookie tossing") are
+ * refused rather than guessed between.
+ */
+export function sessionIdFrom(cookieHeader: string | undefined): string | undefined {
+  if (!cookieHeader) return undefined;
+  const named = cookieHeader.split(';').filter((pair) => pair.trim().startsWith(`${SESSION_COOKIE}=`));
+  if (named.length !== 1) return undefined;
+  // Ids are base64url and a username: nothing to decode.
+  return parse(cookieHeader, { decode: (value) => value })[SESSION_COOKIE] || undefined;
+}

@@ -1,0 +1,75 @@
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '../platform/dynamodb';
+import { DependencyError } from '../platform/errors';
+import { epochKey } from '../sessions/dynamodb-store';
+import type { BrowserSession } from './session';
+import type { BrowserSessionStore } from './store';
+
+/**
+ * Browser sessions on the tokens table, beside the token sessions whose
+ * epoch they share: `browser#<sha256 of the session id>`, expired by the
+ * table's TTL attribute `expiresAt` once idle or past their lifetime (TTL
+ * deletes lazily, so every read checks the times itself).
+ */
+const browserKey = (hash: string) => ({ id: `browser#${hash}` });
+
+type Item = Omit<BrowserSession, 'hash'> & { id: string; expiresAt: number };
+
+const expiresAt = (idleExpiresAt: number, absoluteExpiresAt: number) => Math.min(idleExpiresAt, absoluteExpiresAt);
+
+export class DynamoDBBrowserSessionStore implements BrowserSessionStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async epoch(username: string): Promise<number> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: epochKey(username), ConsistentRead: true }));
+    return (Item?.epoch as number | undefined) ?? 0;
+  }
+
+  async create({ hash, ...session }: BrowserSession): Promise<void> {
+    const item: Item = { ...browserKey(hash), ...session, expiresAt: expiresAt(session.idleExpiresAt, session.absoluteExpiresAt) };
+    // 256 random bits do not collide; the condition makes sure nothing is ever overwritten.
+    await this.client.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(id)' }));
+  }
+
+  async find(hash: string, username: string): Promise<{ session?: BrowserSession; epoch: number }> {
+    const keys = [browserKey(hash), epochKey(username)];
+    const { Responses = {}, UnprocessedKeys } = await this.client.send(
+      new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    // Answering from half the data could miss the epoch that ended the session.
+    if (UnprocessedKeys && Object.keys(UnprocessedKeys).length > 0) {
+      throw new DependencyError('dynamodb', new Error('BatchGetItem left keys unprocessed'));
+    }
+    const items = new Map((Responses[this.table] ?? []).map((item) => [item.id as string, item]));
+    const epoch = (items.get(keys[1].id)?.epoch as number | undefined) ?? 0;
+    const item = items.get(keys[0].id) as Item | undefined;
+    if (!item) return { epoch };
+    const { id: _id, expiresAt: _ttl, ...session } = item;
+    return { session: { ...session, hash }, epoch };
+  }
+
+  async touch(hash: string, lastSeenAt: number, idleExpiresAt: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: browserKey(hash),
+          // The TTL follows the idle expiry, so abandoned sessions are deleted soon after it.
+          UpdateExpression: 'SET lastSeenAt = :seen, idleExpiresAt = :idle, expiresAt = :idle',
+          // Without it, an update racing a logout would re-create the session it ended.
+          ConditionExpression: 'attribute_exists(id) AND lastSeenAt < :seen',
+          ExpressionAttributeValues: { ':seen': lastSeenAt, ':idle': idleExpiresAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async delete(hash: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: browserKey(hash) }));
+  }
+}

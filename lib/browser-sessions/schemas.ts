@@ -1,0 +1,13 @@
+import * as v from 'valibot';
+import { email, firstName } from '../accounts/identity';
+import { signinBody, signupBody } from '../accounts/schemas';
+import { object } from '../platform/schemas';
+
+/** `next` comes with the sign-in form; it is checked where it is used (redirects.ts), and ignored if unsafe. */
+const next = v.optional(v.pipe(v.string(), v.maxLength(4096)));
+
+/** Registration is signup (the same username and password rules) plus the identity fields. */
+export const registerBody = object({ ...signupBody.entries, email, first_name: firstName, next });
+
+/** Sign-in checks only the shape of the password, as the token signin does. */
+export const loginBody = object({ ...signinBody.entries, next });

@@ -1,0 +1,44 @@
+import { accounts, type ActiveAccount } from '../accounts';
+import { browserConfig, browserSessions, type BrowserSession } from '../browser-sessions';
+import { identityTokens } from '../identity-tokens';
+import { createAccount } from './signup';
+
+/** Registration for browser sessions: the signup flow, with the identity fields on the account. */
+export async function register(username: string, password: string, email: string, firstName: string) {
+  const account = await createAccount(username, password, { email, firstName });
+  return registeredAccount(account);
+}
+
+export const registeredAccount = (account: ActiveAccount) => ({
+  username: account.username,
+  email: account.email,
+  first_name: account.firstName,
+  created_at: account.createdAt,
+});
+
+/**
+ * Sign-in on /signin: the same answer in the same time for an unknown user
+ * and a wrong password (accounts.authenticate), then a new session.
+ */
+export async function logIn(username: string, password: string) {
+  const account = await accounts.authenticate(username, password);
+  return browserSessions.start({ id: account.id, username: account.username, email: account.email, firstName: account.firstName });
+}
+
+/**
+ * What the gateway hands to the service behind it for a live session: the
+ * identity headers and a short-lived identity token that says the same,
+ * signed for that service alone. X-First-Name is percent-encoded UTF-8
+ * (names are in any script; header values are bytes).
+ */
+export async function identityOf(session: BrowserSession) {
+  const token = await identityTokens().sign(
+    { sub: session.username, uid: session.accountId, email: session.email, given_name: session.firstName },
+    browserConfig.identityAudience,
+    browserConfig.identityTtlSeconds,
+  );
+  const headers: Record<string, string> = { 'X-User': session.username, Authorization: `Bearer ${token}` };
+  if (session.email) headers['X-Email'] = session.email;
+  if (session.firstName) headers['X-First-Name'] = encodeURIComponent(session.firstName);
+  return { headers, token, expiresIn: browserConfig.identityTtlSeconds };
+}

@@ -1,0 +1,57 @@
+import { field, html, layout, messages, type Html } from './html';
+
+/** Fixed notices the sign-in page shows for a query flag: nothing from the URL is ever shown as text. */
+const NOTICES: Record<string, string> = {
+  signed_out: 'You have signed out.',
+  registered: 'Your account is ready. Please sign in.',
+};
+
+export interface SignInPage {
+  /** A checked same-site path (lib/browser-sessions/redirects.ts), carried through the form. */
+  next?: string;
+  username?: string;
+  error?: string;
+  notice?: keyof typeof NOTICES | string;
+}
+
+const withNext = (path: string, next?: string) => (next ? `${path}?next=${encodeURIComponent(next)}` : path);
+
+export function signInPage({ next, username, error, notice }: SignInPage = {}): Html {
+  return layout(
+    'Sign in',
+    html`<h1>Sign in</h1>
+${messages({ error, notice: notice ? NOTICES[notice] : undefined })}
+<form method="post" action="/api/session/login">
+${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
+${field({ name: 'username', label: 'Username', value: username, autocomplete: 'username', required: true, maxlength: 64, invalid: Boolean(error) })}
+${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, invalid: Boolean(error) })}
+<button type="submit">Sign in</button>
+</form>
+<p>No account yet? <a href="${withNext('/register', next)}">Register</a></p>`,
+  );
+}
+
+export interface RegisterPage {
+  next?: string;
+  values?: { username?: string; email?: string; first_name?: string };
+  error?: string;
+  /** The field the error is about, marked aria-invalid. */
+  invalid?: string;
+}
+
+export function registerPage({ next, values = {}, error, invalid }: RegisterPage = {}): Html {
+  return layout(
+    'Register',
+    html`<h1>Register</h1>
+${messages({ error })}
+<form method="post" action="/api/session/register">
+${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
+${field({ name: 'username', label: 'Username', value: values.username, autocomplete: 'username', required: true, maxlength: 32, hint: '3 to 32 characters: letters, digits, "_" or "-", starting with a letter or digit.', invalid: invalid === 'username' })}
+${field({ name: 'first_name', label: 'First name', value: values.first_name, autocomplete: 'given-name', required: true, maxlength: 64, invalid: invalid === 'first_name' })}
+${field({ name: 'email', label: 'Email', type: 'email', value: values.email, autocomplete: 'email', required: true, maxlength: 254, invalid: invalid === 'email' })}
+${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', required: true, hint: 'At least 8 characters.', invalid: invalid === 'password' })}
+<button type="submit">Create account</button>
+</form>
+<p>Already registered? <a href="${withNext('/signin', next)}">Sign in</a></p>`,
+  );
+}

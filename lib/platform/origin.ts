@@ -1,0 +1,42 @@
+import { AppError } from './errors';
+import type { Event } from './http';
+
+/** A cookie-authenticated change asked for by another site's page (CSRF). */
+export const crossSiteRequest = () => new AppError(403, 'cross_site_request', 'Cross-site request refused');
+
+/**
+ * Refuses a state-changing request that a browser sent on behalf of another
+ * site. Cookies are SameSite=Lax, which already keeps them off cross-site
+ * POSTs; this is the second lock, for what Lax lets through (a sibling
+ * subdomain is "same-site") and for browsers that ignore SameSite.
+ *
+ * Browsers say where a request comes from: `Sec-Fetch-Site` (every current
+ * browser) must be `same-origin`, and `Origin` (sent on every cross-origin
+ * POST, and on same-origin ones too) must be one of `allowedOrigins`. A
+ * request with neither comes from no browser (curl, a server), which holds
+ * no victim's cookie and is let through.
+ */
+export function requireSameOrigin(event: Event, allowedOrigins: readonly string[]): void {
+  const site = event.headers['sec-fetch-site'];
+  if (site !== undefined && site.toLowerCase() !== 'same-origin') throw crossSiteRequest();
+  const origin = event.headers['origin'];
+  // "null" is what sandboxed frames, data: URLs and some redirects send: never ours.
+  if (origin !== undefined && !allowedOrigins.includes(origin.toLowerCase())) throw crossSiteRequest();
+}
+
+/** A comma-separated list of origins (scheme://host[:port]), normalised as browsers send them. */
+export function parseOrigins(name: string, raw: string | undefined): string[] {
+  const origins = (raw ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return origins.map((origin) => {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new Error(`Invalid configuration: ${name} has ${origin}, which is not an origin`);
+    }
+    if (!/^https?:$/.test(url.protocol) || url.origin !== origin.replace(/\/$/, '').toLowerCase()) {
+      throw new Error(`Invalid configuration: ${name} has ${origin}; expected scheme://host[:port] only`);
+    }
+    return url.origin;
+  });
+}
