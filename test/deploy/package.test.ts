@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import JSZip from 'jszip';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const PARAMS = {
@@ -16,7 +17,9 @@ const PARAMS = {
   subnetIds: 'subnet-1,subnet-2',
   vpcId: 'vpc-1',
   routeTableIds: 'rtb-1',
+  passwordPepper: 'a deployment pepper of at least thirty-two characters',
 };
+const FUNCTIONS = ['endSession', 'info', 'logout', 'logoutAll', 'password', 'refresh', 'revoke', 'sessions', 'signin', 'signup'];
 
 type Resource = { Type: string; Properties: Record<string, any>; Condition?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
 let resources: Record<string, Resource>;
@@ -50,7 +53,7 @@ const functions = () => ofType('AWS::Lambda::Function').map(([, fn]) => fn);
 it('creates no API Gateway and no function URL: only Kong can invoke the functions', () => {
   const types = new Set(Object.values(resources).map((resource) => resource.Type));
   expect([...types].filter((type) => /ApiGateway|Lambda::Url|Lambda::Permission/.test(type))).toEqual([]);
-  expect(functions()).toHaveLength(8);
+  expect(functions()).toHaveLength(FUNCTIONS.length);
 });
 
 it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Admin URL it was given', () => {
@@ -60,7 +63,13 @@ it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Ad
       SecurityGroupIds: { 'Fn::Split': [',', 'sg-1,sg-2'] },
       SubnetIds: { 'Fn::Split': [',', 'subnet-1,subnet-2'] },
     });
-    expect(fn.Properties.Environment.Variables.KONG_ADMIN_URL).toBe(PARAMS.kongAdminUrl);
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      KONG_ADMIN_URL: PARAMS.kongAdminUrl,
+      PASSWORD_PEPPER: PARAMS.passwordPepper,
+      BCRYPT_COST: '10',
+      PASSWORD_MIN_LENGTH: '15',
+      POWERTOOLS_METRICS_DISABLED: 'false',
+    });
   }
   expect(ofType('AWS::EC2::VPCEndpoint').map(([, e]) => e.Properties)).toEqual([
     expect.objectContaining({ VpcEndpointType: 'Gateway', VpcId: 'vpc-1', RouteTableIds: { 'Fn::Split': [',', 'rtb-1'] } }),
@@ -68,13 +77,25 @@ it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Ad
 });
 
 it('packages one small artifact per function', () => {
-  expect(artifacts.sort()).toEqual(['info', 'logout', 'logoutAll', 'password', 'refresh', 'revoke', 'signin', 'signup'].map((n) => `${n}.zip`));
+  expect(artifacts.sort()).toEqual(FUNCTIONS.map((n) => `${n}.zip`));
   const keys = new Set(functions().map((fn) => fn.Properties.Code.S3Key));
-  expect(keys.size).toBe(8);
+  expect(keys.size).toBe(FUNCTIONS.length);
 });
 
-it('expires token items by TTL and keeps point-in-time recovery on the users table', () => {
+it('carries the password dictionaries only in the functions that set passwords', async () => {
+  const withDictionaries: string[] = [];
+  for (const artifact of artifacts) {
+    const zip = await JSZip.loadAsync(await readFile(path.join(dir, artifact)));
+    const code = await Promise.all(Object.values(zip.files).filter((f) => f.name.endsWith('.js')).map((f) => f.async('string')));
+    // language-common's list of breached passwords, by its key.
+    if (code.some((text) => text.includes('passwords-common'))) withDictionaries.push(artifact.replace(/\.zip$/, ''));
+  }
+  expect(withDictionaries.sort()).toEqual(['password', 'signup']);
+});
+
+it('expires token and attempt items by TTL and keeps point-in-time recovery on the users table', () => {
   expect(resources.TokensTable.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  expect(resources.AttemptsTable.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   expect(resources.UsersTable.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
 });
 
@@ -82,9 +103,32 @@ it("grants the functions item-level actions on the service's own tables only", (
   const role = resources.IamRoleLambdaExecution.Properties;
   const statements = role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement); // eslint-disable-line @typescript-eslint/no-explicit-any
   const dynamo = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:'))); // eslint-disable-line @typescript-eslint/no-explicit-any
-  expect(dynamo).toHaveLength(1);
-  expect(dynamo[0].Resource).toEqual([{ 'Fn::GetAtt': ['UsersTable', 'Arn'] }, { 'Fn::GetAtt': ['TokensTable', 'Arn'] }]);
+  expect(dynamo).toHaveLength(2);
+  expect(dynamo[0].Resource).toEqual([
+    { 'Fn::GetAtt': ['UsersTable', 'Arn'] },
+    { 'Fn::GetAtt': ['TokensTable', 'Arn'] },
+    { 'Fn::GetAtt': ['AttemptsTable', 'Arn'] },
+  ]);
   expect(dynamo[0].Action.every((action: string) => !/\*|Scan|Query|DeleteTable|CreateTable/.test(action))).toBe(true);
+  // Listing sessions queries their index, and nothing else is ever queried or scanned.
+  expect(dynamo[1]).toEqual({
+    Effect: 'Allow',
+    Action: ['dynamodb:Query'],
+    Resource: [{ 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['TokensTable', 'Arn'] }, 'index', 'sessions-by-owner']] }],
+  });
+});
+
+it("lists a user's sessions from an index of the tokens table that only session items are in", () => {
+  expect(resources.TokensTable.Properties.GlobalSecondaryIndexes).toEqual([
+    {
+      IndexName: 'sessions-by-owner',
+      KeySchema: [
+        { AttributeName: 'sessionOwner', KeyType: 'HASH' },
+        { AttributeName: 'createdAt', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ]);
 });
 
 it("ships the policy Kong needs: lambda:InvokeFunction on exactly these functions", () => {
@@ -96,7 +140,7 @@ it("ships the policy Kong needs: lambda:InvokeFunction on exactly these function
       Resource: expect.arrayContaining(ofType('AWS::Lambda::Function').map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
     },
   ]);
-  expect(policy[0].Resource).toHaveLength(8);
+  expect(policy[0].Resource).toHaveLength(FUNCTIONS.length);
   expect(outputs).toHaveProperty('KongInvokePolicyArn');
 });
 
@@ -104,4 +148,13 @@ it('refuses to package a deployed stage without its Kong Admin URL and VPC', asy
   const refused = await sls(['package', '--stage', 'prod', '--package', path.join(dir, 'refused')]).catch((error) => error);
   expect(refused.code).toBe(1);
   expect(`${refused.stdout}${refused.stderr}`).toContain('The param "kongAdminUrl" cannot be resolved');
+}, 60_000);
+
+it('refuses to package a deployed stage without its password pepper', async () => {
+  const params = Object.entries(PARAMS)
+    .filter(([name]) => name !== 'passwordPepper')
+    .map(([name, value]) => `--param=${name}=${value}`);
+  const refused = await sls(['package', '--stage', 'prod', '--package', path.join(dir, 'no-pepper'), ...params]).catch((error) => error);
+  expect(refused.code).toBe(1);
+  expect(`${refused.stdout}${refused.stderr}`).toContain('The param "passwordPepper" cannot be resolved');
 }, 60_000);
