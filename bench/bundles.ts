@@ -49,6 +49,7 @@ async function loadTime(file: string): Promise<number> {
     NODE_PATH: path.join(REPO_ROOT, 'node_modules'),
     USERS_TABLE: 'bench-users',
     TOKENS_TABLE: 'bench-tokens',
+    ATTEMPTS_TABLE: 'bench-attempts',
     AWS_REGION: 'us-east-1',
   };
   const times: number[] = [];
