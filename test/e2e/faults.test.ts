@@ -7,7 +7,7 @@
 import type { Stack } from '../../scripts/stack';
 import { PASSWORD, uniqueName } from '../support/clients';
 import { client } from '../support/flow';
-import { startPrivateStack } from '../support/stack';
+import { startPrivateStack, warmUpSignupWorkers } from '../support/stack';
 
 let stack: Stack;
 const gateway = () => client(stack.urls.proxy);
@@ -16,6 +16,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 beforeAll(async () => {
   // Short DynamoDB timeouts, so a stall turns into 503s quickly.
   stack = await startPrivateStack({ env: { DYNAMODB_TIMEOUT_MS: '300' } });
+  // Twelve signups at once below: a stall should catch them mid-flow, not while their workers start.
+  await warmUpSignupWorkers(stack.urls.proxy, 12);
 }, 120_000);
 
 afterAll(async () => {

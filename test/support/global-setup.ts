@@ -1,6 +1,6 @@
 /** Starts the suite's one shared stack before any test file runs. */
 import { portsFromEnv, startStack, type Stack, type StackPorts } from '../../scripts/stack';
-import { stackEnv, TEST_API_ENV, TEST_RATE_LIMIT_PER_MINUTE, testLog } from './stack';
+import { stackEnv, TEST_API_ENV, TEST_RATE_LIMIT_PER_MINUTE, testLog, warmUpSignupWorkers } from './stack';
 
 /** Away from `npm start`'s defaults, so tests run while a developer's stack is up. */
 const TEST_PORTS: StackPorts = { proxy: 18000, admin: 18001, api: 14000, lambda: 14002, dynamodb: 18100 };
@@ -22,4 +22,5 @@ export default async function globalSetup(): Promise<void> {
   });
   globalThis.testStack = stack;
   Object.assign(process.env, stackEnv(stack));
+  await warmUpSignupWorkers(stack.urls.proxy);
 }

@@ -1,6 +1,7 @@
 /** The tests' stacks: the suite's shared one (global-setup.ts) and private ones for tests that stop or restart parts. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  request,
   credentialsFromEnv,
   freePorts,
   printLine,
@@ -27,6 +28,22 @@ export const TEST_API_ENV = {
 
 /** High enough that no test trips the public routes' rate limit by accident. */
 export const TEST_RATE_LIMIT_PER_MINUTE = 1_000_000;
+
+/**
+ * serverless-offline answers each concurrent request of a function in a
+ * worker of its own, as Lambda does in containers of their own, and the
+ * first password a worker checks loads the password rules' dictionaries
+ * (lib/accounts/password-strength.ts: about 0.1 s of CPU, once). A dozen of
+ * those at once, on two cores shared with the rest of the suite, can outlast
+ * the functions' 10 s timeout, and the tests that sign up concurrently are
+ * about the flows, not about cold starts on a small machine. So their stack's
+ * signup workers are warmed up first: `count` concurrent signups with a
+ * password the rules refuse (400, nothing stored), whatever they answer.
+ */
+export async function warmUpSignupWorkers(proxyUrl: string, count = 12): Promise<void> {
+  const body = { username: 'warm-up', password: 'a'.repeat(20) };
+  await Promise.all(Array.from({ length: count }, () => request(`${proxyUrl}/api/public/signup`, { body }).catch(() => undefined)));
+}
 
 /** STACK_VERBOSE=1 shows what the test stacks' components print. */
 export const testLog: LogSink | undefined = process.env.STACK_VERBOSE === '1' ? printLine : undefined;
