@@ -50,6 +50,7 @@ async function loadTime(file: string, identityKey: string): Promise<number> {
     NODE_PATH: path.join(REPO_ROOT, 'node_modules'),
     USERS_TABLE: 'bench-users',
     TOKENS_TABLE: 'bench-tokens',
+    ATTEMPTS_TABLE: 'bench-attempts',
     AWS_REGION: 'us-east-1',
     // Browser sessions and the profile service refuse to start without these (nothing is fetched at load).
     IDENTITY_SIGNING_KEY: identityKey,

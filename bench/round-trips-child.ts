@@ -10,6 +10,8 @@ import { handler as info } from '../functions/protected/info';
 import { handler as logoutAll } from '../functions/protected/logout-all';
 import { handler as logout } from '../functions/protected/logout';
 import { handler as password } from '../functions/protected/password';
+import { handler as endSession } from '../functions/protected/end-session';
+import { handler as sessions } from '../functions/protected/sessions';
 import { handler as refresh } from '../functions/public/refresh';
 import { handler as revoke } from '../functions/public/revoke';
 import { handler as signin } from '../functions/public/signin';
@@ -48,7 +50,8 @@ type Probe = [Handler, APIGatewayProxyEvent, number];
 
 let names = 0;
 const uniqueName = () => `rt-${process.pid}-${names++}`;
-const post = (path: string, body: unknown, headers?: Record<string, string>) => apiEvent('POST', path, { body, headers });
+// From an address, as through Kong: signin and signup then check it as they do in service.
+const post = (path: string, body: unknown, headers?: Record<string, string>) => apiEvent('POST', path, { body, headers, sourceIp: '127.0.0.1' });
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 async function call(handler: Handler, event: APIGatewayProxyEvent, expected: number) {
@@ -78,6 +81,12 @@ const probes: Record<string, () => Promise<Probe>> = {
   revoke: async () => [revoke, post('/api/public/revoke', { token: (await newSession()).refresh_token }), 200],
   logout: async () => [logout, post('/api/jwt/logout', undefined, bearer((await newSession()).access_token)), 200],
   'logout-all': async () => [logoutAll, post('/api/jwt/logout-all', undefined, bearer((await newSession()).access_token)), 200],
+  sessions: async () => [sessions, apiEvent('GET', '/api/jwt/sessions', { headers: bearer((await newSession()).access_token) }), 200],
+  'end-session': async () => {
+    const { access_token } = await newSession();
+    const sid = JSON.parse(Buffer.from(access_token.split('.')[1], 'base64url').toString()).sid;
+    return [endSession, apiEvent('DELETE', `/api/jwt/sessions/${sid}`, { headers: bearer(access_token) }), 200];
+  },
   password: async () => {
     const body = { current_password: PASSWORD, new_password: `${PASSWORD}-new` };
     return [password, post('/api/jwt/password', body, bearer((await newSession()).access_token)), 200];

@@ -1,10 +1,10 @@
 import { passwordChangeBody } from '../../lib/accounts/schemas';
 import { authenticateCaller } from '../../lib/flows/caller';
-import { changePassword } from '../../lib/flows/sign-out';
-import { json, jsonRoute } from '../../lib/platform/http';
+import { changePassword } from '../../lib/flows/change-password';
+import { clientOf, json, jsonRoute } from '../../lib/platform/http';
 
 /** POST /api/jwt/password {"current_password","new_password"}: ends every other session; answers fresh tokens. */
 export const handler = jsonRoute(passwordChangeBody, async (event) => {
   const { account } = await authenticateCaller(event);
-  return json(200, await changePassword(account, event.body.current_password, event.body.new_password));
+  return json(200, await changePassword(account, event.body.current_password, event.body.new_password, clientOf(event)));
 });

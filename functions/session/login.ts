@@ -4,7 +4,7 @@ import { loginBody } from '../../lib/browser-sessions/schemas';
 import { logIn } from '../../lib/flows/browser';
 import { signInPage } from '../../lib/pages/auth-pages';
 import { htmlResponse, seeOther } from '../../lib/pages/html';
-import { isFormPost, json, readBody, route, validate } from '../../lib/platform/http';
+import { isFormPost, json, readBody, route, validate, clientOf } from '../../lib/platform/http';
 import { requireSameOrigin } from '../../lib/platform/origin';
 
 /**
@@ -21,7 +21,7 @@ export const handler = route(async (event) => {
   try {
     values = readBody(event, { forms: true });
     const body = validate(loginBody, values);
-    const { id, session } = await logIn(body.username, body.password);
+    const { id, session } = await logIn(body.username, body.password, clientOf(event));
     // Whatever session id the browser held before is not the one signed in (no
     // fixation); if it named a session, that one ends.
     await browserSessions.end(sessionIdFrom(event.headers.cookie));

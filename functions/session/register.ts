@@ -4,7 +4,7 @@ import { registerBody } from '../../lib/browser-sessions/schemas';
 import { register } from '../../lib/flows/browser';
 import { registerPage } from '../../lib/pages/auth-pages';
 import { htmlResponse, seeOther } from '../../lib/pages/html';
-import { isFormPost, json, readBody, route, validate } from '../../lib/platform/http';
+import { isFormPost, json, readBody, route, validate, clientOf } from '../../lib/platform/http';
 import { requireSameOrigin } from '../../lib/platform/origin';
 
 /**
@@ -19,7 +19,7 @@ export const handler = route(async (event) => {
   try {
     values = readBody(event, { forms: true });
     const body = validate(registerBody, values);
-    const account = await register(body.username, body.password, body.email, body.first_name);
+    const account = await register(body.username, body.password, body.email, body.first_name, clientOf(event));
     if (!form) return json(201, account);
     const next = safeNext(body.next);
     return seeOther(`/signin?registered=1${next ? `&next=${encodeURIComponent(next)}` : ''}`);

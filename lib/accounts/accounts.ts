@@ -94,11 +94,33 @@ export class Accounts {
     }
   }
 
-  /** Same answer, in about the same time, for an unknown user and a wrong password. */
+  /**
+   * Same answer, in about the same time, for an unknown user and a wrong
+   * password. A hash made the old way (or at a lower cost) is made again
+   * now that the password is known to be right.
+   */
   async authenticate(username: string, password: string): Promise<ActiveAccount> {
     const account = await this.store.get(username);
     const matches = await this.passwords.verify(password, account?.passwordHash);
-    if (!matches || !isActive(account)) throw invalidCredentials();
+    if (!account) throw invalidCredentials('unknown_user');
+    if (!matches) throw invalidCredentials('wrong_password');
+    if (!isActive(account)) throw invalidCredentials('inactive_account');
+    return this.rehashIfOutdated(account, password);
+  }
+
+  /** Best effort: a hash that could not be replaced now still verifies, and is replaced at a later signin. */
+  private async rehashIfOutdated(account: ActiveAccount, password: string): Promise<ActiveAccount> {
+    if (!this.passwords.needsRehash(account.passwordHash)) return account;
+    try {
+      const passwordHash = await this.passwords.hash(password);
+      // Conditional on the old hash: a password changed meanwhile is left alone.
+      if (await this.store.replacePasswordHash(account.username, account.passwordHash, passwordHash)) {
+        log.info('password hash upgraded', { username: account.username });
+        return { ...account, passwordHash };
+      }
+    } catch (error) {
+      log.warn('could not upgrade a password hash', { username: account.username, ...describeError(error) });
+    }
     return account;
   }
 
@@ -113,7 +135,6 @@ export class Accounts {
     if (!(await this.store.replacePasswordHash(account.username, account.passwordHash, passwordHash))) {
       throw passwordChangedConcurrently();
     }
-    log.info('password changed', { username: account.username });
     return { ...account, passwordHash };
   }
 

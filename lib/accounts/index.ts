@@ -6,4 +6,4 @@ import { DynamoDBAccountStore } from './dynamodb-store';
 import { bcryptHasher } from './passwords';
 
 export * from './account';
-export const accounts = new Accounts(new DynamoDBAccountStore(dynamodb(), config.usersTable), bcryptHasher(config.bcryptCost));
+export const accounts = new Accounts(new DynamoDBAccountStore(dynamodb(), config.usersTable), bcryptHasher(config.bcryptCost, config.passwordPepper));

@@ -1,11 +1,13 @@
 import { accounts, type ActiveAccount } from '../accounts';
 import { browserConfig, browserSessions, type BrowserSession } from '../browser-sessions';
 import { identityTokens } from '../identity-tokens';
+import type { Client } from '../platform/http';
+import { protection } from '../protection';
 import { createAccount } from './signup';
 
 /** Registration for browser sessions: the signup flow, with the identity fields on the account. */
-export async function register(username: string, password: string, email: string, firstName: string) {
-  const account = await createAccount(username, password, { email, firstName });
+export async function register(username: string, password: string, email: string, firstName: string, client: Client) {
+  const account = await createAccount(username, password, client, { email, firstName });
   return registeredAccount(account);
 }
 
@@ -18,10 +20,17 @@ export const registeredAccount = (account: ActiveAccount) => ({
 
 /**
  * Sign-in on /signin: the same answer in the same time for an unknown user
- * and a wrong password (accounts.authenticate), then a new session.
+ * and a wrong password (accounts.authenticate), counted by account
+ * protection as signin is, then a new session.
  */
-export async function logIn(username: string, password: string) {
-  const account = await accounts.authenticate(username, password);
+export async function logIn(username: string, password: string, client: Client) {
+  await protection.admit(client);
+  const account = await protection.attempt(
+    username,
+    client,
+    () => accounts.authenticate(username, password),
+    (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
+  );
   return browserSessions.start({ id: account.id, username: account.username, email: account.email, firstName: account.firstName });
 }
 

@@ -1,7 +1,7 @@
-import { accounts, type ActiveAccount } from '../accounts';
+import type { ActiveAccount } from '../accounts';
 import { kongCredentials } from '../kong';
-import { sessions, type TokenResponse } from '../sessions';
-import { subjectOf } from './subject';
+import { securityEvent } from '../platform/security-events';
+import { sessions } from '../sessions';
 
 /**
  * Ends every session of the account: refresh tokens through the session
@@ -10,16 +10,5 @@ import { subjectOf } from './subject';
 export async function signOutEverywhere(account: ActiveAccount): Promise<void> {
   await sessions.endAll(account.username);
   await kongCredentials.rotate(account);
-}
-
-/**
- * Changes the password after checking the current one, ends every session,
- * and answers fresh tokens. Sessions end before the password changes: if a
- * later step fails, the old password still works and a retry starts over.
- */
-export async function changePassword(account: ActiveAccount, currentPassword: string, newPassword: string): Promise<TokenResponse> {
-  await accounts.checkPassword(account, currentPassword);
-  await sessions.endAll(account.username);
-  const updated = await kongCredentials.rotate(await accounts.setPassword(account, newPassword));
-  return sessions.start(subjectOf(updated));
+  securityEvent('signed_out_everywhere', { username: account.username, reason: 'user_request' });
 }

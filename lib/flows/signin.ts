@@ -1,10 +1,23 @@
 import { accounts } from '../accounts';
 import { kongCredentials } from '../kong';
+import type { Client } from '../platform/http';
+import { protection } from '../protection';
 import { sessions, type TokenResponse } from '../sessions';
 import { subjectOf } from './subject';
 
-/** Checks the password, repairs the Kong credential if Kong lost it, and starts a session. */
-export async function signIn(username: string, password: string): Promise<TokenResponse> {
-  const account = await kongCredentials.ensure(await accounts.authenticate(username, password));
-  return sessions.start(subjectOf(account));
+/**
+ * Checks the password, as one attempt that account protection counts (and
+ * may refuse unchecked), repairs the Kong credential if Kong lost it, and
+ * starts a session.
+ */
+export async function signIn(username: string, password: string, client: Client): Promise<TokenResponse> {
+  await protection.admit(client);
+  const authenticated = await protection.attempt(
+    username,
+    client,
+    () => accounts.authenticate(username, password),
+    (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
+  );
+  const account = await kongCredentials.ensure(authenticated);
+  return sessions.start(subjectOf(account), client);
 }

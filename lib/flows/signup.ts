@@ -1,12 +1,18 @@
 import { accounts, publicAccount, type AccountIdentity, type ActiveAccount } from '../accounts';
+import { passwordPolicy } from '../accounts/policy';
 import { kongCredentials } from '../kong';
+import type { Client } from '../platform/http';
+import { protection } from '../protection';
 
 /**
- * Claims the name and gives it a Kong consumer and credential: every
- * account gets one, however it was made, so that a user registered for
- * browser sessions can also sign in for tokens, and the reverse.
+ * Checks the password against the rules, claims the name and gives it a Kong
+ * consumer and credential: every account gets one, however it was made, so
+ * that a user registered for browser sessions can also sign in for tokens,
+ * and the reverse. An address blocked for failed signins cannot sign up either.
  */
-export function createAccount(username: string, password: string, identity?: AccountIdentity): Promise<ActiveAccount> {
+export async function createAccount(username: string, password: string, client: Client, identity?: AccountIdentity): Promise<ActiveAccount> {
+  await protection.admit(client);
+  await passwordPolicy.check(password, username);
   return accounts.signUp(
     username,
     password,
@@ -20,6 +26,6 @@ export function createAccount(username: string, password: string, identity?: Acc
 }
 
 /** Signup for tokens: the account's public fields. */
-export async function signUp(username: string, password: string) {
-  return publicAccount(await createAccount(username, password));
+export async function signUp(username: string, password: string, client: Client) {
+  return publicAccount(await createAccount(username, password, client));
 }

@@ -1,4 +1,4 @@
-import { readInt, readString, readUrl } from './env';
+import { readInt, readSecret, readString, readUrl } from './env';
 
 /**
  * The service's configuration, read from the environment once and checked here, so a
@@ -17,6 +17,8 @@ const deployed = Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.IS_OFFLINE;
 export const config = Object.freeze({
   usersTable: readString(env, 'USERS_TABLE'),
   tokensTable: readString(env, 'TOKENS_TABLE'),
+  /** Failed sign-in attempts per username and per client address (lib/protection). */
+  attemptsTable: readString(env, 'ATTEMPTS_TABLE'),
   /** Unset in AWS; DynamoDB Local's URL when running locally. */
   dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
   dynamodbTimeoutMs: readInt(env, 'DYNAMODB_TIMEOUT_MS', 2000, 100, 30000),
@@ -28,5 +30,32 @@ export const config = Object.freeze({
   /** How long a refresh may be repeated (its answer lost) and get the same successor; 0 turns it off. */
   refreshRetryGraceSeconds: readInt(env, 'REFRESH_RETRY_GRACE_SECONDS', 60, 0, 300),
   /** bcrypt work factor: 10 or more in production; tests may lower it to 4. */
-  bcryptCost: readInt(env, 'BCRYPT_COST', 10, 4, 15),
+  bcryptCost: readInt(env, 'BCRYPT_COST', 10, deployed ? 10 : 4, 15),
+  /**
+   * The server-side secret passwords are HMAC'd with before bcrypt
+   * (lib/accounts/passwords.ts): a stolen users table alone cannot be
+   * cracked offline. A deployed function refuses to start without it; the
+   * local stack and the tests share a fixed development value.
+   */
+  passwordPepper: readSecret(env, 'PASSWORD_PEPPER', 32, deployed ? undefined : 'local development pepper: not a secret, never deployed'),
+  /** NIST SP 800-63B rev. 4: 15 for a password used alone; 8 is the floor, for deployments with a second factor. */
+  passwordMinLength: readInt(env, 'PASSWORD_MIN_LENGTH', 15, 8, 64),
+  protection: readProtection(),
 });
+
+/** The limits of lib/protection (see its limits.ts for what each means). */
+function readProtection() {
+  const limits = {
+    freeFailures: readInt(env, 'SIGNIN_FREE_FAILURES', 5, 1, 20),
+    maxDelaySeconds: readInt(env, 'SIGNIN_MAX_DELAY_SECONDS', 900, 2, 24 * 3600),
+    resetAfterSeconds: readInt(env, 'SIGNIN_FAILURES_RESET_SECONDS', 3600, 60, 7 * 24 * 3600),
+    addressFailures: readInt(env, 'ADDRESS_FAILURE_LIMIT', 30, 1, 1_000_000),
+    addressWindowSeconds: readInt(env, 'ADDRESS_FAILURE_WINDOW_SECONDS', 600, 10, 24 * 3600),
+    addressBlockSeconds: readInt(env, 'ADDRESS_BLOCK_SECONDS', 900, 1, 24 * 3600),
+  };
+  // Otherwise a delay could outlast the quiet period that forgives it, and the count would restart mid-delay.
+  if (limits.resetAfterSeconds <= limits.maxDelaySeconds) {
+    throw new Error('Invalid configuration: SIGNIN_FAILURES_RESET_SECONDS must be longer than SIGNIN_MAX_DELAY_SECONDS');
+  }
+  return Object.freeze(limits);
+}

@@ -22,6 +22,13 @@ export function readString(env: Env, name: string, fallback?: string): string {
   return value;
 }
 
+/** A secret of at least `minLength` characters; its value never appears in an error. */
+export function readSecret(env: Env, name: string, minLength: number, fallback?: string): string {
+  const value = readString(env, name, fallback);
+  if (value.length < minLength) throw new Error(`Invalid configuration: ${name} must be at least ${minLength} characters`);
+  return value;
+}
+
 export function readUrl(env: Env, name: string, fallback?: string): string {
   const value = readString(env, name, fallback);
   try {

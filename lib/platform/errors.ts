@@ -4,14 +4,18 @@
  * to show. The `cause` keeps what went wrong underneath, for the logs only.
  */
 export class AppError extends Error {
+  /** Response headers that belong to the answer, e.g. Retry-After on a 429. */
+  readonly headers?: Readonly<Record<string, string>>;
+
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(message, options);
     this.name = new.target.name;
+    this.headers = options?.headers;
   }
 }
 

@@ -95,10 +95,13 @@ function errorResponses(): middy.MiddlewareObj<Event, Response> {
       } else {
         log.error('unhandled error', describeError(error));
       }
-      request.response =
-        error instanceof AppError
-          ? json(error.status, { code: error.code, message: error.message })
-          : json(500, { code: 'server_error', message: 'Internal server error' });
+      if (error instanceof AppError) {
+        const response = json(error.status, { code: error.code, message: error.message });
+        response.headers = { ...response.headers, ...error.headers };
+        request.response = response;
+      } else {
+        request.response = json(500, { code: 'server_error', message: 'Internal server error' });
+      }
     },
   };
 }
@@ -108,15 +111,34 @@ function header(event: Event, name: string): string | undefined {
   return undefined;
 }
 
+/** Who is calling, as the gateway saw them: what throttling keys on and sessions remember. */
+export interface Client {
+  /** Undefined only when the function was invoked without a gateway (in-process tests). */
+  address?: string;
+  userAgent?: string;
+}
+
+/**
+ * The caller's address is the one Kong saw: its aws-lambda plugin puts the
+ * TCP peer (or what Kong's trusted_ips / real_ip_header make of it behind a
+ * load balancer) in requestContext.identity.sourceIp. Never a header the
+ * client sends itself, such as X-Forwarded-For, which anyone can fill in.
+ */
+export function clientOf(event: Event): Client {
+  const address = event.requestContext?.identity?.sourceIp;
+  return { address: address || undefined, userAgent: header(event, 'user-agent')?.slice(0, 256) || undefined };
+}
+
 /**
  * The ids that tie a log line to one request: Lambda's own, and the gateway's
  * (Kong's X-Kong-Request-Id, which its aws-lambda plugin also hands over as
- * requestContext.requestId).
+ * requestContext.requestId), and the client's address.
  */
 function requestIds(event: Event, context: Context) {
   return {
     lambdaRequestId: context?.awsRequestId,
     gatewayRequestId: header(event, 'x-kong-request-id') ?? event.requestContext?.requestId,
+    clientAddress: clientOf(event).address,
   };
 }
 

@@ -1,4 +1,12 @@
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { nowSeconds } from '../platform/clock';
 import { cancellationReasons, isConditionFailure, TransactionCanceledException } from '../platform/dynamodb';
 import { DependencyError } from '../platform/errors';
@@ -13,7 +21,12 @@ import type { SessionStore } from './store';
  * - `jti#<id>`: a revoked access token, kept until it would have expired;
  * - `epoch#<username>`: the user's session epoch (absent means 0), which
  *   browser sessions (`browser#<sha256>`, lib/browser-sessions) also obey.
+ * Session items also carry `sessionOwner` (the account id), the partition key
+ * of the index SESSIONS_BY_OWNER (sort key `createdAt`): only they have it,
+ * so the index holds sessions and nothing else, and listing a user's
+ * sessions is one Query.
  */
+export const SESSIONS_BY_OWNER = 'sessions-by-owner';
 const sessionKey = (id: string) => ({ id: `session#${id}` });
 const refreshTokenKey = (hash: string) => ({ id: `rt#${hash}` });
 const accessTokenKey = (jti: string) => ({ id: `jti#${jti}` });
@@ -36,6 +49,15 @@ function refreshTokenItem({ hash, ...token }: RefreshToken) {
   return { ...refreshTokenKey(hash), ...token };
 }
 
+function sessionItem(session: Session) {
+  return { ...session, ...sessionKey(session.id), sessionOwner: session.accountId };
+}
+
+function toSession(item: Record<string, unknown>): Session {
+  const { id, sessionOwner: _owner, ...session } = item;
+  return { ...session, id: (id as string).slice('session#'.length) } as Session;
+}
+
 // Concurrent transactions on one item may all be cancelled: a short random pause lets one of them win.
 const pause = () => new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
 
@@ -56,7 +78,7 @@ export class DynamoDBSessionStore implements SessionStore {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName, Item: { ...session, ...sessionKey(session.id) } } },
+            { Put: { TableName, Item: sessionItem(session) } },
             { Put: { TableName, Item: refreshTokenItem(first), ConditionExpression: 'attribute_not_exists(id)' } },
             { ConditionCheck: { TableName, Key: epochKey(session.username), ...epochIs(session.epoch) } },
           ],
@@ -101,10 +123,13 @@ export class DynamoDBSessionStore implements SessionStore {
               },
             },
             {
-              ConditionCheck: {
+              // The session is checked, and marked used (what the user sees as its last use).
+              Update: {
                 TableName,
                 Key: sessionKey(current.sessionId),
+                UpdateExpression: 'SET lastUsedAt = :now',
                 ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(revokedAt)',
+                ExpressionAttributeValues: { ':now': nowSeconds() },
               },
             },
             { ConditionCheck: { TableName, Key: epochKey(current.username), ...epochIs(current.epoch) } },
@@ -172,6 +197,33 @@ export class DynamoDBSessionStore implements SessionStore {
     const items = await this.batchGet(keys);
     const session = items.get(keys[0].id);
     return session !== undefined && session.revokedAt === undefined && !items.has(keys[1].id);
+  }
+
+  async get(sessionId: string): Promise<Session | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: sessionKey(sessionId), ConsistentRead: true }));
+    return Item ? toSession(Item) : undefined;
+  }
+
+  async listUnrevoked(accountId: string, now: number): Promise<Session[]> {
+    const sessions: Session[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    // A page is 1 MB, thousands of sessions: more pages only for an account signed in that often.
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: SESSIONS_BY_OWNER,
+          KeyConditionExpression: 'sessionOwner = :owner',
+          FilterExpression: 'attribute_not_exists(revokedAt) AND expiresAt > :now',
+          ExpressionAttributeValues: { ':owner': accountId, ':now': now },
+          ScanIndexForward: false,
+          ExclusiveStartKey,
+        }),
+      );
+      sessions.push(...(page.Items ?? []).map(toSession));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return sessions;
   }
 
   /** Consistent reads of a few items in one round trip, by id. */

@@ -18,6 +18,23 @@ export interface Session {
   expiresAt: number;
   revokedAt?: number;
   revokedReason?: RevocationReason;
+  /** When it started and when it last got new tokens (signin, refresh); absent on sessions started before #13. */
+  createdAt?: number;
+  lastUsedAt?: number;
+  /** Where it started from, as the gateway saw it, for the user to recognise it. */
+  clientAddress?: string;
+  userAgent?: string;
+}
+
+/** What the user sees of one of their sessions (GET /api/jwt/sessions). */
+export interface SessionView {
+  id: string;
+  created_at: string | null;
+  last_used_at: string | null;
+  client_address: string | null;
+  user_agent: string | null;
+  /** The session of the access token that asked. */
+  current: boolean;
 }
 
 /** A refresh token, stored by its hash only; consumed once, by the refresh that replaces it. */
@@ -36,7 +53,8 @@ export interface RefreshToken {
   successorHash?: string;
 }
 
-export type RevocationReason = 'logout' | 'revoked' | 'reuse';
+/** logout: by its own access token; revoked: by its refresh token; reuse: a copied refresh token; ended: by the user from another session. */
+export type RevocationReason = 'logout' | 'revoked' | 'reuse' | 'ended';
 
 export type RotationResult = 'rotated' | 'already-consumed' | 'session-revoked' | 'sessions-ended';
 
@@ -58,3 +76,6 @@ export interface TokenResponse {
 
 /** RFC 6749 §5.2: the refresh token is unknown, expired, consumed or revoked. */
 export const invalidGrant = (cause?: unknown) => new AppError(401, 'invalid_grant', 'Invalid or expired refresh token', { cause });
+
+/** Someone else's session and one that is over look the same: neither is the caller's to end. */
+export const sessionNotFound = () => new AppError(404, 'not_found', 'Session not found');

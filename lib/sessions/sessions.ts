@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { nowSeconds } from '../platform/clock';
+import type { Client } from '../platform/http';
 import { log } from '../platform/log';
+import { securityEvent } from '../platform/security-events';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens';
 import { hashRefreshToken, newChainKey, newRefreshToken, successorOf } from '../tokens/refresh-tokens';
-import { invalidGrant, type RefreshToken, type SessionSubject, type TokenResponse } from './session';
+import { invalidGrant, sessionNotFound, type RefreshToken, type Session, type SessionSubject, type SessionView, type TokenResponse } from './session';
 import type { SessionStore } from './store';
 
 /** A signin whose session the user ended at that very moment may try again once, with the new epoch. */
@@ -27,12 +29,23 @@ export class Sessions {
     private readonly retryGraceSeconds: number,
   ) {}
 
-  /** A new session with an absolute expiry, and its first tokens. */
-  async start(subject: SessionSubject): Promise<TokenResponse> {
+  /** A new session with an absolute expiry, and its first tokens; `client` is remembered for the user to recognise it. */
+  async start(subject: SessionSubject, client: Client = {}): Promise<TokenResponse> {
     const { username, accountId } = subject;
     for (let attempt = 1; ; attempt++) {
       const epoch = await this.store.epoch(username);
-      const session = { id: randomUUID(), accountId, username, epoch, expiresAt: nowSeconds() + this.refreshTtlSeconds };
+      const now = nowSeconds();
+      const session: Session = {
+        id: randomUUID(),
+        accountId,
+        username,
+        epoch,
+        expiresAt: now + this.refreshTtlSeconds,
+        createdAt: now,
+        lastUsedAt: now,
+        clientAddress: client.address,
+        userAgent: client.userAgent,
+      };
       const refresh = newRefreshToken();
       const first: RefreshToken = {
         hash: refresh.hash,
@@ -84,7 +97,7 @@ export class Sessions {
       return this.tokens(subject, consumed, successorToken);
     }
     await this.store.revoke(consumed.sessionId, 'reuse');
-    log.warn('refresh token reused: session revoked', { username: consumed.username, sessionId: consumed.sessionId });
+    securityEvent('refresh_token_reused', { username: consumed.username, sessionId: consumed.sessionId, reason: 'session_revoked' });
     throw invalidGrant();
   }
 
@@ -120,6 +133,47 @@ export class Sessions {
    */
   isLive(claims: Pick<AccessTokenClaims, 'sid' | 'jti'>): Promise<boolean> {
     return this.store.isLive(claims.sid, claims.jti);
+  }
+
+  /**
+   * The caller's live sessions, newest first: not revoked, not expired, not
+   * ended by a later sign-out everywhere (the epoch, read beside the query).
+   * The index is eventually consistent; the caller's own session is read
+   * directly if it has not reached it yet.
+   */
+  async list(caller: { accountId: string; username: string; sessionId: string }): Promise<SessionView[]> {
+    const now = nowSeconds();
+    const [found, epoch] = await Promise.all([this.store.listUnrevoked(caller.accountId, now), this.store.epoch(caller.username)]);
+    if (!found.some((session) => session.id === caller.sessionId)) {
+      const own = await this.store.get(caller.sessionId);
+      if (own && own.accountId === caller.accountId && own.revokedAt === undefined && own.expiresAt > now) found.push(own);
+    }
+    const iso = (seconds?: number) => (seconds === undefined ? null : new Date(seconds * 1000).toISOString());
+    return found
+      .filter((session) => session.epoch === epoch)
+      .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))
+      .map((session) => ({
+        id: session.id,
+        created_at: iso(session.createdAt),
+        last_used_at: iso(session.lastUsedAt),
+        client_address: session.clientAddress ?? null,
+        user_agent: session.userAgent ?? null,
+        current: session.id === caller.sessionId,
+      }));
+  }
+
+  /**
+   * Ends one of the caller's own live sessions, as logout ends one: its
+   * refresh tokens stop, and so do its access tokens (every protected route
+   * checks isLive). Any other id (someone else's, one that is over, one that
+   * never was) is 404, the same for all.
+   */
+  async endOwn(caller: { accountId: string; username: string }, sessionId: string): Promise<void> {
+    const [session, epoch] = await Promise.all([this.store.get(sessionId), this.store.epoch(caller.username)]);
+    const live = session && session.revokedAt === undefined && session.expiresAt > nowSeconds() && session.epoch === epoch;
+    if (!live || session.accountId !== caller.accountId) throw sessionNotFound();
+    await this.store.revoke(sessionId, 'ended');
+    securityEvent('session_ended', { username: caller.username, sessionId, reason: 'user_request' });
   }
 
   private tokens(subject: SessionSubject, refresh: RefreshToken, refreshToken: string): TokenResponse {

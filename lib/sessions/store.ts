@@ -29,4 +29,8 @@ export interface SessionStore {
   endAll(username: string): Promise<void>;
   /** Whether a session was not revoked and one of its access tokens not revoked either, in one read. */
   isLive(sessionId: string, jti: string): Promise<boolean>;
+  /** A session by id, however it ended. */
+  get(sessionId: string): Promise<Session | undefined>;
+  /** The account's sessions not revoked and not expired at `now`, in one query (an index by account); ended ones by epoch included. */
+  listUnrevoked(accountId: string, now: number): Promise<Session[]>;
 }

@@ -13,10 +13,12 @@ export interface EventInit {
   /** A raw body, sent as is (for malformed input). */
   rawBody?: string;
   headers?: Record<string, string>;
+  /** The client's address, as Kong's aws-lambda plugin hands it over (requestContext.identity.sourceIp). */
+  sourceIp?: string;
 }
 
 /** An API Gateway (REST, payload 1.0) event. */
-export function apiEvent(method: string, path: string, { body, rawBody, headers = {} }: EventInit = {}): APIGatewayProxyEvent {
+export function apiEvent(method: string, path: string, { body, rawBody, headers = {}, sourceIp }: EventInit = {}): APIGatewayProxyEvent {
   const hasBody = body !== undefined || rawBody !== undefined;
   return {
     httpMethod: method,
@@ -30,7 +32,7 @@ export function apiEvent(method: string, path: string, { body, rawBody, headers 
     multiValueQueryStringParameters: null,
     pathParameters: null,
     stageVariables: null,
-    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+    requestContext: (sourceIp ? { identity: { sourceIp } } : {}) as APIGatewayProxyEvent['requestContext'],
   };
 }
 

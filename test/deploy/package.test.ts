@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import JSZip from 'jszip';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const PARAMS = {
@@ -19,9 +20,10 @@ const PARAMS = {
   identitySigningKey: '-----BEGIN PRIVATE KEY-----\\nnot-checked-at-packaging\\n-----END PRIVATE KEY-----',
   identityJwksUrl: 'https://auth.example.com/.well-known/jwks.json',
   browserAllowedOrigins: 'https://auth.example.com',
+  passwordPepper: 'a deployment pepper of at least thirty-two characters',
 };
 const FUNCTIONS = [
-  'info', 'logout', 'logoutAll', 'password', 'refresh', 'revoke', 'signin', 'signup',
+  'info', 'logout', 'logoutAll', 'password', 'refresh', 'revoke', 'signin', 'signup', 'sessions', 'endSession',
   'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'jwks', 'signinPage', 'registerPage', 'assets',
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
 ];
@@ -69,7 +71,13 @@ it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Ad
       SecurityGroupIds: { 'Fn::Split': [',', 'sg-1,sg-2'] },
       SubnetIds: { 'Fn::Split': [',', 'subnet-1,subnet-2'] },
     });
-    expect(fn.Properties.Environment.Variables.KONG_ADMIN_URL).toBe(PARAMS.kongAdminUrl);
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      KONG_ADMIN_URL: PARAMS.kongAdminUrl,
+      PASSWORD_PEPPER: PARAMS.passwordPepper,
+      BCRYPT_COST: '10',
+      PASSWORD_MIN_LENGTH: '15',
+      POWERTOOLS_METRICS_DISABLED: 'false',
+    });
   }
   expect(ofType('AWS::EC2::VPCEndpoint').map(([, e]) => e.Properties)).toEqual([
     expect.objectContaining({ VpcEndpointType: 'Gateway', VpcId: 'vpc-1', RouteTableIds: { 'Fn::Split': [',', 'rtb-1'] } }),
@@ -82,8 +90,20 @@ it('packages one small artifact per function', () => {
   expect(keys.size).toBe(FUNCTIONS.length);
 });
 
-it('expires token items by TTL and keeps point-in-time recovery on the users table', () => {
+it('carries the password dictionaries only in the functions that set passwords', async () => {
+  const withDictionaries: string[] = [];
+  for (const artifact of artifacts) {
+    const zip = await JSZip.loadAsync(await readFile(path.join(dir, artifact)));
+    const code = await Promise.all(Object.values(zip.files).filter((f) => f.name.endsWith('.js')).map((f) => f.async('string')));
+    // language-common's list of breached passwords, by its key.
+    if (code.some((text) => text.includes('passwords-common'))) withDictionaries.push(artifact.replace(/\.zip$/, ''));
+  }
+  expect(withDictionaries.sort()).toEqual(['password', 'signup']);
+});
+
+it('expires token and attempt items by TTL and keeps point-in-time recovery on the users table', () => {
   expect(resources.TokensTable.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  expect(resources.AttemptsTable.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   expect(resources.UsersTable.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
 });
 
@@ -91,9 +111,32 @@ it("grants the functions item-level actions on the service's own tables only", (
   const role = resources.IamRoleLambdaExecution.Properties;
   const statements = role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement); // eslint-disable-line @typescript-eslint/no-explicit-any
   const dynamo = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:'))); // eslint-disable-line @typescript-eslint/no-explicit-any
-  expect(dynamo).toHaveLength(1);
-  expect(dynamo[0].Resource).toEqual([{ 'Fn::GetAtt': ['UsersTable', 'Arn'] }, { 'Fn::GetAtt': ['TokensTable', 'Arn'] }]);
+  expect(dynamo).toHaveLength(2);
+  expect(dynamo[0].Resource).toEqual([
+    { 'Fn::GetAtt': ['UsersTable', 'Arn'] },
+    { 'Fn::GetAtt': ['TokensTable', 'Arn'] },
+    { 'Fn::GetAtt': ['AttemptsTable', 'Arn'] },
+  ]);
   expect(dynamo[0].Action.every((action: string) => !/\*|Scan|Query|DeleteTable|CreateTable/.test(action))).toBe(true);
+  // Listing sessions queries their index, and nothing else is ever queried or scanned.
+  expect(dynamo[1]).toEqual({
+    Effect: 'Allow',
+    Action: ['dynamodb:Query'],
+    Resource: [{ 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['TokensTable', 'Arn'] }, 'index', 'sessions-by-owner']] }],
+  });
+});
+
+it("lists a user's sessions from an index of the tokens table that only session items are in", () => {
+  expect(resources.TokensTable.Properties.GlobalSecondaryIndexes).toEqual([
+    {
+      IndexName: 'sessions-by-owner',
+      KeySchema: [
+        { AttributeName: 'sessionOwner', KeyType: 'HASH' },
+        { AttributeName: 'createdAt', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ]);
 });
 
 it('gives the user-profile service a role of its own: its table only, nothing of the auth tables', () => {
@@ -131,4 +174,13 @@ it('refuses to package a deployed stage without its Kong Admin URL and VPC', asy
   const refused = await sls(['package', '--stage', 'prod', '--package', path.join(dir, 'refused')]).catch((error) => error);
   expect(refused.code).toBe(1);
   expect(`${refused.stdout}${refused.stderr}`).toContain('The param "kongAdminUrl" cannot be resolved');
+}, 60_000);
+
+it('refuses to package a deployed stage without its password pepper', async () => {
+  const params = Object.entries(PARAMS)
+    .filter(([name]) => name !== 'passwordPepper')
+    .map(([name, value]) => `--param=${name}=${value}`);
+  const refused = await sls(['package', '--stage', 'prod', '--package', path.join(dir, 'no-pepper'), ...params]).catch((error) => error);
+  expect(refused.code).toBe(1);
+  expect(`${refused.stdout}${refused.stderr}`).toContain('The param "passwordPepper" cannot be resolved');
 }, 60_000);

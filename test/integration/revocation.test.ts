@@ -97,10 +97,10 @@ describe('password change', () => {
     const other = (await signinAs(username)).body;
 
     const wrong = await callPassword(tokens.access_token, { current_password: 'not it at all', new_password: 'a brand new secret' });
-    expect(wrong).toMatchObject({ status: 403, body: { message: 'Current password is incorrect' } });
+    expect(wrong).toMatchObject({ status: 403, body: { code: 'incorrect_password', message: 'Current password is incorrect' } });
 
     const weak = await callPassword(tokens.access_token, { current_password: PASSWORD, new_password: 'short' });
-    expect(weak).toMatchObject({ status: 400, body: { message: 'new_password: must be at least 8 characters' } });
+    expect(weak).toMatchObject({ status: 400, body: { code: 'weak_password', message: 'new_password: must be at least 15 characters' } });
 
     const changed = await callPassword(tokens.access_token, { current_password: PASSWORD, new_password: 'a brand new secret' });
     expect(changed.status).toBe(200);

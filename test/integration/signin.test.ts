@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { admin, PASSWORD, storedUser, tokenItems, uniqueName } from '../support/clients';
+import bcrypt from 'bcryptjs';
+import { admin, PASSWORD, setAttribute, storedUser, tokenItems, uniqueName } from '../support/clients';
 import { newUser, signinAs } from '../support/users';
 
 describe('signin', () => {
@@ -60,6 +61,20 @@ describe('signin', () => {
     expect(consumer.status).toBe(200);
     expect(after.consumerId).toBe(consumer.body.id);
     expect(after.consumerId).not.toBe(before.consumerId);
+  });
+
+  it('upgrades a plain-bcrypt hash (made before #13) at the next successful signin, and the password still works', async () => {
+    const username = await newUser('legacy');
+    await setAttribute('users', { username }, 'passwordHash', await bcrypt.hash(PASSWORD, 4));
+
+    expect((await signinAs(username, 'not the password')).status).toBe(401);
+    expect((await storedUser(username))!.passwordHash).toMatch(/^\$2[aby]\$/);
+
+    expect((await signinAs(username)).status).toBe(200);
+    const upgraded = (await storedUser(username))!.passwordHash;
+    expect(upgraded).toMatch(/^v2:\$2[aby]\$04\$/);
+    expect((await signinAs(username)).status).toBe(200);
+    expect((await storedUser(username))!.passwordHash).toBe(upgraded);
   });
 
   it('refuses bad input with 400', async () => {

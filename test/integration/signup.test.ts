@@ -4,6 +4,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { OWNER_TAG } from '../../lib/kong/credentials';
 import { admin, db, PASSWORD, storedUser, uniqueName } from '../support/clients';
 import { apiEvent, invoke } from '../support/events';
+import { signinAs } from '../support/users';
 
 const signupWith = (body: unknown, headers?: Record<string, string>) =>
   invoke(signup, apiEvent('POST', '/api/public/signup', { body, headers }));
@@ -33,8 +34,10 @@ describe('signup', () => {
       credentialKey: credential.key,
       credentialSecret: credential.secret,
     });
-    expect(await bcrypt.compare(PASSWORD, user!.passwordHash)).toBe(true);
-    expect(bcrypt.getRounds(user!.passwordHash)).toBe(Number(process.env.BCRYPT_COST));
+    // A version 2 hash (lib/accounts/passwords.ts): bcrypt of the peppered HMAC, never of the password itself.
+    expect(user!.passwordHash).toMatch(/^v2:\$2[aby]\$/);
+    expect(await bcrypt.compare(PASSWORD, user!.passwordHash.slice(3))).toBe(false);
+    expect(bcrypt.getRounds(user!.passwordHash.slice(3))).toBe(Number(process.env.BCRYPT_COST));
   });
 
   it('treats usernames case-insensitively and refuses a taken one with 409', async () => {
@@ -105,6 +108,32 @@ describe('signup', () => {
     expect(await storedUser(username)).toMatchObject({ status: 'active' });
   });
 
+  it.each([
+    ['64', 'correct horse battery staple, and a few more words to reach 64!!'.slice(0, 64)],
+    ['100', 'the quick brown fox jumps over the lazy dog while the cat sleeps on a warm and sunny windowsill, ok!'],
+  ])('accepts a %s-character password, and it signs in with it and with nothing shorter', async (length, long) => {
+    expect(long).toHaveLength(Number(length));
+    const username = uniqueName('long');
+    expect((await signupWith({ username, password: long })).status).toBe(201);
+    expect((await signinAs(username, long)).status).toBe(200);
+    // Past bcrypt's 72 bytes too: the whole password counts.
+    expect((await signinAs(username, long.slice(0, -1))).status).toBe(401);
+  });
+
+  it.each([
+    ['a common password with variations', 'Password123456789', /^password: is too easy to guess/],
+    ['a password containing the username', null, /^password: must not contain the username$/],
+  ])('refuses %s with 400 weak_password, before anything reaches Kong', async (_name, given, message) => {
+    const username = uniqueName('weak');
+    const response = await signupWith({ username, password: given ?? `my name is ${username} and I like tea` });
+    expect(response).toMatchObject({ status: 400, body: { code: 'weak_password' } });
+    expect(response.body.message).toMatch(message);
+    // The answer tells what to do, never which list the password is on.
+    expect(response.body.message).not.toMatch(/list|breach|common|dictionar/i);
+    expect((await admin('GET', `/consumers/${username}`)).status).toBe(404);
+    expect(await storedUser(username)).toBeUndefined();
+  });
+
   describe('refuses bad input with 400 and a message', () => {
     const cases: Array<[string, Parameters<typeof apiEvent>[2], RegExp]> = [
       ['malformed JSON', { rawBody: '{"username": "bob",' }, /not valid JSON/],
@@ -113,8 +142,8 @@ describe('signup', () => {
       ['a wrong content type', { body: { username: 'bob42', password: PASSWORD }, headers: { 'Content-Type': 'text/plain' } }, /Content-Type/],
       ['a missing password', { body: { username: 'bob42' } }, /^password: is required$/],
       ['a wrongly typed username', { body: { username: 42, password: PASSWORD } }, /^username: must be a string$/],
-      ['a short password', { body: { username: 'bob42', password: 'short' } }, /password: must be at least 8/],
-      ['a password over 72 bytes', { body: { username: 'bob42', password: 'é'.repeat(37) } }, /password: must be at most 72 bytes/],
+      ['a short password', { body: { username: 'bob42', password: 'correct horse' } }, /^password: must be at least 15 characters$/],
+      ['a password over 256 characters', { body: { username: 'bob42', password: 'é'.repeat(257) } }, /^password: must be at most 256 characters$/],
       ['an oversize body', { body: { username: 'bob42', password: PASSWORD, padding: 'x'.repeat(5000) } }, /must not exceed/],
     ];
     it.each(cases)('%s', async (_name, request, message) => {

@@ -1,23 +1,25 @@
 /** The service's routes as an HTTP client, for the end-to-end tests. */
 import { PASSWORD, uniqueName } from './clients';
-import { bearer, request } from './http';
+import { bearer, request, type Send } from './http';
 
 export interface Tokens {
   access_token: string;
   refresh_token: string;
 }
 
-/** The service's routes, called over HTTP at `base` (the gateway's proxy, or the API directly). */
-export function client(base: string) {
+/** The service's routes, called over HTTP at `base` (the gateway's proxy, or the API directly), through `send`. */
+export function client(base: string, send: Send = request) {
   const post = (path: string, body?: unknown, token?: string) =>
-    request(`${base}${path}`, { method: 'POST', body, headers: token ? bearer(token) : {} });
+    send(`${base}${path}`, { method: 'POST', body, headers: token ? bearer(token) : {} });
   return {
     signup: (username: string, password = PASSWORD) => post('/api/public/signup', { username, password }),
     signin: (username: string, password = PASSWORD) => post('/api/public/signin', { username, password }),
     refresh: (refresh_token: string) => post('/api/public/refresh', { refresh_token }),
     revoke: (token: unknown) => post('/api/public/revoke', { token }),
     info: (token: string, headers: Record<string, string> = {}) =>
-      request(`${base}/api/jwt/info`, { headers: { ...bearer(token), ...headers } }),
+      send(`${base}/api/jwt/info`, { headers: { ...bearer(token), ...headers } }),
+    sessions: (token: string) => send(`${base}/api/jwt/sessions`, { headers: bearer(token) }),
+    endSession: (token: string, id: string) => send(`${base}/api/jwt/sessions/${id}`, { method: 'DELETE', headers: bearer(token) }),
     logout: (token: string) => post('/api/jwt/logout', undefined, token),
     logoutAll: (token: string) => post('/api/jwt/logout-all', undefined, token),
     changePassword: (token: string, current_password: string, new_password: string) =>

@@ -136,3 +136,40 @@ describe('replaceCredential', () => {
     await expect(accounts.replaceCredential(account, third)).resolves.toMatchObject({ stored: false, account: { credential: second } });
   });
 });
+
+describe('hashes made the old way', () => {
+  it('are made again the current way at the next successful signin, and only then', async () => {
+    const { store, accounts } = setup();
+    await accounts.signUp('olga', 'pw-olga-123', source);
+    store.accounts.get('olga')!.passwordHash = 'old:pw-olga-123';
+
+    await expect(accounts.authenticate('olga', 'wrong')).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(store.accounts.get('olga')!.passwordHash).toBe('old:pw-olga-123');
+
+    await expect(accounts.authenticate('olga', 'pw-olga-123')).resolves.toMatchObject({ passwordHash: 'hashed:pw-olga-123' });
+    expect(store.accounts.get('olga')!.passwordHash).toBe('hashed:pw-olga-123');
+  });
+
+  it('do not hold up a signin when the new hash cannot be stored', async () => {
+    const { store, accounts } = setup();
+    await accounts.signUp('olga', 'pw-olga-123', source);
+    store.accounts.get('olga')!.passwordHash = 'old:pw-olga-123';
+    jest.spyOn(store, 'replacePasswordHash').mockRejectedValueOnce(new Error('dynamodb is down'));
+    await expect(accounts.authenticate('olga', 'pw-olga-123')).resolves.toMatchObject({ username: 'olga' });
+    expect(store.accounts.get('olga')!.passwordHash).toBe('old:pw-olga-123');
+  });
+});
+
+it('says why a signin failed, to the logs only (the cause), never in the answer', async () => {
+  const { store, accounts } = setup();
+  await accounts.signUp('alice', 'pw-alice-1', source);
+  await store.claim({ id: 'p', username: 'pending', status: 'pending', passwordHash: 'hashed:pw', claimId: 'x', claimedAt: 0, createdAt: '' }, 0);
+  const causes = await Promise.all(
+    [
+      ['nobody', 'pw'],
+      ['alice', 'wrong'],
+      ['pending', 'pw'],
+    ].map(([name, pw]) => accounts.authenticate(name, pw).catch((error) => error.cause)),
+  );
+  expect(causes).toEqual(['unknown_user', 'wrong_password', 'inactive_account']);
+});

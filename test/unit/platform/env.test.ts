@@ -1,4 +1,4 @@
-import { readChoice, readInt, readUrl } from '../../../lib/platform/env';
+import { readChoice, readInt, readSecret, readUrl } from '../../../lib/platform/env';
 
 it('reads integers within bounds and refuses anything else loudly', () => {
   expect(readInt({}, 'N', 7, 1, 10)).toBe(7);
@@ -14,4 +14,10 @@ it('reads URLs and choices', () => {
   expect(() => readUrl({ U: 'not a url' }, 'U', 'http://x')).toThrow('is not a URL');
   expect(readChoice({ C: 'b' }, 'C', ['a', 'b'] as const, 'a')).toBe('b');
   expect(() => readChoice({ C: 'z' }, 'C', ['a', 'b'] as const, 'a')).toThrow('must be one of a, b');
+});
+
+it('reads secrets of a minimum length, never showing them in an error', () => {
+  expect(readSecret({ S: 'x'.repeat(32) }, 'S', 32)).toBe('x'.repeat(32));
+  expect(() => readSecret({ S: 'short secret' }, 'S', 32)).toThrow(/^Invalid configuration: S must be at least 32 characters$/);
+  expect(() => readSecret({}, 'S', 32)).toThrow('Invalid configuration: S is required');
 });

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import * as v from 'valibot';
 import { AppError, DependencyError } from '../../../lib/platform/errors';
-import { json, jsonRoute, route, type Event } from '../../../lib/platform/http';
+import { clientOf, json, jsonRoute, route, type Event } from '../../../lib/platform/http';
 import { log } from '../../../lib/platform/log';
 
 const context = { awsRequestId: 'lambda-1' } as Context;
@@ -102,4 +102,35 @@ it('answers 503 with Retry-After shortly before the function would time out, ins
   expect(response.statusCode).toBe(503);
   expect(response.headers).toMatchObject({ 'Retry-After': '1' });
   expect(body(response)).toEqual({ code: 'temporarily_unavailable', message: 'Service temporarily unavailable, please retry' });
+});
+
+describe('who is calling', () => {
+  const kongEvent = (headers: Record<string, string>) =>
+    event({ headers, requestContext: { requestId: 'r', identity: { sourceIp: '203.0.113.7', userAgent: 'curl/8' } } as Event['requestContext'] });
+
+  it('is the address Kong saw, never one the client claims in X-Forwarded-For or X-Real-IP', () => {
+    const client = clientOf(kongEvent({ 'X-Forwarded-For': '10.9.9.9', 'X-Real-IP': '10.8.8.8', 'User-Agent': 'Firefox/140' }));
+    expect(client).toEqual({ address: '203.0.113.7', userAgent: 'Firefox/140' });
+  });
+
+  it('has no address when no gateway handed one over', () => {
+    expect(clientOf(event({ headers: { 'X-Forwarded-For': '10.9.9.9' } }))).toEqual({ address: undefined, userAgent: undefined });
+  });
+
+  it('is on every log line of the request', async () => {
+    const handler = route(async () => {
+      log.info('served');
+      return json(200, {});
+    });
+    await handler(kongEvent({}), context);
+    expect(JSON.parse(lines[0])).toMatchObject({ msg: 'served', clientAddress: '203.0.113.7' });
+  });
+});
+
+it('answers with the headers an error carries, such as Retry-After on a 429', async () => {
+  const handler = route(async () => {
+    throw new AppError(429, 'too_many_attempts', 'Too many failed attempts: try again later', { headers: { 'Retry-After': '4' } });
+  });
+  const response = await handler(event(), context);
+  expect(response).toMatchObject({ statusCode: 429, headers: { 'Retry-After': '4', 'Cache-Control': 'no-store', 'Content-Type': 'application/json' } });
 });

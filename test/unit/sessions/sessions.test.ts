@@ -126,3 +126,70 @@ it("refuses a session's tokens to a later account of the same name", async () =>
   const successor = async () => ({ ...subject, accountId: 'account-2' });
   await expect(sessions.refresh(first.refresh_token, successor)).rejects.toMatchObject(INVALID_GRANT);
 });
+
+describe("the user's own sessions", () => {
+  const caller = (tokens: { access_token: string }, claimsOf: (token: string) => { sid: string }) => ({
+    accountId: subject.accountId,
+    username: subject.username,
+    sessionId: claimsOf(tokens.access_token).sid,
+  });
+
+  it('lists the live ones, newest first, with where they started and which one asks', async () => {
+    const { store, sessions, claimsOf } = setup();
+    const laptop = await sessions.start(subject, { address: '203.0.113.7', userAgent: 'Firefox' });
+    const phone = await sessions.start(subject, { address: '198.51.100.2', userAgent: 'Safari' });
+    store.sessions.get(claimsOf(laptop.access_token).sid)!.createdAt! -= 60;
+    const ended = await sessions.start(subject);
+    await sessions.revoke(ended.refresh_token);
+    await sessions.start({ ...subject, accountId: 'someone-else', username: 'bob' });
+
+    const listed = await sessions.list(caller(phone, claimsOf));
+    expect(listed).toEqual([
+      { id: claimsOf(phone.access_token).sid, created_at: expect.any(String), last_used_at: expect.any(String), client_address: '198.51.100.2', user_agent: 'Safari', current: true },
+      { id: claimsOf(laptop.access_token).sid, created_at: expect.any(String), last_used_at: expect.any(String), client_address: '203.0.113.7', user_agent: 'Firefox', current: false },
+    ]);
+    expect(Date.parse(listed[0].created_at!)).toBeGreaterThan(Date.parse(listed[1].created_at!));
+  });
+
+  it('leaves out sessions ended all at once (logout-all) and expired ones', async () => {
+    const { store, sessions, claimsOf } = setup();
+    await sessions.start(subject);
+    await sessions.endAll('alice');
+    const expired = await sessions.start(subject);
+    store.sessions.get(claimsOf(expired.access_token).sid)!.expiresAt = 0;
+    const current = await sessions.start(subject);
+    expect((await sessions.list(caller(current, claimsOf))).map((s) => s.id)).toEqual([claimsOf(current.access_token).sid]);
+  });
+
+  it('shows when a session last got tokens', async () => {
+    const { store, sessions, load, claimsOf } = setup();
+    const tokens = await sessions.start(subject);
+    const session = store.sessions.get(claimsOf(tokens.access_token).sid)!;
+    session.lastUsedAt! -= 600;
+    const before = session.lastUsedAt!;
+    await sessions.refresh(tokens.refresh_token, load);
+    expect(session.lastUsedAt!).toBeGreaterThan(before);
+  });
+
+  it('ends one of them, refresh and access tokens, and leaves the others', async () => {
+    const { sessions, load, claimsOf } = setup();
+    const current = await sessions.start(subject);
+    const other = await sessions.start(subject);
+    await sessions.endOwn(subject, claimsOf(other.access_token).sid);
+    expect(await sessions.isLive(claimsOf(other.access_token))).toBe(false);
+    await expect(sessions.refresh(other.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
+    expect(await sessions.isLive(claimsOf(current.access_token))).toBe(true);
+  });
+
+  it("answers 404 for someone else's session, an ended one and one that never was, alike", async () => {
+    const { sessions, claimsOf } = setup();
+    const theirs = await sessions.start({ ...subject, accountId: 'someone-else', username: 'bob' });
+    const ended = await sessions.start(subject);
+    await sessions.endOwn(subject, claimsOf(ended.access_token).sid);
+    const NOT_FOUND = { status: 404, code: 'not_found', message: 'Session not found' };
+    for (const id of [claimsOf(theirs.access_token).sid, claimsOf(ended.access_token).sid, '00000000-0000-4000-8000-000000000000']) {
+      await expect(sessions.endOwn(subject, id)).rejects.toMatchObject(NOT_FOUND);
+    }
+    expect(await sessions.isLive(claimsOf(theirs.access_token))).toBe(true);
+  });
+});

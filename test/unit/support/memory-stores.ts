@@ -3,6 +3,8 @@
 import type { Account, ActiveAccount, GatewayCredential } from '../../../lib/accounts/account';
 import type { AccountStore } from '../../../lib/accounts/store';
 import type { KongAdmin } from '../../../lib/kong/credentials';
+import { delayAfterFailure, type Limits } from '../../../lib/protection/limits';
+import type { Admission, AttemptStore } from '../../../lib/protection/store';
 import type { RefreshToken, RevocationReason, RotationResult, Session } from '../../../lib/sessions/session';
 import type { SessionStore } from '../../../lib/sessions/store';
 
@@ -81,6 +83,7 @@ export class MemorySessionStore implements SessionStore {
     if ((await this.epoch(current.username)) !== current.epoch) return 'sessions-ended';
     stored.consumedAt = Math.floor(Date.now() / 1000);
     stored.successorHash = successorHash;
+    session.lastUsedAt = stored.consumedAt;
     this.refreshTokens.set(successorHash, { ...copy(current), hash: successorHash, consumedAt: undefined, successorHash: undefined });
     return 'rotated';
   }
@@ -108,6 +111,63 @@ export class MemorySessionStore implements SessionStore {
   async isLive(sessionId: string, jti: string) {
     const session = this.sessions.get(sessionId);
     return session !== undefined && session.revokedAt === undefined && !this.revokedAccessTokens.has(jti);
+  }
+
+  async get(sessionId: string) {
+    const session = this.sessions.get(sessionId);
+    return session && copy(session);
+  }
+
+  async listUnrevoked(accountId: string, now: number) {
+    return [...this.sessions.values()]
+      .filter((session) => session.accountId === accountId && session.revokedAt === undefined && session.expiresAt > now)
+      .map(copy);
+  }
+}
+
+/**
+ * The attempt counts as the attempts table keeps them, computed plainly
+ * (limits.ts's delayAfterFailure) rather than with the DynamoDB adapter's
+ * doubling: the contract suite (test/support/attempt-store-contract.ts) holds
+ * both to the same answers.
+ */
+export class MemoryAttemptStore implements AttemptStore {
+  readonly users = new Map<string, { attempts: number; lastAttemptAt: number; blockedUntil: number }>();
+  readonly addresses = new Map<string, { failures: number; windowStart: number; blockedUntil?: number }>();
+
+  constructor(private readonly limits: Limits) {}
+
+  async begin(key: string, now: number): Promise<Admission> {
+    let user = this.users.get(key);
+    if (!user || user.lastAttemptAt <= now - this.limits.resetAfterSeconds * 1000) user = { attempts: 0, lastAttemptAt: now, blockedUntil: 0 };
+    if (user.attempts > this.limits.freeFailures && user.blockedUntil > now) return { admitted: false, retryAt: user.blockedUntil };
+    user.attempts += 1;
+    user.lastAttemptAt = now;
+    user.blockedUntil = now + delayAfterFailure(user.attempts, this.limits);
+    this.users.set(key, user);
+    return { admitted: true, attempt: user.attempts };
+  }
+
+  async reset(key: string) {
+    this.users.delete(key);
+  }
+
+  async blockedUntil(address: string, now: number) {
+    const blockedUntil = this.addresses.get(address)?.blockedUntil;
+    return blockedUntil !== undefined && blockedUntil > now ? blockedUntil : undefined;
+  }
+
+  async recordFailure(address: string, now: number) {
+    const { addressFailures, addressWindowSeconds, addressBlockSeconds } = this.limits;
+    let entry = this.addresses.get(address);
+    if (!entry || entry.windowStart <= now - addressWindowSeconds * 1000) {
+      entry = { failures: 0, windowStart: now, blockedUntil: entry?.blockedUntil };
+      this.addresses.set(address, entry);
+    }
+    entry.failures += 1;
+    if (entry.failures < addressFailures) return undefined;
+    Object.assign(entry, { failures: 0, windowStart: now, blockedUntil: now + addressBlockSeconds * 1000 });
+    return entry.blockedUntil;
   }
 }
 
@@ -158,8 +218,9 @@ export class FakeKongAdmin implements KongAdmin {
   }
 }
 
-/** Plain-text "hashes": unit tests check the flows, not bcrypt. */
+/** Plain-text "hashes": unit tests check the flows, not bcrypt. "old:" ones are of an older scheme, made again at signin. */
 export const plainHasher = {
   hash: async (password: string) => `hashed:${password}`,
-  verify: async (password: string, hash: string | undefined) => hash === `hashed:${password}`,
+  verify: async (password: string, hash: string | undefined) => hash === `hashed:${password}` || hash === `old:${password}`,
+  needsRehash: (hash: string) => hash.startsWith('old:'),
 };
