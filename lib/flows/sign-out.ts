@@ -1,15 +1,16 @@
 import { accounts, type ActiveAccount } from '../accounts';
 import { kongCredentials } from '../kong';
 import { sessions, type TokenResponse } from '../sessions';
-import { subjectOf } from './subject';
+import { currentKey, subjectOf } from './subject';
 
 /**
- * Ends every session of the account: refresh tokens through the session
- * epoch, access tokens at Kong by rotating the credential they are signed with.
+ * Ends every session of the account: refresh tokens and (for the API and
+ * introspection) access tokens through the session epoch, access tokens at
+ * Kong by rotating the credentials they are checked against.
  */
 export async function signOutEverywhere(account: ActiveAccount): Promise<void> {
   await sessions.endAll(account.username);
-  await kongCredentials.rotate(account);
+  await kongCredentials.rotate(account, await currentKey());
 }
 
 /**
@@ -20,6 +21,7 @@ export async function signOutEverywhere(account: ActiveAccount): Promise<void> {
 export async function changePassword(account: ActiveAccount, currentPassword: string, newPassword: string): Promise<TokenResponse> {
   await accounts.checkPassword(account, currentPassword);
   await sessions.endAll(account.username);
-  const updated = await kongCredentials.rotate(await accounts.setPassword(account, newPassword));
-  return sessions.start(subjectOf(updated));
+  const key = await currentKey();
+  const updated = await kongCredentials.rotate(await accounts.setPassword(account, newPassword), key);
+  return sessions.start(subjectOf(updated, key));
 }

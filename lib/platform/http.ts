@@ -9,15 +9,17 @@ import { log, withRequestIds } from './log';
 export const MAX_BODY_BYTES = 4096;
 
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
+const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 export type Event = APIGatewayProxyEvent;
 export type Response = APIGatewayProxyResult;
 
-export function json(statusCode: number, body: unknown): Response {
+/** A JSON answer; `headers` may replace the defaults (a public document's Cache-Control). */
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Response {
   return {
     statusCode,
     // Responses carry tokens: never cache them (RFC 6749 §5.1).
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
     body: JSON.stringify(body),
   };
 }
@@ -27,30 +29,48 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return field ? `${field}: ${issue.message}` : issue.message;
 }
 
-/** Parses and validates a JSON request body, answering 400 with what is wrong. */
-function jsonBody(schema: v.GenericSchema): middy.MiddlewareObj<Event> {
+/** The raw body, present and within the size limit, of the content type a route takes. */
+function rawBody(event: Event, contentType: RegExp, name: string): string {
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
+  if (!raw) throw invalidRequest('Request body is required');
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw invalidRequest(`Request body must not exceed ${MAX_BODY_BYTES} bytes`);
+  if (!contentType.test(event.headers['content-type'] ?? '')) throw invalidRequest(`Content-Type must be ${name}`);
+  return raw;
+}
+
+/** Parses a request body with `parse` and validates it against `schema`, answering 400 with what is wrong. */
+function body(schema: v.GenericSchema, parse: (event: Event) => unknown): middy.MiddlewareObj<Event> {
   return {
     before: ({ event }) => {
-      const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
-      if (!raw) throw invalidRequest('Request body is required');
-      if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw invalidRequest(`Request body must not exceed ${MAX_BODY_BYTES} bytes`);
-      if (!JSON_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) {
-        throw invalidRequest('Content-Type must be application/json');
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw);
-      } catch (error) {
-        throw invalidRequest('Request body is not valid JSON', error);
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw invalidRequest('Request body must be a JSON object');
-      }
-      const result = v.safeParse(schema, parsed);
+      const result = v.safeParse(schema, parse(event));
       if (!result.success) throw invalidRequest(describeIssue(result.issues[0]));
       (event as { body: unknown }).body = result.output;
     },
   };
+}
+
+function parseJson(event: Event): unknown {
+  const raw = rawBody(event, JSON_CONTENT_TYPE, 'application/json');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw invalidRequest('Request body is not valid JSON', error);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidRequest('Request body must be a JSON object');
+  }
+  return parsed;
+}
+
+/** An OAuth-style form body (RFC 6749 §3.1: no parameter twice) as an object of strings. */
+function parseForm(event: Event): unknown {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(rawBody(event, FORM_CONTENT_TYPE, 'application/x-www-form-urlencoded'))) {
+    if (Object.hasOwn(fields, name)) throw invalidRequest(`${name}: must not be repeated`);
+    fields[name] = value;
+  }
+  return fields;
 }
 
 /** The one mapping from errors to `{"code","message"}` responses; causes go to the log only. */
@@ -114,7 +134,16 @@ export function route(handler: Handler<string | null>) {
 export function jsonRoute<S extends v.GenericSchema>(schema: S, handler: Handler<v.InferOutput<S>>) {
   return withIds(
     withDefaults()
-      .use(jsonBody(schema))
+      .use(body(schema, parseJson))
+      .handler((event) => handler(event as unknown as Event & { body: v.InferOutput<S> })),
+  );
+}
+
+/** A route taking an application/x-www-form-urlencoded body (OAuth endpoints such as RFC 7662's), validated against `schema`. */
+export function formRoute<S extends v.GenericSchema>(schema: S, handler: Handler<v.InferOutput<S>>) {
+  return withIds(
+    withDefaults()
+      .use(body(schema, parseForm))
       .handler((event) => handler(event as unknown as Event & { body: v.InferOutput<S> })),
   );
 }

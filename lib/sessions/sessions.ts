@@ -3,7 +3,7 @@ import { nowSeconds } from '../platform/clock';
 import { log } from '../platform/log';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens';
 import { hashRefreshToken, newChainKey, newRefreshToken, successorOf } from '../tokens/refresh-tokens';
-import { invalidGrant, type RefreshToken, type SessionSubject, type TokenResponse } from './session';
+import { invalidGrant, type RefreshToken, type SessionState, type SessionSubject, type TokenResponse } from './session';
 import type { SessionStore } from './store';
 
 /** A signin whose session the user ended at that very moment may try again once, with the new epoch. */
@@ -42,6 +42,7 @@ export class Sessions {
         epoch,
         expiresAt: session.expiresAt,
         chainKey: newChainKey(),
+        issuedAt: nowSeconds(),
       };
       if (await this.store.start(session, first)) return this.tokens(subject, first, refresh.token);
       if (attempt === START_ATTEMPTS) throw invalidGrant();
@@ -113,17 +114,35 @@ export class Sessions {
   }
 
   /**
-   * The one validity check of an access token's session: neither the session
-   * nor the token revoked. Ending all sessions cuts access tokens off at Kong
-   * instead (the credential they are signed with is rotated), so that a
-   * sign-out-everywhere that failed midway can be retried with the same token.
+   * The one validity check of an access token's session, in one read:
+   * `revoked` if the session or the token was revoked (logout, revoke,
+   * reuse) or is unknown, `ended` if the user ended all sessions since it
+   * started (logout-all, password change), else `live`. Kong cannot see
+   * either; with HS256 it refuses ended sessions' tokens all the same (their
+   * credential is rotated), but tokens signed with the service's own key
+   * verify until they expire, so the epoch is what ends them everywhere else.
    */
-  isLive(claims: Pick<AccessTokenClaims, 'sid' | 'jti'>): Promise<boolean> {
-    return this.store.isLive(claims.sid, claims.jti);
+  async accessTokenState(claims: Pick<AccessTokenClaims, 'sid' | 'jti' | 'sub'>): Promise<SessionState> {
+    const { session, epoch, tokenRevoked } = await this.store.sessionState(claims.sid, claims.sub, claims.jti);
+    if (!session || session.revokedAt !== undefined || tokenRevoked || session.username !== claims.sub) return 'revoked';
+    return session.epoch === epoch ? 'live' : 'ended';
   }
 
-  private tokens(subject: SessionSubject, refresh: RefreshToken, refreshToken: string): TokenResponse {
-    const access = this.accessTokens.sign(subject.username, refresh.sessionId, subject.signingKey);
+  /**
+   * A refresh token as RFC 7662 introspection sees it: unknown, expired,
+   * consumed, or of a revoked or ended session → undefined. Looking does not
+   * use it: no rotation, no reuse detection.
+   */
+  async inspectRefreshToken(presented: string): Promise<RefreshToken | undefined> {
+    const token = await this.store.getRefreshToken(hashRefreshToken(presented));
+    if (!token || token.expiresAt <= nowSeconds() || token.consumedAt !== undefined) return undefined;
+    const { session, epoch } = await this.store.sessionState(token.sessionId, token.username);
+    if (!session || session.revokedAt !== undefined || epoch !== token.epoch) return undefined;
+    return token;
+  }
+
+  private async tokens(subject: SessionSubject, refresh: RefreshToken, refreshToken: string): Promise<TokenResponse> {
+    const access = await this.accessTokens.sign(subject.username, refresh.sessionId, subject.issuer, subject.signer);
     return {
       access_token: access.token,
       token_type: 'Bearer',

@@ -27,6 +27,9 @@ export interface SessionStore {
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
   /** Raises the user's epoch, ending every session started before. */
   endAll(username: string): Promise<void>;
-  /** Whether a session was not revoked and one of its access tokens not revoked either, in one read. */
-  isLive(sessionId: string, jti: string): Promise<boolean>;
+  /**
+   * In one read: the session (undefined if unknown), its user's current
+   * epoch, and whether the access token `jti` (when given) was revoked.
+   */
+  sessionState(sessionId: string, username: string, jti?: string): Promise<{ session?: Session; epoch: number; tokenRevoked: boolean }>;
 }
