@@ -6,6 +6,8 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 # serverless-esbuild bundles the handlers into .esbuild/ at start.
 RUN mkdir .esbuild && chown node:node .esbuild
+# The signing keys' volume takes this folder's owner and mode when first mounted.
+RUN mkdir -m 700 /home/node/signing-keys && chown node:node /home/node/signing-keys
 USER node
 ENV SLS_TELEMETRY_DISABLED=1
 EXPOSE 4000

@@ -1,5 +1,5 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../platform/dynamodb';
 import type { KeyRing, KeyRingStore } from './keyring';
 
 /**
@@ -9,7 +9,8 @@ import type { KeyRing, KeyRingStore } from './keyring';
  * accounts with no signing material at all. One item, because the keyring
  * is small (two or three keys) and read whole: one GetItem, and one
  * conditional write per change. It carries no `expiresAt`, so the table's
- * TTL never touches it.
+ * TTL never touches it. (No import of the service's config or client here:
+ * `npm start` makes the first key with this store, before any function runs.)
  */
 const KEY = { id: 'keyring' };
 
@@ -37,7 +38,7 @@ export class DynamoDBKeyRingStore implements KeyRingStore {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }

@@ -71,6 +71,17 @@ export class KeyRotation {
     throw new Error(`key rotation did not settle after ${MAX_STEPS} steps: ${changes.join(', ')}`);
   }
 
+  /** Only the first step: a key if there is none, signing at once (`npm start` makes one so; nothing else is done without Kong). */
+  async bootstrap(now: number): Promise<RotationReport> {
+    for (let step = 0; step < MAX_STEPS; step++) {
+      const ring = await this.store.get();
+      if (ring.keys.some((key) => key.state === 'active' || key.state === 'pending')) return report(ring, []);
+      const change = await this.publish(ring, now, 'active');
+      if (change !== 'conflict') return report(await this.store.get(), [change]);
+    }
+    throw new Error('could not make a first key');
+  }
+
   /** The first step due, applied; undefined when nothing is due, 'conflict' when another writer came first. */
   private async step(ring: KeyRing, now: number, rotateNow: boolean): Promise<string | 'conflict' | undefined> {
     const { jwksCacheSeconds, accessTokenTtlSeconds, rotationSeconds } = this.timing;

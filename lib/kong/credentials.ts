@@ -158,10 +158,8 @@ export class KongCredentials {
    * is for: the key is retired, and Kong must not accept anything it signs
    * (its last tokens expired before it was retired).
    */
-  async retire(kid: string): Promise<void> {
-    const credentials = await this.admin.listJwtCredentialsTagged([OWNER_TAG, kidTag(kid)]);
-    for (const credential of credentials) await this.admin.deleteJwtCredential(credential.consumer.id, credential.id);
-    log.info('retired signing key removed from kong', { kid, credentials: credentials.length });
+  retire(kid: string): Promise<void> {
+    return retireKey(this.admin, kid);
   }
 
   /** A credential for one more signing key, recorded on the account; a concurrent logout-all's new issuer wins. */
@@ -206,6 +204,13 @@ export class KongCredentials {
     }
     return result.account;
   }
+}
+
+/** KongCredentials.retire, for callers without accounts (the rotation command). */
+export async function retireKey(admin: Pick<KongAdmin, 'listJwtCredentialsTagged' | 'deleteJwtCredential'>, kid: string): Promise<void> {
+  const credentials = await admin.listJwtCredentialsTagged([OWNER_TAG, kidTag(kid)]);
+  for (const credential of credentials) await admin.deleteJwtCredential(credential.consumer.id, credential.id);
+  log.info('retired signing key removed from kong', { kid, credentials: credentials.length });
 }
 
 /** Whether the credential is of the kind the mode signs with: a secret for HS256, public keys otherwise. */

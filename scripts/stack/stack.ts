@@ -2,6 +2,8 @@
  * The whole local stack: DynamoDB Local with its tables, the API and the
  * gateway, started side by side and stopped together.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { api } from './api';
 import type { LogSink } from './child';
@@ -11,6 +13,7 @@ import { gateway } from './gateway';
 import { localAwsEnv, persistedCredentials, randomCredentials, type LocalCredentials } from './local-aws';
 import { DEFAULT_DATA_DIR } from './paths';
 import { assertPortFree, DEFAULT_PORTS, PORT_ENV_VARS, type StackPorts } from './ports';
+import { ensureSigningKey, keyAlgorithmFor } from './signing-keys';
 import { ensureTables, tableDefinitions, tableEnvironment } from './tables';
 
 export interface StackOptions {
@@ -43,6 +46,8 @@ export interface Stack {
   env: Record<string, string>;
   /** The only key that sees this stack's tables. */
   credentials: LocalCredentials;
+  /** Where the service's private signing keys are (custody `file`). */
+  signingKeyDir: string;
   components: { dynamodb: Component; api: Component; gateway: Component };
   stop(): Promise<void>;
 }
@@ -50,8 +55,8 @@ export interface Stack {
 /** kong.yml's rate limit on the public routes unless told otherwise, as in docker-compose.yml. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
 
-/** DynamoDB Local with its tables created from serverless.yml. */
-function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>, credentials: LocalCredentials): Component {
+/** DynamoDB Local with its tables created from serverless.yml, and a first signing key. */
+function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>, credentials: LocalCredentials, keys: { dir: string; algorithm: 'ES256' | 'RS256' }): Component {
   return {
     name: server.name,
     stop: server.stop,
@@ -63,9 +68,10 @@ function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>, credential
       try {
         if (definitions.status === 'rejected') throw definitions.reason;
         await ensureTables(server.endpoint, credentials);
+        await ensureSigningKey(server.endpoint, credentials, keys.dir, keys.algorithm);
       } catch (error) {
         await server.stop();
-        throw new Error(`${server.name} failed to start: could not create the tables: ${(error as Error).message}`);
+        throw new Error(`${server.name} failed to start: could not create the tables or the first key: ${(error as Error).message}`);
       }
     },
   };
@@ -91,6 +97,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const common = { log: options.log, onCrash: options.onCrash };
   const credentials =
     options.credentials ?? (options.inMemory ? randomCredentials() : await persistedCredentials(dataDir));
+  // In memory, the keyring goes with the tables: so do the key files.
+  const signingKeyDir = options.inMemory ? await mkdtemp(path.join(tmpdir(), 'signing-keys-')) : path.join(dataDir, 'signing-keys');
+  const keyEnv = keysEnv(urls.proxy, signingKeyDir);
+  const algorithm = keyAlgorithmFor(options.env?.ACCESS_TOKEN_ALGORITHM ?? process.env.ACCESS_TOKEN_ALGORITHM);
 
   const components = {
     dynamodb: dynamodbWithTables(
@@ -101,6 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...common,
       }),
       credentials,
+      { dir: signingKeyDir, algorithm },
     ),
     api: api({
       port: ports.api,
@@ -108,7 +119,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dynamodbEndpoint: urls.dynamodb,
       credentials,
       kongAdminUrl: urls.admin,
-      env: options.env,
+      env: { ...keyEnv, ...options.env },
       ...common,
     }),
     gateway: gateway({
@@ -122,6 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const stop = async () => {
     await Promise.all(Object.values(components).map((component) => component.stop()));
+    if (options.inMemory) await rm(signingKeyDir, { recursive: true, force: true });
   };
 
   // No component needs another to start (the API reaches DynamoDB only when
@@ -144,7 +156,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw failures[0];
   }
 
-  return { urls, env: await handlerEnv(urls, credentials, options.env), credentials, components, stop };
+  return { urls, env: await handlerEnv(urls, credentials, { ...keyEnv, ...options.env }), credentials, signingKeyDir, components, stop };
+}
+
+/** The handlers' key settings on a local stack: key files in `dir`, the gateway's proxy as the issuer. */
+export function keysEnv(proxyUrl: string, dir: string): Record<string, string> {
+  return { SIGNING_KEY_CUSTODY: 'file', SIGNING_KEY_DIR: dir, ISSUER_URL: proxyUrl };
 }
 
 /**
