@@ -19,7 +19,9 @@ if (!endpoint || !credentials) {
 
 const keyDir = process.env.SIGNING_KEY_DIR;
 ensureTables(endpoint, credentials)
-  .then(() => keyDir && ensureSigningKey(endpoint, credentials, keyDir, keyAlgorithmFor(process.env.ACCESS_TOKEN_ALGORITHM)))
+  .then(async () => {
+    if (keyDir) await ensureSigningKey(endpoint, credentials, keyDir, keyAlgorithmFor(process.env.ACCESS_TOKEN_ALGORITHM));
+  })
   .then(
     () => console.log(`Tables${keyDir ? ' and a signing key' : ''} ready in ${endpoint}`),
     (error: Error) => {
