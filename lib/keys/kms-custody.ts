@@ -7,7 +7,7 @@ import {
   type KeySpec,
   type SigningAlgorithmSpec,
 } from '@aws-sdk/client-kms';
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { derToJose } from 'ecdsa-sig-formatter';
 import { DependencyError } from '../platform/errors';
 import type { JwtSigner } from '../tokens/signer';
@@ -22,6 +22,9 @@ const KMS: Record<KeyAlgorithm, { keySpec: KeySpec; signing: SigningAlgorithmSpe
 
 /** Marks the keys this service made, which its IAM policy limits Sign and deletion to. */
 export const KMS_TAG = 'kong-lambda-auth';
+
+/** KMS signs messages of at most 4096 bytes (MessageType RAW). */
+const MAX_MESSAGE_BYTES = 4096;
 
 /** KMS keeps a key this many days after deletion is asked for (7 is its minimum): time to notice a mistake. */
 const DELETION_WINDOW_DAYS = 7;
@@ -65,15 +68,11 @@ export class KmsKeyCustody implements KeyCustody {
       kid,
       sign: async (claims) => {
         const input = `${header}.${base64url(JSON.stringify(claims))}`;
-        // The digest, not the message: KMS takes at most 4 KB of message, and 32 bytes travel faster.
+        // The message itself, which KMS hashes with the algorithm's SHA-256: tokens are a few hundred bytes.
+        if (Buffer.byteLength(input) > MAX_MESSAGE_BYTES) throw new RangeError(`a JWT signed in KMS must not exceed ${MAX_MESSAGE_BYTES} bytes before its signature`);
         const { Signature } = await this.call(() =>
           this.client.send(
-            new SignCommand({
-              KeyId: ref,
-              Message: createHash('sha256').update(input).digest(),
-              MessageType: 'DIGEST',
-              SigningAlgorithm: KMS[algorithm].signing,
-            }),
+            new SignCommand({ KeyId: ref, Message: Buffer.from(input), MessageType: 'RAW', SigningAlgorithm: KMS[algorithm].signing }),
           ),
         );
         if (!Signature) throw new DependencyError('kms', new Error('Sign answered no signature'));

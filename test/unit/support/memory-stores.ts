@@ -2,6 +2,7 @@
 // conditional semantics as the DynamoDB adapters, so unit tests need no server.
 import { credentialRef, type Account, type ActiveAccount, type GatewayCredential } from '../../../lib/accounts/account';
 import type { AccountStore } from '../../../lib/accounts/store';
+import type { KeyRing, KeyRingStore } from '../../../lib/keys/keyring';
 import type { JwtCredential, PublicKeyCredentialInput } from '../../../lib/kong/admin-client';
 import type { KongAdmin } from '../../../lib/kong/credentials';
 import type { RefreshToken, RevocationReason, RotationResult, Session } from '../../../lib/sessions/session';
@@ -189,3 +190,20 @@ export const plainHasher = {
   hash: async (password: string) => `hashed:${password}`,
   verify: async (password: string, hash: string | undefined) => hash === `hashed:${password}`,
 };
+
+/** The keyring item, with the DynamoDB store's conditional write on its version. */
+export class MemoryKeyRingStore implements KeyRingStore {
+  ring: KeyRing = { version: 0, keys: [] };
+  reads = 0;
+
+  async get() {
+    this.reads++;
+    return copy(this.ring);
+  }
+
+  async put(ring: KeyRing) {
+    if (ring.version !== this.ring.version + 1) return false;
+    this.ring = copy(ring);
+    return true;
+  }
+}
