@@ -27,13 +27,14 @@ export async function keyring(): Promise<KeyItem[]> {
   return (Item?.keys as KeyItem[]) ?? [];
 }
 
-/** Signs `claims` (taken as they are: no iat added) as the service would for `username`. */
+/** Signs `claims` exactly as given (jsonwebtoken's noTimestamp would drop a given iat; its default would add a missing one). */
 export async function signAs(username: string, claims: Record<string, unknown>): Promise<string> {
+  const noTimestamp = !Object.hasOwn(claims, 'iat');
   if (!PUBLIC_KEYS) {
     const user = (await storedUser(username))!;
-    return jwt.sign(claims, user.credentialSecret, { algorithm: 'HS256', noTimestamp: true });
+    return jwt.sign(claims, user.credentialSecret, { algorithm: 'HS256', noTimestamp });
   }
   const active = (await keyring()).find((key) => key.state === 'active')!;
   const privateKey = await readFile(path.join(process.env.SIGNING_KEY_DIR!, active.ref));
-  return jwt.sign(claims, privateKey, { algorithm: active.algorithm, keyid: active.kid, noTimestamp: true });
+  return jwt.sign(claims, privateKey, { algorithm: active.algorithm, keyid: active.kid, noTimestamp });
 }
