@@ -6,7 +6,7 @@
  * the JWKS until the retired key leaves both.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { DynamoDBKeyRingStore } from '../../lib/keys/dynamodb-store';
 import { FileKeyCustody } from '../../lib/keys/file-custody';
 import { KeyRotation } from '../../lib/keys/rotation';
@@ -38,8 +38,8 @@ function advance(at: number, rotateNow = false) {
   });
 }
 
-const jwks = async () => (await request(`${stack.urls.proxy}/.well-known/jwks.json`)).body as { keys: Array<{ kid: string }> };
-const kids = async () => (await jwks()).keys.map((key) => key.kid);
+const jwks = async () => (await request(`${stack.urls.proxy}/.well-known/jwks.json`)).body as JSONWebKeySet;
+const kids = async () => (await jwks()).keys.map((key) => key.kid!);
 const kidOf = (tokens: Tokens) => decodeProtectedHeader(tokens.access_token).kid;
 
 /** Passes the gateway, and (with public keys) verifies from the JWKS alone. */
