@@ -32,7 +32,8 @@ export class Sessions {
     const { username, accountId } = subject;
     for (let attempt = 1; ; attempt++) {
       const epoch = await this.store.epoch(username);
-      const session = { id: randomUUID(), accountId, username, epoch, expiresAt: nowSeconds() + this.refreshTtlSeconds };
+      const now = nowSeconds();
+      const session = { id: randomUUID(), accountId, username, epoch, expiresAt: now + this.refreshTtlSeconds };
       const refresh = newRefreshToken();
       const first: RefreshToken = {
         hash: refresh.hash,
@@ -42,9 +43,9 @@ export class Sessions {
         epoch,
         expiresAt: session.expiresAt,
         chainKey: newChainKey(),
-        issuedAt: nowSeconds(),
+        issuedAt: now,
       };
-      if (await this.store.start(session, first)) return this.tokens(subject, first, refresh.token);
+      if (await this.store.start(session, first)) return this.tokens(subject, first, refresh.token, now);
       if (attempt === START_ATTEMPTS) throw invalidGrant();
     }
   }
@@ -141,14 +142,15 @@ export class Sessions {
     return token;
   }
 
-  private async tokens(subject: SessionSubject, refresh: RefreshToken, refreshToken: string): Promise<TokenResponse> {
+  /** `now`: when the refresh token was issued, so that a new session's refresh_expires_in is its whole lifetime. */
+  private async tokens(subject: SessionSubject, refresh: RefreshToken, refreshToken: string, now = nowSeconds()): Promise<TokenResponse> {
     const access = await this.accessTokens.sign(subject.username, refresh.sessionId, subject.issuer, subject.signer);
     return {
       access_token: access.token,
       token_type: 'Bearer',
       expires_in: access.claims.exp - access.claims.iat,
       refresh_token: refreshToken,
-      refresh_expires_in: refresh.expiresAt - nowSeconds(),
+      refresh_expires_in: refresh.expiresAt - now,
     };
   }
 }

@@ -114,7 +114,8 @@ describe('the request', () => {
   });
 
   it.each([
-    ['no token', '', FORM, 'token: is required'],
+    ['no body', '', FORM, 'Request body is required'],
+    ['no token', 'token_type_hint=access_token', FORM, 'token: is required'],
     ['a JSON body', JSON.stringify({ token: 'x' }), { 'Content-Type': 'application/json' }, 'Content-Type must be application/x-www-form-urlencoded'],
     ['the token twice', 'token=a&token=b', FORM, 'token: must not be repeated'],
   ])('answers %s with 400 invalid_request', async (_name, body, headers, message) => {
