@@ -4,7 +4,6 @@ import { dynamodb } from '../platform/dynamodb';
 import type { KeyCustody } from './custody';
 import { DynamoDBKeyRingStore } from './dynamodb-store';
 import { FileKeyCustody } from './file-custody';
-import { kmsClient, KmsKeyCustody } from './kms-custody';
 import type { RotationTiming } from './rotation';
 import { SigningKeys } from './signing-keys';
 
@@ -13,9 +12,10 @@ export type { CurrentKey, Jwks, SigningKeys } from './signing-keys';
 export { KeyRotation, type GatewayKeys, type RotationReport, type RotationTiming } from './rotation';
 
 export function keyCustody(): KeyCustody {
-  return config.signingKeyCustody === 'kms'
-    ? new KmsKeyCustody(kmsClient({ endpoint: config.kmsEndpoint, timeoutMs: config.kmsTimeoutMs }), config.kmsKeyTag)
-    : new FileKeyCustody(config.signingKeyDir);
+  if (config.signingKeyCustody === 'file') return new FileKeyCustody(config.signingKeyDir);
+  // Loaded only here: the KMS client is a cold-start cost the local (file) custody need not pay.
+  const { KmsKeyCustody, kmsClient } = require('./kms-custody') as typeof import('./kms-custody'); // eslint-disable-line @typescript-eslint/no-require-imports
+  return new KmsKeyCustody(kmsClient({ endpoint: config.kmsEndpoint, timeoutMs: config.kmsTimeoutMs }), config.kmsKeyTag);
 }
 
 export const keyRingStore = new DynamoDBKeyRingStore(dynamodb(), config.tokensTable);
