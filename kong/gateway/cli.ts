@@ -5,6 +5,9 @@
 //   KONG_ADMIN_PORT    Admin API port on 127.0.0.1 (default 8001)
 //   GATEWAY_DATA_FILE  where consumers and credentials persist (default .data/gateway.json; ':memory:' keeps none)
 //   GATEWAY_LOG=1      one line per request
+//   KONG_HEADERS       Kong's `headers` (default "server_tokens, latency_tokens, X-Kong-Request-Id"; "off" for none)
+//   KONG_TRUSTED_IPS, KONG_REAL_IP_HEADER, KONG_REAL_IP_RECURSIVE
+//                      Kong's settings of those names: whose forwarding headers name the client
 // DECK_* variables fill kong.yml's ${{ env "DECK_..." }} placeholders.
 import path from 'node:path';
 import { DEFAULT_CONFIG_PATH, ListenError, startGateway } from './index';
@@ -34,6 +37,10 @@ async function main(): Promise<void> {
     adminPort: port('KONG_ADMIN_PORT', 8001),
     dataFile: dataFile(),
     log: process.env.GATEWAY_LOG === '1',
+    headers: process.env.KONG_HEADERS || undefined,
+    trustedIps: process.env.KONG_TRUSTED_IPS || undefined,
+    realIpHeader: process.env.KONG_REAL_IP_HEADER || undefined,
+    realIpRecursive: process.env.KONG_REAL_IP_RECURSIVE || undefined,
   });
   const stop = () => {
     gateway.close().then(

@@ -6,8 +6,12 @@
 //   index.ts, cli.ts      entry points: startGateway() in-process, cli.ts as a process
 //   core/                 what Kong's runloop, DB layer and Admin API do; names no plugin
 //     config.ts schema.ts   kong.yml loader (decK env substitution) and its value checks
+//     settings.ts           kong.conf-like settings: headers, trusted_ips, real_ip_*
 //     router.ts uri.ts      route matching, upstream path joining, path normalization
-//     proxy.ts respond.ts   the proxy listener: plugins, forwarding, Kong's headers and errors
+//     proxy.ts respond.ts   the proxy listener: plugin phases, Kong's headers and error pages
+//     upstream.ts           one try of the upstream call (the proxy retries as nginx does)
+//     nginx.ts realip.ts    what nginx refuses before Kong runs; the client address behind proxies
+//     headers.ts args.ts body.ts   request/answer headers, query and body as Kong's PDK sees them
 //     admin.ts              Admin API: generic endpoints for consumers and registered entities
 //     entities.ts consumers.ts store.ts   entity rules, the consumer entity, in-memory store + JSON file
 //     plugin.ts             the plugin contract (handler, schema, daos, request context)
@@ -20,6 +24,7 @@ import path from 'node:path';
 import { createAdminHandler } from './core/admin';
 import { loadConfig } from './core/config';
 import { GatewayProxy } from './core/proxy';
+import { parseSettings } from './core/settings';
 import { Store } from './core/store';
 import { PLUGINS } from './plugins';
 
@@ -39,6 +44,18 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** One line per request on stdout. */
   log?: boolean;
+  /**
+   * Kong's `headers` setting: which of Kong's own headers answers carry
+   * (`server_tokens`, `latency_tokens`, header names, or `off`); default
+   * `server_tokens, latency_tokens, X-Kong-Request-Id`.
+   */
+  headers?: string;
+  /** Kong's `trusted_ips`: peers whose forwarding headers are believed (addresses, CIDR blocks; default none). */
+  trustedIps?: string;
+  /** Kong's `real_ip_header` (default X-Real-IP): where a trusted peer names the client. */
+  realIpHeader?: string;
+  /** Kong's `real_ip_recursive` (default off). */
+  realIpRecursive?: boolean | string;
 }
 
 export interface Gateway {
@@ -84,11 +101,18 @@ function closeServer(server: Server): Promise<void> {
 
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const env = options.env ?? process.env;
+  const settings = parseSettings(options);
   const config = loadConfig(options.configPath ?? DEFAULT_CONFIG_PATH, env, PLUGINS);
   const store = new Store(PLUGINS.flatMap((plugin) => plugin.daos ?? []), options.dataFile ?? null);
-  const proxy = new GatewayProxy(config, { store, env }, options.log ?? false);
-  const proxyServer = createServer(proxy.handle);
-  const adminServer = createServer(createAdminHandler(store, config, PLUGINS, options.log ?? false));
+  const proxy = new GatewayProxy(config, { store, env }, settings, options.log ?? false);
+  // Node must let through what nginx takes (a larger head, HTTP/1.1 without
+  // Host): the proxy refuses what nginx refuses, with Kong's error pages.
+  const proxyServer = createServer({ maxHeaderSize: 64 * 1024, requireHostHeader: false }, proxy.handle);
+  // nginx sends `100 Continue` only when the body is read; Node would send it at once.
+  proxyServer.on('checkContinue', proxy.handle);
+  proxyServer.on('connect', proxy.handleConnect);
+  proxyServer.on('clientError', proxy.clientError);
+  const adminServer = createServer(createAdminHandler(store, config, PLUGINS, settings, options.log ?? false));
   // Kong keeps idle client connections for 60 s (nginx keepalive_timeout).
   proxyServer.keepAliveTimeout = 60_000;
 

@@ -102,6 +102,53 @@ describe('consumers', () => {
     expect(credential.body).toMatchObject({ consumer: { id: reply.body.id }, key, algorithm: 'HS256' });
   });
 
+  test('multipart/form-data bodies work, as with curl -F, file parts by their content', async () => {
+    const username = unique('multi');
+    const boundary = 'gateway-test-boundary';
+    const part = (name: string, value: string, filename?: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}\r\n\r\n${value}\r\n`;
+    const reply = await send(target.adminUrl, '/consumers', {
+      method: 'POST',
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+      body: `${part('username', username)}${part('tags[]', 'a')}${part('tags[]', 'b')}${part('custom_id', `${username}-file`, 'id.txt')}--${boundary}--\r\n`,
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toMatchObject({ username, custom_id: `${username}-file`, tags: ['a', 'b'] });
+  });
+
+  test('HEAD is GET without the body', async () => {
+    const username = unique('head');
+    await admin(target, 'POST', '/consumers', { username });
+    const get = await admin(target, 'GET', `/consumers/${username}`);
+    const head = await send(target.adminUrl, `/consumers/${username}`, { method: 'HEAD' });
+    expect([head.status, head.text, head.headers['content-length'], head.headers['content-type']]).toEqual([
+      200, '', get.headers['content-length'], 'application/json; charset=utf-8',
+    ]);
+    expect((await send(target.adminUrl, `/consumers/${unique('nobody')}`, { method: 'HEAD' })).status).toBe(404);
+  });
+
+  test('OPTIONS is 204 with the endpoint\'s methods in Allow and the CORS headers', async () => {
+    const collection = await send(target.adminUrl, '/consumers', { method: 'OPTIONS' });
+    expect(collection.status).toBe(204);
+    expect(collection.headers).toMatchObject({
+      allow: 'GET, HEAD, OPTIONS, POST',
+      'access-control-allow-methods': 'GET, HEAD, OPTIONS, POST',
+      'access-control-allow-headers': 'Content-Type',
+      'access-control-allow-origin': '*',
+    });
+    const entity = await send(target.adminUrl, `/consumers/${unique('any')}`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://console.test', 'Access-Control-Request-Headers': 'Authorization, Content-Type' },
+    });
+    expect(entity.headers).toMatchObject({
+      allow: 'DELETE, GET, HEAD, OPTIONS, PATCH, PUT',
+      'access-control-allow-headers': 'Authorization, Content-Type',
+      'access-control-allow-origin': 'http://console.test',
+      'access-control-allow-credentials': 'true',
+    });
+    expect((await send(target.adminUrl, '/no-such-endpoint', { method: 'OPTIONS' })).status).toBe(404);
+  });
+
   test('a method the endpoint does not have is 405', async () => {
     const reply = await admin(target, 'DELETE', '/consumers');
     expect(reply.status).toBe(405);
@@ -150,6 +197,19 @@ describe('consumers', () => {
     const put = await admin(target, 'PUT', `/consumers/${putName}`, { custom_id: unique('frank') });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ id: expect.stringMatching(UUID), username: putName });
+  });
+
+  test('every answer carries Server, X-Kong-Admin-Latency and the Admin API\'s CORS headers', async () => {
+    const plain = await admin(target, 'GET', '/consumers');
+    expect(plain.headers).toMatchObject({
+      server: 'kong/3.9.3',
+      'x-kong-admin-latency': expect.stringMatching(/^\d+$/),
+      'access-control-allow-origin': '*',
+      'access-control-allow-credentials': 'true',
+    });
+    const fromPage = await send(target.adminUrl, `/consumers/${unique('nobody')}`, { headers: { Origin: 'http://console.test' } });
+    expect(fromPage.status).toBe(404);
+    expect(fromPage.headers['access-control-allow-origin']).toBe('http://console.test');
   });
 
   test('DELETE is 204, also when there is nothing to delete', async () => {

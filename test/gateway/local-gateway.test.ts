@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { stringify } from 'yaml';
-import { startGateway, type Gateway } from '../../kong/gateway';
+import { startGateway, type Gateway, type GatewayOptions } from '../../kong/gateway';
 import { lambdaDeckEnv } from '../../scripts/stack/gateway';
 import { FUNCTION, signatureIsValid, startStandIn, type StandIn } from './lambda-stand-in';
-import { admin, createClient, now, REQUEST_ID, send, startEcho, type Echo, type Echoed, type Target } from './support';
+import { admin, createClient, echoAnswer, now, REQUEST_ID, send, startEcho, type Echo, type Echoed, type Target } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** What the gateway needs of an aws-lambda config; its endpoint is never called in configuration checks. */
@@ -43,14 +43,14 @@ function configFile(config: object | string): string {
 /** One service with these routes; its default URL is never called (configuration checks fail first). */
 const service = (routes: object[], extra: object = {}) => ({ services: [{ name: 'api', url: 'http://127.0.0.1:9', ...extra, routes }] });
 
-const start = (configPath: string, env: NodeJS.ProcessEnv = {}, dataFile?: string) =>
-  startGateway({ configPath, proxyPort: 0, adminPort: 0, env, dataFile });
+const start = (configPath: string, env: NodeJS.ProcessEnv = {}, dataFile?: string, options: Partial<GatewayOptions> = {}) =>
+  startGateway({ configPath, proxyPort: 0, adminPort: 0, env, dataFile, ...options });
 
 const asTarget = (gateway: Gateway): Target => ({ ...gateway, close: gateway.close });
 
-/** Runs `use` against a gateway started with this configuration, then stops it. */
-async function withGateway(config: object, use: (gateway: Gateway) => Promise<void>): Promise<void> {
-  const gateway = await start(configFile(config));
+/** Runs `use` against a gateway started with this configuration (and gateway settings), then stops it. */
+async function withGateway(config: object, use: (gateway: Gateway) => Promise<void>, options: Partial<GatewayOptions> = {}): Promise<void> {
+  const gateway = await start(configFile(config), {}, undefined, options);
   try {
     await use(gateway);
   } finally {
@@ -75,12 +75,23 @@ describe('configuration', () => {
   const rateLimitedRoute = (config: object) => service([{ name: 'r', paths: ['/'], plugins: [{ name: 'rate-limiting', config }] }]);
 
   test.each<[string, object | string, RegExp]>([
-    ['an unknown plugin', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'key-auth' }] }]), /services\[api\]\.routes\[r\]\.plugins\[key-auth\]: unknown plugin 'key-auth'/],
+    ['an unknown plugin', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'acl' }] }]), /services\[api\]\.routes\[r\]\.plugins\[acl\]: unknown plugin 'acl'/],
+    ['a cors origin that is not a regex', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'cors', config: { origins: ['https://(a.test'] } }] }]), /config\.origins\[0\]: 'https:\/\/\(a\.test' is not a valid regex/],
+    ['a key name that cannot name a header', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'key-auth', config: { key_names: ['api key'] } }] }]), /config\.key_names\[0\]: bad header name 'api key', allowed characters are A-Z, a-z, 0-9, '_', and '-'/],
+    ['a size unit Kong does not know', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'request-size-limiting', config: { size_unit: 'gigabytes' } }] }]), /config\.size_unit: expected one of: megabytes, kilobytes, bytes/],
+    ['a cors method Kong does not know', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'cors', config: { methods: ['PURGE'] } }] }]), /config\.methods\[0\]: expected one of: GET, HEAD/],
     ['an unknown route field', service([{ name: 'r', paths: ['/'], hosts: ['example.com'] }]), /services\[api\]\.routes\[r\]\.hosts: unknown or unsupported field/],
-    ['an unknown service field', service([], { retries: 3 }), /services\[api\]\.retries: unknown or unsupported field/],
+    ['an unknown service field', service([], { tls_verify: true }), /services\[api\]\.tls_verify: unknown or unsupported field/],
+    ['retries out of range', service([], { retries: -1 }), /services\[api\]\.retries: value should be between 0 and 32767/],
     ['an unknown top-level section', { ...service([]), consumers: [] }, /: consumers: unknown or unsupported field/],
     ['an unknown plugin option', jwtRoute({ leeway: 10 }), /plugins\[jwt\]\.config\.leeway: unknown or unsupported field/],
-    ['an unsupported option value', rateLimitedRoute({ minute: 5, policy: 'redis' }), /config\.policy: expected one of: local/],
+    ['the cluster policy', rateLimitedRoute({ minute: 5, policy: 'cluster' }), /config\.policy: the cluster policy counts in Kong's database/],
+    ['the redis policy without a host', rateLimitedRoute({ minute: 5, policy: 'redis' }), /config\.redis\.host: required field missing/],
+    ['a redis sync_rate', rateLimitedRoute({ minute: 5, policy: 'redis', redis: { host: 'r' }, sync_rate: 1 }), /config\.sync_rate: the local gateway counts in Redis on every request/],
+    ['sync_rate without redis', rateLimitedRoute({ minute: 5, sync_rate: 1 }), /config\.sync_rate: sync_rate can only be used with the redis policy/],
+    ['redis_host disagreeing with redis.host', rateLimitedRoute({ minute: 5, policy: 'redis', redis: { host: 'a' }, redis_host: 'b' }), /config\.redis_host: both deprecated and new field are used but their values mismatch: redis_host = b vs redis\.host = a/],
+    ['an unknown redis field', rateLimitedRoute({ minute: 5, policy: 'redis', redis: { host: 'a', cluster_nodes: [] } }), /config\.redis\.cluster_nodes: unknown or unsupported field/],
+    ['a route id that is not a UUID', service([{ name: 'r', id: 'route-1', paths: ['/'] }]), /routes\[r\]\.id: expected a valid UUID/],
     ['an anonymous consumer', jwtRoute({ anonymous: 'guest' }), /config\.anonymous: anonymous consumers are not supported/],
     ['a rate limit without a period', rateLimitedRoute({ limit_by: 'ip' }), /at least one of these fields must be non-empty: 'config\.second'/],
     ['a rate limit that is not a number', rateLimitedRoute({ minute: 'many' }), /config\.minute: expected a number/],
@@ -128,6 +139,10 @@ describe('the standalone process', () => {
         KONG_PROXY_PORT: '0',
         KONG_ADMIN_PORT: '0',
         GATEWAY_DATA_FILE: ':memory:',
+        KONG_HEADERS: '',
+        KONG_TRUSTED_IPS: '',
+        KONG_REAL_IP_HEADER: '',
+        KONG_REAL_IP_RECURSIVE: '',
         ...env,
       },
     });
@@ -157,6 +172,15 @@ describe('the standalone process', () => {
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
     expect(cli.output().stdout).toBe(line);
+  });
+
+  test('KONG_HEADERS is Kong\'s headers setting', async () => {
+    const cli = runCli({ KONG_HEADERS: 'off' });
+    const [, proxyUrl, adminUrl] = /proxy=(\S+) admin=(\S+)/.exec(await cli.readyLine())!;
+    const [proxied, admin] = [await send(proxyUrl, '/nowhere'), await send(adminUrl, '/')];
+    expect([proxied.headers.server, proxied.headers['x-kong-request-id'], admin.headers.server]).toEqual([undefined, undefined, undefined]);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
   });
 
   test('a configuration error exits 1 with the message on stderr', async () => {
@@ -198,13 +222,29 @@ test('consumers and credentials persist in the data file across restarts', async
 });
 
 describe('upstream failures', () => {
-  test('an unreachable upstream: 502 as Kong answers it', async () => {
+  test('an unreachable upstream: nginx\'s 502 through Kong\'s error handler, still a proxied answer', async () => {
     const closed = await startEcho();
     await closed.close();
-    await withGateway(service([{ name: 'r', paths: ['/'] }], { url: closed.url }), async (gateway) => {
-      const reply = await send(gateway.proxyUrl, '/anything');
-      expect(reply.status).toBe(502);
-      expect(reply.body).toEqual({ message: 'An invalid response was received from the upstream server', request_id: expect.stringMatching(REQUEST_ID) });
+    await withGateway(service([{ name: 'r', paths: ['/'] }], { url: closed.url, retries: 0 }), async (gateway) => {
+      const plain = await send(gateway.proxyUrl, '/anything');
+      const id = plain.headers['x-kong-request-id'];
+      expect([plain.status, plain.headers['content-type'], plain.text]).toEqual([
+        502, 'text/plain; charset=utf-8', `An invalid response was received from the upstream server\nrequest_id: ${id}\n`,
+      ]);
+      expect(plain.headers).toMatchObject({
+        via: '1.1 kong/3.9.3',
+        server: 'kong/3.9.3',
+        'x-kong-upstream-latency': expect.stringMatching(/^\d+$/),
+        'x-kong-proxy-latency': expect.stringMatching(/^\d+$/),
+      });
+      expect(plain.headers['x-kong-response-latency']).toBeUndefined();
+
+      // The format comes from Accept, else from the request's Content-Type.
+      const json = await send(gateway.proxyUrl, '/anything', { headers: { Accept: 'application/json' } });
+      expect(json.body).toEqual({ message: 'An invalid response was received from the upstream server', request_id: json.headers['x-kong-request-id'] });
+      const byContentType = await send(gateway.proxyUrl, '/anything', { method: 'POST', headers: { 'Content-Type': 'text/html' }, body: '<p>' });
+      expect(byContentType.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(byContentType.text).toContain('<p>An invalid response was received from the upstream server.</p>');
     });
   });
 
@@ -213,14 +253,93 @@ describe('upstream failures', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     try {
-      await withGateway(service([{ name: 'r', paths: ['/'] }], { url, read_timeout: 200 }), async (gateway) => {
-        const reply = await send(gateway.proxyUrl, '/slow');
-        expect(reply.status).toBe(504);
-        expect(reply.body).toMatchObject({ message: 'The upstream server is timing out' });
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url, read_timeout: 200, retries: 0 }), async (gateway) => {
+        const reply = await send(gateway.proxyUrl, '/slow', { headers: { Accept: 'application/xml' } });
+        expect([reply.status, reply.headers['content-type']]).toEqual([504, 'application/xml; charset=utf-8']);
+        expect(reply.text).toContain('<message>The upstream server is timing out</message>');
       });
     } finally {
       silent.closeAllConnections();
       silent.close();
+    }
+  });
+
+  test('a service host that does not resolve: Kong\'s 503, negotiated on Accept only', async () => {
+    await withGateway(service([{ name: 'r', paths: ['/'] }], { url: 'http://no-such-host.invalid', retries: 0 }), async (gateway) => {
+      const reply = await send(gateway.proxyUrl, '/', { method: 'POST', headers: { 'Content-Type': 'text/html' }, body: 'x' });
+      expect([reply.status, reply.body]).toEqual([503, { message: 'name resolution failed', request_id: reply.headers['x-kong-request-id'] }]);
+      expect(reply.headers.via).toBeUndefined();
+    });
+  });
+});
+
+describe('retries (service retries, default 5)', () => {
+  /** An upstream that drops the connection of its first `failures` requests, and counts what it got. */
+  async function flaky(failures: number) {
+    const seen: string[] = [];
+    const server: Server = createServer((req, res) => {
+      seen.push(req.method!);
+      req.resume();
+      if (seen.length <= failures) req.socket.destroy();
+      else res.end('finally');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      seen,
+      close: () => new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    };
+  }
+
+  test('an idempotent request is tried again after the upstream failed it, up to retries more times', async () => {
+    const upstream = await flaky(5);
+    try {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url: upstream.url }), async (gateway) => {
+        const reply = await send(gateway.proxyUrl, '/', { method: 'PUT', body: 'same bytes every time' });
+        expect([reply.status, reply.text]).toEqual([200, 'finally']);
+        expect(upstream.seen).toEqual(['PUT', 'PUT', 'PUT', 'PUT', 'PUT', 'PUT']);
+      });
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  test('when every try fails: the last failure\'s 502', async () => {
+    const upstream = await flaky(100);
+    try {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url: upstream.url, retries: 2 }), async (gateway) => {
+        expect((await send(gateway.proxyUrl, '/')).status).toBe(502);
+        expect(upstream.seen).toEqual(['GET', 'GET', 'GET']);
+      });
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  test('POST and PATCH that reached the upstream are not sent twice', async () => {
+    const upstream = await flaky(100);
+    try {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url: upstream.url }), async (gateway) => {
+        for (const method of ['POST', 'PATCH']) expect((await send(gateway.proxyUrl, '/', { method, body: '{}' })).status).toBe(502);
+        expect(upstream.seen).toEqual(['POST', 'PATCH']);
+      });
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  test('retries: 0 tries once', async () => {
+    const upstream = await flaky(1);
+    try {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url: upstream.url, retries: 0 }), async (gateway) => {
+        expect((await send(gateway.proxyUrl, '/')).status).toBe(502);
+        expect(upstream.seen).toEqual(['GET']);
+      });
+    } finally {
+      await upstream.close();
     }
   });
 });
@@ -304,6 +423,14 @@ describe('aws-lambda', () => {
       expect(signatureIsValid(invocation!, 'amazon-secret')).toBe(true);
     });
 
+    test('with Via off in the headers setting, the answer carries no Via from the plugin either', async () => {
+      const config = { routes: [{ name: 'fn', paths: ['/fn'], plugins: [{ name: 'aws-lambda', config: { ...LAMBDA, port: lambda.port, aws_key: 'k', aws_secret: 's', aws_region: 'us-east-1' } }] }] };
+      await withGateway(config, async (gateway) => {
+        const reply = await send(gateway.proxyUrl, '/fn');
+        expect([reply.status, reply.headers.via, reply.headers.server]).toEqual([200, undefined, 'kong/3.9.3']);
+      }, { headers: 'Server' });
+    });
+
     test('no credentials, or no region: 500 without calling Lambda', async () => {
       for (const env of [{ AWS_REGION: 'eu-west-1' }, { AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' }]) {
         const { reply, invocation } = await invokeWith(env);
@@ -356,5 +483,121 @@ describe('route matching', () => {
       expect(await upstreamUrl('GET', '/a/b/c')).toBe('/two/b/c');
       expect(await upstreamUrl('GET', '/a')).toBe('/two');
     });
+  });
+});
+
+describe('the headers setting (Kong\'s `headers`)', () => {
+  const proxyConfig = () => service([{ name: 'r', paths: ['/up'] }], { url: echo.url });
+  const kongHeaders = (reply: { headers: Record<string, unknown> }) =>
+    Object.fromEntries(['via', 'server', 'x-kong-upstream-latency', 'x-kong-proxy-latency', 'x-kong-response-latency', 'x-kong-request-id', 'x-kong-admin-latency']
+      .filter((name) => reply.headers[name] !== undefined)
+      .map((name) => [name, name.includes('latency') ? 'ms' : reply.headers[name]]));
+
+  test('off: none of Kong\'s headers; the upstream still gets Via and the request id', async () => {
+    await withGateway(proxyConfig(), async (gateway) => {
+      const proxied = await send(gateway.proxyUrl, '/up');
+      // With Server off Kong leaves the header alone, and nginx (server_tokens off) names itself.
+      expect(kongHeaders(proxied)).toEqual({ server: 'openresty' });
+      expect((proxied.body as Echoed).headers).toMatchObject({ via: '1.1 kong/3.9.3', 'x-kong-request-id': expect.stringMatching(REQUEST_ID) });
+      expect(kongHeaders(await send(gateway.proxyUrl, '/nowhere'))).toEqual({});
+      expect(kongHeaders(await send(gateway.adminUrl, '/'))).toEqual({});
+    }, { headers: 'off' });
+  });
+
+  test('single names, case-insensitive; `off` after other entries is ignored', async () => {
+    await withGateway(proxyConfig(), async (gateway) => {
+      expect(kongHeaders(await send(gateway.proxyUrl, '/up'))).toEqual({ via: '1.1 kong/3.9.3', server: 'kong/3.9.3', 'x-kong-proxy-latency': 'ms' });
+      expect(kongHeaders(await send(gateway.proxyUrl, '/nowhere'))).toEqual({ server: 'kong/3.9.3' });
+    }, { headers: 'serVer_TokEns, off, x-kong-pRoxy-latency' });
+    await withGateway(proxyConfig(), async (gateway) => {
+      expect(kongHeaders(await send(gateway.proxyUrl, '/up'))).toEqual({ server: 'openresty', 'x-kong-upstream-latency': 'ms' });
+      expect(kongHeaders(await send(gateway.proxyUrl, '/nowhere'))).toEqual({});
+    }, { headers: 'X-Kong-Upstream-Latency' });
+    await withGateway(proxyConfig(), async (gateway) => {
+      const kongMade = await send(gateway.proxyUrl, '/nowhere');
+      expect(kongHeaders(kongMade)).toEqual({ 'x-kong-response-latency': 'ms', 'x-kong-request-id': kongMade.body.request_id });
+    }, { headers: 'X-Kong-Response-Latency, X-Kong-Request-Id' });
+  });
+
+  test('X-Kong-Upstream-Status is there when asked for, on proxied answers only', async () => {
+    await withGateway(proxyConfig(), async (gateway) => {
+      const proxied = await send(gateway.proxyUrl, '/up', { headers: echoAnswer({ status: 418 }) });
+      expect([proxied.status, proxied.headers['x-kong-upstream-status']]).toEqual([418, '418']);
+      expect((await send(gateway.proxyUrl, '/nowhere')).headers['x-kong-upstream-status']).toBeUndefined();
+    }, { headers: 'X-Kong-Upstream-Status' });
+  });
+
+  test('an unknown entry stops start-up', async () => {
+    await expect(start(configFile(proxyConfig()), {}, undefined, { headers: 'server_tokens, X-Powered-By' })).rejects.toThrow("headers: invalid entry 'X-Powered-By'");
+  });
+});
+
+describe('whose address counts as the client\'s (trusted_ips, real_ip_header, real_ip_recursive)', () => {
+  const config = () => service([{
+    name: 'r', paths: ['/'], plugins: [{ name: 'rate-limiting', config: { minute: 1000, limit_by: 'ip' } }],
+  }], { url: echo.url });
+  const seen = async (gateway: Gateway, headers: Record<string, string>) => {
+    const reply = await send(gateway.proxyUrl, '/', { headers });
+    return { upstream: (reply.body as Echoed).headers, remaining: reply.headers['x-ratelimit-remaining-minute'] };
+  };
+
+  test('by default no peer is trusted: forwarding headers name nobody', async () => {
+    await withGateway(config(), async (gateway) => {
+      const { upstream } = await seen(gateway, { 'X-Real-IP': '192.0.2.1', 'X-Forwarded-For': '192.0.2.2', 'X-Forwarded-Proto': 'https' });
+      expect(upstream).toMatchObject({ 'x-real-ip': '127.0.0.1', 'x-forwarded-for': '192.0.2.2, 127.0.0.1', 'x-forwarded-proto': 'http' });
+    });
+  });
+
+  test('a trusted peer names the client in X-Real-IP (the default header), and its X-Forwarded-* are kept', async () => {
+    await withGateway(config(), async (gateway) => {
+      const { upstream } = await seen(gateway, { 'X-Real-IP': '192.0.2.1', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'api.example.test', 'X-Forwarded-Port': '443' });
+      expect(upstream).toMatchObject({
+        'x-real-ip': '192.0.2.1',
+        // Without a client X-Forwarded-For, nginx's $remote_addr (the named client) starts one.
+        'x-forwarded-for': '192.0.2.1',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'api.example.test',
+        'x-forwarded-port': '443',
+      });
+      // Rate limiting by address counts the named clients apart.
+      const first = await seen(gateway, { 'X-Real-IP': '198.51.100.1' });
+      const again = await seen(gateway, { 'X-Real-IP': '198.51.100.1' });
+      const other = await seen(gateway, { 'X-Real-IP': '198.51.100.2' });
+      expect([first.remaining, again.remaining, other.remaining]).toEqual(['999', '998', '999']);
+    }, { trustedIps: '127.0.0.1, 10.0.0.0/8' });
+  });
+
+  test('X-Forwarded-For: the last address, or with real_ip_recursive the last untrusted one', async () => {
+    const headers = { 'X-Forwarded-For': '203.0.113.9, 10.1.2.3' };
+    await withGateway(config(), async (gateway) => {
+      const { upstream } = await seen(gateway, headers);
+      expect(upstream).toMatchObject({ 'x-real-ip': '10.1.2.3', 'x-forwarded-for': '203.0.113.9, 10.1.2.3, 127.0.0.1' });
+    }, { trustedIps: '127.0.0.1,10.0.0.0/8', realIpHeader: 'X-Forwarded-For' });
+    await withGateway(config(), async (gateway) => {
+      expect((await seen(gateway, headers)).upstream['x-real-ip']).toBe('203.0.113.9');
+      // Over several lines, read from the last.
+      const lines = await send(gateway.proxyUrl, '/', { headers: { 'X-Forwarded-For': ['203.0.113.7', '10.9.9.9'] } });
+      expect((lines.body as Echoed).headers['x-real-ip']).toBe('203.0.113.7');
+    }, { trustedIps: '127.0.0.1,10.0.0.0/8', realIpHeader: 'X-Forwarded-For', realIpRecursive: 'on' });
+  });
+
+  test('settings Kong would refuse stop start-up', async () => {
+    await expect(start(configFile(config()), {}, undefined, { trustedIps: '10.0.0.0/33' })).rejects.toThrow(
+      "trusted_ips must be a comma separated list in the form of IPv4 or IPv6 address or CIDR block or 'unix:', got '10.0.0.0/33'",
+    );
+    await expect(start(configFile(config()), {}, undefined, { realIpRecursive: 'yes' })).rejects.toThrow("real_ip_recursive must be 'on' or 'off', got 'yes'");
+  });
+});
+
+describe('entity ids', () => {
+  test('routes and services keep the ids kong.yml gives; without one, the same name always gets the same id', async () => {
+    const { parseConfig } = await import('../../kong/gateway/core/config');
+    const { PLUGINS } = await import('../../kong/gateway/plugins');
+    const yaml = (id?: string) => stringify({ _format_version: '3.0', ...service([{ name: 'r', paths: ['/'], ...(id ? { id } : {}) }]) });
+    const given = parseConfig(yaml('6F2D0C5E-1A2B-4C3D-8E9F-0A1B2C3D4E5F'), {}, PLUGINS);
+    expect(given.routes[0].id).toBe('6f2d0c5e-1a2b-4c3d-8e9f-0a1b2c3d4e5f');
+    const [a, b] = [parseConfig(yaml(), {}, PLUGINS), parseConfig(yaml(), {}, PLUGINS)];
+    expect(a.routes[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([b.routes[0].id, b.routes[0].service!.id]).toEqual([a.routes[0].id, a.routes[0].service!.id]);
   });
 });

@@ -12,12 +12,15 @@
  * and DECK_PUBLIC_RATE_LIMIT_PER_MINUTE at, say, 100; run jest --runInBand
  * (one echo server on that port at a time). rate-limiting.test.ts uses up the
  * public routes' quota for the current minute: run it last, on its own.
- * plugins/aws-lambda.test.ts has a fixture of its own to sync (see there).
- * local-gateway.test.ts always tests the local gateway itself.
+ * Plugin suites with a fixture of their own (test/gateway/fixtures) say at
+ * their head what to sync and which GATEWAY_* ports to set; most point the
+ * fixture's service at the echo server with DECK_ECHO_URL.
+ * local-gateway.test.ts always tests the local gateway itself, including the
+ * gateway settings (headers, trusted_ips) that real Kong takes from kong.conf.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startGateway } from '../../kong/gateway';
 
@@ -33,15 +36,38 @@ export interface Echoed {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** The header lines as they arrived: names as spelled, repeats kept. */
+  rawHeaders: string[];
+  body: string;
 }
 
+/**
+ * The request header through which a test chooses the echo's answer: a JSON
+ * object with an optional `status` and `headers` (header lines as [name, value]
+ * pairs, repeats allowed), sent instead of the defaults.
+ */
+export const ECHO_ANSWER = 'X-Echo-Answer';
+
+export interface EchoAnswer {
+  status?: number;
+  headers?: [string, string][];
+}
+
+/** Header options for a request whose echo answers this way. */
+export const echoAnswer = (answer: EchoAnswer) => ({ [ECHO_ANSWER]: JSON.stringify(answer) });
+
 export async function startEcho(port = 0): Promise<Echo> {
-  const server: Server = createServer((req, res) => {
-    req.resume();
+  // Heads as large as nginx lets through reach the echo too.
+  const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const echoed: Echoed = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
+      const echoed: Echoed = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks).toString() };
       const body = JSON.stringify(echoed);
-      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Echo': 'yes' }).end(body);
+      const chosen = req.headers[ECHO_ANSWER.toLowerCase()];
+      const answer: EchoAnswer = typeof chosen === 'string' ? JSON.parse(chosen) : {};
+      const headers = answer.headers ?? [['Content-Type', 'application/json'], ['X-Echo', 'yes']];
+      res.writeHead(answer.status ?? 200, headers.flat()).end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -98,6 +124,32 @@ export async function startFixtureTarget(configPath: string, env: Record<string,
   return { proxyUrl: gateway.proxyUrl, adminUrl: gateway.adminUrl, close: gateway.close };
 }
 
+/**
+ * A fixture whose services point at the echo server (`DECK_ECHO_URL`). Against
+ * real Kong, sync the fixture with DECK_ECHO_URL=http://<this machine, as Kong
+ * reaches it>:$GATEWAY_ECHO_PORT; the echo listens on that port here.
+ */
+export async function startEchoFixtureTarget(configPath: string, env: Record<string, string> = {}): Promise<Target> {
+  const echo = await startEcho(REMOTE ? Number(process.env.GATEWAY_ECHO_PORT) : 0);
+  const target = await startFixtureTarget(configPath, { DECK_ECHO_URL: echo.url, ...env });
+  return {
+    ...target,
+    close: async () => {
+      await target.close();
+      await echo.close();
+    },
+  };
+}
+
+/** A URL nothing answers at: a port the system handed out, then closed. */
+export async function closedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
 export interface Reply {
   status: number;
   headers: IncomingHttpHeaders;
@@ -138,6 +190,44 @@ export function send(
     );
     req.on('error', reject);
     req.end(options.body);
+  });
+}
+
+/**
+ * Bytes written as they are to the gateway, for requests no HTTP client would
+ * send; the answer is read until the gateway closes the connection (send
+ * `Connection: close`, or expect it to close), then parsed.
+ */
+export function sendRaw(baseUrl: string, request: string): Promise<Reply> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(request, 'latin1'));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const all = Buffer.concat(chunks);
+      const end = all.indexOf('\r\n\r\n');
+      if (end === -1) {
+        reject(new Error(`no HTTP answer: ${JSON.stringify(all.toString('latin1'))}`));
+        return;
+      }
+      const [statusLine, ...lines] = all.subarray(0, end).toString('latin1').split('\r\n');
+      const headers: IncomingHttpHeaders = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      const bytes = all.subarray(end + 4);
+      const text = bytes.toString('utf8');
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, text, bytes, body });
+    });
   });
 }
 

@@ -3,12 +3,14 @@
 // with Kong's statuses and bodies.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { multipartFields } from './body';
 import { hostname } from 'node:os';
 import type { GatewayConfig } from './config';
 import { consumers, type Consumer } from './consumers';
-import { ApiError, buildEntity, methodNotAllowed, notFound, TAG_CHARS, type Credential, type EntitySchema, type Input, type WriteMode } from './entities';
+import { ApiError, buildEntity, methodNotAllowed, notFound, present, TAG_CHARS, type Credential, type EntitySchema, type Input, type WriteMode } from './entities';
 import type { PluginModule } from './plugin';
-import { sendJson } from './respond';
+import { sendJson as send } from './respond';
+import type { GatewaySettings } from './settings';
 import type { Collection, Store } from './store';
 import { isRecord, isUuid, KONG_VERSION } from './util';
 
@@ -25,6 +27,7 @@ interface ApiRequest {
 type Handler = (request: ApiRequest) => Reply;
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // Kong's admin client_max_body_size
+const SERVER_TOKENS = `kong/${KONG_VERSION}`;
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const created = (body: unknown): Reply => ({ status: 201, body });
@@ -81,10 +84,13 @@ function addValue(target: Input, key: string, value: unknown, list = false): voi
   else target[key] = Array.isArray(current) ? [...current, value] : [current, value];
 }
 
-/** Form bodies as Kong decodes them: `a[]=` makes a list, `a.b=` and `a[b]=` a record, empty means null. */
-function decodeForm(text: string): Input {
+/**
+ * Form fields as Kong decodes them (urlencoded or multipart): `a[]=` makes a
+ * list, `a.b=` and `a[b]=` a record, empty means null.
+ */
+function decodeForm(fields: Iterable<[string, string]>): Input {
   const input: Input = {};
-  for (const [key, raw] of new URLSearchParams(text)) {
+  for (const [key, raw] of fields) {
     const value = raw === '' ? null : raw;
     const nested = /^([^.[\]]+)(?:\[([^\]]*)\]|\.([^.[\]]+))$/.exec(key);
     if (!nested) {
@@ -129,8 +135,10 @@ async function readBody(req: IncomingMessage): Promise<Input> {
     }
     throw new ApiError(400, { message: 'Cannot parse JSON body' });
   }
-  if (contentType.startsWith('application/x-www-form-urlencoded')) return decodeForm(text);
-  throw new ApiError(415, { message: 'Unsupported Media Type (the local gateway reads JSON and form-urlencoded bodies)' });
+  if (contentType.startsWith('application/x-www-form-urlencoded')) return decodeForm(new URLSearchParams(text));
+  // A multipart body Kong cannot parse gives no fields: the request goes on with none.
+  if (contentType.startsWith('multipart/form-data')) return decodeForm(await multipartFields(req.headers, Buffer.concat(chunks), 'utf8'));
+  throw new ApiError(415, { message: 'Unsupported Media Type (the local gateway reads JSON, form-urlencoded and multipart bodies)' });
 }
 
 /** The reads and writes every entity endpoint is made of, for one kind of entity. */
@@ -149,8 +157,12 @@ class Entities<T extends Credential | Consumer> {
   }
 
   list(query: URLSearchParams, path: string, owner?: Consumer) {
-    return page(this.collection.all(owner?.id), query, path, owner !== undefined);
+    const shown = page(this.collection.all(owner?.id), query, path, owner !== undefined);
+    return { ...shown, data: shown.data.map(this.show) };
   }
+
+  /** An entity as the Admin API shows it (an expiring one with its `ttl` left). */
+  readonly show = (entity: T): unknown => present(this.schema, entity);
 
   save(input: Input, mode: WriteMode, existing?: T): T {
     const entity = buildEntity(this.schema, this.store, input, mode, existing);
@@ -199,15 +211,16 @@ class AdminApi {
     const { adminApiName: name, adminApiNestedName: nested } = entities.schema;
     const ownedBy = (consumer: Consumer, body: Input) => ({ ...body, consumer: { id: consumer.id } });
     const ownerOf = (ref: string) => this.store.consumers.byId(entities.get(ref).consumer.id) ?? throwError(notFound());
+    const show = entities.show;
     return [
       [`/consumers/:consumer/${nested}`, {
         GET: ({ params, query }) => ok(entities.list(query, `/consumers/${params.consumer}/${nested}`, this.consumer(params.consumer))),
-        POST: ({ params, body }) => created(entities.save(ownedBy(this.consumer(params.consumer), body), 'insert')),
+        POST: ({ params, body }) => created(show(entities.save(ownedBy(this.consumer(params.consumer), body), 'insert'))),
       }],
       [`/consumers/:consumer/${nested}/:ref`, {
-        GET: ({ params }) => ok(entities.get(params.ref, this.consumer(params.consumer))),
-        PUT: ({ params, body }) => ok(entities.put(params.ref, ownedBy(this.consumer(params.consumer), body))),
-        PATCH: ({ params, body }) => ok(entities.save(body, 'merge', entities.get(params.ref, this.consumer(params.consumer)))),
+        GET: ({ params }) => ok(show(entities.get(params.ref, this.consumer(params.consumer)))),
+        PUT: ({ params, body }) => ok(show(entities.put(params.ref, ownedBy(this.consumer(params.consumer), body)))),
+        PATCH: ({ params, body }) => ok(show(entities.save(body, 'merge', entities.get(params.ref, this.consumer(params.consumer))))),
         DELETE: ({ params }) => {
           entities.collection.delete(entities.get(params.ref, this.consumer(params.consumer)));
           return noContent;
@@ -215,12 +228,12 @@ class AdminApi {
       }],
       [`/${name}`, {
         GET: ({ query }) => ok(entities.list(query, `/${name}`)),
-        POST: ({ body }) => created(entities.save(body, 'insert')),
+        POST: ({ body }) => created(show(entities.save(body, 'insert'))),
       }],
       [`/${name}/:ref`, {
-        GET: ({ params }) => ok(entities.get(params.ref)),
-        PUT: ({ params, body }) => ok(entities.put(params.ref, body)),
-        PATCH: ({ params, body }) => ok(entities.save(body, 'merge', entities.get(params.ref))),
+        GET: ({ params }) => ok(show(entities.get(params.ref))),
+        PUT: ({ params, body }) => ok(show(entities.put(params.ref, body))),
+        PATCH: ({ params, body }) => ok(show(entities.save(body, 'merge', entities.get(params.ref)))),
         DELETE: ({ params }) => {
           const entity = entities.collection.get(params.ref);
           if (entity) entities.collection.delete(entity);
@@ -231,7 +244,9 @@ class AdminApi {
         GET: ({ params }) => ok(ownerOf(params.ref)),
         PUT: ({ params, body }) => ok(this.consumers.put(ownerOf(params.ref).id, body)),
         PATCH: ({ params, body }) => ok(this.consumers.save(body, 'merge', ownerOf(params.ref))),
-        DELETE: () => {
+        // The consumer cannot be deleted from here, but an unknown credential is still not found.
+        DELETE: ({ params }) => {
+          entities.get(params.ref);
           throw methodNotAllowed();
         },
       }],
@@ -292,13 +307,22 @@ function decodeSegment(segment: string): string {
   }
 }
 
-export function createAdminHandler(store: Store, config: GatewayConfig, plugins: readonly PluginModule[], log: boolean) {
+export function createAdminHandler(store: Store, config: GatewayConfig, plugins: readonly PluginModule[], settings: GatewaySettings, log: boolean) {
   const api = new AdminApi(store, config, plugins);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (log) {
-      const started = Date.now();
-      res.on('finish', () => console.log(`admin ${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
-    }
+    const started = Date.now();
+    if (log) res.on('finish', () => console.log(`admin ${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
+    // What every Admin API answer carries: the Admin API's CORS headers
+    // (api_helpers.cors_filter, no admin_gui_origin set) and Kong's own (admin_header_filter).
+    const sendJson = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string | number> = {}) => {
+      const common: Record<string, string | number> = {
+        'Access-Control-Allow-Origin': req.headers.origin ?? '*',
+        'Access-Control-Allow-Credentials': 'true',
+      };
+      if (settings.headers.has('X-Kong-Admin-Latency')) common['X-Kong-Admin-Latency'] = Date.now() - started;
+      if (settings.headers.has('Server')) common.Server = SERVER_TOKENS;
+      send(res, status, body, { ...common, ...headers });
+    };
     try {
       const url = new URL(req.url ?? '/', 'http://admin');
       const segments = url.pathname.split('/').filter(Boolean).map(decodeSegment);
@@ -312,7 +336,20 @@ export function createAdminHandler(store: Store, config: GatewayConfig, plugins:
       }
       if (!found) throw notFound();
       const [methods, params] = found;
-      const handler = Object.hasOwn(methods, req.method ?? '') ? methods[req.method!] : undefined;
+      if (req.method === 'OPTIONS') {
+        // What Kong adds to every endpoint: the methods it has, as Allow and for CORS.
+        const names = Object.keys(methods);
+        const allowed = [...names, ...(names.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].sort().join(', ');
+        sendJson(res, 204, undefined, {
+          Allow: allowed,
+          'Access-Control-Allow-Methods': allowed,
+          'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Content-Type',
+        });
+        return;
+      }
+      // HEAD is GET without the body (Node leaves it out, Content-Length stays).
+      const method = req.method === 'HEAD' ? 'GET' : req.method ?? '';
+      const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
       if (!handler) throw methodNotAllowed();
       const needsBody = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
       const reply = handler({ params, query: url.searchParams, body: needsBody ? await readBody(req) : {} });

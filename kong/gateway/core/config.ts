@@ -1,6 +1,7 @@
 // Reads kong/kong.yml (decK format 3.0) into the routing table the gateway serves.
 // Anything the gateway does not implement is a start-up error, never ignored.
 // Plugins are found through the registry handed in; each validates its own config.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { PluginModule } from './plugin';
@@ -8,25 +9,37 @@ import {
   boolean, ConfigError, entity, fail, field, list, mapping, number, required, tags, text, type Check,
 } from './schema';
 import { normalizePath } from './uri';
+import { isUuid } from './util';
 
 export { ConfigError } from './schema';
 
 export interface ServiceConfig {
+  id: string;
   name: string;
   url: URL;
   path: string;
   connectTimeout: number;
   readTimeout: number;
+  /** Further tries after a failed one, under nginx's rules (core/proxy.ts). */
+  retries: number;
 }
 
-/** One enabled plugin instance: its module and its validated config. */
+/** Which entity a plugin is attached to (Kong's plugin.route / plugin.service); both null for a global plugin. */
+export interface PluginScope {
+  routeId: string | null;
+  serviceId: string | null;
+}
+
+/** One enabled plugin instance: its module, its validated config, where it is attached. */
 export interface PluginConfig {
   name: string;
   module: PluginModule;
   config: unknown;
+  scope: PluginScope;
 }
 
 export interface RouteConfig {
+  id: string;
   name: string;
   /** Null for a top-level route without a service: its plugins must answer (else Kong's 503). */
   service: ServiceConfig | null;
@@ -40,6 +53,8 @@ export interface RouteConfig {
 
 export interface GatewayConfig {
   routes: RouteConfig[];
+  /** The enabled global plugins in run order: what answers matching no route go through. */
+  globalPlugins: PluginConfig[];
 }
 
 const TIMEOUT = number(1, 2 ** 31 - 2, true);
@@ -80,7 +95,7 @@ class PluginReader {
   constructor(private readonly registry: readonly PluginModule[]) {}
 
   /** The enabled plugins of one entity (disabled ones are still validated). */
-  read(value: unknown, where: string): PluginConfig[] {
+  read(value: unknown, where: string, scope: PluginScope): PluginConfig[] {
     const seen = new Set<string>();
     const all = list((item, itemWhere): PluginConfig | null => {
       const { fields: p, name, where: here } = entity(item, itemWhere, ['name', 'config', 'enabled', 'tags']);
@@ -92,7 +107,7 @@ class PluginReader {
       if (!module) {
         fail(here, `unknown plugin '${name}' (the local gateway implements: ${this.registry.map((m) => m.handler.NAME).join(', ')})`);
       }
-      const plugin: PluginConfig = { name, module, config: module.schema(p.config ?? {}, `${here}.config`) };
+      const plugin: PluginConfig = { name, module, config: module.schema(p.config ?? {}, `${here}.config`), scope };
       return enabled ? plugin : null;
     })(value, where);
     return all.filter((plugin) => plugin !== null);
@@ -126,13 +141,34 @@ export function substituteEnv(source: string, env: NodeJS.ProcessEnv, file: stri
     .join('\n');
 }
 
+/**
+ * An entity's id: the one kong.yml gives (decK syncs it as is), else one
+ * derived from the kind and name, so that gateways reading the same file
+ * agree on it (rate-limiting's shared counters are keyed by route and service
+ * ids). Real Kong makes up a random id for an entity synced without one: give
+ * ids in kong.yml where local gateways and Kong must share counters.
+ */
+function entityId(fields: Record<string, unknown>, where: string, kind: 'services' | 'routes', name: string): string {
+  if (fields.id !== undefined && fields.id !== null) {
+    const id = text(fields.id, `${where}.id`);
+    if (!isUuid(id)) fail(`${where}.id`, 'expected a valid UUID');
+    return id.toLowerCase();
+  }
+  // A name-based UUID (version 5 layout over SHA-1, RFC 4122).
+  const hash = createHash('sha1').update(`kong-lambda-auth local gateway:${kind}:${name}`).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** Names must be unique per kind, as Kong's are. */
 function uniqueName(names: Set<string>, name: string, where: string): void {
   if (names.has(name)) fail(where, 'duplicate name');
   names.add(name);
 }
 
-const ROUTE_FIELDS = ['name', 'paths', 'methods', 'strip_path', 'preserve_host', 'plugins', 'tags'];
+const ROUTE_FIELDS = ['id', 'name', 'paths', 'methods', 'strip_path', 'preserve_host', 'plugins', 'tags'];
 
 function parseRoute(
   item: unknown, itemWhere: string, service: ServiceConfig | null, outer: PluginConfig[][], names: Set<string>, plugins: PluginReader,
@@ -143,6 +179,7 @@ function parseRoute(
     fail(`${where}.service`, 'the local gateway supports top-level routes without a service only (nest a route with a service under it)');
   }
   uniqueName(names, name, where);
+  const id = entityId(r, where, 'routes', name);
   field(r, 'tags', where, tags, []);
   const paths = field(r, 'paths', where, list(routePath), []);
   const methods = field(r, 'methods', where, list(method), []);
@@ -150,13 +187,14 @@ function parseRoute(
     fail(where, "must set one of 'methods', 'paths' (the local gateway does not match on hosts, headers or snis)");
   }
   return {
+    id,
     name,
     service,
     paths,
     methods,
     stripPath: field(r, 'strip_path', where, boolean, true),
     preserveHost: field(r, 'preserve_host', where, boolean, false),
-    plugins: effectivePlugins(...outer, plugins.read(r.plugins ?? [], `${where}.plugins`)),
+    plugins: effectivePlugins(...outer, plugins.read(r.plugins ?? [], `${where}.plugins`, { routeId: id, serviceId: null })),
   };
 }
 
@@ -173,29 +211,31 @@ export function parseConfig(source: string, env: NodeJS.ProcessEnv, registry: re
   if (root._format_version !== '3.0') fail(`${file}: _format_version`, `expected "3.0", got ${JSON.stringify(root._format_version)}`);
   const info = mapping(root._info ?? {}, `${file}: _info`, ['select_tags']);
   field(info, 'select_tags', `${file}: _info`, tags, []);
-  const globalPlugins = plugins.read(root.plugins ?? [], `${file}: plugins`);
+  const globalPlugins = plugins.read(root.plugins ?? [], `${file}: plugins`, { routeId: null, serviceId: null });
 
   const serviceNames = new Set<string>();
   const routeNames = new Set<string>();
   const services = list((item, itemWhere) => {
-    const { fields: s, name, where } = entity(item, itemWhere, ['name', 'url', 'connect_timeout', 'read_timeout', 'routes', 'plugins', 'tags']);
+    const { fields: s, name, where } = entity(item, itemWhere, ['id', 'name', 'url', 'connect_timeout', 'read_timeout', 'retries', 'routes', 'plugins', 'tags']);
     uniqueName(serviceNames, name, where);
     field(s, 'tags', where, tags, []);
     const url = required(s, 'url', where, serviceUrl);
     const service: ServiceConfig = {
+      id: entityId(s, where, 'services', name),
       name,
       url,
       path: url.pathname || '/',
       connectTimeout: field(s, 'connect_timeout', where, TIMEOUT, DEFAULT_TIMEOUT),
       readTimeout: field(s, 'read_timeout', where, TIMEOUT, DEFAULT_TIMEOUT),
+      retries: field(s, 'retries', where, number(0, 32767, true), 5),
     };
-    const outer = [globalPlugins, plugins.read(s.plugins ?? [], `${where}.plugins`)];
+    const outer = [globalPlugins, plugins.read(s.plugins ?? [], `${where}.plugins`, { routeId: null, serviceId: service.id })];
     return list((route, routeWhere) => parseRoute(route, routeWhere, service, outer, routeNames, plugins))(s.routes ?? [], `${where}.routes`);
   })(root.services ?? [], `${file}: services`);
   const serviceless = list((route, routeWhere) => parseRoute(route, routeWhere, null, [globalPlugins], routeNames, plugins))(
     root.routes ?? [], `${file}: routes`,
   );
-  return { routes: [...services.flat(), ...serviceless] };
+  return { routes: [...services.flat(), ...serviceless], globalPlugins: effectivePlugins(globalPlugins) };
 }
 
 export function loadConfig(path: string, env: NodeJS.ProcessEnv, registry: readonly PluginModule[]): GatewayConfig {

@@ -25,6 +25,14 @@ export interface Entity {
   tags: string[] | null;
 }
 
+/**
+ * An entity of a schema with a ttl: when it vanishes (seconds since the
+ * epoch), or null. The Admin API shows the seconds left as `ttl` instead.
+ */
+export interface Expiring {
+  expires_at: number | null;
+}
+
 /** An entity owned by a consumer, such as a credential. */
 export interface Credential extends Entity {
   consumer: { id: string };
@@ -119,7 +127,7 @@ export function randomKey(): string {
 }
 
 /** The fields every entity has, which the generic write rules below fill in. */
-type CommonField = 'id' | 'created_at' | 'updated_at' | 'consumer' | 'tags';
+type CommonField = 'id' | 'created_at' | 'updated_at' | 'consumer' | 'tags' | 'expires_at';
 
 /** One kind of entity, as Kong's DAO definitions describe it. */
 export interface EntitySchema<T extends Entity = Entity> {
@@ -138,6 +146,8 @@ export interface EntitySchema<T extends Entity = Entity> {
   unique: readonly (string & keyof T)[];
   /** Consumers have updated_at (Kong 3.3+); credentials do not. */
   updatedAt?: boolean;
+  /** Kong's `ttl = true`: writes may give a `ttl` in seconds, after which the entity is gone. */
+  ttl?: boolean;
   /** The entity's own fields and their checks. */
   fields: Record<string, FieldCheck>;
   /** Checks across fields of the input as it will be stored; they add to the field errors. */
@@ -166,10 +176,41 @@ function fieldErrors(input: Input, schema: EntitySchema<Entity>): ErrorTree {
   return errors;
 }
 
+/** Kong's DAO_MAX_TTL. */
+const MAX_TTL = 100000000;
+
+function invalidTtl(): ApiError {
+  const error = `must be an integer between 0 and ${MAX_TTL}`;
+  return new ApiError(400, { code: 11, name: 'invalid options', message: `invalid option (ttl: ${error})`, options: { ttl: error } });
+}
+
+/**
+ * When a written entity expires. Kong takes `ttl` as an option of the write,
+ * not a field: 0 or none means never; an update without one keeps the old expiry.
+ */
+function expiry(ttl: number | undefined, mode: WriteMode, createdAt: number, existing: Partial<Expiring> | undefined): number | null {
+  if (ttl === undefined) return mode === 'merge' ? existing?.expires_at ?? null : null;
+  if (ttl === 0) return null;
+  return (mode === 'merge' ? nowSeconds() : createdAt) + ttl;
+}
+
+/** What the Admin API shows of an entity: the seconds an expiring one has left, as `ttl`. */
+export function present<T extends Entity>(schema: EntitySchema<T>, entity: T): unknown {
+  if (!schema.ttl) return entity;
+  const { expires_at: expiresAt, ...shown } = entity as T & Expiring;
+  return { ...shown, ttl: expiresAt === null ? null : Math.floor(expiresAt - Date.now() / 1000) };
+}
+
 /** Validates a write and returns the entity to store, or throws Kong's error. */
-export function buildEntity<T extends Entity>(schema: EntitySchema<T>, store: Store, input: Input, mode: WriteMode, existing?: T): T {
+export function buildEntity<T extends Entity>(schema: EntitySchema<T>, store: Store, written: Input, mode: WriteMode, existing?: T): T {
+  const { ttl, ...fields } = written;
+  const input = schema.ttl ? fields : written;
+  // Kong checks the write's options before the entity.
+  const validTtl = ttl === undefined || ttl === null || (typeof ttl === 'number' && Number.isInteger(ttl) && ttl >= 0 && ttl <= MAX_TTL);
+  if (schema.ttl && !validTtl) throw invalidTtl();
   const errors = fieldErrors(input, schema as unknown as EntitySchema<Entity>);
-  const merged: Input = mode === 'merge' ? { ...existing, ...input } : input;
+  const { expires_at: _expiresAt, ...kept } = (existing ?? {}) as Partial<Expiring>;
+  const merged: Input = mode === 'merge' ? { ...kept, ...input } : input;
   if (schema.adminApiNestedName && !nonEmpty(merged.consumer)) errors.consumer = 'required field missing';
   schema.check?.(merged, errors);
   if (Object.keys(errors).length > 0) throw schemaViolation(errors);
@@ -182,13 +223,15 @@ export function buildEntity<T extends Entity>(schema: EntitySchema<T>, store: St
   const collection = store.collection(schema);
   const id = existing?.id ?? (input.id as string | undefined)?.toLowerCase() ?? randomUUID();
   if (mode === 'insert' && collection.byId(id)) throw primaryKeyViolation(id);
+  const createdAt = (input.created_at as number | null | undefined) ?? existing?.created_at ?? nowSeconds();
   const entity = {
     id,
-    created_at: (input.created_at as number | null | undefined) ?? existing?.created_at ?? nowSeconds(),
+    created_at: createdAt,
     ...(schema.updatedAt ? { updated_at: (input.updated_at as number | null | undefined) ?? nowSeconds() } : {}),
     ...(consumer ? { consumer } : {}),
     ...schema.build(merged),
     tags: (merged.tags as string[] | null | undefined) ?? null,
+    ...(schema.ttl ? { expires_at: expiry((ttl ?? undefined) as number | undefined, mode, createdAt, existing as Partial<Expiring> | undefined) } : {}),
   } as unknown as T;
   for (const field of schema.unique) {
     const value = entity[field] as string | null;

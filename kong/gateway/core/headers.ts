@@ -4,8 +4,8 @@
 import type { IncomingMessage } from 'node:http';
 
 export class RequestHeaders {
-  /** [lower-case name, value] per header line; built from the raw headers on first use. */
-  private lines: [string, string][] | null = null;
+  /** [lower-case name, value, name as sent] per header line; built from the raw headers on first use. */
+  private lines: [string, string, string][] | null = null;
 
   constructor(private readonly req: IncomingMessage) {}
 
@@ -24,34 +24,89 @@ export class RequestHeaders {
 
   /** Every header line in order, names in lower case. */
   all(): readonly (readonly [string, string])[] {
-    return this.writable();
+    return this.writable().map(([name, value]) => [name, value] as const);
+  }
+
+  /** Every header line in order, names spelled as sent (or as a plugin set them): what the upstream gets. */
+  sent(): readonly (readonly [string, string])[] {
+    return this.writable().map(([, value, spelling]) => [spelling, value] as const);
   }
 
   /** Like nginx: the first line of that name takes the value, later ones go; none, one is added at the end. */
   set(name: string, value: string): void {
     const lines = this.writable();
-    const first = lines.findIndex(([n]) => n === name);
+    const lower = name.toLowerCase();
+    const first = lines.findIndex(([n]) => n === lower);
     if (first === -1) {
-      lines.push([name, value]);
+      lines.push([lower, value, name]);
     } else {
-      lines[first] = [name, value];
-      this.lines = lines.filter(([n], i) => n !== name || i === first);
+      lines[first] = [lower, value, lines[first][2]];
+      this.lines = lines.filter(([n], i) => n !== lower || i === first);
     }
-    // What the proxy forwards.
-    this.req.headers[name] = value;
   }
 
   clear(name: string): void {
-    this.lines = this.writable().filter(([n]) => n !== name);
-    delete this.req.headers[name];
+    const lower = name.toLowerCase();
+    this.lines = this.writable().filter(([n]) => n !== lower);
   }
 
-  private writable(): [string, string][] {
+  private writable(): [string, string, string][] {
     if (!this.lines) {
       const raw = this.req.rawHeaders;
       this.lines = [];
-      for (let i = 0; i < raw.length; i += 2) this.lines.push([raw[i].toLowerCase(), raw[i + 1]]);
+      for (let i = 0; i < raw.length; i += 2) this.lines.push([raw[i].toLowerCase(), raw[i + 1], raw[i]]);
     }
     return this.lines;
+  }
+}
+
+/**
+ * The headers of an answer as Kong's header_filter phase sees them (ngx.header,
+ * kong.response.set_header/add_header/clear_header): ordered lines, names
+ * compared without case, repeats kept. Written out as they are, so the client
+ * gets the upstream's spelling and repeated lines.
+ */
+export class ResponseHeaders {
+  private lines: [string, string][] = [];
+
+  /** From Node's rawHeaders: [name, value, name, value, ...]. */
+  static fromRaw(raw: readonly string[]): ResponseHeaders {
+    const headers = new ResponseHeaders();
+    for (let i = 0; i < raw.length; i += 2) headers.lines.push([raw[i], raw[i + 1]]);
+    return headers;
+  }
+
+  get(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    return this.lines.find(([n]) => n.toLowerCase() === lower)?.[1];
+  }
+
+  values(name: string): string[] {
+    const lower = name.toLowerCase();
+    return this.lines.filter(([n]) => n.toLowerCase() === lower).map(([, value]) => value);
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  /** Replaces every line of that name; an array sets one line per item, an empty one clears. */
+  set(name: string, value: string | number | readonly (string | number)[]): void {
+    this.clear(name);
+    this.add(name, value);
+  }
+
+  add(name: string, value: string | number | readonly (string | number)[]): void {
+    for (const item of Array.isArray(value) ? value : [value]) this.lines.push([name, String(item)]);
+  }
+
+  clear(name: string): void {
+    const lower = name.toLowerCase();
+    this.lines = this.lines.filter(([n]) => n.toLowerCase() !== lower);
+  }
+
+  /** For response.writeHead: a flat [name, value, ...] list, which keeps repeats and spelling. */
+  raw(): string[] {
+    return this.lines.flat();
   }
 }

@@ -1,108 +1,222 @@
-// The proxy listener: Kong's route matching, the route's plugins, then the
-// upstream call through http-proxy-3 with Kong's headers and error answers.
+// The proxy listener: Kong's runloop for what the gateway implements. Route
+// matching, the route's plugins (access, then header_filter on every answer),
+// the upstream call (core/upstream.ts) and the headers Kong adds to requests
+// and answers, governed by the `headers` setting.
 import { randomUUID } from 'node:crypto';
-import { Agent as HttpAgent, type IncomingMessage, ServerResponse, validateHeaderName, validateHeaderValue } from 'node:http';
+import { Agent as HttpAgent, type IncomingMessage, type ServerResponse, STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { Socket } from 'node:net';
-import { createProxyServer, type ProxyServer } from 'http-proxy-3';
+import type { Duplex } from 'node:stream';
 import { encode as cjsonEncode } from './cjson';
-import type { GatewayConfig, RouteConfig, ServiceConfig } from './config';
-import { RequestHeaders } from './headers';
-import { PluginError, response, type Exit, type Plugin, type PluginServices, type RequestContext } from './plugin';
-import { errorBody, errorContentType, sendJson } from './respond';
+import type { GatewayConfig, PluginConfig, RouteConfig, ServiceConfig } from './config';
+import { ownPage, OWN_PAGE_STATUSES, parserRefusal, refusal, requestPath, type Refusal } from './nginx';
+import { RequestHeaders, ResponseHeaders } from './headers';
+import { PluginError, response, type Exit, type Plugin, type PluginServices, type RequestContext, type RequestInfo } from './plugin';
+import { errorBody, errorContentType, errorPage } from './respond';
 import { Router, upstreamPath, type Candidate } from './router';
+import { clientAddress } from './realip';
+import type { GatewaySettings } from './settings';
+import { sendOnce, type TryFailure, type TryResult, type UpstreamCall } from './upstream';
 import { escapePath, normalizePath } from './uri';
 import { KONG_VERSION } from './util';
 
 interface Route {
   config: RouteConfig;
-  /** Instances of the route's plugins, in Kong's run order. */
+  /** The route's plugin instances, in Kong's run order. */
   plugins: Plugin[];
-  /** Null for a route without a service. */
-  proxy: ProxyServer | null;
-  /** The upstream Host header, or null to keep the client's (preserve_host). */
-  upstreamHost: string | null;
 }
-
-class UpstreamTimeout extends Error {}
 
 const SERVER_TOKENS = `kong/${KONG_VERSION}`;
+/** proxy_http_version 1.1: what Kong names itself with in the Via it adds to answers. */
+const OUTBOUND_VIA = `1.1 ${SERVER_TOKENS}`;
 
-// Request headers that never reach the upstream: hop-by-hop ones, and one Kong's nginx sets itself.
-const DROPPED_HEADERS = ['keep-alive', 'expect', 'upgrade', 'proxy', 'proxy-connection', 'te', 'x-forwarded-prefix'];
+// Client header lines the upstream never gets as sent: hop-by-hop ones, and
+// those Kong's nginx template sets itself (proxy_set_header), with its own value or none.
+const SET_BY_KONG = new Set([
+  'host', 'connection', 'keep-alive', 'expect', 'upgrade', 'te', 'proxy', 'proxy-connection', 'content-length',
+  'transfer-encoding', 'via', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port',
+  'x-forwarded-path', 'x-forwarded-prefix', 'x-real-ip', 'x-kong-request-id',
+]);
 
-function upstreamError(err: NodeJS.ErrnoException): [number, string] {
-  if (err instanceof UpstreamTimeout) return [504, 'The upstream server is timing out'];
-  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return [503, 'name resolution failed'];
-  return [502, 'An invalid response was received from the upstream server'];
+// Upstream answer lines nginx does not pass on: the connection's own, and
+// proxy_hide_header's defaults (Kong passes Server and Date through).
+const NOT_PASSED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'x-pad', 'x-accel-expires', 'x-accel-redirect', 'x-accel-limit-rate', 'x-accel-buffering', 'x-accel-charset']);
+
+/** Methods nginx does not send twice once a try may have reached the upstream. */
+const NON_IDEMPOTENT = new Set(['POST', 'LOCK', 'PATCH']);
+
+/** Kong's csv(): a header value's comma-separated items. */
+const csv = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+
+/** A header's lines joined as nginx's $http_<name> joins them (1.23+). */
+function joined(headers: RequestHeaders, name: string): string | undefined {
+  const values = headers.values(name);
+  return values.length === 0 ? undefined : values.join(', ');
 }
 
-function clientAddress(req: IncomingMessage): string {
+function peerAddress(req: IncomingMessage): string {
   const address = req.socket.remoteAddress ?? '';
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
-/** What a Kong-made answer needs besides the Exit: who asked, and what to add. */
-interface Answering {
-  req: IncomingMessage;
-  headers: RequestHeaders;
-  requestId: string;
-  startedAt: number;
+/** ngx.req.http_version() as Lua prints it: 1.1, 1 (for 1.0), 2. */
+const httpVersion = (req: IncomingMessage) => req.httpVersion.replace(/\.0$/, '');
+
+/** What answering needs before a route is known: the request, and which plugins' header_filter runs. */
+interface Answering extends RequestInfo {
+  /** The request target as nginx's $request_uri: path and query, also from an absolute-form target. */
+  requestUri: string;
   waitingTime: number;
   responseHeaders: Record<string, string | number>;
+  /** Plugins whose header_filter runs on the answer: the route's, or the global ones. */
+  collected: Plugin[];
+}
+
+/** A request matched to a route. */
+type Context = RequestContext & Answering & {
+  /** Whether the connection comes from trusted_ips: then the client's X-Forwarded-* are believed. */
+  trusted: boolean;
+};
+
+/** How long the proxied request spent where, for Kong's latency headers (ms). */
+interface Proxied {
+  proxyLatency: number;
+  upstreamLatency: number;
+  /** The upstream answer's own Via, before anything changed it. */
+  upstreamVia: string | undefined;
+  /** What the upstream answered (nginx's $upstream_status: 502 or 504 for a failed try). */
+  upstreamStatus: number;
 }
 
 export class GatewayProxy {
   private readonly router: Router<Route>;
-  private readonly plugins: Plugin[];
-  private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  private readonly instances = new Map<PluginConfig, Plugin>();
+  private readonly globalPlugins: Plugin[];
+  /** Connections with an answer under way. */
+  private readonly answering = new WeakSet<object>();
+  private readonly agents = {
+    http: new HttpAgent({ keepAlive: true }),
+    https: new HttpsAgent({ keepAlive: true }),
+  };
 
-  constructor(config: GatewayConfig, services: PluginServices, private readonly log: boolean) {
-    const proxyByService = new Map<ServiceConfig, ProxyServer>();
-    const routes = config.routes.map((routeConfig): Route => {
-      const service = routeConfig.service;
-      if (service && !proxyByService.has(service)) proxyByService.set(service, this.createUpstreamProxy(service));
-      return {
-        config: routeConfig,
-        plugins: routeConfig.plugins.map((p) => new p.module.handler(p.config, services)),
-        proxy: service && proxyByService.get(service)!,
-        upstreamHost: routeConfig.preserveHost || !service ? null : service.url.host,
-      };
-    });
-    this.router = new Router(routes);
-    this.plugins = routes.flatMap((route) => route.plugins);
+  constructor(config: GatewayConfig, private readonly services: Omit<PluginServices, 'scope' | 'configuration'>, private readonly settings: GatewaySettings, private readonly log: boolean) {
+    this.router = new Router(config.routes.map((routeConfig): Route => ({ config: routeConfig, plugins: routeConfig.plugins.map(this.instance) })));
+    this.globalPlugins = config.globalPlugins.map(this.instance);
   }
 
+  /** One instance per plugin entity, as Kong has one configuration: routes sharing a service or global plugin share it. */
+  private readonly instance = (plugin: PluginConfig): Plugin => {
+    let instance = this.instances.get(plugin);
+    if (!instance) {
+      instance = new plugin.module.handler(plugin.config, { ...this.services, scope: plugin.scope, configuration: this.settings });
+      this.instances.set(plugin, instance);
+    }
+    return instance;
+  };
+
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.answering.add(req.socket);
+    res.once('close', () => this.answering.delete(req.socket));
     const answering: Answering = {
       req,
+      requestUri: requestPath(req.url ?? '/') ?? '/',
       headers: new RequestHeaders(req),
       requestId: randomUUID().replaceAll('-', ''), // Kong's are 32 hex digits too
       startedAt: Date.now(),
       waitingTime: 0,
       responseHeaders: {},
+      collected: this.globalPlugins,
     };
+    if (this.log) {
+      res.on('finish', () => console.log(`proxy ${req.method} ${req.url} ${res.statusCode} ${Date.now() - answering.startedAt}ms`));
+    }
     try {
-      this.dispatch(req, res, answering);
+      const refused = refusal(req);
+      if (refused) this.refuse(res, answering, refused);
+      else this.dispatch(req, res, answering);
     } catch (err) {
       this.failed(res, answering, err);
     }
   };
 
+  /**
+   * A CONNECT request, which Node hands over apart, with its socket: nginx
+   * refuses it (405, or 400 for a target that is no path), written out here.
+   */
+  readonly handleConnect = (req: IncomingMessage, socket: Duplex): void => {
+    const refused = refusal(req) ?? { status: 405, parsedHeaders: req.rawHeaders.length / 2 };
+    const first = (name: string) => (refused.parsedHeaders === 0 ? undefined : req.headers[name] as string | undefined);
+    this.writeRaw(socket, refused.status, first('accept'), first('content-type'));
+  };
+
+  /**
+   * A request Node's parser refused: answered as nginx answers a request it
+   * cannot parse, from its error page with no request headers to go by (so
+   * text/plain), and the connection closed.
+   */
+  readonly clientError = (err: NodeJS.ErrnoException, socket: Duplex): void => {
+    const status = parserRefusal(err);
+    // Node can fail on a body after the head: an answer already on its way goes out first.
+    if (this.answering.has(socket)) {
+      socket.end();
+      return;
+    }
+    if (status === null || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    this.writeRaw(socket, status, undefined, undefined);
+  };
+
+  /** An error page written straight to a socket nginx would not keep, with the headers of a Kong-made answer. */
+  private writeRaw(socket: Duplex, status: number, accept: string | undefined, contentType: string | undefined): void {
+    const requestId = randomUUID().replaceAll('-', '');
+    const page = OWN_PAGE_STATUSES.has(status)
+      ? { status, contentType: 'text/html', body: ownPage(status) }
+      : errorPage(status, accept, contentType, requestId);
+    const lines: [string, string][] = [
+      ['Date', new Date().toUTCString()],
+      ['Content-Type', page.contentType],
+      ['Content-Length', String(Buffer.byteLength(page.body))],
+      ['Connection', 'close'],
+    ];
+    const enabled = this.settings.headers;
+    if (enabled.has('Server')) lines.push(['Server', SERVER_TOKENS]);
+    if (enabled.has('X-Kong-Response-Latency')) lines.push(['X-Kong-Response-Latency', '0']);
+    if (enabled.has('X-Kong-Request-Id')) lines.push(['X-Kong-Request-Id', requestId]);
+    const head = `HTTP/1.1 ${page.status} ${STATUS_CODES[page.status]}\r\n${lines.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
+    socket.end(head + page.body);
+  }
+
+  /** Answers a request nginx refuses: no route, no plugin but the global ones' header_filter. */
+  private refuse(res: ServerResponse, answering: Answering, refused: Refusal): void {
+    if (OWN_PAGE_STATUSES.has(refused.status)) {
+      const body = ownPage(refused.status);
+      const headers = new ResponseHeaders();
+      headers.set('Content-Type', 'text/html');
+      headers.set('Content-Length', Buffer.byteLength(body));
+      headers.set('Connection', 'close');
+      this.send(res, answering, refused.status, headers, null);
+      res.end(body);
+      return;
+    }
+    // The error page can only go by the header lines nginx had read when it refused.
+    const raw = answering.req.rawHeaders.slice(0, refused.parsedHeaders * 2);
+    const first = (name: string) => {
+      for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) return raw[i + 1];
+      return undefined;
+    };
+    this.nginxError(res, answering, refused.status, null, { accept: first('accept'), contentType: first('content-type') });
+  }
+
   close(): void {
     this.agents.http.destroy();
     this.agents.https.destroy();
-    for (const plugin of this.plugins) plugin.close?.();
+    for (const plugin of this.instances.values()) plugin.close?.();
   }
 
   /** Matches a route, then runs its plugins. */
   private dispatch(req: IncomingMessage, res: ServerResponse, answering: Answering): void {
-    const { requestId } = answering;
-    res.setHeader('X-Kong-Request-Id', requestId);
-    const url = req.url ?? '/';
-    if (this.log) {
-      res.on('finish', () => console.log(`proxy ${req.method} ${url} ${res.statusCode} ${Date.now() - answering.startedAt}ms`));
-    }
+    const url = answering.requestUri;
     const queryAt = url.indexOf('?');
     const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
     const path = normalizePath(rawPath);
@@ -113,28 +227,42 @@ export class GatewayProxy {
     }
     const { route, prefix } = match;
     const strippedPrefix = route.config.stripPath ? (prefix ?? '/') : null;
-    const ctx: RequestContext = Object.assign(answering, {
+    const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
+    const peerIp = peerAddress(req);
+    const trusted = this.settings.trustedIps.has(peerIp);
+    let body: Buffer | null = null;
+    let reading: Promise<Buffer> | null = null;
+    const ctx: Context = Object.assign(answering, {
+      collected: route.plugins,
       path,
-      query: queryAt === -1 ? '' : url.slice(queryAt + 1),
-      clientIp: clientAddress(req),
+      query,
+      upstreamQuery: query,
+      clientIp: clientAddress(peerIp, answering.headers, this.settings),
+      peerIp,
+      trusted,
       route: route.config,
       service: route.config.service,
       upstreamPath: escapePath(upstreamPath(route.config.service?.path ?? '/', path, strippedPrefix)),
+      readBody: () => (reading ??= readWhole(req, res).then((read) => (body ??= read))),
+      setBody: (replacement: Buffer) => {
+        body = replacement;
+        reading = Promise.resolve(replacement);
+      },
     });
-    this.access(ctx, res, match, rawPath, queryAt === -1 ? '' : url.slice(queryAt), 0);
+    this.access(ctx, res, match, 0);
   }
 
   /**
-   * Runs the route's plugins from `from` on, in order; a plugin that waits
-   * (returns a promise) resumes the rest when it is done.
+   * Runs the route's access handlers from `from` on, in order; a plugin that
+   * waits (returns a promise) resumes the rest when it is done.
    */
-  private access(ctx: RequestContext, res: ServerResponse, match: Candidate<Route>, rawPath: string, search: string, from: number): void {
+  private access(ctx: Context, res: ServerResponse, match: Candidate<Route>, from: number): void {
     const plugins = match.route.plugins;
     for (let i = from; i < plugins.length; i++) {
-      const result = plugins[i].access(ctx);
+      const result = plugins[i].access?.(ctx);
       if (result instanceof Promise) {
         result.then(
-          (exit) => (exit ? this.answer(res, ctx, exit) : this.access(ctx, res, match, rawPath, search, i + 1)),
+          (exit) => (exit ? this.answer(res, ctx, exit) : this.access(ctx, res, match, i + 1)),
           (err: unknown) => this.failed(res, ctx, err),
         ).catch((err: unknown) => this.failed(res, ctx, err));
         return;
@@ -144,12 +272,12 @@ export class GatewayProxy {
         return;
       }
     }
-    if (!match.route.proxy) {
+    const service = match.route.config.service;
+    if (!service) {
       this.answer(res, ctx, response.error(503, 'no Service found with those values'));
       return;
     }
-    for (const [name, value] of Object.entries(ctx.responseHeaders)) res.setHeader(name, value);
-    this.forward(ctx, res, match, rawPath, search);
+    this.forward(ctx, res, match, service).catch((err: unknown) => this.failed(res, ctx, err));
   }
 
   /** A plugin (or the gateway) threw: Kong logs it and answers 500. */
@@ -160,27 +288,22 @@ export class GatewayProxy {
     else res.destroy();
   }
 
-  /**
-   * Sends an answer Kong itself makes (kong.response.exit or .error), with what
-   * Kong adds to those: Server, X-Kong-Response-Latency, X-Kong-Request-Id.
-   */
+  /** Sends an answer Kong itself makes (kong.response.exit or .error). */
   private answer(res: ServerResponse, answering: Answering, exit: Exit): void {
     if (exit.type === 'error' && exit.status < 400) {
       // kong.response.error refuses such a status: the calling plugin fails.
       this.failed(res, answering, new Error(`kong.response.error: code must be a number between 400 and 599, got ${exit.status}`));
       return;
     }
-    const headers = Object.entries(exit.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'transfer-encoding');
-    for (const [name, value] of headers) {
+    const exitHeaders = Object.entries(exit.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'transfer-encoding');
+    for (const [name, value] of exitHeaders) {
       validateHeaderName(name);
       for (const item of Array.isArray(value) ? value : [value]) validateHeaderValue(name, item);
     }
-    for (const [name, value] of Object.entries(answering.responseHeaders)) res.setHeader(name, value);
-    for (const [name, value] of headers) {
-      if (Array.isArray(value) && value.length === 0) res.removeHeader(name);
-      else res.setHeader(name, value as string | number | readonly string[]);
-    }
-    const has = (name: string) => headers.some(([n]) => n.toLowerCase() === name);
+    const headers = new ResponseHeaders();
+    for (const [name, value] of Object.entries(answering.responseHeaders)) headers.set(name, value);
+    for (const [name, value] of exitHeaders) headers.set(name, value as string | number | readonly string[]);
+    const has = (name: string) => exitHeaders.some(([n]) => n.toLowerCase() === name);
 
     let body: Buffer | string | undefined;
     if (exit.type === 'error') {
@@ -188,95 +311,223 @@ export class GatewayProxy {
       const accept = answering.headers.values('accept');
       const contentType = errorContentType(accept.length === 0 ? undefined : accept.join(','));
       body = errorBody(contentType, exit.message, answering.requestId);
-      if (contentType === '') res.removeHeader('Content-Type');
-      else res.setHeader('Content-Type', contentType);
+      if (contentType === '') headers.clear('Content-Type');
+      else headers.set('Content-Type', contentType);
     } else if (exit.body === undefined || Buffer.isBuffer(exit.body)) {
       body = exit.body;
     } else {
       body = cjsonEncode(exit.body);
-      if (!has('content-type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      if (!has('content-type')) headers.set('Content-Type', 'application/json; charset=utf-8');
     }
-    if (!has('content-length')) res.setHeader('Content-Length', body === undefined ? 0 : Buffer.byteLength(body));
+    if (!has('content-length')) headers.set('Content-Length', body === undefined ? 0 : Buffer.byteLength(body));
     if (exit.status === 204) {
       // nginx sends no body, type or length with a 204.
       body = undefined;
-      res.removeHeader('Content-Type');
-      res.removeHeader('Content-Length');
+      headers.clear('Content-Type');
+      headers.clear('Content-Length');
     } else if (exit.status === 304) {
       body = undefined;
     }
-
-    // Plugins that answer with their own `Via: kong/<version>` keep Kong's Server header off (runloop handler).
-    if (res.getHeader('Via') !== SERVER_TOKENS) res.setHeader('Server', SERVER_TOKENS);
-    res.setHeader('X-Kong-Response-Latency', Math.max(0, Date.now() - answering.startedAt - answering.waitingTime));
-    res.setHeader('X-Kong-Request-Id', answering.requestId);
-    res.writeHead(exit.status).end(body);
+    this.send(res, answering, exit.status, headers, null);
+    res.end(body);
   }
 
-  /** Sends the request on as Kong's nginx would: its headers, the joined path, the raw query. */
-  private forward(ctx: RequestContext, res: ServerResponse, { route, prefix }: Candidate<Route>, rawPath: string, search: string): void {
-    const { req } = ctx;
-    const strippedPrefix = route.config.stripPath ? (prefix ?? '/') : null;
-    this.setUpstreamHeaders(req, ctx, rawPath, strippedPrefix);
-    if (route.upstreamHost !== null) req.headers.host = route.upstreamHost;
-    req.url = ctx.upstreamPath + search;
-    route.proxy!.web(req, res);
-  }
-
-  /** What Kong's nginx sets on every proxied request. */
-  private setUpstreamHeaders(req: IncomingMessage, ctx: RequestContext, rawPath: string, strippedPrefix: string | null): void {
-    const headers = req.headers;
-    // Headers named in Connection are hop-by-hop too.
-    const connection = headers.connection?.toLowerCase();
-    if (connection && connection !== 'keep-alive' && connection !== 'close' && connection !== 'upgrade') {
-      for (const name of connection.split(',')) delete headers[name.trim()];
-    }
-    for (const name of DROPPED_HEADERS) delete headers[name];
-    headers.connection = 'keep-alive';
-    const forwardedFor = headers['x-forwarded-for'];
-    headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${ctx.clientIp}` : ctx.clientIp;
-    headers['x-forwarded-proto'] = 'http';
-    headers['x-forwarded-host'] = headers.host ? headers.host.replace(/:\d+$/, '').toLowerCase() : 'kong';
-    headers['x-forwarded-port'] = String(req.socket.localPort);
-    headers['x-forwarded-path'] = rawPath;
-    if (strippedPrefix !== null && strippedPrefix !== '/') headers['x-forwarded-prefix'] = strippedPrefix;
-    headers['x-real-ip'] = ctx.clientIp;
-    headers['x-kong-request-id'] = ctx.requestId;
-  }
-
-  private createUpstreamProxy(service: ServiceConfig): ProxyServer {
-    const proxy = createProxyServer({
-      target: new URL(service.url.origin), // a URL object: http-proxy-3 would re-parse a string per request
-      agent: service.url.protocol === 'https:' ? this.agents.https : this.agents.http,
-      toProxy: true, // req.url is already the exact upstream path: no re-parsing
-      prependPath: false,
-    });
-    proxy.on('proxyReq', (proxyReq, _req, _res, _options, socket: Socket) => {
-      const timeout = () => proxyReq.destroy(new UpstreamTimeout());
-      if (socket.connecting) {
-        const timer = setTimeout(timeout, service.connectTimeout);
-        socket.once('connect', () => clearTimeout(timer));
-        proxyReq.once('close', () => clearTimeout(timer));
+  /**
+   * Kong's header_filter: the collected plugins' handlers, then the headers
+   * the runloop adds (after the plugins, so they cannot be overridden), then
+   * the status line and headers go out. The caller sends the body.
+   */
+  private send(res: ServerResponse, answering: Answering, status: number, headers: ResponseHeaders, proxied: Proxied | null, reason?: string): void {
+    const enabled = this.settings.headers;
+    // Opt-in, and set before the plugins' header_filter, which may change it.
+    if (proxied && enabled.has('X-Kong-Upstream-Status')) headers.set('X-Kong-Upstream-Status', proxied.upstreamStatus);
+    for (const plugin of answering.collected) {
+      try {
+        plugin.headerFilter?.(answering, headers, status);
+      } catch (err) {
+        // Kong has no answer for a header_filter failure (it is already answering): logged, and the answer goes on.
+        console.error(`gateway proxy: ${answering.req.method} ${answering.req.url}: header_filter failed:`, err);
       }
-      proxyReq.setTimeout(service.readTimeout, timeout);
-    });
-    proxy.on('proxyRes', (proxyRes) => {
-      // The upstream's keep-alive terms are between it and the gateway, not for the client.
-      delete proxyRes.headers['keep-alive'];
-      // Every answer carries Kong's own request id, whatever the upstream sent.
-      delete proxyRes.headers['x-kong-request-id'];
-    });
-    proxy.on('error', this.onUpstreamError);
-    return proxy;
+    }
+    if (proxied) {
+      if (enabled.has('X-Kong-Upstream-Latency')) headers.set('X-Kong-Upstream-Latency', proxied.upstreamLatency);
+      if (enabled.has('X-Kong-Proxy-Latency')) headers.set('X-Kong-Proxy-Latency', proxied.proxyLatency);
+      if (enabled.has('Via')) headers.set('Via', proxied.upstreamVia === undefined ? OUTBOUND_VIA : `${proxied.upstreamVia}, ${OUTBOUND_VIA}`);
+      // Kong fills in Server only when the upstream sent none; with Server
+      // turned off nginx's own (server_tokens off) shows instead.
+      if (!headers.has('Server')) headers.set('Server', enabled.has('Server') ? SERVER_TOKENS : 'openresty');
+    } else {
+      if (enabled.has('X-Kong-Response-Latency')) {
+        headers.set('X-Kong-Response-Latency', Math.max(0, Date.now() - answering.startedAt - answering.waitingTime));
+      }
+      // A plugin answering with its own `Via: kong/<version>` keeps Kong's Server header off.
+      if (!(enabled.has('Via') && headers.get('Via') === SERVER_TOKENS)) {
+        if (enabled.has('Server')) headers.set('Server', SERVER_TOKENS);
+        else headers.clear('Server');
+      }
+    }
+    if (enabled.has('X-Kong-Request-Id')) headers.set('X-Kong-Request-Id', answering.requestId);
+    if (reason === undefined) res.writeHead(status, headers.raw());
+    else res.writeHead(status, reason, headers.raw());
   }
 
-  private readonly onUpstreamError = (err: Error, _req: IncomingMessage, res: ServerResponse | Socket): void => {
-    if (!(res instanceof ServerResponse) || res.destroyed) return;
-    if (res.headersSent) {
-      res.destroy(); // the upstream failed mid-response: the client must not take it as complete
+  /**
+   * Sends the request on as Kong's nginx would, then the answer back. A try
+   * that fails before the answer's head arrives is tried again, up to the
+   * service's `retries` more times, as nginx's proxy_next_upstream (error
+   * timeout) with Kong's set_more_tries does it: a POST, PATCH or LOCK that
+   * may have reached the upstream is never sent twice; a failure on a
+   * kept-alive connection does not use up a try. The body is read whole
+   * first (nginx buffers it too), so every try sends the same bytes.
+   */
+  private async forward(ctx: Context, res: ServerResponse, match: Candidate<Route>, service: ServiceConfig): Promise<void> {
+    const body = await ctx.readBody();
+    const call = this.upstreamCall(ctx, match, service, body);
+    const agent = service.url.protocol === 'https:' ? this.agents.https : this.agents.http;
+    let tries = service.retries + 1;
+    let tryStarted: number;
+    let result: TryResult;
+    for (;;) {
+      tryStarted = Date.now();
+      try {
+        result = await sendOnce(service, call, agent);
+        break;
+      } catch (err) {
+        const failure = err as TryFailure;
+        if (failure.reused && failure.kind === 'error') tries += 1;
+        tries -= 1;
+        const retriable = (failure.kind === 'error' || failure.kind === 'timeout') && !(failure.sent && NON_IDEMPOTENT.has(call.method));
+        if (!retriable || tries === 0 || res.destroyed) {
+          this.upstreamFailed(res, ctx, failure, tryStarted);
+          return;
+        }
+      }
+    }
+    const { request, response: upstream } = result;
+    res.on('close', () => {
+      if (!res.writableFinished) request.destroy(); // the client left: so does the upstream call
+    });
+    const abort = () => {
+      if (!res.writableFinished) res.destroy(); // the upstream failed mid-answer: the client must not take it as complete
+    };
+    upstream.on('error', abort);
+    upstream.on('aborted', abort);
+
+    const headers = this.proxiedHeaders(ctx, upstream);
+    const proxied: Proxied = {
+      proxyLatency: tryStarted - ctx.startedAt,
+      upstreamLatency: Date.now() - tryStarted,
+      upstreamVia: upstream.headers.via === undefined ? undefined : headers.values('Via').join(', '),
+      upstreamStatus: upstream.statusCode ?? 502,
+    };
+    this.send(res, ctx, upstream.statusCode ?? 502, headers, proxied, upstream.statusMessage);
+    upstream.pipe(res);
+  }
+
+  /** The upstream answer's headers after nginx's proxy module and Kong's header_filter.before. */
+  private proxiedHeaders(ctx: Context, upstream: IncomingMessage): ResponseHeaders {
+    // Headers a plugin set in access come first, as in nginx's list; the upstream's follow.
+    const headers = new ResponseHeaders();
+    for (const [name, value] of Object.entries(ctx.responseHeaders)) headers.add(name, value);
+    const raw = upstream.rawHeaders;
+    const connection: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i].toLowerCase();
+      if (name === 'connection') connection.push(raw[i + 1]);
+      if (!NOT_PASSED.has(name)) headers.add(raw[i], raw[i + 1]);
+    }
+    // Headers the upstream names in its Connection header are for the gateway, not the client.
+    const named = connection.join(', ');
+    if (named !== '' && named !== 'keep-alive' && named !== 'close' && named !== 'upgrade') {
+      for (const name of csv(named)) if (!['close', 'upgrade', 'keep-alive'].includes(name)) headers.clear(name);
+    }
+    // The gateway upgrades no connection, so an upstream's Upgrade never matches what was asked.
+    headers.clear('Upgrade');
+    // Trailers are for clients that said they take them (TE: trailers).
+    if (!csv(ctx.headers.get('te') ?? '').includes('trailers')) headers.clear('Trailer');
+    return headers;
+  }
+
+  /**
+   * An upstream that failed before answering. A name that does not resolve is
+   * Kong's balancer answering (kong.response.error); the rest is nginx's 502
+   * or 504 through Kong's error handler, an answer that still counts as proxied.
+   */
+  private upstreamFailed(res: ServerResponse, ctx: Context, failure: TryFailure, tryStarted: number): void {
+    if (failure.kind === 'dns') {
+      this.answer(res, ctx, response.error(503, 'name resolution failed'));
       return;
     }
-    const [status, message] = upstreamError(err);
-    sendJson(res, status, { message, request_id: String(res.getHeader('X-Kong-Request-Id')) });
-  };
+    const status = failure.kind === 'timeout' ? 504 : 502;
+    const proxied: Proxied = { proxyLatency: tryStarted - ctx.startedAt, upstreamLatency: Date.now() - tryStarted, upstreamVia: undefined, upstreamStatus: status };
+    this.nginxError(res, ctx, status, proxied);
+  }
+
+  /** An error nginx raises, answered by Kong's error handler (error_page). */
+  private nginxError(
+    res: ServerResponse, answering: Answering, status: number, proxied: Proxied | null,
+    negotiation = { accept: answering.headers.get('accept'), contentType: answering.headers.get('content-type') },
+  ): void {
+    const page = errorPage(status, negotiation.accept, negotiation.contentType, answering.requestId);
+    const headers = new ResponseHeaders();
+    for (const [name, value] of Object.entries(answering.responseHeaders)) headers.set(name, value);
+    if (page.contentType !== '') headers.set('Content-Type', page.contentType);
+    headers.set('Content-Length', Buffer.byteLength(page.body));
+    // nginx does not keep a connection whose request it could not make sense of.
+    if ([400, 413, 414, 500, 501].includes(status)) headers.set('Connection', 'close');
+    this.send(res, answering, page.status, headers, proxied);
+    res.end(page.body);
+  }
+
+  /** The request as Kong's nginx template sends it upstream. */
+  private upstreamCall(ctx: Context, { route, prefix }: Candidate<Route>, service: ServiceConfig, body: Buffer): UpstreamCall {
+    const { req, headers } = ctx;
+    const host = route.config.preserveHost ? (headers.get('host') ?? service.url.host) : service.url.host;
+    const set: [string, string][] = [];
+    const te = headers.get('te');
+    if (te !== undefined && csv(te).includes('trailers')) set.push(['TE', 'trailers']);
+    const via = joined(headers, 'via');
+    const inbound = `${httpVersion(req)} ${SERVER_TOKENS}`;
+    set.push(['Via', via === undefined ? inbound : `${via}, ${inbound}`]);
+    set.push(['Host', host]);
+    set.push(['Connection', 'keep-alive']);
+    const forwardedFor = joined(headers, 'x-forwarded-for');
+    set.push(['X-Forwarded-For', forwardedFor === undefined ? ctx.clientIp : `${forwardedFor}, ${ctx.peerIp}`]);
+    // A trusted peer's X-Forwarded-* describe the original request; anyone else's are replaced.
+    const told = (name: string) => (ctx.trusted ? joined(headers, name) : undefined);
+    const clientHost = headers.get('host');
+    set.push(['X-Forwarded-Proto', told('x-forwarded-proto') ?? 'http']);
+    set.push(['X-Forwarded-Host', told('x-forwarded-host') ?? (clientHost ? clientHost.replace(/:\d+$/, '').toLowerCase() : 'kong')]);
+    set.push(['X-Forwarded-Port', told('x-forwarded-port') ?? String(req.socket.localPort)]);
+    set.push(['X-Forwarded-Path', told('x-forwarded-path') ?? ctx.requestUri.split('?', 1)[0]]);
+    const strippedPrefix = route.config.stripPath ? (prefix ?? '/') : null;
+    const forwardedPrefix = told('x-forwarded-prefix') ?? (strippedPrefix !== '/' ? strippedPrefix : null);
+    if (forwardedPrefix !== null) set.push(['X-Forwarded-Prefix', forwardedPrefix]);
+    set.push(['X-Real-IP', ctx.clientIp]);
+    set.push(['X-Kong-Request-Id', ctx.requestId]);
+    // nginx sends the length of the body it read, when the request has one.
+    const hasBody = headers.get('content-length') !== undefined || headers.get('transfer-encoding') !== undefined || body.length > 0;
+    if (hasBody) set.push(['Content-Length', String(body.length)]);
+
+    // Headers the client names in Connection are hop-by-hop too.
+    const dropped = new Set(SET_BY_KONG);
+    const connection = joined(headers, 'connection');
+    if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close' && connection !== 'upgrade') {
+      for (const name of csv(connection)) dropped.add(name.toLowerCase());
+    }
+    const lines = [...set.flat()];
+    for (const [name, value] of headers.sent()) if (!dropped.has(name.toLowerCase())) lines.push(name, value);
+
+    // A query, even an empty one the client sent as a bare '?', keeps its '?'.
+    const query = ctx.upstreamQuery !== '' || ctx.requestUri.endsWith('?') ? `?${ctx.upstreamQuery}` : '';
+    return { method: req.method ?? 'GET', path: ctx.upstreamPath + query, headers: lines, host, body: hasBody ? body : null };
+  }
+}
+
+/** The request body, whole; a client waiting on `Expect: 100-continue` is told to send it first. */
+async function readWhole(req: IncomingMessage, res: ServerResponse): Promise<Buffer> {
+  if (req.headers.expect?.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }

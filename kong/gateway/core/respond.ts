@@ -99,3 +99,46 @@ export function errorContentType(accept: string | undefined): string {
 export function errorBody(contentType: string, message: string, requestId: string): string {
   return TEMPLATES[contentType](message, requestId);
 }
+
+/** The messages of Kong's error handler (kong/error_handlers.lua) for statuses nginx produces. */
+const NGINX_MESSAGES: Record<number, string> = {
+  400: 'Bad request',
+  404: 'Not found',
+  405: 'Method not allowed',
+  408: 'Request timeout',
+  411: 'Length required',
+  412: 'Precondition failed',
+  413: 'Payload too large',
+  414: 'URI too long',
+  417: 'Expectation failed',
+  494: 'Request header or cookie too large',
+  500: 'An unexpected error occurred',
+  502: 'An invalid response was received from the upstream server',
+  503: 'The upstream server is currently unavailable',
+  504: 'The upstream server is timing out',
+};
+
+/** Kong's error_default_type. */
+const ERROR_DEFAULT_TYPE = 'text/plain';
+
+export interface ErrorPage {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/**
+ * The page Kong's error handler makes for an error nginx raised (a refused
+ * request, a failed upstream): unlike kong.response.error, the format falls
+ * back on the request's Content-Type, then on text/plain; 494 goes out as 400.
+ * `accept` and `contentType` are the first lines of those request headers, if any.
+ */
+export function errorPage(status: number, accept: string | undefined, contentType: string | undefined, requestId: string): ErrorPage {
+  const message = NGINX_MESSAGES[status] ?? `The upstream server responded with ${status}`;
+  const wanted = accept ?? contentType ?? ERROR_DEFAULT_TYPE;
+  const sentStatus = status === 494 ? 400 : status;
+  // gRPC clients get their error in the status trailers, which the local gateway does not speak: no body.
+  if (wanted.startsWith('application/grpc')) return { status: sentStatus, contentType: GRPC_TYPE, body: '' };
+  const type = errorContentType(wanted);
+  return { status: sentStatus, contentType: type, body: errorBody(type, message, requestId) };
+}

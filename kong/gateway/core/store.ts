@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { consumers, type Consumer } from './consumers';
-import type { Credential, Entity, EntitySchema } from './entities';
+import type { Credential, Entity, EntitySchema, Expiring } from './entities';
 import { isUuid } from './util';
 
 /** The entities of one schema, by id and by each unique field. */
@@ -17,22 +17,33 @@ export class Collection<T extends Entity> {
 
   /** A UUID is looked up by id, anything else by the endpoint key (Kong's endpoint_key). */
   get(ref: string): T | undefined {
-    return isUuid(ref) ? this.byIds.get(ref.toLowerCase()) : this.find(this.schema.endpointKey, ref);
+    return isUuid(ref) ? this.byId(ref.toLowerCase()) : this.find(this.schema.endpointKey, ref);
   }
 
   byId(id: string): T | undefined {
-    return this.byIds.get(id);
+    return this.live(this.byIds.get(id));
   }
 
   /** The entity holding this value of a unique field. */
   find(field: string & keyof T, value: unknown): T | undefined {
-    return this.indexes.get(field)!.get(value);
+    return this.live(this.indexes.get(field)!.get(value));
   }
 
   /** All entities, or those owned by one consumer. */
   all(consumerId?: string): T[] {
-    const all = [...this.byIds.values()];
+    const all = [...this.byIds.values()].filter((e) => this.live(e) !== undefined);
     return consumerId === undefined ? all : all.filter((e) => (e as unknown as Credential).consumer.id === consumerId);
+  }
+
+  /**
+   * An entity whose ttl ran out is gone, as Kong's reads skip rows past
+   * their ttl; here it is also dropped then and there.
+   */
+  private live(entity: T | undefined): T | undefined {
+    const expiresAt = (entity as Partial<Expiring> | undefined)?.expires_at;
+    if (entity === undefined || expiresAt === undefined || expiresAt === null || expiresAt >= Date.now() / 1000) return entity;
+    this.delete(entity);
+    return undefined;
   }
 
   /** Inserts or replaces (same id) an entity; uniqueness is the caller's check. */

@@ -4,17 +4,27 @@
 import { definePlugin, type PluginModule } from '../core/plugin';
 import { AwsLambdaHandler } from './aws-lambda/handler';
 import { awsLambdaSchema } from './aws-lambda/schema';
+import { CorsHandler } from './cors/handler';
+import { corsSchema } from './cors/schema';
 import { ForwardAuthHandler } from './forward-auth/handler';
 import { forwardAuthSchema } from './forward-auth/schema';
 import { jwtSecrets } from './jwt/daos';
 import { JwtHandler } from './jwt/handler';
 import { jwtSchema } from './jwt/schema';
+import { keyauthCredentials } from './key-auth/daos';
+import { KeyAuthHandler } from './key-auth/handler';
+import { keyAuthSchema } from './key-auth/schema';
 import { RateLimitingHandler } from './rate-limiting/handler';
 import { rateLimitingSchema } from './rate-limiting/schema';
+import { RequestSizeLimitingHandler } from './request-size-limiting/handler';
+import { requestSizeLimitingSchema } from './request-size-limiting/schema';
 
 export const PLUGINS: readonly PluginModule[] = [
+  definePlugin({ handler: CorsHandler, schema: corsSchema }),
   definePlugin({ handler: JwtHandler, schema: jwtSchema, daos: [jwtSecrets] }),
+  definePlugin({ handler: KeyAuthHandler, schema: keyAuthSchema, daos: [keyauthCredentials] }),
   definePlugin({ handler: RateLimitingHandler, schema: rateLimitingSchema }),
+  definePlugin({ handler: RequestSizeLimitingHandler, schema: requestSizeLimitingSchema }),
   definePlugin({ handler: AwsLambdaHandler, schema: awsLambdaSchema }),
   definePlugin({ handler: ForwardAuthHandler, schema: forwardAuthSchema }),
 ];

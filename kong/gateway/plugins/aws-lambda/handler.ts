@@ -29,15 +29,18 @@ export class AwsLambdaHandler implements Plugin {
 
   private readonly client: LambdaClient;
 
-  constructor(private readonly config: AwsLambdaConfig, { env }: PluginServices) {
+  private readonly sendVia: boolean;
+
+  constructor(private readonly config: AwsLambdaConfig, { env, configuration }: PluginServices) {
     this.client = new LambdaClient(config, env);
+    this.sendVia = configuration.headers.has('Via');
   }
 
   async access(ctx: RequestContext): Promise<Exit> {
     const started = Date.now();
     let result: InvokeResult;
     try {
-      const body = await readBody(ctx.req, this.config.skipLargeBodies);
+      const body = await readBody(ctx, this.config.skipLargeBodies);
       const event = awsGatewayEvent(ctx, body, this.config.base64EncodeBody);
       result = await this.client.invoke(Buffer.from(encode(event), 'latin1'));
     } finally {
@@ -60,13 +63,16 @@ export class AwsLambdaHandler implements Plugin {
     for (const [key, { name, value }] of result.headers) if (!DROPPED.has(key)) headers.set(key, [name, value]);
     for (const [name, value] of proxyResponse.headers) headers.set(name.toLowerCase(), [name, value]);
     headers.set('content-length', ['Content-Length', proxyResponse.body.length]);
-    const via = headers.get('via');
-    if (via === undefined) {
-      headers.set('via', ['Via', VIA]);
-    } else {
-      const [name, value] = via;
-      if (typeof value !== 'string' && typeof value !== 'number') throw new LuaError('attempt to concatenate a table value');
-      headers.set('via', [name, `${typeof value === 'number' ? formatNumber(value) : value}, ${VIA}`]);
+    // Unless the headers setting leaves Via out (then the function's own passes as it is).
+    if (this.sendVia) {
+      const via = headers.get('via');
+      if (via === undefined) {
+        headers.set('via', ['Via', VIA]);
+      } else {
+        const [name, value] = via;
+        if (typeof value !== 'string' && typeof value !== 'number') throw new LuaError('attempt to concatenate a table value');
+        headers.set('via', [name, `${typeof value === 'number' ? formatNumber(value) : value}, ${VIA}`]);
+      }
     }
 
     const sent: Record<string, HeaderValue> = {};

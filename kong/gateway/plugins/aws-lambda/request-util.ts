@@ -2,8 +2,8 @@
 // event Kong builds from the request, and how it reads a proxy-integration
 // answer. Strings are byte strings (latin1), as nginx and Lua hold them, so
 // the bytes Lambda gets and the client gets back are the ones Kong would send.
-import type { IncomingMessage } from 'node:http';
 import { decode, formatNumber, type LuaTable, type LuaValue } from '../../core/cjson';
+import { uriArgs } from '../../core/args';
 import { PluginError, type RequestContext } from '../../core/plugin';
 import { isRecord } from '../../core/util';
 
@@ -18,55 +18,12 @@ const BUFFER_SIZE = 8192;
 const KNOWN_LENGTH_LIMIT = BUFFER_SIZE + BUFFER_SIZE / 4;
 
 /** The request body as the plugin gets it: null when there is none, or it was too large and skipped. */
-export async function readBody(req: IncomingMessage, skipLargeBodies: boolean): Promise<Buffer | null> {
-  const declared = req.headers['content-length'];
-  let skipped = skipLargeBodies && declared !== undefined && Number(declared) >= KNOWN_LENGTH_LIMIT;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (skipLargeBodies && declared === undefined && size > BUFFER_SIZE) skipped = true;
-    if (!skipped) chunks.push(chunk);
-  }
+export async function readBody(ctx: RequestContext, skipLargeBodies: boolean): Promise<Buffer | null> {
+  const declared = ctx.headers.get('content-length');
+  const body = await ctx.readBody();
+  const skipped = skipLargeBodies && (declared !== undefined ? Number(declared) >= KNOWN_LENGTH_LIMIT : body.length > BUFFER_SIZE);
   // ngx.req.get_body_data() has nothing for an empty body either.
-  return skipped || size === 0 ? null : Buffer.concat(chunks);
-}
-
-/** ngx.unescape_uri as get_uri_args applies it: '+' is a space, a '%' without two hex digits stays. */
-function unescapeArg(text: string): string {
-  return text.replace(/\+|%([0-9a-fA-F]{2})/g, (match, hex: string | undefined) =>
-    hex === undefined ? ' ' : String.fromCharCode(parseInt(hex, 16)),
-  );
-}
-
-/** ngx.req.get_uri_args(): decoded arguments in order; a bare name is `true`, empty names are dropped. */
-export function uriArgs(query: string): [string, string | true][] {
-  const args: [string, string | true][] = [];
-  let count = 0;
-  let start = 0;
-  let key: string | null = null;
-  const add = (name: string, value: string | true) => {
-    if (name !== '') args.push([name, value]);
-  };
-  for (let i = 0; i < query.length; i++) {
-    if (query[i] === '=' && key === null) {
-      key = unescapeArg(query.slice(start, i));
-      start = i + 1;
-    } else if (query[i] === '&') {
-      const text = unescapeArg(query.slice(start, i));
-      if (key === null) add(text, true);
-      else add(key, text);
-      key = null;
-      start = i + 1;
-      if (++count === MAX_ENTRIES) return args;
-    }
-  }
-  if (start < query.length || key !== null) {
-    const text = unescapeArg(query.slice(start));
-    if (key === null) add(text, true);
-    else add(key, text);
-  }
-  return args;
+  return skipped || body.length === 0 ? null : body;
 }
 
 /** First value and all values per name, as request-util.lua splits what nginx returns. */
@@ -131,7 +88,7 @@ export function awsGatewayEvent(ctx: RequestContext, body: Buffer | null, base64
       httpMethod: ctx.req.method,
       domainName,
       domainPrefix: domainName.split('.')[0],
-      identity: { sourceIp: ctx.clientIp, userAgent: headers['user-agent'] },
+      identity: { sourceIp: ctx.peerIp, userAgent: headers['user-agent'] },
       requestId: ctx.requestId,
       requestTime: clfTime(ctx.startedAt),
       requestTimeEpoch: ctx.startedAt,

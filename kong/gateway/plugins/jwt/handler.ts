@@ -29,7 +29,7 @@ function cookie(header: string | undefined, name: string): string | undefined {
 const BEARER = /\s*[Bb]earer\s+(.+)/;
 
 /** Tell the upstream who was authenticated; client-sent copies never get through. */
-const CONSUMER_HEADERS = ['x-consumer-id', 'x-consumer-custom-id', 'x-consumer-username', 'x-credential-identifier', 'x-anonymous-consumer'];
+const CONSUMER_HEADERS = ['X-Consumer-ID', 'X-Consumer-Custom-ID', 'X-Consumer-Username', 'X-Credential-Identifier', 'X-Anonymous-Consumer'];
 
 /** A token whose signature checked out against this credential. */
 interface Verified {
@@ -62,10 +62,10 @@ export class JwtHandler implements Plugin {
     const { credential, consumer } = result;
     const headers = ctx.headers;
     for (const name of CONSUMER_HEADERS) headers.clear(name);
-    headers.set('x-consumer-id', consumer.id);
-    if (consumer.custom_id !== null) headers.set('x-consumer-custom-id', consumer.custom_id);
-    if (consumer.username !== null) headers.set('x-consumer-username', consumer.username);
-    headers.set('x-credential-identifier', credential.key);
+    headers.set('X-Consumer-ID', consumer.id);
+    if (consumer.custom_id !== null) headers.set('X-Consumer-Custom-ID', consumer.custom_id);
+    if (consumer.username !== null) headers.set('X-Consumer-Username', consumer.username);
+    headers.set('X-Credential-Identifier', credential.key);
     ctx.consumer = consumer;
     ctx.credential = credential;
     return undefined;
@@ -108,6 +108,11 @@ export class JwtHandler implements Plugin {
     if (keyClaim === undefined || keyClaim === false) return fail(`No mandatory '${claimName}' in claims`);
     if (keyClaim === '') return fail(`Invalid '${claimName}' in claims`);
 
+    // A deliberate difference: Kong 3.9 looks a non-string key claim (a number,
+    // true, an object) up as is, its DAO refuses the lookup ("expected a
+    // string") and the request ends in a 500 with an error logged. A token the
+    // client controls should not be able to make the gateway fail, and no
+    // credential key is anything but a string, so here it is simply unknown (401).
     const credential = typeof keyClaim === 'string' ? this.credentials.find('key', keyClaim) : undefined;
     if (!credential) return fail(`No credentials found for given '${claimName}'`);
     if (jwt.header.alg !== credential.algorithm) return fail('Invalid algorithm');
