@@ -6,7 +6,9 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 # serverless-esbuild bundles the handlers into .esbuild/ at start.
 RUN mkdir .esbuild && chown node:node .esbuild
+# The signing keys' volume takes this folder's owner and mode when first mounted.
+RUN mkdir -m 700 /home/node/signing-keys && chown node:node /home/node/signing-keys
 USER node
 ENV SLS_TELEMETRY_DISABLED=1
 EXPOSE 4000
-CMD ["sh", "-c", "node_modules/.bin/tsx scripts/create-tables.ts && IDENTITY_SIGNING_KEY=\"${IDENTITY_SIGNING_KEY:-$(node_modules/.bin/tsx scripts/identity-key.ts)}\" && export IDENTITY_SIGNING_KEY && exec node_modules/.bin/serverless offline start --stage local"]
+CMD ["sh", "-c", "node_modules/.bin/tsx scripts/create-tables.ts && exec node_modules/.bin/serverless offline start --stage local"]

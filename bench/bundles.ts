@@ -6,7 +6,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { localBin, REPO_ROOT } from '../scripts/stack';
-import { randomIdentityKey } from '../scripts/stack/identity-key';
 import { LOCAL_STAGE } from '../scripts/stack/local-aws';
 import { percentiles } from './load';
 
@@ -43,7 +42,7 @@ async function packageService(dir: string): Promise<string[]> {
  * The bundles are loaded from a temporary folder: @aws-sdk/* (left out of
  * them, as the Lambda runtime provides it) resolves through NODE_PATH.
  */
-async function loadTime(file: string, identityKey: string): Promise<number> {
+async function loadTime(file: string): Promise<number> {
   const script = `const t = performance.now(); require(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
   const env = {
     PATH: process.env.PATH,
@@ -52,8 +51,7 @@ async function loadTime(file: string, identityKey: string): Promise<number> {
     TOKENS_TABLE: 'bench-tokens',
     ATTEMPTS_TABLE: 'bench-attempts',
     AWS_REGION: 'us-east-1',
-    // Browser sessions and the profile service refuse to start without these (nothing is fetched at load).
-    IDENTITY_SIGNING_KEY: identityKey,
+    // The profile service refuses to start without these (nothing is fetched at load).
     IDENTITY_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
     PROFILES_TABLE: 'bench-profiles',
   };
@@ -67,7 +65,6 @@ async function loadTime(file: string, identityKey: string): Promise<number> {
 
 export async function measureBundles(): Promise<Bundle[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-bundles-'));
-  const identityKey = randomIdentityKey();
   try {
     const bundles: Bundle[] = [];
     for (const zipFile of await packageService(dir)) {
@@ -80,7 +77,7 @@ export async function measureBundles(): Promise<Bundle[]> {
         const name = path.basename(zipFile, '.zip');
         const file = path.join(dir, `${name}.js`);
         await writeFile(file, code);
-        bundles.push({ function: name, bytes: code.length, loadMs: await loadTime(file, identityKey) });
+        bundles.push({ function: name, bytes: code.length, loadMs: await loadTime(file) });
       }
     }
     return bundles.sort((a, b) => a.function.localeCompare(b.function));

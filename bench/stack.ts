@@ -1,9 +1,11 @@
 /** The stack the bench measures: one of its own, or one already running. */
+import path from 'node:path';
 import {
   credentialsFromEnv,
   dataDirFromEnv,
   DEFAULT_PORTS,
   handlerEnv,
+  keysEnv,
   portsFromEnv,
   printLine,
   savedCredentials,
@@ -68,11 +70,11 @@ export async function runningStack(env = process.env): Promise<BenchStack> {
   };
   return {
     urls,
-    env: await handlerEnv(
-      urls,
-      credentialsFromEnv(env) ?? (await savedCredentials(dataDirFromEnv(env))),
-      Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)) as Record<string, string>,
-    ),
+    env: await handlerEnv(urls, credentialsFromEnv(env) ?? (await savedCredentials(dataDirFromEnv(env))), {
+      // npm start's key files, unless the environment names others.
+      ...keysEnv(urls.proxy, path.join(dataDirFromEnv(env), 'signing-keys')),
+      ...(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)) as Record<string, string>),
+    }),
     publicUrl: urls.api,
     description: 'running stack, public routes sent straight to the API',
     crash: () => undefined,

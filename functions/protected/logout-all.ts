@@ -4,7 +4,7 @@ import { json, route } from '../../lib/platform/http';
 
 /** POST /api/jwt/logout-all: ends every session of the caller and rotates its Kong credential. */
 export const handler = route(async (event) => {
-  const { account } = await authenticateCaller(event);
+  const { account } = await authenticateCaller(event, { allowEnded: true });
   await signOutEverywhere(account);
   return json(200, { message: 'Signed out everywhere' });
 });

@@ -2,15 +2,37 @@ import { AppError } from '../platform/errors';
 
 /**
  * The account's credential at the API gateway: the consumer it is known as
- * there, and the key and secret its access tokens are signed with (the
- * 000/002 design). Accounts only keep it; lib/kong makes and checks it.
+ * there, and what Kong checks its access tokens against. Accounts only keep
+ * it; lib/kong makes and checks it. Two kinds, after ACCESS_TOKEN_ALGORITHM:
  */
-export interface GatewayCredential {
+export type GatewayCredential = SecretCredential | PublicKeyCredentials;
+
+/** HS256 (designs 000/002): one Kong credential, whose key is the tokens' `iss` and whose secret signs them. */
+export interface SecretCredential {
+  kind: 'secret';
   consumerId: string;
   credentialId: string;
   key: string;
   secret: string;
 }
+
+/**
+ * ES256/RS256 (designs 001/004): the service's own keys sign, and the account
+ * holds no secret. Kong has one credential per signing key the account's
+ * tokens carry, holding only that key's public half, keyed `<issuer>.<kid>`
+ * (the tokens' `iss`: Kong finds the credential, and so the consumer, by it).
+ */
+export interface PublicKeyCredentials {
+  kind: 'public-key';
+  consumerId: string;
+  /** Random per account, and replaced to cut off every access token at once (logout-all, password change). */
+  issuer: string;
+  /** The signing keys Kong has a credential for under `issuer`: with these, signing needs no call to Kong. */
+  kids: string[];
+}
+
+/** What names a credential for a conditional replace: the key of a secret credential, the issuer of public-key ones. */
+export const credentialRef = (credential: GatewayCredential): string => (credential.kind === 'secret' ? credential.key : credential.issuer);
 
 /**
  * An account is `pending` from the moment its username is claimed until the

@@ -3,6 +3,7 @@ import { nowSeconds } from '../platform/clock';
 import { describeError } from '../platform/errors';
 import { log } from '../platform/log';
 import {
+  credentialRef,
   incorrectPassword,
   invalidCredentials,
   isActive,
@@ -13,6 +14,7 @@ import {
   type ActiveAccount,
   type CredentialSource,
   type GatewayCredential,
+  type PublicKeyCredentials,
 } from './account';
 import type { PasswordHasher } from './passwords';
 import type { AccountStore } from './store';
@@ -144,11 +146,28 @@ export class Accounts {
    * account as it now is comes back instead, with `stored: false`.
    */
   async replaceCredential(account: ActiveAccount, credential: GatewayCredential) {
-    if (await this.store.replaceCredential(account.username, account.credential.key, credential)) {
+    if (await this.store.replaceCredential(account.username, credentialRef(account.credential), credential)) {
       return { account: { ...account, credential }, stored: true };
     }
+    return { account: await this.current(account), stored: false };
+  }
+
+  /**
+   * Records that Kong has credentials for `kids` under the account's issuer.
+   * If the issuer changed meanwhile (a logout-all), the account as it now is
+   * comes back instead, with `stored: false`.
+   */
+  async recordKids(account: ActiveAccount & { credential: PublicKeyCredentials }, kids: string[]) {
+    const { issuer } = account.credential;
+    if (await this.store.recordKids(account.username, issuer, kids)) {
+      return { account: { ...account, credential: { ...account.credential, kids } }, stored: true };
+    }
+    return { account: await this.current(account), stored: false };
+  }
+
+  private async current(account: ActiveAccount): Promise<ActiveAccount> {
     const current = await this.store.get(account.username);
-    if (!isActive(current)) throw invalidCredentials();
-    return { account: current, stored: false };
+    if (!isActive(current) || current.id !== account.id) throw invalidCredentials();
+    return current;
   }
 }

@@ -5,8 +5,9 @@ import type { AccountStore } from './store';
 
 /**
  * The users table, one item per username. The gateway credential is kept as
- * flat attributes (consumerId, credentialId, credentialKey, credentialSecret)
- * so that one conditional update can swap it.
+ * flat attributes so that one conditional update can swap it: consumerId,
+ * and either credentialId, credentialKey and credentialSecret (HS256), or
+ * credentialIssuer and credentialKids (ES256/RS256: no secret of any kind).
  */
 interface Item {
   /** Absent on accounts made before ids existed: their username stands in. */
@@ -23,24 +24,40 @@ interface Item {
   credentialSecret?: string;
   email?: string;
   firstName?: string;
+  credentialIssuer?: string;
+  credentialKids?: string[];
+}
+
+function credentialOf(item: Item): GatewayCredential | undefined {
+  const { consumerId, credentialId, credentialKey, credentialSecret, credentialIssuer, credentialKids } = item;
+  if (!consumerId) return undefined;
+  if (credentialId && credentialKey && credentialSecret) {
+    return { kind: 'secret', consumerId, credentialId, key: credentialKey, secret: credentialSecret };
+  }
+  if (credentialIssuer) return { kind: 'public-key', consumerId, issuer: credentialIssuer, kids: credentialKids ?? [] };
+  return undefined;
 }
 
 function toAccount(item: Item): Account {
-  const { accountId, consumerId, credentialId, credentialKey, credentialSecret, ...account } = item;
-  const credential =
-    consumerId && credentialId && credentialKey && credentialSecret
-      ? { consumerId, credentialId, key: credentialKey, secret: credentialSecret }
-      : undefined;
-  return { ...account, id: accountId ?? item.username, credential };
+  const { accountId, consumerId: _c, credentialId: _i, credentialKey: _k, credentialSecret: _s, credentialIssuer: _r, credentialKids: _d, ...account } = item;
+  return { ...account, id: accountId ?? item.username, credential: credentialOf(item) };
 }
 
-const credentialValues = (credential: GatewayCredential) => ({
-  ':consumerId': credential.consumerId,
-  ':credentialId': credential.credentialId,
-  ':key': credential.key,
-  ':secret': credential.secret,
-});
-const SET_CREDENTIAL = 'consumerId = :consumerId, credentialId = :credentialId, credentialKey = :key, credentialSecret = :secret';
+/** The update that stores `credential`, removing every attribute of the other kind (a secret never lingers). */
+function setCredential(credential: GatewayCredential) {
+  if (credential.kind === 'secret') {
+    return {
+      set: 'consumerId = :consumerId, credentialId = :credentialId, credentialKey = :key, credentialSecret = :secret',
+      remove: 'credentialIssuer, credentialKids',
+      values: { ':consumerId': credential.consumerId, ':credentialId': credential.credentialId, ':key': credential.key, ':secret': credential.secret },
+    };
+  }
+  return {
+    set: 'consumerId = :consumerId, credentialIssuer = :issuer, credentialKids = :kids',
+    remove: 'credentialId, credentialKey, credentialSecret',
+    values: { ':consumerId': credential.consumerId, ':issuer': credential.issuer, ':kids': credential.kids },
+  };
+}
 
 /** Runs a conditional write: true if it applied, false if its condition failed. */
 async function applied(write: Promise<unknown>): Promise<boolean> {
@@ -82,14 +99,15 @@ export class DynamoDBAccountStore implements AccountStore {
 
   async activate(username: string, claimId: string, credential: GatewayCredential): Promise<ActiveAccount | undefined> {
     let Attributes: Record<string, unknown> | undefined;
+    const update = setCredential(credential);
     const write = this.client.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { username },
-        UpdateExpression: `SET #status = :active, ${SET_CREDENTIAL} REMOVE claimId`,
+        UpdateExpression: `SET #status = :active, ${update.set} REMOVE claimId, ${update.remove}`,
         ConditionExpression: '#status = :pending AND claimId = :claimId',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':claimId': claimId, ...credentialValues(credential) },
+        ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':claimId': claimId, ...update.values },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -111,15 +129,30 @@ export class DynamoDBAccountStore implements AccountStore {
     );
   }
 
-  replaceCredential(username: string, expectedKey: string, credential: GatewayCredential): Promise<boolean> {
+  replaceCredential(username: string, expectedRef: string, credential: GatewayCredential): Promise<boolean> {
+    const update = setCredential(credential);
     return applied(
       this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { username },
-          UpdateExpression: `SET ${SET_CREDENTIAL}`,
-          ConditionExpression: 'credentialKey = :expectedKey',
-          ExpressionAttributeValues: { ':expectedKey': expectedKey, ...credentialValues(credential) },
+          UpdateExpression: `SET ${update.set} REMOVE ${update.remove}`,
+          ConditionExpression: 'credentialKey = :expected OR credentialIssuer = :expected',
+          ExpressionAttributeValues: { ':expected': expectedRef, ...update.values },
+        }),
+      ),
+    );
+  }
+
+  recordKids(username: string, issuer: string, kids: string[]): Promise<boolean> {
+    return applied(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { username },
+          UpdateExpression: 'SET credentialKids = :kids',
+          ConditionExpression: 'credentialIssuer = :issuer',
+          ExpressionAttributeValues: { ':issuer': issuer, ':kids': kids },
         }),
       ),
     );

@@ -13,8 +13,10 @@ export interface AccountStore {
   activate(username: string, claimId: string, credential: GatewayCredential): Promise<ActiveAccount | undefined>;
   /** Deletes a pending claim, if it is still this one. */
   release(username: string, claimId: string): Promise<void>;
-  /** Stores a new credential if the account still has the one keyed `expectedKey`; false when a concurrent request replaced it first. */
-  replaceCredential(username: string, expectedKey: string, credential: GatewayCredential): Promise<boolean>;
+  /** Stores a new credential if the account's is still the one `expectedRef` names (credentialRef); false when a concurrent request replaced it first. */
+  replaceCredential(username: string, expectedRef: string, credential: GatewayCredential): Promise<boolean>;
+  /** Records which signing keys Kong has a credential for, if the account's issuer is still `issuer`; false otherwise. */
+  recordKids(username: string, issuer: string, kids: string[]): Promise<boolean>;
   /** Sets a new password hash if the current one is still `expectedHash`; false otherwise. */
   replacePasswordHash(username: string, expectedHash: string, passwordHash: string): Promise<boolean>;
 }

@@ -1,9 +1,8 @@
-import { accounts, isActive, type ActiveAccount } from '../accounts';
+import type { ActiveAccount } from '../accounts';
 import { invalidToken } from '../platform/errors';
 import type { Event } from '../platform/http';
-import { sessions } from '../sessions';
-import { accessTokens, bearerToken, type AccessTokenClaims } from '../tokens';
-import { subjectOf } from './subject';
+import { bearerToken, type AccessTokenClaims } from '../tokens';
+import { checkAccessToken } from './access-token';
 
 export interface Caller {
   account: ActiveAccount;
@@ -16,16 +15,17 @@ export interface Caller {
  * a request sent to it directly with forged X-Consumer-* headers is refused
  * because the bearer token is verified again against the account's credential.
  * Kong cannot know about revocations either: they are checked here.
+ *
+ * `allowEnded`: a session ended by ending all sessions still authenticates,
+ * for the routes that end all sessions themselves (logout-all, password
+ * change), so that one that failed midway can be retried with the same token;
+ * Kong refuses that token anyway once the credentials are rotated.
  */
-export async function authenticateCaller(event: Event): Promise<Caller> {
+export async function authenticateCaller(event: Event, { allowEnded = false } = {}): Promise<Caller> {
   const token = bearerToken(event.headers.authorization);
-  const claimed = token ? accessTokens.unverifiedClaims(token) : undefined;
-  if (!token || !claimed) throw invalidToken();
-
-  const [account, live] = await Promise.all([accounts.get(claimed.sub), sessions.isLive(claimed)]);
-  if (!isActive(account) || !live) throw invalidToken();
-  const claims = await accessTokens.verify(token, ({ iss }) => (iss === account.credential.key ? subjectOf(account).signingKey : undefined));
-  if (!claims) throw invalidToken();
+  const checked = token ? await checkAccessToken(token) : undefined;
+  if (!checked || checked.state === 'revoked' || (checked.state === 'ended' && !allowEnded)) throw invalidToken();
+  const { account, claims } = checked;
 
   // Kong sets these from the credential it matched; they must agree.
   const { 'x-consumer-id': consumerId, 'x-consumer-username': consumerUsername } = event.headers;

@@ -5,7 +5,7 @@ import type { Client } from '../platform/http';
 import { securityEvent } from '../platform/security-events';
 import { protection } from '../protection';
 import { sessions, type TokenResponse } from '../sessions';
-import { subjectOf } from './subject';
+import { currentKey, subjectOf } from './subject';
 
 /**
  * Changes the password after checking the current one, ends every session,
@@ -28,7 +28,8 @@ export async function changePassword(account: ActiveAccount, currentPassword: st
     () => ({ event: 'password_change_failed', reason: 'wrong_password' }),
   );
   await sessions.endAll(account.username);
-  const updated = await kongCredentials.rotate(await accounts.setPassword(account, newPassword));
+  const key = await currentKey();
+  const updated = await kongCredentials.rotate(await accounts.setPassword(account, newPassword), key);
   securityEvent('password_changed', { username: account.username, reason: 'user_request' });
-  return sessions.start(subjectOf(updated), client);
+  return sessions.start(subjectOf(updated, key), client);
 }

@@ -1,11 +1,11 @@
 import { accounts, isActive } from '../accounts';
 import { sessions, type TokenResponse } from '../sessions';
-import { subjectOf } from './subject';
+import { readySubject } from './subject';
 
-/** Rotates a refresh token; the account must still be active, and its current credential signs the new access token. */
+/** Rotates a refresh token; the account must still be active, and the current key signs the new access token. */
 export function refresh(refreshToken: string): Promise<TokenResponse> {
   return sessions.refresh(refreshToken, async (username) => {
     const account = await accounts.get(username);
-    return isActive(account) ? subjectOf(account) : undefined;
+    return isActive(account) ? readySubject(account) : undefined;
   });
 }

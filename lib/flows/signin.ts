@@ -1,9 +1,8 @@
 import { accounts } from '../accounts';
-import { kongCredentials } from '../kong';
 import type { Client } from '../platform/http';
 import { protection } from '../protection';
 import { sessions, type TokenResponse } from '../sessions';
-import { subjectOf } from './subject';
+import { signinSubject } from './subject';
 
 /**
  * Checks the password, as one attempt that account protection counts (and
@@ -18,6 +17,5 @@ export async function signIn(username: string, password: string, client: Client)
     () => accounts.authenticate(username, password),
     (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
   );
-  const account = await kongCredentials.ensure(authenticated);
-  return sessions.start(subjectOf(account), client);
+  return sessions.start(await signinSubject(authenticated), client);
 }

@@ -3,6 +3,7 @@ import { passwordPolicy } from '../accounts/policy';
 import { kongCredentials } from '../kong';
 import type { Client } from '../platform/http';
 import { protection } from '../protection';
+import { currentKey } from './subject';
 
 /**
  * Checks the password against the rules, claims the name and gives it a Kong
@@ -17,7 +18,7 @@ export async function createAccount(username: string, password: string, client: 
     username,
     password,
     {
-      provision: () => kongCredentials.provision(username),
+      provision: async () => kongCredentials.provision(username, await currentKey()),
       discard: (credential) => kongCredentials.discard(credential),
       keepOnly: (credential) => kongCredentials.keepOnly(credential),
     },

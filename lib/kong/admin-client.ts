@@ -13,11 +13,24 @@ export interface Consumer {
 
 export interface JwtCredential {
   id: string;
+  consumer: { id: string };
   key: string;
   secret: string;
+  rsa_public_key: string | null;
   algorithm: string;
   tags: string[] | null;
 }
+
+/** A credential verifying RS256/ES256 tokens with a public key (Kong's field is named `rsa_public_key` for every algorithm). */
+export interface PublicKeyCredentialInput {
+  key: string;
+  algorithm: 'ES256' | 'RS256';
+  rsa_public_key: string;
+  tags: string[];
+}
+
+/** Kong's largest page: listing every credential of a retired key takes as few calls as it can. */
+const PAGE_SIZE = 1000;
 
 /** Every value placed in an Admin API path goes through here. */
 const segment = (value: string) => encodeURIComponent(value);
@@ -68,6 +81,24 @@ export class KongAdminClient {
     // Kong generates the key and a 32-character random secret.
     const response = await this.admin.post<JwtCredential>(`/consumers/${segment(consumerId)}/jwt`, { algorithm: 'HS256', tags });
     return expectStatus(response, 201);
+  }
+
+  /** A credential with the given key and public key; undefined when the key is taken (409). */
+  async createPublicKeyCredential(consumerId: string, input: PublicKeyCredentialInput): Promise<JwtCredential | undefined> {
+    const response = await this.admin.post<JwtCredential>(`/consumers/${segment(consumerId)}/jwt`, input);
+    return response.status === 409 ? undefined : expectStatus(response, 201);
+  }
+
+  /** Every JWT credential carrying all of `tags`, across pages. */
+  async listJwtCredentialsTagged(tags: string[]): Promise<JwtCredential[]> {
+    const found: JwtCredential[] = [];
+    let next: string | null = `/jwts?tags=${tags.map(segment).join(',')}&size=${PAGE_SIZE}`;
+    while (next) {
+      const page: { data: JwtCredential[]; next: string | null } = expectStatus(await this.admin.get(next), 200);
+      found.push(...page.data);
+      next = page.next;
+    }
+    return found;
   }
 
   async getJwtCredential(consumerId: string, key: string): Promise<JwtCredential | undefined> {

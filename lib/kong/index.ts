@@ -5,3 +5,4 @@ import { KongAdminClient } from './admin-client';
 import { KongCredentials } from './credentials';
 
 export const kongCredentials = new KongCredentials(new KongAdminClient(config.kongAdminUrl, config.kongAdminTimeoutMs), accounts);
+export { credentialKey, kidTag, OWNER_TAG } from './credentials';

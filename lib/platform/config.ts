@@ -1,4 +1,5 @@
-import { readInt, readSecret, readString, readUrl } from './env';
+import path from 'node:path';
+import { readChoice, readInt, readSecret, readString, readUrl } from './env';
 
 /**
  * The service's configuration, read from the environment once and checked here, so a
@@ -13,6 +14,19 @@ const env = process.env;
 
 /** In AWS Lambda proper (serverless-offline sets IS_OFFLINE): no loopback defaults there. */
 const deployed = Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.IS_OFFLINE;
+
+/**
+ * ES256 (the default) and RS256: the service signs with its own key and
+ * publishes the public half (designs 001, 004); HS256: each user's Kong
+ * secret signs (designs 000/002). README.md says which to pick.
+ */
+const accessTokenAlgorithm = readChoice(env, 'ACCESS_TOKEN_ALGORITHM', ['ES256', 'RS256', 'HS256'] as const, 'ES256');
+
+/** A key file has no place in Lambda: its disk is neither durable nor shared, and nothing there is private. */
+const signingKeyCustody = readChoice(env, 'SIGNING_KEY_CUSTODY', ['file', 'kms'] as const, deployed ? 'kms' : 'file');
+if (deployed && signingKeyCustody === 'file') throw new Error('Invalid configuration: SIGNING_KEY_CUSTODY=file is for local runs only');
+
+const jwksCacheSeconds = readInt(env, 'JWKS_CACHE_SECONDS', 300, 60, 86400);
 
 export const config = Object.freeze({
   usersTable: readString(env, 'USERS_TABLE'),
@@ -41,6 +55,26 @@ export const config = Object.freeze({
   /** NIST SP 800-63B rev. 4: 15 for a password used alone; 8 is the floor, for deployments with a second factor. */
   passwordMinLength: readInt(env, 'PASSWORD_MIN_LENGTH', 15, 8, 64),
   protection: readProtection(),
+  accessTokenAlgorithm,
+  /** The service's own keys' algorithm: the access tokens' unless those are HS256 (its keys still sign tokens for other services). */
+  keyAlgorithm: accessTokenAlgorithm === 'HS256' ? ('ES256' as const) : accessTokenAlgorithm,
+  /** Where the private keys live: `file` (local runs) or `kms` (AWS; the only choice when deployed). */
+  signingKeyCustody,
+  /** The key files' folder (custody `file`): `npm start` keeps them in .data/signing-keys. */
+  signingKeyDir: path.resolve(env.SIGNING_KEY_DIR || path.join('.data', 'signing-keys')),
+  /** Unset in AWS; a stand-in's URL in tests. */
+  kmsEndpoint: env.KMS_ENDPOINT || undefined,
+  kmsTimeoutMs: readInt(env, 'KMS_TIMEOUT_MS', 2000, 100, 30000),
+  /** The tag value the service's KMS keys carry (its IAM policy allows Sign only on keys tagged so). */
+  kmsKeyTag: env.KMS_KEY_TAG || 'local',
+  /** How long others may cache the JWKS; a new key is published that long before it signs. */
+  jwksCacheSeconds,
+  /** How often a function re-reads the keyring; never longer than the JWKS cache lifetime (lib/keys/signing-keys.ts says why). */
+  signingKeysRefreshSeconds: readInt(env, 'SIGNING_KEYS_REFRESH_SECONDS', 60, 0, jwksCacheSeconds),
+  /** A key signs this long before the scheduled rotation publishes its successor. */
+  keyRotationSeconds: readInt(env, 'KEY_ROTATION_DAYS', 30, 1, 365) * 24 * 3600,
+  /** The service's public URL (Kong's proxy): the issuer in its discovery document, and in tokens it signs for other services. */
+  issuerUrl: readUrl(env, 'ISSUER_URL', deployed ? undefined : 'http://127.0.0.1:8000'),
 });
 
 /** The limits of lib/protection (see its limits.ts for what each means). */

@@ -25,9 +25,10 @@ export const invalidRequest = (message: string, cause?: unknown) => new AppError
 /** A protected route's bearer token is missing, forged, expired or revoked (RFC 6750 `invalid_token`). */
 export const invalidToken = (cause?: unknown) => new AppError(401, 'invalid_token', 'Unauthorized', { cause });
 
-export type Dependency = 'kong' | 'dynamodb' | 'identity-keys';
+/** What a 503 blames in the logs: `signing-keys` is a keyring with no active key (none made yet). */
+export type Dependency = 'kong' | 'dynamodb' | 'kms' | 'signing-keys' | 'identity-keys';
 
-/** A dependency (Kong Admin API, DynamoDB, the identity provider's keys) failed or timed out: retrying later may work. */
+/** A dependency (Kong Admin API, DynamoDB, KMS, the identity provider's keys) failed or timed out: retrying later may work. */
 export class DependencyError extends AppError {
   constructor(
     readonly dependency: Dependency,

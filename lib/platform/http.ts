@@ -9,10 +9,12 @@ import { log, withRequestIds } from './log';
 export const MAX_BODY_BYTES = 4096;
 
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
+const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 export type Event = APIGatewayProxyEvent;
 export type Response = APIGatewayProxyResult;
 
+/** A JSON answer; `headers` may replace the defaults (a public document's Cache-Control). */
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Response {
   return {
     statusCode,
@@ -30,31 +32,37 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return field ? `${field}: ${issue.message}` : issue.message;
 }
 
-const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
-
 /** Whether the body is an HTML form post (application/x-www-form-urlencoded). */
 export const isFormPost = (event: Event): boolean => FORM_CONTENT_TYPE.test(event.headers['content-type'] ?? '');
 
-/**
- * The request body as an object: a JSON object sent as application/json, or,
- * when `forms` allows it, an HTML form post. A form field given twice is
- * refused rather than guessed at.
- */
-export function readBody(event: Event, { forms = false } = {}): Record<string, unknown> {
+/** The raw body, present, within the size limit, and of a content type the route takes (`expected` names them). */
+function rawBody(event: Event, accepted: boolean, expected: string): string {
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
   if (!raw) throw invalidRequest('Request body is required');
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw invalidRequest(`Request body must not exceed ${MAX_BODY_BYTES} bytes`);
-  if (forms && isFormPost(event)) {
-    const fields: Record<string, string> = {};
-    for (const [name, value] of new URLSearchParams(raw)) {
-      if (Object.hasOwn(fields, name)) throw invalidRequest(`${name}: is given more than once`);
-      fields[name] = value;
-    }
-    return fields;
+  if (!accepted) throw invalidRequest(`Content-Type must be ${expected}`);
+  return raw;
+}
+
+/** Form fields as an object of strings; a field given twice is refused rather than guessed at (RFC 6749 §3.1). */
+function formFields(raw: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(raw)) {
+    if (Object.hasOwn(fields, name)) throw invalidRequest(`${name}: must not be repeated`);
+    fields[name] = value;
   }
-  if (!JSON_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) {
-    throw invalidRequest(forms ? 'Content-Type must be application/json or application/x-www-form-urlencoded' : 'Content-Type must be application/json');
-  }
+  return fields;
+}
+
+/**
+ * The request body as an object: a JSON object sent as application/json, or,
+ * when `forms` allows it, an HTML form post.
+ */
+export function readBody(event: Event, { forms = false } = {}): Record<string, unknown> {
+  const form = forms && isFormPost(event);
+  const isJson = JSON_CONTENT_TYPE.test(event.headers['content-type'] ?? '');
+  const raw = rawBody(event, form || isJson, forms ? 'application/json or application/x-www-form-urlencoded' : 'application/json');
+  if (form) return formFields(raw);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -67,6 +75,9 @@ export function readBody(event: Event, { forms = false } = {}): Record<string, u
   return parsed as Record<string, unknown>;
 }
 
+/** An OAuth-style form body (RFC 7662, 7009), and nothing else. */
+const readForm = (event: Event) => formFields(rawBody(event, isFormPost(event), 'application/x-www-form-urlencoded'));
+
 /** `value` checked against `schema`, or a 400 naming the first thing wrong. */
 export function validate<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
   const result = v.safeParse(schema, value);
@@ -74,11 +85,11 @@ export function validate<S extends v.GenericSchema>(schema: S, value: unknown): 
   return result.output;
 }
 
-/** Parses and validates a JSON request body, answering 400 with what is wrong. */
-function jsonBody(schema: v.GenericSchema): middy.MiddlewareObj<Event> {
+/** Reads a request body with `read` and validates it against `schema`, answering 400 with what is wrong. */
+function body(schema: v.GenericSchema, read: (event: Event) => unknown): middy.MiddlewareObj<Event> {
   return {
     before: ({ event }) => {
-      (event as { body: unknown }).body = validate(schema, readBody(event));
+      (event as { body: unknown }).body = validate(schema, read(event));
     },
   };
 }
@@ -199,7 +210,16 @@ export function route(handler: Handler<string | null>) {
 export function jsonRoute<S extends v.GenericSchema>(schema: S, handler: Handler<v.InferOutput<S>>) {
   return withIds(
     withDefaults()
-      .use(jsonBody(schema))
+      .use(body(schema, (event) => readBody(event)))
+      .handler((event) => handler(event as unknown as Event & { body: v.InferOutput<S> })),
+  );
+}
+
+/** A route taking an application/x-www-form-urlencoded body (OAuth endpoints such as RFC 7662's), validated against `schema`. */
+export function formRoute<S extends v.GenericSchema>(schema: S, handler: Handler<v.InferOutput<S>>) {
+  return withIds(
+    withDefaults()
+      .use(body(schema, readForm))
       .handler((event) => handler(event as unknown as Event & { body: v.InferOutput<S> })),
   );
 }

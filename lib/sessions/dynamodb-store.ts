@@ -118,7 +118,7 @@ export class DynamoDBSessionStore implements SessionStore {
             {
               Put: {
                 TableName,
-                Item: refreshTokenItem({ ...current, hash: successorHash, consumedAt: undefined, successorHash: undefined }),
+                Item: refreshTokenItem({ ...current, hash: successorHash, issuedAt: nowSeconds(), consumedAt: undefined, successorHash: undefined }),
                 ConditionExpression: 'attribute_not_exists(id)',
               },
             },
@@ -192,11 +192,15 @@ export class DynamoDBSessionStore implements SessionStore {
     );
   }
 
-  async isLive(sessionId: string, jti: string): Promise<boolean> {
-    const keys = [sessionKey(sessionId), accessTokenKey(jti)];
+  async sessionState(sessionId: string, username: string, jti?: string) {
+    const keys = [sessionKey(sessionId), epochKey(username), ...(jti === undefined ? [] : [accessTokenKey(jti)])];
     const items = await this.batchGet(keys);
-    const session = items.get(keys[0].id);
-    return session !== undefined && session.revokedAt === undefined && !items.has(keys[1].id);
+    const session = items.get(keys[0].id) as (Session & { id: string }) | undefined;
+    return {
+      session: session && ({ ...session, id: sessionId } as Session),
+      epoch: (items.get(keys[1].id)?.epoch as number | undefined) ?? 0,
+      tokenRevoked: keys.length > 2 && items.has(keys[2].id),
+    };
   }
 
   async get(sessionId: string): Promise<Session | undefined> {

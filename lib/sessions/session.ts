@@ -1,5 +1,5 @@
 import { AppError } from '../platform/errors';
-import type { SigningKey } from '../tokens/access-tokens';
+import type { JwtSigner } from '../tokens/signer';
 
 /**
  * A session is one signin: every refresh token rotated out of it and every
@@ -48,6 +48,8 @@ export interface RefreshToken {
   expiresAt: number;
   /** The session's key for deriving each token's successor (tokens/refresh-tokens.ts). */
   chainKey: string;
+  /** When this token was handed out; absent on tokens issued before it was recorded. */
+  issuedAt?: number;
   consumedAt?: number;
   /** Set when consumed: the hash of the token that replaced it. */
   successorHash?: string;
@@ -58,12 +60,16 @@ export type RevocationReason = 'logout' | 'revoked' | 'reuse' | 'ended';
 
 export type RotationResult = 'rotated' | 'already-consumed' | 'session-revoked' | 'sessions-ended';
 
-/** Whom a session's tokens are for, and the key they are signed with. */
+/** Whom a session's tokens are for, the `iss` they carry (the Kong credential's key), and what signs them. */
 export interface SessionSubject {
   accountId: string;
   username: string;
-  signingKey: SigningKey;
+  issuer: string;
+  signer: JwtSigner;
 }
+
+/** Where an access token's session stands (Sessions.accessTokenState). */
+export type SessionState = 'live' | 'ended' | 'revoked';
 
 /** The OAuth 2.0-style token response (RFC 6749 §5.1). */
 export interface TokenResponse {

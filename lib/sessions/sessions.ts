@@ -5,7 +5,7 @@ import { log } from '../platform/log';
 import { securityEvent } from '../platform/security-events';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens';
 import { hashRefreshToken, newChainKey, newRefreshToken, successorOf } from '../tokens/refresh-tokens';
-import { invalidGrant, sessionNotFound, type RefreshToken, type Session, type SessionSubject, type SessionView, type TokenResponse } from './session';
+import { invalidGrant, sessionNotFound, type RefreshToken, type Session, type SessionState, type SessionSubject, type SessionView, type TokenResponse } from './session';
 import type { SessionStore } from './store';
 
 /** A signin whose session the user ended at that very moment may try again once, with the new epoch. */
@@ -55,8 +55,9 @@ export class Sessions {
         epoch,
         expiresAt: session.expiresAt,
         chainKey: newChainKey(),
+        issuedAt: now,
       };
-      if (await this.store.start(session, first)) return this.tokens(subject, first, refresh.token);
+      if (await this.store.start(session, first)) return this.tokens(subject, first, refresh.token, now);
       if (attempt === START_ATTEMPTS) throw invalidGrant();
     }
   }
@@ -126,13 +127,18 @@ export class Sessions {
   }
 
   /**
-   * The one validity check of an access token's session: neither the session
-   * nor the token revoked. Ending all sessions cuts access tokens off at Kong
-   * instead (the credential they are signed with is rotated), so that a
-   * sign-out-everywhere that failed midway can be retried with the same token.
+   * The one validity check of an access token's session, in one read:
+   * `revoked` if the session or the token was revoked (logout, revoke,
+   * reuse) or is unknown, `ended` if the user ended all sessions since it
+   * started (logout-all, password change), else `live`. Kong cannot see
+   * either; with HS256 it refuses ended sessions' tokens all the same (their
+   * credential is rotated), but tokens signed with the service's own key
+   * verify until they expire, so the epoch is what ends them everywhere else.
    */
-  isLive(claims: Pick<AccessTokenClaims, 'sid' | 'jti'>): Promise<boolean> {
-    return this.store.isLive(claims.sid, claims.jti);
+  async accessTokenState(claims: Pick<AccessTokenClaims, 'sid' | 'jti' | 'sub'>): Promise<SessionState> {
+    const { session, epoch, tokenRevoked } = await this.store.sessionState(claims.sid, claims.sub, claims.jti);
+    if (!session || session.revokedAt !== undefined || tokenRevoked || session.username !== claims.sub) return 'revoked';
+    return session.epoch === epoch ? 'live' : 'ended';
   }
 
   /**
@@ -165,7 +171,7 @@ export class Sessions {
   /**
    * Ends one of the caller's own live sessions, as logout ends one: its
    * refresh tokens stop, and so do its access tokens (every protected route
-   * checks isLive). Any other id (someone else's, one that is over, one that
+   * checks accessTokenState). Any other id (someone else's, one that is over, one that
    * never was) is 404, the same for all.
    */
   async endOwn(caller: { accountId: string; username: string }, sessionId: string): Promise<void> {
@@ -176,14 +182,28 @@ export class Sessions {
     securityEvent('session_ended', { username: caller.username, sessionId, reason: 'user_request' });
   }
 
-  private tokens(subject: SessionSubject, refresh: RefreshToken, refreshToken: string): TokenResponse {
-    const access = this.accessTokens.sign(subject.username, refresh.sessionId, subject.signingKey);
+  /**
+   * A refresh token as RFC 7662 introspection sees it: unknown, expired,
+   * consumed, or of a revoked or ended session → undefined. Looking does not
+   * use it: no rotation, no reuse detection.
+   */
+  async inspectRefreshToken(presented: string): Promise<RefreshToken | undefined> {
+    const token = await this.store.getRefreshToken(hashRefreshToken(presented));
+    if (!token || token.expiresAt <= nowSeconds() || token.consumedAt !== undefined) return undefined;
+    const { session, epoch } = await this.store.sessionState(token.sessionId, token.username);
+    if (!session || session.revokedAt !== undefined || epoch !== token.epoch) return undefined;
+    return token;
+  }
+
+  /** `now`: when the refresh token was issued, so that a new session's refresh_expires_in is its whole lifetime. */
+  private async tokens(subject: SessionSubject, refresh: RefreshToken, refreshToken: string, now = nowSeconds()): Promise<TokenResponse> {
+    const access = await this.accessTokens.sign(subject.username, refresh.sessionId, subject.issuer, subject.signer);
     return {
       access_token: access.token,
       token_type: 'Bearer',
       expires_in: access.claims.exp - access.claims.iat,
       refresh_token: refreshToken,
-      refresh_expires_in: refresh.expiresAt - nowSeconds(),
+      refresh_expires_in: refresh.expiresAt - now,
     };
   }
 }

@@ -27,10 +27,13 @@ export interface SessionStore {
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
   /** Raises the user's epoch, ending every session started before. */
   endAll(username: string): Promise<void>;
-  /** Whether a session was not revoked and one of its access tokens not revoked either, in one read. */
-  isLive(sessionId: string, jti: string): Promise<boolean>;
   /** A session by id, however it ended. */
   get(sessionId: string): Promise<Session | undefined>;
   /** The account's sessions not revoked and not expired at `now`, in one query (an index by account); ended ones by epoch included. */
   listUnrevoked(accountId: string, now: number): Promise<Session[]>;
+  /**
+   * In one read: the session (undefined if unknown), its user's current
+   * epoch, and whether the access token `jti` (when given) was revoked.
+   */
+  sessionState(sessionId: string, username: string, jti?: string): Promise<{ session?: Session; epoch: number; tokenRevoked: boolean }>;
 }

@@ -3,9 +3,14 @@ import jwt from 'jsonwebtoken';
 import * as v from 'valibot';
 import { USERNAME_PATTERN } from '../accounts/schemas';
 import { nowSeconds } from '../platform/clock';
+import type { JwtSigner, SigningAlgorithm } from './signer';
 
 export interface AccessTokenClaims {
-  /** The key id Kong's jwt plugin looks the credential up by. */
+  /**
+   * The key of the user's Kong credential, which Kong's jwt plugin finds the
+   * credential by (lib/kong/credentials.ts): Kong-generated for HS256, one per
+   * user and signing key for ES256/RS256.
+   */
   iss: string;
   sub: string;
   iat: number;
@@ -15,10 +20,14 @@ export interface AccessTokenClaims {
   sid: string;
 }
 
-/** A key tokens are signed and verified with; `kid` is what names it in a token (`iss` for Kong's HS256 credentials). */
-export interface SigningKey {
-  kid: string;
-  algorithm: 'HS256';
+/**
+ * What a token is verified with: the key, the one algorithm accepted with it,
+ * and the `iss` the token must carry (the Kong credential's key, which Kong
+ * found the credential by).
+ */
+export interface VerificationKey {
+  issuer: string;
+  algorithm: SigningAlgorithm;
   key: KeyObject;
 }
 
@@ -27,19 +36,17 @@ export interface SigningKey {
  * none (the shape of jose's `jwtVerify(token, getKey)`): rotation needs no
  * change here, only a resolver that knows the new key.
  */
-export type KeyResolver = (claims: UnverifiedClaims) => Promise<SigningKey | undefined> | SigningKey | undefined;
+export type KeyResolver = (claims: UnverifiedClaims) => Promise<VerificationKey | undefined> | VerificationKey | undefined;
 
 /**
- * jsonwebtoken first tries to parse a string secret as a PEM key and throws
- * internally when it is not one; handing it a KeyObject skips that costly path.
+ * An HS256 secret as a KeyObject: jsonwebtoken first tries to parse a string
+ * secret as a PEM key and throws internally when it is not one; handing it a
+ * KeyObject skips that costly path.
  */
-export const hmacKey = (kid: string, secret: string): SigningKey => ({
-  kid,
-  algorithm: 'HS256',
-  key: createSecretKey(Buffer.from(secret, 'utf8')),
-});
+export const secretKey = (secret: string): KeyObject => createSecretKey(Buffer.from(secret, 'utf8'));
 
-export type UnverifiedClaims = Pick<AccessTokenClaims, 'iss' | 'sub' | 'jti' | 'sid'>;
+/** What a token claims before it is verified; `kid` is its header's, present on tokens signed with the service's own keys. */
+export type UnverifiedClaims = Pick<AccessTokenClaims, 'iss' | 'sub' | 'jti' | 'sid'> & { kid?: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -54,6 +61,8 @@ const identifyingClaims = v.object({
   jti: v.pipe(v.string(), v.regex(UUID)),
   sid: v.pipe(v.string(), v.regex(UUID)),
 });
+/** An RFC 7638 thumbprint, as the service names its keys. */
+const headerFields = v.object({ kid: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))) });
 const seconds = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const timeClaims = v.object({ iat: seconds, exp: seconds });
 
@@ -78,18 +87,18 @@ export class AccessTokens {
     private readonly maxLifetimeSeconds: number,
   ) {}
 
-  sign(subject: string, sessionId: string, signingKey: SigningKey) {
+  /** A token for `subject` in session `sessionId`, carrying `issuer` as `iss` (the Kong credential's key). */
+  async sign(subject: string, sessionId: string, issuer: string, signer: JwtSigner) {
     const iat = nowSeconds();
     const claims: AccessTokenClaims = {
-      iss: signingKey.kid,
+      iss: issuer,
       sub: subject,
       iat,
       exp: iat + this.ttlSeconds,
       jti: randomUUID(),
       sid: sessionId,
     };
-    const token = jwt.sign(claims, signingKey.key, { algorithm: signingKey.algorithm });
-    return { token, claims };
+    return { token: await signer.sign(claims), claims };
   }
 
   /**
@@ -97,10 +106,13 @@ export class AccessTokens {
    * service issues: needed to find the key and the state to verify it against.
    */
   unverifiedClaims(token: string): UnverifiedClaims | undefined {
-    const result = v.safeParse(identifyingClaims, jwt.decode(token, { json: true }));
-    if (!result.success) return undefined;
-    const { iss, sub, jti, sid } = result.output;
-    return { iss, sub, jti, sid };
+    const decoded = jwt.decode(token, { complete: true, json: true });
+    const claims = v.safeParse(identifyingClaims, decoded?.payload);
+    const head = v.safeParse(headerFields, decoded?.header);
+    if (!claims.success || !head.success) return undefined;
+    const { iss, sub, jti, sid } = claims.output;
+    const { kid } = head.output;
+    return kid === undefined ? { iss, sub, jti, sid } : { iss, sub, jti, sid, kid };
   }
 
   /**
@@ -114,7 +126,7 @@ export class AccessTokens {
     if (!claimed || !signingKey) return undefined;
     let payload: unknown;
     try {
-      payload = jwt.verify(token, signingKey.key, { algorithms: [signingKey.algorithm], issuer: signingKey.kid, subject: claimed.sub });
+      payload = jwt.verify(token, signingKey.key, { algorithms: [signingKey.algorithm], issuer: signingKey.issuer, subject: claimed.sub });
     } catch {
       return undefined;
     }
@@ -123,6 +135,7 @@ export class AccessTokens {
     const { iat, exp } = times.output;
     const now = nowSeconds();
     if (exp <= now || exp - iat > this.maxLifetimeSeconds || exp - now > this.maxLifetimeSeconds) return undefined;
-    return { ...claimed, iat, exp };
+    const { iss, sub, jti, sid } = claimed;
+    return { iss, sub, jti, sid, iat, exp };
   }
 }

@@ -3,7 +3,7 @@
  * start DynamoDB Local, the API and the gateway, and to talk to them. Its
  * users import from here; the files behind it are its parts.
  */
-export { handlerEnv, startStack, DEFAULT_RATE_LIMITS, DEFAULT_SESSION_CACHE_TTL_SECONDS, type RateLimits, type Stack, type StackOptions } from './stack';
+export { handlerEnv, keysEnv, startStack, DEFAULT_RATE_LIMITS, DEFAULT_SESSION_CACHE_TTL_SECONDS, type RateLimits, type Stack, type StackOptions } from './stack';
 export type { Component } from './component';
 export { printLine, type LogSink } from './child';
 export { assertPortFree, DEFAULT_PORTS, freePorts, portsFromEnv, type StackPorts } from './ports';
@@ -22,4 +22,4 @@ export {
 export { onParentGone } from './lifetime';
 export { databaseFile, dynamodbLocalDir } from './dynamodb-local';
 export { dataDirFromEnv, localBin, REPO_ROOT } from './paths';
-export { ensureTables } from './tables';
+export { ensureTables, tableEnvironment } from './tables';

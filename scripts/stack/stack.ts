@@ -2,16 +2,19 @@
  * The whole local stack: DynamoDB Local with its tables, the API and the
  * gateway, started side by side and stopped together.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { api } from './api';
 import type { LogSink } from './child';
 import type { Component, CrashHandler } from './component';
 import { dynamodbLocal } from './dynamodb-local';
 import { gateway } from './gateway';
-import { browserEnv, persistedIdentityKey, randomIdentityKey } from './identity-key';
+import { browserEnv } from './browser-env';
 import { localAwsEnv, persistedCredentials, randomCredentials, type LocalCredentials } from './local-aws';
 import { DEFAULT_DATA_DIR } from './paths';
 import { assertPortFree, DEFAULT_PORTS, PORT_ENV_VARS, type StackPorts } from './ports';
+import { ensureSigningKey, keyAlgorithmFor } from './signing-keys';
 import { ensureTables, tableDefinitions, tableEnvironment } from './tables';
 
 export interface StackOptions {
@@ -31,11 +34,6 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** kong.yml's rate limits per minute; each one unset keeps its default. */
   rateLimits?: Partial<RateLimits>;
-  /**
-   * The PEM key identity tokens are signed with. Defaults to the one kept in
-   * dataDir, made on first use, or a random one for an in-memory stack.
-   */
-  identitySigningKey?: string;
   /** How long the gateway reuses an identity provider's answer (DECK_SESSION_CACHE_TTL); default 5 s, as in docker-compose.yml. */
   sessionCacheTtlSeconds?: number;
   log?: LogSink;
@@ -51,6 +49,8 @@ export interface Stack {
   env: Record<string, string>;
   /** The only key that sees this stack's tables. */
   credentials: LocalCredentials;
+  /** Where the service's private signing keys are (custody `file`). */
+  signingKeyDir: string;
   components: { dynamodb: Component; api: Component; gateway: Component };
   stop(): Promise<void>;
 }
@@ -71,8 +71,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = { public: 60, protected: 600, pas
 /** forward-auth's cache of identity answers unless told otherwise, as in docker-compose.yml. */
 export const DEFAULT_SESSION_CACHE_TTL_SECONDS = 5;
 
-/** DynamoDB Local with its tables created from serverless.yml. */
-function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>, credentials: LocalCredentials): Component {
+/** DynamoDB Local with its tables created from serverless.yml, and a first signing key. */
+function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>, credentials: LocalCredentials, keys: { dir: string; algorithm: 'ES256' | 'RS256' }): Component {
   return {
     name: server.name,
     stop: server.stop,
@@ -84,9 +84,10 @@ function dynamodbWithTables(server: ReturnType<typeof dynamodbLocal>, credential
       try {
         if (definitions.status === 'rejected') throw definitions.reason;
         await ensureTables(server.endpoint, credentials);
+        await ensureSigningKey(server.endpoint, credentials, keys.dir, keys.algorithm);
       } catch (error) {
         await server.stop();
-        throw new Error(`${server.name} failed to start: could not create the tables: ${(error as Error).message}`);
+        throw new Error(`${server.name} failed to start: could not create the tables or the first key: ${(error as Error).message}`);
       }
     },
   };
@@ -112,9 +113,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const common = { log: options.log, onCrash: options.onCrash };
   const credentials =
     options.credentials ?? (options.inMemory ? randomCredentials() : await persistedCredentials(dataDir));
-  const identityKey = options.identitySigningKey ?? (options.inMemory ? randomIdentityKey() : await persistedIdentityKey(dataDir));
+  // In memory, the keyring goes with the tables: so do the key files.
+  const signingKeyDir = options.inMemory ? await mkdtemp(path.join(tmpdir(), 'signing-keys-')) : path.join(dataDir, 'signing-keys');
+  const keyEnv = keysEnv(urls.proxy, signingKeyDir);
+  const algorithm = keyAlgorithmFor(options.env?.ACCESS_TOKEN_ALGORITHM ?? process.env.ACCESS_TOKEN_ALGORITHM);
   // Before options.env, so that a test can change any of them.
-  const handlerSettings = { ...browserEnv(urls.proxy, identityKey), ...options.env };
+  const handlerSettings = { ...keyEnv, ...browserEnv(urls.proxy), ...options.env };
 
   const components = {
     dynamodb: dynamodbWithTables(
@@ -125,6 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...common,
       }),
       credentials,
+      { dir: signingKeyDir, algorithm },
     ),
     api: api({
       port: ports.api,
@@ -147,6 +152,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const stop = async () => {
     await Promise.all(Object.values(components).map((component) => component.stop()));
+    if (options.inMemory) await rm(signingKeyDir, { recursive: true, force: true });
   };
 
   // No component needs another to start (the API reaches DynamoDB only when
@@ -169,7 +175,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw failures[0];
   }
 
-  return { urls, env: await handlerEnv(urls, credentials, handlerSettings), credentials, components, stop };
+  return { urls, env: await handlerEnv(urls, credentials, handlerSettings), credentials, signingKeyDir, components, stop };
+}
+
+/** The handlers' key settings on a local stack: key files in `dir`, the gateway's proxy as the issuer. */
+export function keysEnv(proxyUrl: string, dir: string): Record<string, string> {
+  return { SIGNING_KEY_CUSTODY: 'file', SIGNING_KEY_DIR: dir, ISSUER_URL: proxyUrl };
 }
 
 /**

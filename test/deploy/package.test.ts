@@ -13,18 +13,20 @@ import JSZip from 'jszip';
 const REPO = path.resolve(__dirname, '..', '..');
 const PARAMS = {
   kongAdminUrl: 'http://10.0.1.5:8001',
+  issuerUrl: 'https://auth.example.test',
   securityGroupIds: 'sg-1,sg-2',
   subnetIds: 'subnet-1,subnet-2',
   vpcId: 'vpc-1',
   routeTableIds: 'rtb-1',
-  identitySigningKey: '-----BEGIN PRIVATE KEY-----\\nnot-checked-at-packaging\\n-----END PRIVATE KEY-----',
   identityJwksUrl: 'https://auth.example.com/.well-known/jwks.json',
   browserAllowedOrigins: 'https://auth.example.com',
   passwordPepper: 'a deployment pepper of at least thirty-two characters',
 };
-const FUNCTIONS = [
+/** Every function Kong invokes; rotateKeys runs on a schedule instead. */
+const KONG_FUNCTIONS = [
   'info', 'logout', 'logoutAll', 'password', 'refresh', 'revoke', 'signin', 'signup', 'sessions', 'endSession',
-  'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'jwks', 'signinPage', 'registerPage', 'assets',
+  'jwks', 'openidConfiguration', 'introspect',
+  'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'signinPage', 'registerPage', 'assets',
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
@@ -58,10 +60,16 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 const functions = () => ofType('AWS::Lambda::Function').map(([, fn]) => fn);
 
-it('creates no API Gateway and no function URL: only Kong can invoke the functions', () => {
+
+
+it('creates no API Gateway and no function URL: only Kong, and the schedule for key rotation, can invoke the functions', () => {
   const types = new Set(Object.values(resources).map((resource) => resource.Type));
-  expect([...types].filter((type) => /ApiGateway|Lambda::Url|Lambda::Permission/.test(type))).toEqual([]);
-  expect(functions()).toHaveLength(FUNCTIONS.length);
+  expect([...types].filter((type) => /ApiGateway|Lambda::Url/.test(type))).toEqual([]);
+  // The one permission: EventBridge's, to run the key rotation on its schedule.
+  expect(ofType('AWS::Lambda::Permission').map(([, p]) => [p.Properties.Principal, p.Properties.FunctionName])).toEqual([
+    ['events.amazonaws.com', { 'Fn::GetAtt': ['RotateKeysLambdaFunction', 'Arn'] }],
+  ]);
+  expect(functions()).toHaveLength(KONG_FUNCTIONS.length + 1);
 });
 
 it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Admin URL it was given', () => {
@@ -77,6 +85,11 @@ it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Ad
       BCRYPT_COST: '10',
       PASSWORD_MIN_LENGTH: '15',
       POWERTOOLS_METRICS_DISABLED: 'false',
+      ISSUER_URL: PARAMS.issuerUrl,
+      ACCESS_TOKEN_ALGORITHM: 'ES256',
+      // Private keys in KMS: a deployed function refuses key files.
+      SIGNING_KEY_CUSTODY: 'kms',
+      KMS_KEY_TAG: 'kong-lambda-auth-prod',
     });
   }
   expect(ofType('AWS::EC2::VPCEndpoint').map(([, e]) => e.Properties)).toEqual([
@@ -85,9 +98,9 @@ it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Ad
 });
 
 it('packages one small artifact per function', () => {
-  expect(artifacts.sort()).toEqual(FUNCTIONS.map((n) => `${n}.zip`).sort());
+  expect(artifacts.sort()).toEqual([...KONG_FUNCTIONS, 'rotateKeys'].sort().map((n) => `${n}.zip`));
   const keys = new Set(functions().map((fn) => fn.Properties.Code.S3Key));
-  expect(keys.size).toBe(FUNCTIONS.length);
+  expect(keys.size).toBe(KONG_FUNCTIONS.length + 1);
 });
 
 it('carries the password dictionaries only in the functions that set passwords', async () => {
@@ -163,11 +176,32 @@ it("ships the policy Kong needs: lambda:InvokeFunction on exactly these function
     {
       Effect: 'Allow',
       Action: 'lambda:InvokeFunction',
-      Resource: expect.arrayContaining(ofType('AWS::Lambda::Function').map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
+      Resource: expect.arrayContaining(
+        ofType('AWS::Lambda::Function')
+          .map(([id]) => id)
+          .filter((id) => id !== 'RotateKeysLambdaFunction')
+          .map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
+      ),
     },
   ]);
-  expect(policy[0].Resource).toHaveLength(FUNCTIONS.length);
+  const rotate = { 'Fn::GetAtt': ['RotateKeysLambdaFunction', 'Arn'] };
+  expect(policy[0].Resource).not.toContainEqual(rotate);
+  expect(policy[0].Resource).toHaveLength(KONG_FUNCTIONS.length);
   expect(outputs).toHaveProperty('KongInvokePolicyArn');
+});
+
+it('lets the functions sign with this stage\'s KMS keys only, and only the scheduled rotation make or delete keys', () => {
+  const tagged = { StringEquals: { 'aws:ResourceTag/kong-lambda-auth': 'kong-lambda-auth-prod' } };
+  const shared = resources.IamRoleLambdaExecution.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const kms = shared.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('kms:'))); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(kms).toEqual([{ Effect: 'Allow', Action: ['kms:Sign'], Resource: '*', Condition: tagged }]);
+
+  const rotateKeys = functions().find((fn) => fn.Properties.Handler === 'functions/scheduled/rotate-keys.handler')!;
+  expect(rotateKeys.Properties.Role).toEqual({ 'Fn::GetAtt': ['RotateKeysRole', 'Arn'] });
+  const own = resources.RotateKeysRole.Properties.Policies[0].PolicyDocument.Statement;
+  expect(own).toContainEqual(expect.objectContaining({ Action: ['kms:CreateKey', 'kms:TagResource'], Condition: expect.objectContaining({ StringEquals: { 'aws:RequestTag/kong-lambda-auth': 'kong-lambda-auth-prod' } }) }));
+  expect(own).toContainEqual(expect.objectContaining({ Action: ['kms:GetPublicKey', 'kms:ScheduleKeyDeletion'], Condition: tagged }));
+  expect(ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(15 minutes)']);
 });
 
 it('refuses to package a deployed stage without its Kong Admin URL and VPC', async () => {

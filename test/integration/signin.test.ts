@@ -1,11 +1,20 @@
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import bcrypt from 'bcryptjs';
 import { admin, PASSWORD, setAttribute, storedUser, tokenItems, uniqueName } from '../support/clients';
+import { ALGORITHM, keyring, PUBLIC_KEYS } from '../support/signing';
 import { newUser, signinAs } from '../support/users';
 
+/** The `iss` Kong finds the user's credential by: its key (HS256), or <issuer>.<kid> of the current key. */
+async function expectedIssuer(user: Record<string, any>): Promise<string> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (!PUBLIC_KEYS) return user.credentialKey;
+  const active = (await keyring()).find((key) => key.state === 'active')!;
+  return `${user.credentialIssuer}.${active.kid}`;
+}
+
 describe('signin', () => {
-  it('issues an HS256 access token signed with the Kong credential, and an opaque refresh token stored only as a hash', async () => {
+  it(`issues an ${ALGORITHM} access token Kong can check, and an opaque refresh token stored only as a hash`, async () => {
     const username = await newUser();
     const response = await signinAs(username.toUpperCase());
 
@@ -13,8 +22,15 @@ describe('signin', () => {
     expect(response.body).toMatchObject({ token_type: 'Bearer', expires_in: 900, refresh_expires_in: 604800 });
 
     const user = (await storedUser(username))!;
-    const claims = jwt.verify(response.body.access_token, user.credentialSecret, { algorithms: ['HS256'] }) as jwt.JwtPayload;
-    expect(claims).toMatchObject({ iss: user.credentialKey, sub: username });
+    let claims: jwt.JwtPayload;
+    if (PUBLIC_KEYS) {
+      // The service's own key, named by kid, with nothing but the published keys.
+      const jwks = createLocalJWKSet({ keys: (await keyring()).map((key) => (key as unknown as { jwk: never }).jwk) });
+      ({ payload: claims } = await jwtVerify(response.body.access_token, jwks, { algorithms: [ALGORITHM] }));
+    } else {
+      claims = jwt.verify(response.body.access_token, user.credentialSecret, { algorithms: ['HS256'] }) as jwt.JwtPayload;
+    }
+    expect(claims).toMatchObject({ iss: await expectedIssuer(user), sub: username });
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(claims.jti).toEqual(expect.any(String));
 
@@ -35,18 +51,23 @@ describe('signin', () => {
     expect(wrongPassword).toMatchObject({ status: 401, body: { message: 'Invalid username or password' } });
   });
 
-  it('re-creates the credential when Kong lost it, and stores the new one', async () => {
+  it('re-creates the credential when Kong lost it, under a new key, and stores the new one', async () => {
     const username = await newUser();
     const before = (await storedUser(username))!;
-    expect((await admin('DELETE', `/consumers/${before.consumerId}/jwt/${before.credentialId}`)).status).toBe(204);
+    for (const credential of (await admin('GET', `/consumers/${before.consumerId}/jwt`)).body.data) {
+      expect((await admin('DELETE', `/consumers/${before.consumerId}/jwt/${credential.id}`)).status).toBe(204);
+    }
 
     const response = await signinAs(username);
 
     expect(response.status).toBe(200);
     const after = (await storedUser(username))!;
-    expect(after.credentialKey).not.toBe(before.credentialKey);
-    expect((await admin('GET', `/consumers/${after.consumerId}/jwt/${after.credentialKey}`)).body.secret).toBe(after.credentialSecret);
-    expect(jwt.decode(response.body.access_token, { json: true })!.iss).toBe(after.credentialKey);
+    const issuer = await expectedIssuer(after);
+    expect(issuer).not.toBe(await expectedIssuer(before));
+    const credential = (await admin('GET', `/consumers/${after.consumerId}/jwt/${issuer}`)).body;
+    if (!PUBLIC_KEYS) expect(credential.secret).toBe(after.credentialSecret);
+    expect(credential.algorithm).toBe(ALGORITHM);
+    expect(jwt.decode(response.body.access_token, { json: true })!.iss).toBe(issuer);
   });
 
   it('re-creates the consumer when Kong lost it', async () => {

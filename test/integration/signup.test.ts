@@ -5,12 +5,14 @@ import { OWNER_TAG } from '../../lib/kong/credentials';
 import { admin, db, PASSWORD, storedUser, uniqueName } from '../support/clients';
 import { apiEvent, invoke } from '../support/events';
 import { signinAs } from '../support/users';
+import { ALGORITHM, keyring, PUBLIC_KEYS } from '../support/signing';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
 
 const signupWith = (body: unknown, headers?: Record<string, string>) =>
   invoke(signup, apiEvent('POST', '/api/public/signup', { body, headers }));
 
 describe('signup', () => {
-  it('creates the Kong consumer, one HS256 credential and the stored user, and answers only public fields', async () => {
+  it('creates the Kong consumer, one credential and the stored user, and answers only public fields', async () => {
     const username = uniqueName();
     const response = await signupWith({ username, password: PASSWORD });
 
@@ -25,15 +27,24 @@ describe('signup', () => {
     const credentials = await admin('GET', `/consumers/${consumer.body.id}/jwt`);
     expect(credentials.body.data).toHaveLength(1);
     const [credential] = credentials.body.data;
-    expect(credential.algorithm).toBe('HS256');
+    expect(credential.algorithm).toBe(ALGORITHM);
 
     const user = await storedUser(username);
-    expect(user).toMatchObject({
-      status: 'active',
-      consumerId: consumer.body.id,
-      credentialKey: credential.key,
-      credentialSecret: credential.secret,
-    });
+    if (PUBLIC_KEYS) {
+      // The public key of the current signing key, under <issuer>.<kid>; the user holds no secret of any kind.
+      const active = (await keyring()).find((key) => key.state === 'active')!;
+      expect(credential.key).toBe(`${user!.credentialIssuer}.${active.kid}`);
+      expect(credential.rsa_public_key).toBe(createPublicKey({ key: (active as unknown as { jwk: JsonWebKey }).jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }));
+      expect(user).toMatchObject({ status: 'active', consumerId: consumer.body.id, credentialKids: [active.kid] });
+      expect(Object.keys(user!).filter((name) => /secret|private/i.test(name))).toEqual([]);
+    } else {
+      expect(user).toMatchObject({
+        status: 'active',
+        consumerId: consumer.body.id,
+        credentialKey: credential.key,
+        credentialSecret: credential.secret,
+      });
+    }
     // A version 2 hash (lib/accounts/passwords.ts): bcrypt of the peppered HMAC, never of the password itself.
     expect(user!.passwordHash).toMatch(/^v2:\$2[aby]\$/);
     expect(await bcrypt.compare(PASSWORD, user!.passwordHash.slice(3))).toBe(false);
@@ -63,7 +74,8 @@ describe('signup', () => {
     const consumer = await admin('GET', `/consumers/${username}`);
     const credentials = await admin('GET', `/consumers/${consumer.body.id}/jwt`);
     expect(credentials.body.data).toHaveLength(1);
-    expect((await storedUser(username))!.credentialKey).toBe(credentials.body.data[0].key);
+    const user = (await storedUser(username))!;
+    expect(credentials.body.data[0].key.startsWith(PUBLIC_KEYS ? `${user.credentialIssuer}.` : user.credentialKey)).toBe(true);
   });
 
   it('reuses a consumer left by an earlier failed attempt and replaces its stray credentials', async () => {

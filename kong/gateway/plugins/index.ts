@@ -4,10 +4,10 @@
 import { definePlugin, type PluginModule } from '../core/plugin';
 import { AwsLambdaHandler } from './aws-lambda/handler';
 import { awsLambdaSchema } from './aws-lambda/schema';
-import { ForwardAuthHandler } from './forward-auth/handler';
-import { forwardAuthSchema } from './forward-auth/schema';
 import { CorsHandler } from './cors/handler';
 import { corsSchema } from './cors/schema';
+import { ForwardAuthHandler } from './forward-auth/handler';
+import { forwardAuthSchema } from './forward-auth/schema';
 import { jwtSecrets } from './jwt/daos';
 import { JwtHandler } from './jwt/handler';
 import { jwtSchema } from './jwt/schema';
@@ -15,9 +15,9 @@ import { keyauthCredentials } from './key-auth/daos';
 import { KeyAuthHandler } from './key-auth/handler';
 import { keyAuthSchema } from './key-auth/schema';
 import { RateLimitingHandler } from './rate-limiting/handler';
+import { rateLimitingSchema } from './rate-limiting/schema';
 import { RequestSizeLimitingHandler } from './request-size-limiting/handler';
 import { requestSizeLimitingSchema } from './request-size-limiting/schema';
-import { rateLimitingSchema } from './rate-limiting/schema';
 
 export const PLUGINS: readonly PluginModule[] = [
   definePlugin({ handler: CorsHandler, schema: corsSchema }),

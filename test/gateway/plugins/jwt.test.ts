@@ -3,7 +3,7 @@
  * with Kong 3.9's 401 bodies and WWW-Authenticate headers; and its jwt_secrets
  * entity in the Admin API.
  */
-import { createHmac, generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { admin, createClient, now, REMOTE, send, startTarget, unique, UUID, type Client, type Echoed, type Reply, type Target } from '../support';
 
@@ -294,5 +294,94 @@ describe('Admin API: JWT credentials', () => {
     const orphan = await admin(target, 'GET', `/jwts/${second.body.id}`);
     expect(orphan.status).toBe(404);
     expect(orphan.body).toEqual({ message: 'Not found' });
+  });
+});
+
+/**
+ * Public-key credentials as the auth service makes them in ES256/RS256 mode
+ * (lib/kong/credentials.ts): created through the Admin API with a chosen key
+ * `<issuer>.<kid>`, the algorithm, the public key only and tags; used through
+ * the proxy with tokens whose `iss` is that key and whose header names the
+ * signing key by `kid`.
+ */
+describe('ES256 and RS256 credentials, as the auth service makes them', () => {
+  const generate = {
+    ES256: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+    RS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }),
+  };
+  const pemOf = (pair: KeyPairKeyObjectResult) => pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+  async function serviceCredential(algorithm: 'ES256' | 'RS256', pair = generate[algorithm]()) {
+    const kid = unique('kid');
+    const { consumer } = await createClient(target);
+    const created = await admin(target, 'POST', `/consumers/${consumer.id}/jwt`, {
+      key: `${unique('issuer')}.${kid}`,
+      algorithm,
+      rsa_public_key: pemOf(pair),
+      tags: ['kong-lambda-auth:account', `kong-lambda-auth:kid:${kid}`],
+    });
+    expect(created.status).toBe(201);
+    const sign = (claims: Record<string, unknown> = {}, key = pair.privateKey, alg: jwt.Algorithm = algorithm) =>
+      jwt.sign({ iss: created.body.key, sub: consumer.username, exp: now() + 600, ...claims }, key, { algorithm: alg, keyid: kid });
+    return { consumer, credential: created.body, pair, kid, sign };
+  }
+
+  describe.each(['ES256', 'RS256'] as const)('%s', (algorithm) => {
+    test('a token signed with the private key passes, as the credential\'s consumer', async () => {
+      const { consumer, credential, sign } = await serviceCredential(algorithm);
+      const reply = await bearer(sign());
+      expect(reply.status).toBe(200);
+      expect((reply.body as Echoed).headers).toMatchObject({ 'x-consumer-id': consumer.id, 'x-credential-identifier': credential.key });
+    });
+
+    test('another key, another algorithm, an expired or too long-lived token is refused', async () => {
+      const { sign } = await serviceCredential(algorithm);
+      expectRejected(await bearer(sign({}, generate[algorithm]().privateKey)), { message: 'Invalid signature' });
+      const other = algorithm === 'ES256' ? 'RS256' : 'ES256';
+      expectRejected(await bearer(sign({}, generate[other]().privateKey, other)), { message: 'Invalid algorithm' });
+      expectRejected(await bearer(sign({ exp: now() - 1 })), { exp: 'token expired' });
+      expectRejected(await bearer(sign({ exp: now() + 7200 })), { exp: 'exceeds maximum allowed expiration' });
+    });
+
+    test('the secret Kong generates for the credential signs nothing it accepts', async () => {
+      const { credential, sign } = await serviceCredential(algorithm);
+      expect(typeof credential.secret).toBe('string');
+      expectRejected(await bearer(sign({}, credential.secret, 'HS256')), { message: 'Invalid algorithm' });
+    });
+
+    test('the credential is found by iss; the kid in the header plays no part', async () => {
+      const first = await serviceCredential(algorithm);
+      const second = await serviceCredential(algorithm);
+      const token = jwt.sign({ iss: first.credential.key, exp: now() + 600 }, first.pair.privateKey, { algorithm, keyid: second.kid });
+      expect((await bearer(token)).status).toBe(200);
+      expectRejected(await bearer(second.sign({ iss: first.credential.key })), { message: 'Invalid signature' });
+    });
+  });
+
+  test('an ES256 signature must be raw R||S (64 bytes), not DER', async () => {
+    const { sign, pair } = await serviceCredential('ES256');
+    const [header, claims] = sign().split('.');
+    const der = createSign('sha256').update(`${header}.${claims}`).sign(pair.privateKey); // Node's default: DER
+    expect((await bearer(`${header}.${claims}.${der.toString('base64url')}`)).status).not.toBe(200);
+  });
+
+  test('Kong stores an ES256 credential whose key it cannot use, and refuses its tokens only then: the service checks keys itself', async () => {
+    const { consumer } = await createClient(target);
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    for (const rsa_public_key of ['not a key', pemOf(p384)]) {
+      const created = await admin(target, 'POST', `/consumers/${consumer.id}/jwt`, { algorithm: 'ES256', rsa_public_key });
+      expect(created.status).toBe(201);
+      const token = jwt.sign({ iss: created.body.key, exp: now() + 600 }, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, { algorithm: 'ES256' });
+      expect((await bearer(token)).status).not.toBe(200);
+    }
+  });
+
+  test('GET /jwts?tags=a,b lists the credentials carrying both tags, which is how a retired key\'s credentials are found', async () => {
+    const one = await serviceCredential('ES256');
+    const two = await serviceCredential('ES256');
+    const reply = await admin(target, 'GET', `/jwts?tags=kong-lambda-auth:account,kong-lambda-auth:kid:${one.kid}`);
+    expect(reply.status).toBe(200);
+    expect(reply.body.data.map((c: { id: string }) => c.id)).toEqual([one.credential.id]);
+    expect(reply.body.data.map((c: { id: string }) => c.id)).not.toContain(two.credential.id);
   });
 });

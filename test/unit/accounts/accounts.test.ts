@@ -1,8 +1,8 @@
 import { Accounts } from '../../../lib/accounts/accounts';
-import type { GatewayCredential } from '../../../lib/accounts/account';
+import { credentialRef, type GatewayCredential } from '../../../lib/accounts/account';
 import { MemoryAccountStore, plainHasher } from '../support/memory-stores';
 
-const credential: GatewayCredential = { consumerId: 'c1', credentialId: 'cr1', key: 'k1', secret: 's1' };
+const credential: GatewayCredential = { kind: 'secret', consumerId: 'c1', credentialId: 'cr1', key: 'k1', secret: 's1' };
 
 function setup() {
   const store = new MemoryAccountStore();
@@ -89,7 +89,7 @@ describe('signUp retried after an answer that never arrived', () => {
     const { accounts } = setup();
     const shared = gateway();
     const results = await Promise.all(Array.from({ length: 5 }, () => accounts.signUp('hal', 'pw-hal-123', shared)));
-    expect(new Set(results.map((a) => a.credential.key)).size).toBe(1);
+    expect(new Set(results.map((a) => credentialRef(a.credential))).size).toBe(1);
     expect(shared.provision.mock.calls.length - shared.discarded.length).toBe(1);
   });
 });

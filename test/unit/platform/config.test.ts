@@ -1,6 +1,11 @@
 /** The settings a deployed function refuses to start without, or with unsafe values. */
 const BASE = { USERS_TABLE: 'u', TOKENS_TABLE: 't', ATTEMPTS_TABLE: 'a', KONG_ADMIN_URL: 'http://10.0.1.5:8001' };
-const DEPLOYED = { ...BASE, AWS_LAMBDA_FUNCTION_NAME: 'kong-lambda-auth-prod-signin', PASSWORD_PEPPER: 'p'.repeat(40) };
+const DEPLOYED = {
+  ...BASE,
+  AWS_LAMBDA_FUNCTION_NAME: 'kong-lambda-auth-prod-signin',
+  PASSWORD_PEPPER: 'p'.repeat(40),
+  ISSUER_URL: 'https://auth.example.test',
+};
 
 /** lib/platform/config.ts as a fresh import would read `env`. */
 function configWith(env: Record<string, string>) {

@@ -15,7 +15,7 @@ export const LIMITS: Limits = {
   addressWindowSeconds: 600,
   addressBlockSeconds: 900,
 };
-const credential: GatewayCredential = { consumerId: 'c1', credentialId: 'cr1', key: 'k1', secret: 's1' };
+const credential: GatewayCredential = { kind: 'secret', consumerId: 'c1', credentialId: 'cr1', key: 'k1', secret: 's1' };
 const source = { provision: async () => credential, discard: async () => undefined, keepOnly: async () => undefined };
 export const PASSWORD = 'correct horse battery';
 export const INVALID = { status: 401, code: 'invalid_credentials', message: 'Invalid username or password' };

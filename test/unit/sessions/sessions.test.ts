@@ -1,10 +1,11 @@
 import { Sessions } from '../../../lib/sessions/sessions';
 import type { SessionSubject } from '../../../lib/sessions/session';
-import { AccessTokens, hmacKey } from '../../../lib/tokens/access-tokens';
+import { AccessTokens, secretKey } from '../../../lib/tokens/access-tokens';
+import { localSigner } from '../../../lib/tokens/signer';
 import { hashRefreshToken } from '../../../lib/tokens/refresh-tokens';
 import { MemorySessionStore } from '../support/memory-stores';
 
-const subject: SessionSubject = { accountId: 'account-1', username: 'alice', signingKey: hmacKey('kid-1', 'a secret of some length') };
+const subject: SessionSubject = { accountId: 'account-1', username: 'alice', issuer: 'kid-1', signer: localSigner('HS256', secretKey('a secret of some length')) };
 const INVALID_GRANT = { status: 401, code: 'invalid_grant', message: 'Invalid or expired refresh token' };
 
 function setup() {
@@ -44,7 +45,7 @@ it('takes a consumed refresh token presented after its successor was used for th
   await expect(sessions.refresh(first.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
   expect(store.sessions.get(claimsOf(first.access_token).sid)).toMatchObject({ revokedReason: 'reuse' });
   await expect(sessions.refresh(second.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
-  expect(await sessions.isLive(claimsOf(second.access_token))).toBe(false);
+  expect(await sessions.accessTokenState(claimsOf(second.access_token))).toBe('revoked');
 });
 
 it('refuses unknown and expired refresh tokens, and those of a subject that is gone', async () => {
@@ -62,9 +63,9 @@ it('ends one session at logout: its refresh tokens and that access token', async
   const other = await sessions.start(subject);
   const claims = { ...claimsOf(mine.access_token), exp: 0, iat: 0 };
   await sessions.end(claims);
-  expect(await sessions.isLive(claims)).toBe(false);
+  expect(await sessions.accessTokenState(claims)).toBe('revoked');
   await expect(sessions.refresh(mine.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
-  expect(await sessions.isLive(claimsOf(other.access_token))).toBe(true);
+  expect(await sessions.accessTokenState(claimsOf(other.access_token))).toBe('live');
   await expect(sessions.refresh(other.refresh_token, load)).resolves.toBeDefined();
 });
 
@@ -76,13 +77,51 @@ it('revokes by refresh token (RFC 7009) and ignores unknown tokens', async () =>
   await expect(sessions.refresh(tokens.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
 });
 
-it('ends every session of the user at once, and the next signin starts a session that works', async () => {
-  const { sessions, load } = setup();
+it('ends every session of the user at once, access tokens included, and the next signin starts a session that works', async () => {
+  const { sessions, load, claimsOf } = setup();
   const before = await Promise.all([sessions.start(subject), sessions.start(subject)]);
   await sessions.endAll('alice');
-  for (const tokens of before) await expect(sessions.refresh(tokens.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
+  for (const tokens of before) {
+    expect(await sessions.accessTokenState(claimsOf(tokens.access_token))).toBe('ended');
+    await expect(sessions.inspectRefreshToken(tokens.refresh_token)).resolves.toBeUndefined();
+    await expect(sessions.refresh(tokens.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
+  }
   const after = await sessions.start(subject);
+  expect(await sessions.accessTokenState(claimsOf(after.access_token))).toBe('live');
   await expect(sessions.refresh(after.refresh_token, load)).resolves.toBeDefined();
+});
+
+it("calls an access token revoked when it names another user than its session's", async () => {
+  const { sessions, claimsOf } = setup();
+  const tokens = await sessions.start(subject);
+  expect(await sessions.accessTokenState({ ...claimsOf(tokens.access_token), sub: 'mallory' })).toBe('revoked');
+});
+
+describe('inspecting a refresh token (introspection)', () => {
+  it('sees a live one without using it, and nothing once it is consumed, revoked or reused', async () => {
+    const { sessions, load, claimsOf } = setup();
+    const first = await sessions.start(subject);
+    const seen = await sessions.inspectRefreshToken(first.refresh_token);
+    expect(seen).toMatchObject({ username: 'alice', sessionId: claimsOf(first.access_token).sid, issuedAt: expect.any(Number) });
+    await expect(sessions.inspectRefreshToken(first.refresh_token)).resolves.toBeDefined();
+
+    const second = await sessions.refresh(first.refresh_token, load);
+    await expect(sessions.inspectRefreshToken(first.refresh_token)).resolves.toBeUndefined();
+    await expect(sessions.inspectRefreshToken(second.refresh_token)).resolves.toMatchObject({ issuedAt: expect.any(Number) });
+
+    const third = await sessions.refresh(second.refresh_token, load);
+    await expect(sessions.inspectRefreshToken(third.refresh_token)).resolves.toBeDefined();
+    await expect(sessions.refresh(first.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT); // reuse: the session is revoked
+    await expect(sessions.inspectRefreshToken(third.refresh_token)).resolves.toBeUndefined();
+    await expect(sessions.inspectRefreshToken('unknown')).resolves.toBeUndefined();
+  });
+
+  it('sees nothing of a session ended by logout', async () => {
+    const { sessions, claimsOf } = setup();
+    const tokens = await sessions.start(subject);
+    await sessions.end({ ...claimsOf(tokens.access_token), iat: 0, exp: 0 });
+    await expect(sessions.inspectRefreshToken(tokens.refresh_token)).resolves.toBeUndefined();
+  });
 });
 
 describe('a refresh repeated because its answer never arrived', () => {
@@ -176,9 +215,9 @@ describe("the user's own sessions", () => {
     const current = await sessions.start(subject);
     const other = await sessions.start(subject);
     await sessions.endOwn(subject, claimsOf(other.access_token).sid);
-    expect(await sessions.isLive(claimsOf(other.access_token))).toBe(false);
+    expect(await sessions.accessTokenState(claimsOf(other.access_token))).not.toBe('live');
     await expect(sessions.refresh(other.refresh_token, load)).rejects.toMatchObject(INVALID_GRANT);
-    expect(await sessions.isLive(claimsOf(current.access_token))).toBe(true);
+    expect(await sessions.accessTokenState(claimsOf(current.access_token))).toBe('live');
   });
 
   it("answers 404 for someone else's session, an ended one and one that never was, alike", async () => {
@@ -190,6 +229,6 @@ describe("the user's own sessions", () => {
     for (const id of [claimsOf(theirs.access_token).sid, claimsOf(ended.access_token).sid, '00000000-0000-4000-8000-000000000000']) {
       await expect(sessions.endOwn(subject, id)).rejects.toMatchObject(NOT_FOUND);
     }
-    expect(await sessions.isLive(claimsOf(theirs.access_token))).toBe(true);
+    expect(await sessions.accessTokenState(claimsOf(theirs.access_token))).toBe('live');
   });
 });

@@ -1,7 +1,9 @@
 // In-memory stand-ins for the capabilities' store ports, with the same
 // conditional semantics as the DynamoDB adapters, so unit tests need no server.
-import type { Account, ActiveAccount, GatewayCredential } from '../../../lib/accounts/account';
+import { credentialRef, type Account, type ActiveAccount, type GatewayCredential } from '../../../lib/accounts/account';
 import type { AccountStore } from '../../../lib/accounts/store';
+import type { KeyRing, KeyRingStore } from '../../../lib/keys/keyring';
+import type { JwtCredential, PublicKeyCredentialInput } from '../../../lib/kong/admin-client';
 import type { KongAdmin } from '../../../lib/kong/credentials';
 import { delayAfterFailure, type Limits } from '../../../lib/protection/limits';
 import type { Admission, AttemptStore } from '../../../lib/protection/store';
@@ -38,10 +40,17 @@ export class MemoryAccountStore implements AccountStore {
     if (account?.status === 'pending' && account.claimId === claimId) this.accounts.delete(username);
   }
 
-  async replaceCredential(username: string, expectedKey: string, credential: GatewayCredential) {
+  async replaceCredential(username: string, expectedRef: string, credential: GatewayCredential) {
     const account = this.accounts.get(username);
-    if (account?.credential?.key !== expectedKey) return false;
+    if (!account?.credential || credentialRef(account.credential) !== expectedRef) return false;
     account.credential = copy(credential);
+    return true;
+  }
+
+  async recordKids(username: string, issuer: string, kids: string[]) {
+    const credential = this.accounts.get(username)?.credential;
+    if (credential?.kind !== 'public-key' || credential.issuer !== issuer) return false;
+    credential.kids = [...kids];
     return true;
   }
 
@@ -84,7 +93,8 @@ export class MemorySessionStore implements SessionStore {
     stored.consumedAt = Math.floor(Date.now() / 1000);
     stored.successorHash = successorHash;
     session.lastUsedAt = stored.consumedAt;
-    this.refreshTokens.set(successorHash, { ...copy(current), hash: successorHash, consumedAt: undefined, successorHash: undefined });
+    const issuedAt = Math.floor(Date.now() / 1000);
+    this.refreshTokens.set(successorHash, { ...copy(current), hash: successorHash, issuedAt, consumedAt: undefined, successorHash: undefined });
     return 'rotated';
   }
 
@@ -108,9 +118,9 @@ export class MemorySessionStore implements SessionStore {
     this.epochs.set(username, (await this.epoch(username)) + 1);
   }
 
-  async isLive(sessionId: string, jti: string) {
+  async sessionState(sessionId: string, username: string, jti?: string) {
     const session = this.sessions.get(sessionId);
-    return session !== undefined && session.revokedAt === undefined && !this.revokedAccessTokens.has(jti);
+    return { session: session && copy(session), epoch: await this.epoch(username), tokenRevoked: jti !== undefined && this.revokedAccessTokens.has(jti) };
   }
 
   async get(sessionId: string) {
@@ -171,19 +181,22 @@ export class MemoryAttemptStore implements AttemptStore {
   }
 }
 
-/** Kong's consumers and JWT credentials as the Admin API keeps them; `down` makes every call fail. */
+/** Kong's consumers and JWT credentials as the Admin API keeps them; `down` makes every call fail; `calls` counts them. */
 export class FakeKongAdmin implements KongAdmin {
   readonly consumers = new Map<string, { id: string; username: string; tags: string[] | null }>();
-  readonly credentials = new Map<
-    string,
-    { id: string; key: string; secret: string; algorithm: string; consumerId: string; tags: string[] | null }
-  >();
+  readonly credentials = new Map<string, JwtCredential>();
   down = false;
+  calls = 0;
   private next = 0;
 
   private call() {
+    this.calls++;
     if (this.down) throw new Error('kong is down');
     return `id-${++this.next}`;
+  }
+
+  private find(consumerId: string, idOrKey: string) {
+    return [...this.credentials.values()].find((c) => c.consumer.id === consumerId && (c.id === idOrKey || c.key === idOrKey));
   }
 
   async ensureConsumer(username: string, tags: string[] | null = null) {
@@ -197,24 +210,38 @@ export class FakeKongAdmin implements KongAdmin {
 
   async createJwtCredential(consumerId: string, tags: string[] | null = null) {
     const id = this.call();
-    const credential = { id, key: `key-${id}`, secret: `secret-${id}`, algorithm: 'HS256', consumerId, tags };
+    const credential = { id, consumer: { id: consumerId }, key: `key-${id}`, secret: `secret-${id}`, rsa_public_key: null, algorithm: 'HS256', tags };
+    this.credentials.set(id, credential);
+    return credential;
+  }
+
+  async createPublicKeyCredential(consumerId: string, input: PublicKeyCredentialInput) {
+    const id = this.call();
+    if ([...this.credentials.values()].some((c) => c.key === input.key)) return undefined;
+    const credential = { id, consumer: { id: consumerId }, secret: `secret-${id}`, ...copy(input) };
     this.credentials.set(id, credential);
     return credential;
   }
 
   async getJwtCredential(consumerId: string, key: string) {
     this.call();
-    return [...this.credentials.values()].find((c) => c.consumerId === consumerId && c.key === key);
+    return this.find(consumerId, key);
   }
 
   async listJwtCredentials(consumerId: string) {
     this.call();
-    return [...this.credentials.values()].filter((c) => c.consumerId === consumerId);
+    return [...this.credentials.values()].filter((c) => c.consumer.id === consumerId);
   }
 
-  async deleteJwtCredential(consumerId: string, credentialId: string) {
+  async listJwtCredentialsTagged(tags: string[]) {
     this.call();
-    if (this.credentials.get(credentialId)?.consumerId === consumerId) this.credentials.delete(credentialId);
+    return [...this.credentials.values()].filter((c) => tags.every((tag) => c.tags?.includes(tag)));
+  }
+
+  async deleteJwtCredential(consumerId: string, idOrKey: string) {
+    this.call();
+    const credential = this.find(consumerId, idOrKey);
+    if (credential) this.credentials.delete(credential.id);
   }
 }
 
@@ -224,3 +251,20 @@ export const plainHasher = {
   verify: async (password: string, hash: string | undefined) => hash === `hashed:${password}` || hash === `old:${password}`,
   needsRehash: (hash: string) => hash.startsWith('old:'),
 };
+
+/** The keyring item, with the DynamoDB store's conditional write on its version. */
+export class MemoryKeyRingStore implements KeyRingStore {
+  ring: KeyRing = { version: 0, keys: [] };
+  reads = 0;
+
+  async get() {
+    this.reads++;
+    return copy(this.ring);
+  }
+
+  async put(ring: KeyRing) {
+    if (ring.version !== this.ring.version + 1) return false;
+    this.ring = copy(ring);
+    return true;
+  }
+}

@@ -1,23 +1,28 @@
 import jwt from 'jsonwebtoken';
-import { createHmac, randomUUID } from 'node:crypto';
-import { AccessTokens, bearerToken, hmacKey } from '../../../lib/tokens/access-tokens';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { publicKey } from '../../../lib/keys/algorithms';
+import { AccessTokens, bearerToken, secretKey, type VerificationKey } from '../../../lib/tokens/access-tokens';
+import { localSigner } from '../../../lib/tokens/signer';
 
+const hmacKey = (issuer: string, secret: string): VerificationKey => ({ issuer, algorithm: 'HS256', key: secretKey(secret) });
 const key = hmacKey('kid-1', 'the first secret');
 const other = hmacKey('kid-1', 'another secret');
+const signer = localSigner('HS256', key.key);
 const tokens = new AccessTokens(900, 3600);
 const SID = randomUUID();
+const sign = (subject = 'alice') => tokens.sign(subject, SID, 'kid-1', signer);
 
-it('signs HS256 tokens naming their key in iss, with the session id and a unique jti', () => {
-  const a = tokens.sign('alice', SID, key);
-  const b = tokens.sign('alice', SID, key);
-  expect(jwt.decode(a.token, { complete: true })?.header).toMatchObject({ alg: 'HS256' });
+it('signs HS256 tokens naming their key in iss, with the session id and a unique jti, and no kid', async () => {
+  const a = await sign();
+  const b = await sign();
+  expect(jwt.decode(a.token, { complete: true })?.header).toEqual({ alg: 'HS256', typ: 'JWT' });
   expect(a.claims).toMatchObject({ iss: 'kid-1', sub: 'alice', sid: SID });
   expect(a.claims.exp - a.claims.iat).toBe(900);
   expect(a.claims.jti).not.toBe(b.claims.jti);
 });
 
 it('verifies with the key the resolver finds, and refuses what does not check out', async () => {
-  const { token, claims } = tokens.sign('alice', SID, key);
+  const { token, claims } = await sign();
   await expect(tokens.verify(token, () => key)).resolves.toEqual(claims);
   await expect(tokens.verify(token, () => other)).resolves.toBeUndefined();
   await expect(tokens.verify(token, () => undefined)).resolves.toBeUndefined();
@@ -27,7 +32,7 @@ it('verifies with the key the resolver finds, and refuses what does not check ou
 });
 
 it('hands the resolver what the token claims, before verifying it', async () => {
-  const { token } = tokens.sign('alice', SID, key);
+  const { token } = await sign();
   const resolve = jest.fn(() => key);
   await tokens.verify(token, resolve);
   expect(resolve).toHaveBeenCalledWith(expect.objectContaining({ iss: 'kid-1', sub: 'alice', sid: SID }));
@@ -40,6 +45,36 @@ it('refuses expired tokens and tokens signed with another algorithm', async () =
   await expect(tokens.verify(expired, () => key)).resolves.toBeUndefined();
   const hs512 = jwt.sign({ ...base, exp: now + 100 }, key.key, { algorithm: 'HS512' });
   await expect(tokens.verify(hs512, () => key)).resolves.toBeUndefined();
+});
+
+describe('ES256 and RS256 tokens signed with the service\'s own keys', () => {
+  const pairs = {
+    ES256: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+    RS256: generateKeyPairSync('rsa', { modulusLength: 2048 }),
+  };
+
+  it.each(['ES256', 'RS256'] as const)('%s: kid in the header, verified with the public key, refused with any other', async (algorithm) => {
+    const { privateKey } = pairs[algorithm];
+    const pub = publicKey(privateKey, algorithm);
+    const { token, claims } = await tokens.sign('alice', SID, `issuer.${pub.kid}`, localSigner(algorithm, privateKey, pub.kid));
+    expect(jwt.decode(token, { complete: true })?.header).toEqual({ alg: algorithm, typ: 'JWT', kid: pub.kid });
+    expect(tokens.unverifiedClaims(token)).toMatchObject({ kid: pub.kid, iss: `issuer.${pub.kid}` });
+
+    const verifying = { issuer: `issuer.${pub.kid}`, algorithm, key: pub.key };
+    await expect(tokens.verify(token, () => verifying)).resolves.toEqual(claims);
+    const otherKey = publicKey(algorithm === 'ES256' ? pairs.RS256.privateKey : pairs.ES256.privateKey, algorithm === 'ES256' ? 'RS256' : 'ES256');
+    await expect(tokens.verify(token, () => ({ ...verifying, key: otherKey.key }))).resolves.toBeUndefined();
+    // Algorithm confusion: the public key's PEM used as an HMAC secret.
+    await expect(tokens.verify(token, () => ({ issuer: verifying.issuer, algorithm: 'HS256', key: secretKey(pub.pem) }))).resolves.toBeUndefined();
+  });
+
+  it('refuses a token whose kid is not a thumbprint before asking for a key', async () => {
+    const { privateKey } = pairs.ES256;
+    const resolve = jest.fn();
+    const token = jwt.sign({ iss: 'x', sub: 'alice', jti: randomUUID(), sid: SID }, privateKey, { algorithm: 'ES256', keyid: '../../etc/passwd', expiresIn: 60 });
+    await expect(tokens.verify(token, resolve)).resolves.toBeUndefined();
+    expect(resolve).not.toHaveBeenCalled();
+  });
 });
 
 describe('claims a signed token must have, as strictly as the gateway', () => {

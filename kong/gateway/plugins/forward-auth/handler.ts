@@ -194,8 +194,10 @@ export class ForwardAuthHandler implements Plugin {
     if (accept === undefined || !accept.toLowerCase().includes('text/html')) {
       return response.exit(401, { code: 'login_required', message: 'Please sign in', login_url: loginUrl });
     }
-    // The raw request target, as nginx's $request_uri (kong.request.get_path_with_query).
-    const next = ctx.req.url ?? '';
+    // The raw request target, as nginx's $request_uri (kong.request.get_path_with_query),
+    // which for an absolute-form target (GET http://host/path) holds its path and query only.
+    const target = ctx.req.url ?? '';
+    const next = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') || '/' : target;
     const location = isSameSitePath(next) ? `${loginUrl}${loginUrl.includes('?') ? '&' : '?'}next=${percentEncode(next)}` : loginUrl;
     return response.exit(302, undefined, { Location: location });
   }
