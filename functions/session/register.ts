@@ -1,7 +1,7 @@
 import { browserConfig, safeNext } from '../../lib/browser-sessions';
 import { echoed, formError } from '../../lib/browser-sessions/forms';
 import { registerBody } from '../../lib/browser-sessions/schemas';
-import { register } from '../../lib/flows/browser';
+import { register } from '../../lib/flows/browser-register';
 import { registerPage } from '../../lib/pages/auth-pages';
 import { htmlResponse, seeOther } from '../../lib/pages/html';
 import { isFormPost, json, readBody, route, validate, clientOf } from '../../lib/platform/http';

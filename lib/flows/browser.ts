@@ -1,22 +1,8 @@
-import { accounts, type ActiveAccount } from '../accounts';
+import { accounts } from '../accounts';
 import { browserConfig, browserSessions, type BrowserSession } from '../browser-sessions';
 import { identityTokens } from '../identity-tokens';
 import type { Client } from '../platform/http';
 import { protection } from '../protection';
-import { createAccount } from './signup';
-
-/** Registration for browser sessions: the signup flow, with the identity fields on the account. */
-export async function register(username: string, password: string, email: string, firstName: string, client: Client) {
-  const account = await createAccount(username, password, client, { email, firstName });
-  return registeredAccount(account);
-}
-
-export const registeredAccount = (account: ActiveAccount) => ({
-  username: account.username,
-  email: account.email,
-  first_name: account.firstName,
-  created_at: account.createdAt,
-});
 
 /**
  * Sign-in on /signin: the same answer in the same time for an unknown user

@@ -40,7 +40,13 @@ let dir: string;
 function sls(args: string[]) {
   return promisify(execFile)(path.join(REPO, 'node_modules', '.bin', 'serverless'), args, {
     cwd: REPO,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', KONG_ADMIN_URL: '', ESBUILD_WORK_FOLDER: path.join(os.tmpdir(), `esbuild-${process.pid}`) },
+    // Only what packaging needs: the test stack's settings (BCRYPT_COST=4…) must not leak into the template.
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      SLS_TELEMETRY_DISABLED: '1',
+      ESBUILD_WORK_FOLDER: path.join(os.tmpdir(), `esbuild-${process.pid}`),
+    },
     maxBuffer: 16 * 1024 * 1024,
   });
 }
@@ -111,7 +117,7 @@ it('carries the password dictionaries only in the functions that set passwords',
     // language-common's list of breached passwords, by its key.
     if (code.some((text) => text.includes('passwords-common'))) withDictionaries.push(artifact.replace(/\.zip$/, ''));
   }
-  expect(withDictionaries.sort()).toEqual(['password', 'signup']);
+  expect(withDictionaries.sort()).toEqual(['password', 'sessionRegister', 'signup']);
 });
 
 it('expires token and attempt items by TTL and keeps point-in-time recovery on the users table', () => {
@@ -165,9 +171,9 @@ it('gives the user-profile service a role of its own: its table only, nothing of
   ]);
   expect(JSON.stringify(role)).not.toMatch(/UsersTable|TokensTable/);
   expect(resources.ProfilesTable.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-  // Only the functions that sign or publish identity tokens hold the signing key.
-  const holders = ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.Environment.Variables.IDENTITY_SIGNING_KEY).map(([id]) => id);
-  expect(holders.sort()).toEqual(['JwksLambdaFunction', 'SessionAuthenticateLambdaFunction']);
+  // Identity tokens are signed through KMS as access tokens are: no function holds a private key.
+  const holders = ofType('AWS::Lambda::Function').filter(([, fn]) => /PRIVATE KEY/.test(JSON.stringify(fn.Properties.Environment)));
+  expect(holders).toEqual([]);
 });
 
 it("ships the policy Kong needs: lambda:InvokeFunction on exactly these functions", () => {

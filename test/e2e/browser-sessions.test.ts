@@ -30,7 +30,7 @@ describe('register and sign in', () => {
     // A retry with the same password is the same signup (idempotent, as /api/public/signup); anyone else gets 409.
     expect((await web.register(username, {}, 'another long password')).body).toMatchObject({ code: 'username_taken' });
     expect(await web.register(uniqueName('reg'), { email: 'nope' })).toMatchObject({ status: 400, body: { code: 'invalid_request', message: 'email: must be an email address' } });
-    expect(await web.register(uniqueName('reg'), {}, 'short')).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
+    expect(await web.register(uniqueName('reg'), {}, 'short')).toMatchObject({ status: 400, body: { code: 'weak_password' } });
   });
 
   it('signs in with a cookie that is HttpOnly, SameSite=Lax, Path=/ (Secure is off only on this plain-http stack)', async () => {
@@ -81,7 +81,7 @@ describe('authenticate: what the gateway asks on every browser request', () => {
     expect(answer.body).toMatchObject({ username, token_type: 'Bearer', access_token: token, expires_in: 60 });
 
     const jwks = createRemoteJWKSet(new URL(`${PROXY}/.well-known/jwks.json`));
-    const { payload } = await jwtVerify(token, jwks, { algorithms: ['ES256'], issuer: 'kong-lambda-auth', audience: 'userprofile' });
+    const { payload } = await jwtVerify(token, jwks, { algorithms: ['ES256'], issuer: PROXY, audience: 'userprofile' });
     expect(payload).toMatchObject({ sub: username, email: `${username}@example.com`, given_name: 'José', uid: expect.any(String) });
     expect(payload.exp! - payload.iat!).toBe(60);
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', kid: expect.any(String) });
@@ -292,7 +292,7 @@ describe('pages', () => {
     expect(made.headers.get('location')).toBe('/signin?registered=1&next=%2Fprofile');
     const again = await call(PROXY, '/api/session/register', { form: { ...form, password: 'short' }, headers: ORIGIN });
     expect(again.status).toBe(400);
-    expect(again.text).toContain('Password must be at least 8 characters');
+    expect(again.text).toContain('Password must be at least 15 characters');
     expect(again.text).toContain(`value="${username}"`);
     expect(again.text).not.toContain('short');
   });

@@ -105,11 +105,14 @@ it('limits password changes per consumer at the gateway, whoever holds the token
   expect((await gateway().changePassword(other.tokens.access_token, 'not it either', 'a new password of length')).status).toBe(403);
 }, 60_000);
 
-it('answers a burst of concurrent signins of one user, shedding load with 503 and Retry-After, never with a gateway error', async () => {
+// Account protection admits one username's attempts one at a time (lib/protection), so some of a
+// burst at one account get 429 too; what matters here is that every answer says what to do next.
+it('answers a burst of concurrent signins of one user with tokens, or 429/503 and Retry-After, never with a gateway error', async () => {
   const { username } = await newSession('burst');
   const answers = await Promise.all(Array.from({ length: 50 }, () => gateway().signin(username)));
   for (const answer of answers) {
-    expect([200, 503]).toContain(answer.status);
-    if (answer.status === 503) expect(answer.headers.get('retry-after')).toBe('1');
+    expect([200, 429, 503]).toContain(answer.status);
+    if (answer.status !== 200) expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
   }
+  expect(answers.some((answer) => answer.status === 200)).toBe(true);
 }, 120_000);
