@@ -1,7 +1,6 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../platform/dynamodb';
-import { DependencyError } from '../platform/errors';
-import { epochKey } from '../sessions/dynamodb-store';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { consistentBatchGet, isConditionFailure } from '../platform/dynamodb';
+import { epochKey, readEpoch } from '../sessions/dynamodb-store';
 import type { BrowserSession } from './session';
 import type { BrowserSessionStore } from './store';
 
@@ -23,9 +22,8 @@ export class DynamoDBBrowserSessionStore implements BrowserSessionStore {
     private readonly table: string,
   ) {}
 
-  async epoch(username: string): Promise<number> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: epochKey(username), ConsistentRead: true }));
-    return (Item?.epoch as number | undefined) ?? 0;
+  epoch(username: string): Promise<number> {
+    return readEpoch(this.client, this.table, username);
   }
 
   async create({ hash, ...session }: BrowserSession): Promise<void> {
@@ -36,14 +34,7 @@ export class DynamoDBBrowserSessionStore implements BrowserSessionStore {
 
   async find(hash: string, username: string): Promise<{ session?: BrowserSession; epoch: number }> {
     const keys = [browserKey(hash), epochKey(username)];
-    const { Responses = {}, UnprocessedKeys } = await this.client.send(
-      new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    // Answering from half the data could miss the epoch that ended the session.
-    if (UnprocessedKeys && Object.keys(UnprocessedKeys).length > 0) {
-      throw new DependencyError('dynamodb', new Error('BatchGetItem left keys unprocessed'));
-    }
-    const items = new Map((Responses[this.table] ?? []).map((item) => [item.id as string, item]));
+    const items = await consistentBatchGet(this.client, this.table, keys);
     const epoch = (items.get(keys[1].id)?.epoch as number | undefined) ?? 0;
     const item = items.get(keys[0].id) as Item | undefined;
     if (!item) return { epoch };

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from './config';
 import { DependencyError } from './errors';
 
@@ -54,3 +54,18 @@ export function cancellationReasons<Name extends string>(error: TransactionCance
 }
 
 export const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+
+/**
+ * Consistent reads of a few items of one table (keyed by `id`) in one round
+ * trip. Throttled keys come back unprocessed: answering from half the data
+ * could miss a revocation, so that is a dependency failure, not a pass.
+ */
+export async function consistentBatchGet(client: DynamoDBDocumentClient, table: string, keys: Array<{ id: string }>) {
+  const { Responses = {}, UnprocessedKeys } = await client.send(
+    new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+  );
+  if (UnprocessedKeys && Object.keys(UnprocessedKeys).length > 0) {
+    throw new DependencyError('dynamodb', new Error('BatchGetItem left keys unprocessed'));
+  }
+  return new Map((Responses[table] ?? []).map((item) => [item.id as string, item as Record<string, unknown>]));
+}

@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -8,7 +7,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { nowSeconds } from '../platform/clock';
-import { cancellationReasons, isConditionFailure, TransactionCanceledException } from '../platform/dynamodb';
+import { cancellationReasons, consistentBatchGet, isConditionFailure, TransactionCanceledException } from '../platform/dynamodb';
 import { DependencyError } from '../platform/errors';
 import type { RefreshToken, RevocationReason, RotationResult, Session } from './session';
 import type { SessionStore } from './store';
@@ -59,6 +58,12 @@ function toSession(item: Record<string, unknown>): Session {
 }
 
 // Concurrent transactions on one item may all be cancelled: a short random pause lets one of them win.
+/** The user's session epoch (absent means 0): browser sessions obey it too. */
+export async function readEpoch(client: DynamoDBDocumentClient, table: string, username: string): Promise<number> {
+  const { Item } = await client.send(new GetCommand({ TableName: table, Key: epochKey(username), ConsistentRead: true }));
+  return (Item?.epoch as number | undefined) ?? 0;
+}
+
 const pause = () => new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
 
 export class DynamoDBSessionStore implements SessionStore {
@@ -67,9 +72,8 @@ export class DynamoDBSessionStore implements SessionStore {
     private readonly table: string,
   ) {}
 
-  async epoch(username: string): Promise<number> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: epochKey(username), ConsistentRead: true }));
-    return (Item?.epoch as number | undefined) ?? 0;
+  epoch(username: string): Promise<number> {
+    return readEpoch(this.client, this.table, username);
   }
 
   async start(session: Session, first: RefreshToken): Promise<boolean> {
@@ -154,7 +158,7 @@ export class DynamoDBSessionStore implements SessionStore {
   async canRepeat(consumed: RefreshToken): Promise<boolean> {
     if (!consumed.successorHash) return false;
     const keys = [refreshTokenKey(consumed.successorHash), sessionKey(consumed.sessionId), epochKey(consumed.username)];
-    const items = await this.batchGet(keys);
+    const items = await consistentBatchGet(this.client, this.table, keys);
     const successor = items.get(keys[0].id);
     const session = items.get(keys[1].id);
     const epoch = (items.get(keys[2].id)?.epoch as number | undefined) ?? 0;
@@ -194,7 +198,7 @@ export class DynamoDBSessionStore implements SessionStore {
 
   async sessionState(sessionId: string, username: string, jti?: string) {
     const keys = [sessionKey(sessionId), epochKey(username), ...(jti === undefined ? [] : [accessTokenKey(jti)])];
-    const items = await this.batchGet(keys);
+    const items = await consistentBatchGet(this.client, this.table, keys);
     const session = items.get(keys[0].id) as (Session & { id: string }) | undefined;
     return {
       session: session && ({ ...session, id: sessionId } as Session),
@@ -230,16 +234,4 @@ export class DynamoDBSessionStore implements SessionStore {
     return sessions;
   }
 
-  /** Consistent reads of a few items in one round trip, by id. */
-  private async batchGet(keys: Array<{ id: string }>): Promise<Map<string, Record<string, unknown>>> {
-    const { Responses = {}, UnprocessedKeys } = await this.client.send(
-      new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    // Throttled keys come back unprocessed: answering from half the data could
-    // miss a revocation, so that is a dependency failure, not a pass.
-    if (UnprocessedKeys && Object.keys(UnprocessedKeys).length > 0) {
-      throw new DependencyError('dynamodb', new Error('BatchGetItem left keys unprocessed'));
-    }
-    return new Map((Responses[this.table] ?? []).map((item) => [item.id as string, item]));
-  }
 }
