@@ -2,11 +2,8 @@
 // sessions, design 003): signed by the service's own keys, as access tokens
 // are (lib/keys), so that one JWKS (/.well-known/jwks.json) verifies both.
 import { signingKeys } from '../keys';
-import type { IdentityTokenSigner } from './signer';
+import { identityTokenSigner, type IdentityTokenSigner } from './identity-tokens';
 
-export * from './signer';
+export * from './identity-tokens';
 
-export const identityTokens = (): IdentityTokenSigner => ({
-  sign: (claims, audience, ttlSeconds) => signingKeys.signJwt({ ...claims, aud: audience }, ttlSeconds),
-  jwks: () => signingKeys.jwks() as ReturnType<IdentityTokenSigner['jwks']>,
-});
+export const identityTokens = (): IdentityTokenSigner => identityTokenSigner(signingKeys);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, createRemoteJWKSet, SignJWT } from 'jose';
 import * as v from 'valibot';
-import { Es256IdentityTokenSigner } from '../../../lib/identity-tokens/signer';
+import { Es256IdentityTokenSigner } from '../support/identity-token-signer';
 import type { Event } from '../../../lib/platform/http';
 import { IdentityVerifier } from '../../../lib/profiles/identity';
 import { Profiles, fieldsOf } from '../../../lib/profiles/profiles';

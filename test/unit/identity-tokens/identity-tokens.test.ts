@@ -1,0 +1,46 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { identityTokenSigner } from '../../../lib/identity-tokens/identity-tokens';
+import { FileKeyCustody } from '../../../lib/keys/file-custody';
+import { KeyRotation } from '../../../lib/keys/rotation';
+import { SigningKeys } from '../../../lib/keys/signing-keys';
+import { MemoryKeyRingStore } from '../support/memory-stores';
+
+const ISSUER = 'https://auth.example.test';
+let dir: string;
+let signer: ReturnType<typeof identityTokenSigner>;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'identity-tokens-'));
+  const store = new MemoryKeyRingStore();
+  const custody = new FileKeyCustody(dir);
+  const timing = { jwksCacheSeconds: 300, accessTokenTtlSeconds: 900, rotationSeconds: 86400 };
+  await new KeyRotation(store, custody, { retire: async () => undefined }, 'ES256', timing).advance(Math.floor(Date.now() / 1000));
+  signer = identityTokenSigner(new SigningKeys(store, custody, 0, ISSUER));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+it("signs with the service's current key, named by its RFC 7638 thumbprint, for one audience", async () => {
+  const token = await signer.sign({ sub: 'alice', uid: 'account-1', email: 'a@example.com', given_name: 'Alice' }, 'userprofile', 60);
+  const jwks = await signer.jwks();
+  const { kid } = decodeProtectedHeader(token);
+  const key = jwks.keys.find((candidate) => candidate.kid === kid);
+  expect(key).toBeDefined();
+  expect(kid).toBe(await calculateJwkThumbprint(key!, 'sha256'));
+  expect(key).not.toHaveProperty('d');
+
+  const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: ISSUER, audience: 'userprofile', algorithms: ['ES256'] });
+  expect(payload).toMatchObject({ sub: 'alice', uid: 'account-1', email: 'a@example.com', given_name: 'Alice' });
+  expect(payload.exp! - payload.iat!).toBe(60);
+  expect(payload.jti).toEqual(expect.any(String));
+  await expect(jwtVerify(token, createLocalJWKSet(jwks), { issuer: ISSUER, audience: 'billing' })).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
+});
+
+it('leaves absent claims out rather than sending them empty', async () => {
+  const token = await signer.sign({ sub: 'bob', uid: 'u', email: undefined, given_name: '' }, 'userprofile', 60);
+  const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+  expect(payload).toMatchObject({ sub: 'bob', uid: 'u', aud: 'userprofile', iss: ISSUER });
+  expect(payload).not.toHaveProperty('email');
+  expect(payload).not.toHaveProperty('given_name');
+});
