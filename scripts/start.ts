@@ -101,7 +101,7 @@ starting.then(
     ready = true;
     console.log(
       `Stack ready${inMemory ? ' (in memory)' : ''}: proxy ${urls.proxy}  admin ${urls.admin}  ` +
-        `API ${urls.api}  DynamoDB ${urls.dynamodb}  (Ctrl-C to stop)`,
+        `API ${urls.api}  DynamoDB ${urls.dynamodb}${urls.redis ? `  Redis ${urls.redis}` : ''}  (Ctrl-C to stop)`,
     );
   },
   (error: Error) => {

@@ -52,7 +52,8 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  urls: { proxy: string; admin: string; api: string; dynamodb: string };
+  /** `redis` when the rate limits count in a Redis server of the stack's. */
+  urls: { proxy: string; admin: string; api: string; dynamodb: string; redis?: string };
   /** What a process needs to call the handlers in-process against this stack. */
   env: Record<string, string>;
   /** The only key that sees this stack's tables. */
@@ -128,6 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     admin: `http://127.0.0.1:${ports.admin}`,
     api: `http://127.0.0.1:${ports.api}`,
     dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+    ...(options.rateLimitPolicy?.policy === 'redis' ? { redis: `redis://127.0.0.1:${options.rateLimitPolicy.port}` } : {}),
   };
   const common = { log: options.log, onCrash: options.onCrash };
   const credentials =
