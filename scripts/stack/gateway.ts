@@ -103,6 +103,8 @@ export function gateway(options: GatewayOptions): Component {
         args: ['--import', 'tsx', 'kong/gateway/cli.ts'],
         cwd: REPO_ROOT,
         env: {
+          // Carries Kong's settings KONG_TRUSTED_IPS, KONG_REAL_IP_HEADER,
+          // KONG_REAL_IP_RECURSIVE and KONG_HEADERS to the gateway (cli.ts), when set.
           ...process.env,
           GATEWAY_CONFIG: path.join(REPO_ROOT, 'kong', 'kong.yml'),
           GATEWAY_DATA_FILE: options.dataFile ?? ':memory:',
