@@ -4,7 +4,11 @@
  * SIGTERM or SIGHUP, or until whoever started it is gone.
  *
  *   KONG_PROXY_PORT, KONG_ADMIN_PORT, API_PORT, LAMBDA_PORT, DYNAMODB_PORT  ports
- *   DECK_PUBLIC_RATE_LIMIT_PER_MINUTE  kong.yml's rate limit on the public routes (default 60)
+ *   DECK_PUBLIC_RATE_LIMIT_PER_MINUTE  kong.yml's rate limit on the public routes (default 60); also
+ *                      DECK_PROTECTED_…, DECK_PASSWORD_…, DECK_INTROSPECT_RATE_LIMIT_PER_MINUTE
+ *   RATE_LIMIT_POLICY   local (default) or redis: then a redis-server is started on REDIS_PORT (default 8379)
+ *   CORS_ORIGINS        comma-separated origins whose pages may call the API (default none)
+ *   KONG_TRUSTED_IPS, KONG_REAL_IP_HEADER, KONG_REAL_IP_RECURSIVE, KONG_HEADERS  passed on to the gateway
  *   STACK_DATA_DIR      where data and DynamoDB Local's key are kept (default .data/)
  *   STACK_IN_MEMORY=1   keep no tables or consumers on disk (the key is kept all the same)
  *   STACK_VERBOSE=1     show everything the components print
@@ -25,7 +29,11 @@ import {
   startStack,
   type LogSink,
   type Stack,
+  type StackOptions,
 } from './stack';
+
+/** Away from a system Redis on 6379, beside the stack's other 8xxx ports. */
+const DEFAULT_REDIS_PORT = 8379;
 
 const verbose = process.env.STACK_VERBOSE === '1';
 const inMemory = process.env.STACK_IN_MEMORY === '1';
@@ -37,6 +45,14 @@ let ready = false;
 const log: LogSink = (component, stream, line) => {
   if (verbose || (ready && stream === 'stderr')) printLine(component, stream, line);
 };
+
+/** RATE_LIMIT_POLICY: `local`, or `redis` with a Redis server of the stack's own on REDIS_PORT. */
+function rateLimitPolicyFromEnv(): StackOptions['rateLimitPolicy'] {
+  const policy = process.env.RATE_LIMIT_POLICY || 'local';
+  if (policy === 'local') return { policy };
+  if (policy === 'redis') return { policy, port: integerFromEnv('REDIS_PORT', DEFAULT_REDIS_PORT, { min: 1, max: 65535 }) };
+  throw new Error(`RATE_LIMIT_POLICY=${policy}: expected local or redis`);
+}
 
 const startup = new AbortController();
 let exiting = false;
@@ -52,7 +68,10 @@ const starting: Promise<Stack> = (async () =>
       public: integerFromEnv('DECK_PUBLIC_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.public, { min: 1 }),
       protected: integerFromEnv('DECK_PROTECTED_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.protected, { min: 1 }),
       password: integerFromEnv('DECK_PASSWORD_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.password, { min: 1 }),
+      introspect: integerFromEnv('DECK_INTROSPECT_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.introspect, { min: 1 }),
     },
+    rateLimitPolicy: rateLimitPolicyFromEnv(),
+    corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     log,
     signal: startup.signal,
     onCrash(component, description) {
@@ -82,7 +101,7 @@ starting.then(
     ready = true;
     console.log(
       `Stack ready${inMemory ? ' (in memory)' : ''}: proxy ${urls.proxy}  admin ${urls.admin}  ` +
-        `API ${urls.api}  DynamoDB ${urls.dynamodb}  (Ctrl-C to stop)`,
+        `API ${urls.api}  DynamoDB ${urls.dynamodb}${urls.redis ? `  Redis ${urls.redis}` : ''}  (Ctrl-C to stop)`,
     );
   },
   (error: Error) => {

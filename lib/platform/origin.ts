@@ -15,6 +15,12 @@ export const crossSiteRequest = () => new AppError(403, 'cross_site_request', 'C
  * POST, and on same-origin ones too) must be one of `allowedOrigins`. A
  * request with neither comes from no browser (curl, a server), which holds
  * no victim's cookie and is let through.
+ *
+ * The origins kong.yml's cors plugin lets read these routes (DECK_CORS_ORIGINS)
+ * are deliberately not accepted here: CORS decides what another origin's page
+ * may read, not what it may change with the user's cookie. Accepting them
+ * would make an XSS on any listed origin, or a sibling subdomain serving user
+ * content, able to change profiles and sign users in and out.
  */
 export function requireSameOrigin(event: Event, allowedOrigins: readonly string[]): void {
   const site = event.headers['sec-fetch-site'];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { LogSink } from './child';
 import { childComponent, type Component, type CrashHandler } from './component';
 import { LOCAL_REGION, LOCAL_STAGE } from './local-aws';
-import type { RateLimits } from './stack';
+import type { RateLimitPolicy, RateLimits } from './stack';
 import { REPO_ROOT } from './paths';
 
 export interface GatewayOptions {
@@ -15,6 +15,10 @@ export interface GatewayOptions {
   /** Where consumers and credentials are kept; undefined keeps them in memory. */
   dataFile?: string;
   rateLimits: RateLimits;
+  /** Where kong.yml's rate limits count (DECK_RATE_LIMIT_POLICY and Redis's address). */
+  rateLimitPolicy: RateLimitPolicy;
+  /** Origins whose pages may call the public, session and profile routes (DECK_CORS_ORIGINS). */
+  corsOrigins: readonly string[];
   /** forward-auth's cache_ttl on the browser routes (DECK_SESSION_CACHE_TTL). */
   sessionCacheTtlSeconds: number;
   log?: LogSink;
@@ -49,6 +53,44 @@ export function sessionDeckEnv(proxyPort: number, cacheTtlSeconds: number): Reco
   };
 }
 
+/**
+ * kong.yml's rate limits: the limits per minute, and where they count. With
+ * the local policy the Redis address is still filled in (Kong's schema wants a
+ * valid host there whatever the policy) and never used.
+ */
+export function rateLimitDeckEnv(limits: RateLimits, policy: RateLimitPolicy): Record<string, string> {
+  return {
+    DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: String(limits.public),
+    DECK_PROTECTED_RATE_LIMIT_PER_MINUTE: String(limits.protected),
+    DECK_PASSWORD_RATE_LIMIT_PER_MINUTE: String(limits.password),
+    DECK_INTROSPECT_RATE_LIMIT_PER_MINUTE: String(limits.introspect),
+    DECK_RATE_LIMIT_POLICY: policy.policy,
+    DECK_REDIS_HOST: policy.policy === 'redis' ? policy.host : '127.0.0.1',
+    DECK_REDIS_PORT: String(policy.policy === 'redis' ? policy.port : 6379),
+  };
+}
+
+/**
+ * kong.yml's cors origins: decK pastes the value as text into a YAML flow
+ * sequence (`[…, ${{ env "DECK_CORS_ORIGINS" }}]`), so a list is the origins
+ * joined by commas, and none is the empty string. Only plain origins are
+ * accepted: anything else would change the YAML, or be a regex to Kong.
+ */
+export function corsDeckEnv(origins: readonly string[]): Record<string, string> {
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(`CORS origin '${origin}' is not an origin as browsers send it (scheme://host[:port], lower case, no path)`);
+    }
+  }
+  return { DECK_CORS_ORIGINS: origins.join(', ') };
+}
+
 /** The Kong-compatible local gateway (kong/gateway), configured by kong/kong.yml. */
 export function gateway(options: GatewayOptions): Component {
   return childComponent({
@@ -61,6 +103,8 @@ export function gateway(options: GatewayOptions): Component {
         args: ['--import', 'tsx', 'kong/gateway/cli.ts'],
         cwd: REPO_ROOT,
         env: {
+          // Carries Kong's settings KONG_TRUSTED_IPS, KONG_REAL_IP_HEADER,
+          // KONG_REAL_IP_RECURSIVE and KONG_HEADERS to the gateway (cli.ts), when set.
           ...process.env,
           GATEWAY_CONFIG: path.join(REPO_ROOT, 'kong', 'kong.yml'),
           GATEWAY_DATA_FILE: options.dataFile ?? ':memory:',
@@ -71,9 +115,8 @@ export function gateway(options: GatewayOptions): Component {
           // The Invoke calls are signed, so some key is needed; serverless-offline checks none.
           AWS_ACCESS_KEY_ID: 'local-gateway',
           AWS_SECRET_ACCESS_KEY: 'local-gateway',
-          DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: String(options.rateLimits.public),
-          DECK_PROTECTED_RATE_LIMIT_PER_MINUTE: String(options.rateLimits.protected),
-          DECK_PASSWORD_RATE_LIMIT_PER_MINUTE: String(options.rateLimits.password),
+          ...rateLimitDeckEnv(options.rateLimits, options.rateLimitPolicy),
+          ...corsDeckEnv(options.corsOrigins),
         },
         log: options.log,
       };

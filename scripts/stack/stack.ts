@@ -10,6 +10,7 @@ import type { LogSink } from './child';
 import type { Component, CrashHandler } from './component';
 import { dynamodbLocal } from './dynamodb-local';
 import { gateway } from './gateway';
+import { redisServer } from './redis';
 import { browserEnv } from './browser-env';
 import { localAwsEnv, persistedCredentials, randomCredentials, type LocalCredentials } from './local-aws';
 import { DEFAULT_DATA_DIR } from './paths';
@@ -34,6 +35,13 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** kong.yml's rate limits per minute; each one unset keeps its default. */
   rateLimits?: Partial<RateLimits>;
+  /**
+   * Where the rate limits count: `local` (default, each gateway alone), or
+   * `redis`, for which the stack starts a Redis server on this port.
+   */
+  rateLimitPolicy?: { policy: 'local' } | { policy: 'redis'; port: number };
+  /** Origins whose pages may call the public, session and profile routes (kong.yml's cors); default none. */
+  corsOrigins?: readonly string[];
   /** How long the gateway reuses an identity provider's answer (DECK_SESSION_CACHE_TTL); default 5 s, as in docker-compose.yml. */
   sessionCacheTtlSeconds?: number;
   log?: LogSink;
@@ -44,14 +52,15 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  urls: { proxy: string; admin: string; api: string; dynamodb: string };
+  /** `redis` when the rate limits count in a Redis server of the stack's. */
+  urls: { proxy: string; admin: string; api: string; dynamodb: string; redis?: string };
   /** What a process needs to call the handlers in-process against this stack. */
   env: Record<string, string>;
   /** The only key that sees this stack's tables. */
   credentials: LocalCredentials;
   /** Where the service's private signing keys are (custody `file`). */
   signingKeyDir: string;
-  components: { dynamodb: Component; api: Component; gateway: Component };
+  components: { dynamodb: Component; api: Component; gateway: Component; redis?: Component };
   stop(): Promise<void>;
 }
 
@@ -65,8 +74,16 @@ export interface RateLimits {
   public: number;
   protected: number;
   password: number;
+  /** Introspection, per resource service (key-auth consumer). */
+  introspect: number;
 }
-export const DEFAULT_RATE_LIMITS: RateLimits = { public: 60, protected: 600, password: 10 };
+export const DEFAULT_RATE_LIMITS: RateLimits = { public: 60, protected: 600, password: 10, introspect: 1200 };
+
+/**
+ * Where kong.yml's rate limits count (DECK_RATE_LIMIT_POLICY): in each
+ * gateway alone, or in one Redis server that several gateways share.
+ */
+export type RateLimitPolicy = { policy: 'local' } | { policy: 'redis'; host: string; port: number };
 
 /** forward-auth's cache of identity answers unless told otherwise, as in docker-compose.yml. */
 export const DEFAULT_SESSION_CACHE_TTL_SECONDS = 5;
@@ -103,12 +120,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   for (const [key, envVar] of Object.entries(PORT_ENV_VARS)) {
     await assertPortFree(ports[key as keyof StackPorts], (options.portEnvPrefix ?? '') + envVar);
   }
+  if (options.rateLimitPolicy?.policy === 'redis') {
+    await assertPortFree(options.rateLimitPolicy.port, `${options.portEnvPrefix ?? ''}REDIS_PORT`);
+  }
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const urls = {
     proxy: `http://127.0.0.1:${ports.proxy}`,
     admin: `http://127.0.0.1:${ports.admin}`,
     api: `http://127.0.0.1:${ports.api}`,
     dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+    ...(options.rateLimitPolicy?.policy === 'redis' ? { redis: `redis://127.0.0.1:${options.rateLimitPolicy.port}` } : {}),
   };
   const common = { log: options.log, onCrash: options.onCrash };
   const credentials =
@@ -120,7 +141,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Before options.env, so that a test can change any of them.
   const handlerSettings = { ...keyEnv, ...browserEnv(urls.proxy), ...options.env };
 
+  const policy = options.rateLimitPolicy ?? { policy: 'local' };
   const components = {
+    ...(policy.policy === 'redis' ? { redis: redisServer({ port: policy.port, ...common }) } : {}),
     dynamodb: dynamodbWithTables(
       dynamodbLocal({
         port: ports.dynamodb,
@@ -146,6 +169,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       lambdaPort: ports.lambda,
       dataFile: options.inMemory ? undefined : path.join(dataDir, 'gateway.json'),
       rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+      rateLimitPolicy: policy.policy === 'redis' ? { policy: 'redis', host: '127.0.0.1', port: policy.port } : policy,
+      corsOrigins: options.corsOrigins ?? [],
       sessionCacheTtlSeconds: options.sessionCacheTtlSeconds ?? DEFAULT_SESSION_CACHE_TTL_SECONDS,
       ...common,
     }),

@@ -13,7 +13,7 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { stringify } from 'yaml';
 import { startGateway, type Gateway, type GatewayOptions } from '../../kong/gateway';
-import { lambdaDeckEnv, sessionDeckEnv } from '../../scripts/stack/gateway';
+import { corsDeckEnv, lambdaDeckEnv, rateLimitDeckEnv, sessionDeckEnv } from '../../scripts/stack/gateway';
 import { FUNCTION, signatureIsValid, startStandIn, type StandIn } from './lambda-stand-in';
 import { admin, createClient, echoAnswer, now, REQUEST_ID, send, startEcho, type Echo, type Echoed, type Target } from './support';
 
@@ -23,9 +23,8 @@ const LAMBDA = { function_name: FUNCTION, host: '127.0.0.1', port: 9, disable_ht
 const PROJECT_ENV = {
   ...lambdaDeckEnv(9),
   ...sessionDeckEnv(9, 5),
-  DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: '10',
-  DECK_PROTECTED_RATE_LIMIT_PER_MINUTE: '10',
-  DECK_PASSWORD_RATE_LIMIT_PER_MINUTE: '10',
+  ...rateLimitDeckEnv({ public: 10, protected: 10, password: 10, introspect: 10 }, { policy: 'local' }),
+  ...corsDeckEnv(['https://app.example.test']),
 };
 
 let dir: string;
@@ -72,7 +71,7 @@ describe('configuration', () => {
 
   test('a missing DECK_ variable stops start-up, naming it', async () => {
     await expect(startGateway({ proxyPort: 0, adminPort: 0, env: { DECK_API_URL: echo.url } })).rejects.toThrow(
-      /kong\.yml: environment variable 'DECK_PUBLIC_RATE_LIMIT_PER_MINUTE' present in state file but not set/,
+      /kong\.yml: environment variable 'DECK_CORS_ORIGINS' present in state file but not set/,
     );
   });
 

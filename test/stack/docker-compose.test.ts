@@ -2,6 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { parse } from 'yaml';
+import { parseConfig } from '../../kong/gateway/core/config';
+import { PLUGINS } from '../../kong/gateway/plugins';
+import type { CorsConfig } from '../../kong/gateway/plugins/cors/schema';
+import type { RateLimitingConfig } from '../../kong/gateway/plugins/rate-limiting/schema';
 import { dynamodbLocalDir, REPO_ROOT } from '../../scripts/stack';
 
 /**
@@ -31,8 +35,8 @@ function portMapping(mapping: string) {
 }
 
 describe('docker-compose.yml', () => {
-  it('runs PostgreSQL, the Kong migrations, Kong 3.9, decK, DynamoDB Local and the API', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'deck', 'dynamodb', 'kong', 'kong-migrations', 'postgres']);
+  it('runs PostgreSQL, the Kong migrations, Kong 3.9, Redis, decK, DynamoDB Local and the API', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'deck', 'dynamodb', 'kong', 'kong-migrations', 'postgres', 'redis']);
     expect(services.kong.image).toMatch(/^kong:3\.9/);
     expect(services.dynamodb.image).toMatch(/^amazon\/dynamodb-local:/);
   });
@@ -58,7 +62,10 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(services['kong-migrations'].depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
-    expect(services.kong.depends_on).toEqual({ 'kong-migrations': { condition: 'service_completed_successfully' } });
+    expect(services.kong.depends_on).toEqual({
+      'kong-migrations': { condition: 'service_completed_successfully' },
+      redis: { condition: 'service_healthy' },
+    });
     expect(services.deck.depends_on).toEqual({ kong: { condition: 'service_healthy' } });
     expect(services.api.depends_on).toEqual({ dynamodb: { condition: 'service_healthy' } });
   });
@@ -93,6 +100,41 @@ describe('docker-compose.yml', () => {
     const placeholders = [...read('kong/kong.yml').matchAll(/\$\{\{\s*env\s+"([A-Z0-9_]+)"\s*\}\}/g)].map((m) => m[1]);
     expect(placeholders.length).toBeGreaterThan(0);
     for (const name of placeholders) expect(Object.keys(services.deck.environment!)).toContain(name);
+  });
+
+  it("counts kong.yml's rate limits in the redis service, which only the other containers reach", () => {
+    const deck = services.deck.environment!;
+    expect(deck.DECK_RATE_LIMIT_POLICY).toBe('redis');
+    expect(deck.DECK_REDIS_HOST).toBe('redis');
+    const redisPort = services.redis.command?.includes('--port') ? services.redis.command[services.redis.command.indexOf('--port') + 1] : '6379';
+    expect(deck.DECK_REDIS_PORT).toBe(redisPort);
+    expect(services.redis.ports).toBeUndefined();
+  });
+
+  it("kong.yml with decK's values from the compose file (their defaults) loads, as Kong's schemas check it", () => {
+    // Compose's `${NAME:-default}` with nothing set in the shell: the default.
+    const deckEnv = Object.fromEntries(
+      Object.entries(services.deck.environment!).map(([name, value]) => [name, String(value).replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1')]),
+    );
+    const config = parseConfig(read('kong/kong.yml'), deckEnv, PLUGINS);
+    const plugins = config.routes.flatMap((route) => route.plugins.map((plugin) => ({ route: route.name, ...plugin })));
+    const limits = plugins.filter((plugin) => plugin.name === 'rate-limiting').map((plugin) => plugin.config as RateLimitingConfig);
+    expect(limits.length).toBeGreaterThan(0);
+    for (const limit of limits) expect(limit).toMatchObject({ policy: 'redis', redis: { host: 'redis', port: 6379 } });
+    // No origin listed by default: the list still holds the entry that matches no
+    // browser, so Kong never reads it as empty, i.e. as `*`.
+    const corsOrigins = plugins.filter((plugin) => plugin.name === 'cors').map((plugin) => (plugin.config as CorsConfig).origins);
+    expect(corsOrigins.length).toBeGreaterThan(0);
+    for (const origins of corsOrigins) expect(origins).toEqual(['https://no-cross-origin\\.invalid']);
+    // Every route refuses large bodies before its function.
+    for (const route of config.routes) expect({ route: route.name, sizeLimited: route.plugins.some((plugin) => plugin.name === 'request-size-limiting') }).toEqual({ route: route.name, sizeLimited: true });
+  });
+
+  it("sets Kong's trusted_ips and real_ip_header, trusting no peer unless told to", () => {
+    const env = services.kong.environment!;
+    expect(env.KONG_TRUSTED_IPS).toBe('${KONG_TRUSTED_IPS:-NONE}');
+    expect(env.KONG_REAL_IP_HEADER).toBe('${KONG_REAL_IP_HEADER:-X-Real-IP}');
+    expect(env.KONG_REAL_IP_RECURSIVE).toBe('${KONG_REAL_IP_RECURSIVE:-off}');
   });
 
   it('gives the API the settings serverless.yml reads, pointing at the other services', () => {

@@ -26,7 +26,10 @@ export const TEST_API_ENV = {
 };
 
 /** High enough that no test trips the public routes' rate limit by accident. */
-export const TEST_RATE_LIMITS = { public: 1_000_000, protected: 1_000_000, password: 1_000_000 };
+export const TEST_RATE_LIMITS = { public: 1_000_000, protected: 1_000_000, password: 1_000_000, introspect: 1_000_000 };
+
+/** A browser client's page on another origin, which kong.yml's cors lets in (test/e2e/edges.test.ts). */
+export const TEST_CORS_ORIGINS = ['https://app.example.test'];
 
 /**
  * The gateway asks the identity provider on every browser request: a test
@@ -47,6 +50,7 @@ export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {
   const stack = await startStack({
     inMemory: true,
     rateLimits: TEST_RATE_LIMITS,
+    corsOrigins: TEST_CORS_ORIGINS,
     sessionCacheTtlSeconds: TEST_SESSION_CACHE_TTL_SECONDS,
     log: testLog,
     ...options,

@@ -31,15 +31,15 @@ export interface StartedStack {
   cleanUp(): Promise<void>;
 }
 
-/** Runs `npm start` (or, with viaNpm false, what it runs) until its ready line, in memory. */
-export async function runStart({ viaNpm = false } = {}): Promise<StartedStack> {
+/** Runs `npm start` (or, with viaNpm false, what it runs) until its ready line, in memory; `env` adds settings. */
+export async function runStart({ viaNpm = false, env = {} as Record<string, string> } = {}): Promise<StartedStack> {
   const [proxy, admin, api, lambda, dynamodb] = (await freePorts(5)).map(String);
   const ports = { KONG_PROXY_PORT: proxy, KONG_ADMIN_PORT: admin, API_PORT: api, LAMBDA_PORT: lambda, DYNAMODB_PORT: dynamodb };
   const dataDir = await mkdtemp(path.join(tmpdir(), 'npm-start-'));
   const [command, ...args] = viaNpm ? ['npm', 'start'] : START_COMMAND.split(' ');
   const child = spawn(command === 'node' ? process.execPath : command, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...ports, STACK_IN_MEMORY: '1', STACK_DATA_DIR: dataDir },
+    env: { ...process.env, ...ports, STACK_IN_MEMORY: '1', STACK_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
