@@ -195,10 +195,19 @@ function withDeadline(run: Lambda): Lambda {
   };
 }
 
+/**
+ * Routes with cors in kong.yml take OPTIONS so that Kong can answer browsers'
+ * preflights; an OPTIONS that is not a preflight (no Origin or no
+ * Access-Control-Request-Method) goes on to the function. It must not act as
+ * the route's POST would: it learns nothing and changes nothing.
+ */
+const optionsAnswer = (): Response => ({ statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' });
+
 // header-normalizer's types add fields to the event that it only fills in at run time.
 function withIds(handler: unknown): Lambda {
   const run = withDeadline(handler as Lambda);
-  return (event, context) => withRequestIds(requestIds(event, context), () => run(event, context));
+  return (event, context) =>
+    event.httpMethod === 'OPTIONS' ? Promise.resolve(optionsAnswer()) : withRequestIds(requestIds(event, context), () => run(event, context));
 }
 
 /** A route without a body: header normalisation and error mapping. */

@@ -91,6 +91,18 @@ describe('cors: browser pages on the listed origins', () => {
 });
 
 describe('request-size-limiting: bodies far over what a function takes', () => {
+  it('an OPTIONS that is not a preflight reaches the function, which does nothing with it', async () => {
+    const username = uniqueName('options');
+    const answer = await fetch(`${PROXY}/api/public/signup`, {
+      method: 'OPTIONS',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    expect(answer.status).toBe(204);
+    expect(await storedUser(username)).toBeUndefined();
+    expect((await admin('GET', `/consumers/${username}`)).status).toBe(404);
+  });
+
   it('a 20 KB body is refused 413 by the gateway, and no function ran', async () => {
     const username = uniqueName('big');
     const body = JSON.stringify({ username, password: PASSWORD, padding: 'x'.repeat(20 * 1024) });

@@ -92,6 +92,15 @@ describe('JSON bodies', () => {
   });
 });
 
+it('does nothing for an OPTIONS request that reached the function (Kong answers the preflights)', async () => {
+  const handler = jsonRoute(v.object({ name: v.string() }), async () => json(201, {}));
+  const response = await handler(event({ httpMethod: 'OPTIONS', headers: { 'content-type': 'application/json' }, body: '{"name":"a"}' }), context);
+  expect(response).toEqual({ statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' });
+  expect(lines).toEqual([]);
+  const created = await handler(event({ httpMethod: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"a"}' }), context);
+  expect(created.statusCode).toBe(201);
+});
+
 it('answers 503 with Retry-After shortly before the function would time out, instead of being killed', async () => {
   const handler = route(async () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
