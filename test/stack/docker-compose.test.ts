@@ -3,6 +3,7 @@ import path from 'node:path';
 import JSZip from 'jszip';
 import { parse } from 'yaml';
 import { parseConfig } from '../../kong/gateway/core/config';
+import { parseHeaders } from '../../kong/gateway/core/settings';
 import { PLUGINS } from '../../kong/gateway/plugins';
 import type { CorsConfig } from '../../kong/gateway/plugins/cors/schema';
 import type { RateLimitingConfig } from '../../kong/gateway/plugins/rate-limiting/schema';
@@ -135,6 +136,12 @@ describe('docker-compose.yml', () => {
     expect(env.KONG_TRUSTED_IPS).toBe('${KONG_TRUSTED_IPS:-NONE}');
     expect(env.KONG_REAL_IP_HEADER).toBe('${KONG_REAL_IP_HEADER:-X-Real-IP}');
     expect(env.KONG_REAL_IP_RECURSIVE).toBe('${KONG_REAL_IP_RECURSIVE:-off}');
+  });
+
+  it('has Kong show only the request id on its answers: no Server version, no latencies', () => {
+    const value = /^\$\{KONG_HEADERS:-(.*)\}$/.exec(String(services.kong.environment!.KONG_HEADERS))?.[1];
+    expect(value).toBeDefined();
+    expect([...parseHeaders(value!)]).toEqual(['X-Kong-Request-Id']);
   });
 
   it('gives the API the settings serverless.yml reads, pointing at the other services', () => {
