@@ -1,4 +1,5 @@
 import { healthCheck } from '../../lib/health';
+import { UNAVAILABLE } from '../../lib/platform/errors';
 import { json, route } from '../../lib/platform/http';
 
 /**
@@ -9,5 +10,5 @@ import { json, route } from '../../lib/platform/http';
 export const handler = route(async () => {
   const { failed } = await healthCheck.check();
   if (failed.length === 0) return json(200, { status: 'ok' });
-  return json(503, { code: 'temporarily_unavailable', message: 'Service temporarily unavailable, please retry', failed }, { 'Retry-After': '5' });
+  return json(UNAVAILABLE.status, { code: UNAVAILABLE.code, message: UNAVAILABLE.message, failed }, { 'Retry-After': '5' });
 });

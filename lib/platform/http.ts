@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as v from 'valibot';
-import { AppError, DependencyError, describeError, invalidRequest } from './errors';
+import { AppError, DependencyError, describeError, invalidRequest, UNAVAILABLE } from './errors';
 import { log, withRequestIds } from './log';
 
 /** Credentials and tokens are small; anything bigger is a mistake or an attack. */
@@ -45,10 +45,11 @@ function rawBody(event: Event, accepted: boolean, expected: string): string {
 }
 
 /**
- * URLSearchParams decodes leniently: a broken escape (`%zz`, `%E0%A4`) comes
- * through as literal text instead of failing, and no parser on npm refuses
- * it either. A body a client mangled is refused here rather than read as
- * some other value.
+ * URLSearchParams decodes leniently, as the WHATWG URL standard tells it to: a
+ * broken escape (`%zz`, `%E0%A4`) comes through as literal text or U+FFFD
+ * instead of failing, and querystring and qs do the same; none has a strict
+ * mode. A body a client mangled is refused here rather than read as some
+ * other value.
  */
 function isWellFormedForm(raw: string): boolean {
   try {
@@ -121,7 +122,6 @@ interface ErrorShape {
 }
 
 const SERVER_ERROR = { status: 500, code: 'server_error', message: 'Internal server error' };
-const UNAVAILABLE = { status: 503, code: 'temporarily_unavailable', message: 'Service temporarily unavailable, please retry' };
 
 /** An error answer, `{"code","message"}` (and the OAuth names where the route takes them). */
 function errorResponse({ oauth = false }: ErrorShape, status: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}): Response {
