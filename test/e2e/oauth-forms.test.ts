@@ -1,7 +1,7 @@
 /**
  * Through the gateway, as an OAuth client library talks to the service:
  * form-encoded refresh and revocation (RFC 6749 §6, RFC 7009), error bodies
- * with `error` and `error_description`, and the health route.
+ * with `error` and `error_description`.
  */
 import { client } from '../support/flow';
 
@@ -68,19 +68,5 @@ describe('revocation by form', () => {
     }
     expect((await gateway.revoke(tokens.access_token)).body).toMatchObject({ code: 'unsupported_token_type' });
     expect((await gateway.info(tokens.access_token)).status).toBe(200);
-  });
-});
-
-describe('GET /api/public/health', () => {
-  it('answers 200 {"status":"ok"}, never cached, rate-limited per client like the other public routes', async () => {
-    const health = await gateway.health();
-    expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
-    expect(health.headers.get('cache-control')).toBe('no-store');
-    expect(Number(health.headers.get('x-ratelimit-limit-minute'))).toBeGreaterThan(0);
-  });
-
-  it('is GET only', async () => {
-    const posted = await fetch(`${PROXY}/api/public/health`, { method: 'POST' });
-    expect(posted.status).toBe(404);
   });
 });
