@@ -1,9 +1,9 @@
-import { json, jsonRoute } from '../../lib/platform/http';
+import { json, oauthRoute } from '../../lib/platform/http';
 import { sessions } from '../../lib/sessions';
-import { revokeBody } from '../../lib/sessions/schemas';
+import { revocableToken, revokeBody } from '../../lib/sessions/schemas';
 
-/** POST /api/public/revoke {"token"}: revokes a refresh token; the same answer whether it was known or not. */
-export const handler = jsonRoute(revokeBody, async ({ body }) => {
-  await sessions.revoke(body.token);
+/** POST /api/public/revoke, JSON `{"token"}` or an RFC 7009 form: revokes a refresh token; the same answer whether it was known or not. */
+export const handler = oauthRoute(revokeBody, async ({ body }) => {
+  await sessions.revoke(revocableToken(body));
   return json(200, { message: 'Token revoked' });
 });

@@ -1,5 +1,6 @@
 import { accounts, isActive } from '../accounts';
 import { sessions } from '../sessions';
+import { looksLikeJwt } from '../tokens/refresh-tokens';
 import { checkAccessToken } from './access-token';
 
 /** An RFC 7662 §2.2 answer: `active` alone when the token is not. */
@@ -17,9 +18,6 @@ export type Introspection =
     };
 
 const INACTIVE: Introspection = { active: false };
-
-/** A JWT has three dot-separated parts; the service's refresh tokens are opaque base64url, without dots. */
-const looksLikeJwt = (token: string) => token.split('.').length === 3;
 
 /**
  * RFC 7662 introspection for resource services: whether a token the service

@@ -60,6 +60,12 @@ export class KongAdminClient {
     );
   }
 
+  /** Kong's node status (`GET /status`): Kong answering, and reaching its own database (where consumers are made); a DependencyError otherwise. */
+  async checkStatus(signal?: AbortSignal): Promise<void> {
+    const status = expectStatus(await this.admin.get<{ database?: { reachable?: boolean } }>('/status', { signal }), 200);
+    if (status?.database?.reachable === false) throw new DependencyError('kong', new Error('Kong cannot reach its database'));
+  }
+
   async getConsumer(username: string): Promise<Consumer | undefined> {
     const response = await this.admin.get<Consumer>(`/consumers/${segment(username)}`);
     return response.status === 404 ? undefined : expectStatus(response, 200);

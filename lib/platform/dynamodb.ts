@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from './config';
 import { DependencyError } from './errors';
 
@@ -68,4 +68,13 @@ export async function consistentBatchGet(client: DynamoDBDocumentClient, table: 
     throw new DependencyError('dynamodb', new Error('BatchGetItem left keys unprocessed'));
   }
   return new Map((Responses[table] ?? []).map((item) => [item.id as string, item as Record<string, unknown>]));
+}
+
+/**
+ * A cheap read of `table` (an eventually consistent GetItem of `key`, which
+ * need not exist): resolves if DynamoDB answers, throws DependencyError if
+ * not. `signal` abandons it, retries included.
+ */
+export async function probeTable(client: DynamoDBDocumentClient, table: string, key: Record<string, string>, signal?: AbortSignal): Promise<void> {
+  await client.send(new GetCommand({ TableName: table, Key: key }), { abortSignal: signal });
 }

@@ -28,13 +28,16 @@ export const invalidToken = (cause?: unknown) => new AppError(401, 'invalid_toke
 /** What a 503 blames in the logs: `signing-keys` is a keyring with no active key (none made yet). */
 export type Dependency = 'kong' | 'dynamodb' | 'kms' | 'signing-keys' | 'identity-keys';
 
+/** What every 503 says, whoever answers it: a failing dependency, a function about to time out, the health check. */
+export const UNAVAILABLE = Object.freeze({ status: 503, code: 'temporarily_unavailable', message: 'Service temporarily unavailable, please retry' });
+
 /** A dependency (Kong Admin API, DynamoDB, KMS, the identity provider's keys) failed or timed out: retrying later may work. */
 export class DependencyError extends AppError {
   constructor(
     readonly dependency: Dependency,
     cause: unknown,
   ) {
-    super(503, 'temporarily_unavailable', 'Service temporarily unavailable, please retry', { cause });
+    super(UNAVAILABLE.status, UNAVAILABLE.code, UNAVAILABLE.message, { cause });
   }
 }
 

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as v from 'valibot';
-import { AppError, DependencyError, describeError, invalidRequest } from './errors';
+import { AppError, DependencyError, describeError, invalidRequest, UNAVAILABLE } from './errors';
 import { log, withRequestIds } from './log';
 
 /** Credentials and tokens are small; anything bigger is a mistake or an attack. */
@@ -44,8 +44,25 @@ function rawBody(event: Event, accepted: boolean, expected: string): string {
   return raw;
 }
 
-/** Form fields as an object of strings; a field given twice is refused rather than guessed at (RFC 6749 §3.1). */
+/**
+ * URLSearchParams decodes leniently, as the WHATWG URL standard tells it to: a
+ * broken escape (`%zz`, `%E0%A4`) comes through as literal text or U+FFFD
+ * instead of failing, and querystring and qs do the same; none has a strict
+ * mode. A body a client mangled is refused here rather than read as some
+ * other value.
+ */
+function isWellFormedForm(raw: string): boolean {
+  try {
+    for (const pair of raw.split('&')) decodeURIComponent(pair.replace(/\+/g, ' '));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Form fields as an object of strings; a field given twice is refused rather than guessed at (RFC 6749 §3.1, §3.2). */
 function formFields(raw: string): Record<string, string> {
+  if (!isWellFormedForm(raw)) throw invalidRequest('Request body is not valid application/x-www-form-urlencoded');
   const fields: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(raw)) {
     if (Object.hasOwn(fields, name)) throw invalidRequest(`${name}: must not be repeated`);
@@ -94,8 +111,25 @@ function body(schema: v.GenericSchema, read: (event: Event) => unknown): middy.M
   };
 }
 
+/** What a route's error bodies carry besides `{"code","message"}`. */
+interface ErrorShape {
+  /**
+   * OAuth endpoints (token refresh, revocation, introspection): also the
+   * names OAuth client libraries read, `error` and `error_description`
+   * (RFC 6749 §5.2, RFC 7009 §2.2.1), with the same values.
+   */
+  oauth?: boolean;
+}
+
+const SERVER_ERROR = { status: 500, code: 'server_error', message: 'Internal server error' };
+
+/** An error answer, `{"code","message"}` (and the OAuth names where the route takes them). */
+function errorResponse({ oauth = false }: ErrorShape, status: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}): Response {
+  return json(status, oauth ? { code, message, error: code, error_description: message } : { code, message }, headers);
+}
+
 /** The one mapping from errors to `{"code","message"}` responses; causes go to the log only. */
-function errorResponses(): middy.MiddlewareObj<Event, Response> {
+function errorResponses(shape: ErrorShape): middy.MiddlewareObj<Event, Response> {
   return {
     onError: (request) => {
       const error = request.error;
@@ -106,13 +140,8 @@ function errorResponses(): middy.MiddlewareObj<Event, Response> {
       } else {
         log.error('unhandled error', describeError(error));
       }
-      if (error instanceof AppError) {
-        const response = json(error.status, { code: error.code, message: error.message });
-        response.headers = { ...response.headers, ...error.headers };
-        request.response = response;
-      } else {
-        request.response = json(500, { code: 'server_error', message: 'Internal server error' });
-      }
+      const { status, code, message } = error instanceof AppError ? error : SERVER_ERROR;
+      request.response = errorResponse(shape, status, code, message, error instanceof AppError ? error.headers : {});
     },
   };
 }
@@ -155,9 +184,9 @@ function requestIds(event: Event, context: Context) {
 
 type Handler<Body> = (event: Event & { body: Body }) => Promise<Response>;
 
-function withDefaults() {
+function withDefaults(shape: ErrorShape = {}) {
   // No early-timeout signal: handlers don't use it, and creating it costs more than the rest of middy.
-  return middy<Event, Response>({ timeoutEarlyInMillis: 0 }).use(httpHeaderNormalizer()).use(errorResponses());
+  return middy<Event, Response>({ timeoutEarlyInMillis: 0 }).use(httpHeaderNormalizer()).use(errorResponses(shape));
 }
 
 type Lambda = (event: Event, context: Context) => Promise<Response>;
@@ -172,7 +201,7 @@ type Lambda = (event: Event, context: Context) => Promise<Response>;
  * middy's own early timeout would do this too, but makes an AbortController
  * per call that nothing here uses.
  */
-function withDeadline(run: Lambda): Lambda {
+function withDeadline(run: Lambda, shape: ErrorShape): Lambda {
   return async (event, context) => {
     const remaining = context?.getRemainingTimeInMillis?.();
     if (!remaining) return run(event, context);
@@ -184,7 +213,7 @@ function withDeadline(run: Lambda): Lambda {
     const shed = new Promise<Response>((resolve) => {
       timer = setTimeout(() => {
         log.warn('answering 503 before the function times out', { remainingMs: DEADLINE_MARGIN_MS });
-        resolve(json(503, { code: 'temporarily_unavailable', message: 'Service temporarily unavailable, please retry' }, { 'Retry-After': '1' }));
+        resolve(errorResponse(shape, UNAVAILABLE.status, UNAVAILABLE.code, UNAVAILABLE.message, { 'Retry-After': '1' }));
       }, Math.max(0, remaining - waited - DEADLINE_MARGIN_MS));
     });
     try {
@@ -204,8 +233,8 @@ function withDeadline(run: Lambda): Lambda {
 const optionsAnswer = (): Response => ({ statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' });
 
 // header-normalizer's types add fields to the event that it only fills in at run time.
-function withIds(handler: unknown): Lambda {
-  const run = withDeadline(handler as Lambda);
+function withIds(handler: unknown, shape: ErrorShape = {}): Lambda {
+  const run = withDeadline(handler as Lambda, shape);
   return (event, context) =>
     event.httpMethod === 'OPTIONS' ? Promise.resolve(optionsAnswer()) : withRequestIds(requestIds(event, context), () => run(event, context));
 }
@@ -224,11 +253,28 @@ export function jsonRoute<S extends v.GenericSchema>(schema: S, handler: Handler
   );
 }
 
-/** A route taking an application/x-www-form-urlencoded body (OAuth endpoints such as RFC 7662's), validated against `schema`. */
+/** A route taking an application/x-www-form-urlencoded body alone (RFC 7662 introspection), validated against `schema`; OAuth error names. */
 export function formRoute<S extends v.GenericSchema>(schema: S, handler: Handler<v.InferOutput<S>>) {
+  const oauth = { oauth: true };
   return withIds(
-    withDefaults()
+    withDefaults(oauth)
       .use(body(schema, readForm))
       .handler((event) => handler(event as unknown as Event & { body: v.InferOutput<S> })),
+    oauth,
+  );
+}
+
+/**
+ * An OAuth endpoint that began as a JSON route (refresh, revocation): a JSON
+ * body as before, or the form body OAuth client libraries send (RFC 6749
+ * §6, RFC 7009 §2.1), both validated against `schema`; OAuth error names.
+ */
+export function oauthRoute<S extends v.GenericSchema>(schema: S, handler: Handler<v.InferOutput<S>>) {
+  const oauth = { oauth: true };
+  return withIds(
+    withDefaults(oauth)
+      .use(body(schema, (event) => readBody(event, { forms: true })))
+      .handler((event) => handler(event as unknown as Event & { body: v.InferOutput<S> })),
+    oauth,
   );
 }

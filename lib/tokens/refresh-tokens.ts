@@ -6,6 +6,9 @@ export function newRefreshToken() {
   return { token, hash: hashRefreshToken(token) };
 }
 
+/** An access token is a JWT, three dot-separated parts; refresh tokens are base64url, which has no dots. */
+export const looksLikeJwt = (token: string): boolean => token.split('.').length === 3;
+
 export const hashRefreshToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /** A session's secret for deriving successors: kept beside each token's hash, useless without the token. */

@@ -25,7 +25,7 @@ const PARAMS = {
 /** Every function Kong invokes; rotateKeys runs on a schedule instead. */
 const KONG_FUNCTIONS = [
   'info', 'logout', 'logoutAll', 'password', 'refresh', 'revoke', 'signin', 'signup', 'sessions', 'endSession',
-  'jwks', 'openidConfiguration', 'introspect',
+  'jwks', 'openidConfiguration', 'introspect', 'health',
   'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'signinPage', 'registerPage', 'assets',
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
 ];
@@ -174,6 +174,14 @@ it('gives the user-profile service a role of its own: its table only, nothing of
   // Identity tokens are signed through KMS as access tokens are: no function holds a private key.
   const holders = ofType('AWS::Lambda::Function').filter(([, fn]) => /PRIVATE KEY/.test(JSON.stringify(fn.Properties.Environment)));
   expect(holders).toEqual([]);
+});
+
+it('gives the health check a role of its own: one read of the users table, nothing else', () => {
+  expect(resources.HealthLambdaFunction.Properties.Role).toEqual({ 'Fn::GetAtt': ['HealthRole', 'Arn'] });
+  const role = resources.HealthRole.Properties;
+  const statements = role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(statements).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [{ 'Fn::GetAtt': ['UsersTable', 'Arn'] }] }]);
+  expect(role.ManagedPolicyArns).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' }]);
 });
 
 it("ships the policy Kong needs: lambda:InvokeFunction on exactly these functions", () => {

@@ -14,6 +14,14 @@ let stack: Stack;
 let dataDir: string;
 
 const UNAVAILABLE = { status: 503, body: { message: 'Service temporarily unavailable, please retry' } };
+/** The health route's 503: the dependencies that failed, and nothing else about them. */
+async function unhealthy(answer: ReturnType<ReturnType<typeof client>['health']>, failed: string[]) {
+  const response = await answer;
+  expect(response).toMatchObject({ status: 503 });
+  expect(response.body).toEqual({ code: 'temporarily_unavailable', message: 'Service temporarily unavailable, please retry', failed });
+  expect(response.headers.get('retry-after')).toBe('5');
+  expect(response.headers.get('cache-control')).toBe('no-store');
+}
 
 // Through the gateway, or straight to the API while the gateway is down.
 const gateway = () => client(stack.urls.proxy);
@@ -41,6 +49,7 @@ describe('when a dependency stops mid-flow', () => {
   let tokens: { access_token: string; refresh_token: string };
 
   it('works while everything is up', async () => {
+    expect(await gateway().health()).toMatchObject({ status: 200, body: { status: 'ok' } });
     expect((await gateway().signup(alice)).status).toBe(201);
     const response = await gateway().signin(alice);
     expect(response.status).toBe(200);
@@ -54,6 +63,8 @@ describe('when a dependency stops mid-flow', () => {
 
     expect(await api().signup(bob)).toMatchObject(UNAVAILABLE);
     expect(await storedUserExists(bob)).toBe(false);
+    // The gateway is down, so the health route is asked at the API itself.
+    await unhealthy(api().health(), ['kong']);
     expect(await api().signin(alice)).toMatchObject(UNAVAILABLE);
     // Refresh and info need no Kong Admin call: sessions go on.
     const refreshed = await api().refresh(tokens.refresh_token);
@@ -64,6 +75,7 @@ describe('when a dependency stops mid-flow', () => {
     expect(await api().logoutAll(dave.tokens.access_token)).toMatchObject(UNAVAILABLE);
 
     await stack.components.gateway.start();
+    expect((await gateway().health()).status).toBe(200);
     expect((await gateway().signup(bob)).status).toBe(201);
     expect((await gateway().signin(bob)).status).toBe(200);
     // The failed logout-all is simply retried, and the user can sign in again.
@@ -81,14 +93,26 @@ describe('when a dependency stops mid-flow', () => {
     expect(await gateway().info(tokens.access_token)).toMatchObject(UNAVAILABLE);
     expect(await gateway().logout(tokens.access_token)).toMatchObject(UNAVAILABLE);
     expect(await gateway().revoke(tokens.refresh_token)).toMatchObject(UNAVAILABLE);
+    await unhealthy(gateway().health(), ['dynamodb']);
     // The username is claimed in DynamoDB before Kong is touched.
     expect((await request(`${stack.urls.admin}/consumers/${carol}`)).status).toBe(404);
 
     await stack.components.dynamodb.start();
+    expect((await gateway().health()).status).toBe(200);
     expect((await gateway().signup(carol)).status).toBe(201);
     const response = await gateway().refresh(tokens.refresh_token);
     expect(response.status).toBe(200);
     tokens = response.body;
+  }, 60_000);
+
+  it('answers the health check 503 naming DynamoDB while DynamoDB is frozen (taking connections, answering nothing)', async () => {
+    stack.components.dynamodb.freeze(true);
+    try {
+      await unhealthy(gateway().health(), ['dynamodb']);
+    } finally {
+      stack.components.dynamodb.freeze(false);
+    }
+    expect((await gateway().health()).status).toBe(200);
   }, 60_000);
 
   it('keeps users, credentials, sessions and revocations across a restart of the whole stack', async () => {

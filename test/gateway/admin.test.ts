@@ -219,3 +219,15 @@ describe('consumers', () => {
     expect((await admin(target, 'GET', `/consumers/${body.id}`)).status).toBe(404);
   });
 });
+
+describe('node status', () => {
+  // What the service's health check asks (lib/kong/admin-client.ts checkStatus): Kong answers 200 while it runs,
+  // with database.reachable false (still 200) when it cannot reach its database (kong/api/routes/health.lua).
+  test('GET /status is 200 JSON with the database reachable; other methods are 405', async () => {
+    const status = await admin(target, 'GET', '/status');
+    expect(status.status).toBe(200);
+    expect(status.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(status.body).toMatchObject({ database: { reachable: true } });
+    expect((await admin(target, 'POST', '/status', {})).status).toBe(405);
+  });
+});

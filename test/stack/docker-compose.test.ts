@@ -164,6 +164,17 @@ describe('docker-compose.yml', () => {
     expect(services.dynamodb.ports!.map(portMapping).map((port) => port.containerPort)).toContain(Number(dynamodb.port));
   });
 
+  it("judges the API healthy by its own health route, which serverless.yml serves on the API's HTTP port", () => {
+    const healthcheck = services.api.healthcheck as { test: string[] };
+    const script = healthcheck.test[healthcheck.test.indexOf('-e') + 1];
+    const url = new URL(/fetch\('([^']+)'\)/.exec(script)![1]);
+    expect(url.pathname).toBe('/api/public/health');
+    expect(url.port).toBe(services.api.environment!.API_PORT);
+    // A 503 (a dependency down) is unhealthy, not merely an answer.
+    expect(script).toContain('r.ok ? 0 : 1');
+    expect(read('serverless.yml')).toContain('- http: { path: /api/public/health, method: get }');
+  });
+
   it("loads the project's Lua plugins (kong/plugins/*) into Kong and its migrations: enabled, mounted, on the Lua path", () => {
     const plugins = readdirSync(path.join(REPO_ROOT, 'kong/plugins'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())

@@ -16,6 +16,7 @@ export function client(base: string, send: Send = request) {
     signin: (username: string, password = PASSWORD) => post('/api/public/signin', { username, password }),
     refresh: (refresh_token: string) => post('/api/public/refresh', { refresh_token }),
     revoke: (token: unknown) => post('/api/public/revoke', { token }),
+    health: () => send(`${base}/api/public/health`),
     info: (token: string, headers: Record<string, string> = {}) =>
       send(`${base}/api/jwt/info`, { headers: { ...bearer(token), ...headers } }),
     sessions: (token: string) => send(`${base}/api/jwt/sessions`, { headers: bearer(token) }),

@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
 import * as v from 'valibot';
 import { AppError, DependencyError } from '../../../lib/platform/errors';
-import { clientOf, json, jsonRoute, route, type Event } from '../../../lib/platform/http';
+import { clientOf, json, jsonRoute, oauthRoute, route, type Event } from '../../../lib/platform/http';
 import { log } from '../../../lib/platform/log';
+import { object, requiredString } from '../../../lib/platform/schemas';
 
 const context = { awsRequestId: 'lambda-1' } as Context;
 const event = (init: Partial<Event> = {}) => ({ headers: {}, body: null, isBase64Encoded: false, requestContext: { requestId: 'ctx-1' }, ...init }) as Event;
@@ -99,6 +100,48 @@ it('does nothing for an OPTIONS request that reached the function (Kong answers 
   expect(lines).toEqual([]);
   const created = await handler(event({ httpMethod: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"a"}' }), context);
   expect(created.statusCode).toBe(201);
+});
+
+describe('OAuth endpoints: JSON or form bodies, OAuth error names', () => {
+  const handler = oauthRoute(object({ token: requiredString() }), async ({ body: parsed }) => json(200, parsed));
+  const post = (raw: string | null, contentType: string) => handler(event({ body: raw, headers: { 'Content-Type': contentType } }), context);
+  const FORM = 'application/x-www-form-urlencoded';
+
+  it.each([
+    ['{"token":"a b"}', 'application/json'],
+    ['token=a+b', FORM],
+    ['token=a%20b&client_id=app&scope=x', `${FORM}; charset=UTF-8`],
+  ])('reads %s (%s)', async (raw, type) => {
+    const response = await post(raw, type);
+    expect(response.statusCode).toBe(200);
+    expect(body(response)).toEqual({ token: 'a b' });
+  });
+
+  it.each([
+    ['token=a&token=b', FORM, 'token: must not be repeated'],
+    ['token=%zz', FORM, 'Request body is not valid application/x-www-form-urlencoded'],
+    ['token=%E0%A4', FORM, 'Request body is not valid application/x-www-form-urlencoded'],
+    ['token=a', 'text/plain', 'Content-Type must be application/json or application/x-www-form-urlencoded'],
+    ['client_id=app', FORM, 'token: is required'],
+  ])('refuses %s (%s) with 400 invalid_request, under both names', async (raw, type, message) => {
+    const response = await post(raw, type);
+    expect(response.statusCode).toBe(400);
+    expect(body(response)).toEqual({ code: 'invalid_request', message, error: 'invalid_request', error_description: message });
+  });
+
+  it('gives every error the OAuth names, a failing dependency\'s too', async () => {
+    const failing = oauthRoute(v.object({}), async () => {
+      throw new DependencyError('dynamodb', new Error('timeout'));
+    });
+    const response = await failing(event({ body: '{}', headers: { 'Content-Type': 'application/json' } }), context);
+    expect(response.statusCode).toBe(503);
+    expect(body(response)).toEqual({
+      code: 'temporarily_unavailable',
+      message: 'Service temporarily unavailable, please retry',
+      error: 'temporarily_unavailable',
+      error_description: 'Service temporarily unavailable, please retry',
+    });
+  });
 });
 
 it('answers 503 with Retry-After shortly before the function would time out, instead of being killed', async () => {
