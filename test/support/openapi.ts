@@ -178,18 +178,20 @@ export function conformBrowser(context: { on(event: 'response', listener: (respo
   context.on('response', (response) => {
     if (!checksAnswersFrom(response.url())) return;
     const request = response.request();
-    const headers = new Headers(response.headers());
     const redirect = response.status() >= 300 && response.status() < 400;
-    void (redirect ? Promise.resolve(undefined) : response.text().catch(() => undefined)).then((body) =>
-      conform({ method: request.method(), url: response.url(), status: response.status(), headers, body }),
-    );
+    void (async () => {
+      // allHeaders(): headers() leaves out Set-Cookie and other security-related ones.
+      const headers = new Headers(await response.allHeaders());
+      const body = redirect ? undefined : await response.text().catch(() => undefined);
+      conform({ method: request.method(), url: response.url(), status: response.status(), headers, body });
+    })();
   });
 }
 
 interface BrowserResponse {
   url(): string;
   status(): number;
-  headers(): Record<string, string>;
+  allHeaders(): Promise<Record<string, string>>;
   text(): Promise<string>;
   request(): { method(): string };
 }
