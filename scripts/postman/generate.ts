@@ -36,14 +36,19 @@ const SAVE_TOKENS = [
 ];
 /** A password change sets the new password: later sign-ins use it. */
 const SAVE_PASSWORD = ["if (pm.response.code === 200) pm.collectionVariables.set('password', pm.collectionVariables.get('newPassword'));"];
-/** The first listed session, for "End one of the user's sessions". */
-const SAVE_SESSION = ["if (pm.response.code === 200 && pm.response.json().length > 0) pm.collectionVariables.set('sessionId', pm.response.json()[0].id);"];
+/** Another session than this one, for "End one of the user's sessions" (none: sessionId stays, an unknown id answers 404). */
+const SAVE_SESSION = [
+  'if (pm.response.code === 200) {',
+  '  const other = pm.response.json().find((session) => !session.current);',
+  "  if (other) pm.collectionVariables.set('sessionId', other.id);",
+  '}',
+];
 
 const json = (value: unknown) => ({ mode: 'raw', raw: JSON.stringify(value, null, 2), options: { raw: { language: 'json' } } });
 const form = (fields: Record<string, string>) => ({ mode: 'urlencoded', urlencoded: Object.entries(fields).map(([key, value]) => ({ key, value })) });
 
 /** What each operation sends and keeps, by operationId: the walk-through of the README, in Postman. */
-const FLOW: Record<string, { body?: object; test?: string[]; path?: Record<string, string> }> = {
+const FLOW: Record<string, { body?: { mode: string }; test?: string[]; path?: Record<string, string> }> = {
   signup: { body: json({ username: '{{username}}', password: '{{password}}' }) },
   signin: { body: json({ username: '{{username}}', password: '{{password}}' }), test: SAVE_TOKENS },
   refresh: { body: json({ refresh_token: '{{refreshToken}}' }), test: SAVE_TOKENS },
@@ -52,11 +57,24 @@ const FLOW: Record<string, { body?: object; test?: string[]; path?: Record<strin
   listSessions: { test: SAVE_SESSION },
   endSession: { path: { id: '{{sessionId}}' } },
   introspect: { body: form({ token: '{{bearerToken}}' }) },
-  sessionRegister: { body: json({ username: '{{username}}', password: '{{password}}', email: '{{username}}@example.com', first_name: 'Ada' }) },
-  sessionLogin: { body: json({ username: '{{username}}', password: '{{password}}' }) },
+  sessionRegister: { body: json({ username: '{{webUsername}}', password: '{{password}}', email: '{{webUsername}}@example.com', first_name: 'Ada' }) },
+  sessionLogin: { body: json({ username: '{{webUsername}}', password: '{{password}}' }) },
   createProfile: { body: json({ display_name: 'Ada L.', bio: 'Analyst', location: 'London', website: '' }) },
   updateProfile: { body: json({ display_name: 'Ada Lovelace', bio: 'Analyst', location: 'London', website: '' }) },
 };
+
+/**
+ * The order a run of the whole collection (Postman's runner, newman) takes
+ * within each folder: the README's walk-through. Signing out everywhere
+ * rotates the Kong credential, so the logout after it shows Kong's own 401
+ * ("No credentials found for given 'iss'"); revocation answers 200 whatever
+ * the token.
+ */
+const RUN_ORDER = [
+  'signup', 'signin', 'info', 'refresh', 'changePassword',
+  'listSessions', 'endSession', 'logoutAll', 'logout', 'revoke',
+  'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout',
+];
 
 /** Collection variables: what the flow carries from request to request. */
 const VARIABLES: Record<string, string> = {
@@ -66,7 +84,9 @@ const VARIABLES: Record<string, string> = {
   newPassword: 'a new long password',
   bearerToken: '',
   refreshToken: '',
-  sessionId: '',
+  // A well-formed id no session has, until the session list gives one.
+  sessionId: '00000000-0000-4000-8000-000000000000',
+  webUsername: 'ada',
   apiKey: '',
 };
 
@@ -102,7 +122,13 @@ export async function generateCollection(): Promise<string> {
 
   // The converter names requests by summary: back to the operation they came from.
   const bySummary = new Map<string, string>();
-  for (const item of Object.values<Json>(document.paths)) for (const op of Object.values<Json>(item)) bySummary.set(op.summary, op.operationId);
+  const operations = new Map<string, Json>();
+  for (const item of Object.values<Json>(document.paths)) {
+    for (const op of Object.values<Json>(item)) {
+      bySummary.set(op.summary, op.operationId);
+      operations.set(op.operationId, op);
+    }
+  }
   for (const item of requests(collection.item)) {
     const operationId = bySummary.get(item.name);
     if (!operationId) throw new Error(`openapi-to-postmanv2 made a request "${item.name}" that names no operation`);
@@ -114,12 +140,24 @@ export async function generateCollection(): Promise<string> {
       header: (answer.header ?? []).map((header: Json) => ({ ...header, value: '' })),
       body: '',
     }));
+    // The session cookie is Postman's cookie jar's to send (the sign-in sets it);
+    // the converter would send it as a header named JSESSIONID.
+    if (operations.get(operationId)?.security?.some((requirement: Json) => 'sessionCookie' in requirement)) item.request.auth = { type: 'noauth' };
     const flow = FLOW[operationId];
     if (!flow) continue;
-    if (flow.body) item.request.body = flow.body;
+    if (flow.body) {
+      item.request.body = flow.body;
+      const type = flow.body.mode === 'raw' ? 'application/json' : 'application/x-www-form-urlencoded';
+      for (const header of item.request.header) if (header.key.toLowerCase() === 'content-type') header.value = type;
+    }
     if (flow.path) for (const variable of item.request.url.variable) if (flow.path[variable.key]) variable.value = flow.path[variable.key];
     if (flow.test) item.event = [{ listen: 'test', script: { type: 'text/javascript', exec: flow.test } }];
   }
+  const rank = (item: Json) => {
+    const index = RUN_ORDER.indexOf(bySummary.get(item.name) ?? '');
+    return index === -1 ? RUN_ORDER.length : index;
+  };
+  for (const folder of collection.item) if (Array.isArray(folder.item)) folder.item.sort((a: Json, b: Json) => rank(a) - rank(b));
   collection.info = {
     name: document.info.title,
     description: `${document.info.summary}\n\nGenerated from openapi.yaml by \`npm run postman\`. Start \`npm start\`, then: Create an account, Sign in (the tokens are kept in collection variables), and any other request.`,
