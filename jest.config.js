@@ -23,6 +23,8 @@ module.exports = {
       testMatch: ['<rootDir>/test/{integration,e2e,stack,bench}/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      // The end-to-end tests hold every answer from the gateway to openapi.yaml.
+      setupFilesAfterEnv: ['<rootDir>/test/support/openapi-setup.ts'],
     },
   ],
 };

@@ -25,7 +25,7 @@ const PARAMS = {
 /** Every function Kong invokes; rotateKeys runs on a schedule instead. */
 const KONG_FUNCTIONS = [
   'info', 'logout', 'logoutAll', 'password', 'refresh', 'revoke', 'signin', 'signup', 'sessions', 'endSession',
-  'jwks', 'openidConfiguration', 'introspect', 'health',
+  'jwks', 'openidConfiguration', 'introspect', 'health', 'openapiDescription', 'apiReference',
   'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'signinPage', 'registerPage', 'assets',
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
 ];

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { browserSessions } from '../support/browser-sessions';
 import { PASSWORD, uniqueName } from '../support/clients';
+import { conformBrowser } from '../support/openapi';
 
 const PROXY = process.env.PROXY_URL!;
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
@@ -40,6 +41,7 @@ it('signs in on /signin, edits the profile, signs out and is sent back to /signi
   const username = uniqueName('chromium');
   expect((await browserSessions(PROXY).register(username, { first_name: 'Grace' })).status).toBe(201);
   const context = await browser.newContext({ baseURL: PROXY });
+  conformBrowser(context);
   const page = await context.newPage();
   const problems = watch(page);
   try {

@@ -11,6 +11,7 @@ import {
   type Stack,
   type StackOptions,
 } from '../../scripts/stack';
+import { registerGateway } from './openapi';
 
 /**
  * Settings every test stack's handlers get: cheap password hashing, quiet
@@ -58,6 +59,8 @@ export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {
     ports: { proxy, admin, api, lambda, dynamodb },
   });
   privateKeys.set(stack.urls.dynamodb, stack.credentials);
+  // Its answers are held to openapi.yaml like the suite stack's (in end-to-end tests).
+  registerGateway(stack.urls.proxy);
   return stack;
 }
 
