@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { parse } from 'yaml';
+import { launchChromium } from '../support/chromium';
 import { request } from '../support/http';
 import { conformBrowser } from '../support/openapi';
 
 const PROXY = process.env.PROXY_URL!;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const document = parse(readFileSync(path.resolve(__dirname, '..', '..', 'openapi.yaml'), 'utf8'));
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
@@ -25,10 +25,7 @@ it('serves openapi.yaml as JSON, public and cacheable', async () => {
 describe('the reference page in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

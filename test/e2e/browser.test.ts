@@ -6,22 +6,19 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { browserSessions } from '../support/browser-sessions';
 import { PASSWORD, uniqueName } from '../support/clients';
+import { launchChromium } from '../support/chromium';
 import { conformBrowser } from '../support/openapi';
 
 const PROXY = process.env.PROXY_URL!;
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let browser: Browser;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
