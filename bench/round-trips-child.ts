@@ -45,6 +45,12 @@ let recording: string[] | undefined;
 subscribe('http.client.request.start', (message) => {
   recording?.push(describe((message as { request: ClientRequest }).request));
 });
+// The Kong Admin client speaks through Node's fetch (undici), which node:http's channel does not see.
+subscribe('undici:request:create', (message) => {
+  const { origin, method, path } = (message as { request: { origin: string; method: string; path: string } }).request;
+  const host = new URL(origin).host;
+  recording?.push(host === kongAdminHost ? `kong ${method} ${pathShape(path)}` : `other ${method} ${host}`);
+});
 
 type Probe = [Handler, APIGatewayProxyEvent, number];
 
