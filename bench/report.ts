@@ -375,8 +375,8 @@ export function formatTables(results: Results): string {
     sections.push(
       `### Cold start: bundles (minified) and module load in a fresh Node process\n\n` +
         table(
-          ['function', 'bundle kB', 'load ms'],
-          results.bundles.map((b) => [b.function, kB(b.bytes), b.loadMs]),
+          ['function', 'bundle kB', 'load ms', 'largest parts (kB)'],
+          results.bundles.map((b) => [b.function, kB(b.bytes), b.loadMs, b.contributors.map((c) => `${c.name} ${c.kB}`).join(', ')]),
         ),
     );
   }
