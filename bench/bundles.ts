@@ -26,6 +26,11 @@ export interface Bundle {
   contributors: { name: string; kB: number }[];
 }
 
+/** serverless.yml as data; CloudFormation's tags (!GetAtt...) are left unresolved, silently. */
+async function serverlessYml() {
+  return YAML.parse(await readFile(path.join(REPO_ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'error' });
+}
+
 /** How many contributors each function lists. */
 const CONTRIBUTORS = 5;
 
@@ -34,7 +39,7 @@ const CONTRIBUTORS = 5;
  * serverless.yml's (read from it), with a metafile, grouped by package.
  */
 async function contributors(handlerFile: string): Promise<Bundle['contributors']> {
-  const settings = YAML.parse(await readFile(path.join(REPO_ROOT, 'serverless.yml'), 'utf8')).custom.esbuild;
+  const settings = (await serverlessYml()).custom.esbuild;
   const result = await build({
     entryPoints: [path.join(REPO_ROOT, handlerFile)],
     absWorkingDir: REPO_ROOT,
@@ -62,7 +67,7 @@ async function contributors(handlerFile: string): Promise<Bundle['contributors']
 
 /** Each function's handler file, from serverless.yml (functions/public/signin.handler → functions/public/signin.ts). */
 async function handlerFiles(): Promise<Map<string, string>> {
-  const functions = YAML.parse(await readFile(path.join(REPO_ROOT, 'serverless.yml'), 'utf8')).functions as Record<string, { handler: string }>;
+  const functions = (await serverlessYml()).functions as Record<string, { handler: string }>;
   return new Map(Object.entries(functions).map(([name, fn]) => [name, `${fn.handler.replace(/\.[^.]+$/, '')}.ts`]));
 }
 

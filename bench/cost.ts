@@ -23,6 +23,8 @@ export interface CostResult {
   profile: typeof USAGE_PROFILE;
   lines: CostLine[];
   totalUsd: number;
+  /** The same with a function call per protected request (info's revocation check) besides Kong's. */
+  totalWithInfoPerProtectedRequestUsd: number;
   /** Fixed whatever the number of users: the signing keys in KMS. */
   fixedMonthlyUsd: number;
   comparison: { cognitoLiteUsd: number; cognitoEssentialsUsd: number; auth0B2cEssentialsUsd: number };
@@ -44,34 +46,74 @@ export function billedMs(work: RouteWork): number {
   return Math.ceil(work.cpuMs / cpuShare + Math.max(0, work.wallMs - work.cpuMs));
 }
 
-export function costPerThousandUsers(work: WorkReply, gatewayRequestsPerCpuSecond?: number): CostResult {
-  const { routes } = work;
-  const calls: [string, number][] = [
+/**
+ * The functions each user's month invokes. Protected requests are Kong's
+ * alone: its jwt plugin verifies the token and the application's own API
+ * answers (not part of an auth service's bill, as it is not of Cognito's);
+ * `withInfo` adds a function call per protected request, as /api/jwt/info
+ * does to see that the session is still live.
+ */
+function invocations(withInfo: boolean): [string, number][] {
+  return [
     ['signin', USAGE_PROFILE.signinsPerMonth],
     ['refresh', USAGE_PROFILE.refreshesPerMonth],
-    ['info', USAGE_PROFILE.protectedRequestsPerMonth],
+    ...(withInfo ? [['info', USAGE_PROFILE.protectedRequestsPerMonth] as [string, number]] : []),
   ];
+}
+
+export function costPerThousandUsers(work: WorkReply, gatewayRequestsPerCpuSecond?: number): CostResult {
+  const core = costLines(work, invocations(false), gatewayRequestsPerCpuSecond);
+  const withInfo = costLines(work, invocations(true), gatewayRequestsPerCpuSecond);
+  const total = (lines: CostLine[]) => round(lines.reduce((sum, line) => sum + line.usd, 0), 4);
+  const totalUsd = total(core);
+  const comparison = {
+    cognitoLiteUsd: round(MAU * PRICES.cognitoLitePerMau.usd),
+    cognitoEssentialsUsd: round(MAU * PRICES.cognitoEssentialsPerMau.usd),
+    auth0B2cEssentialsUsd: PRICES.auth0B2cEssentialsPer1000Mau.usd,
+  };
+  return {
+    profile: USAGE_PROFILE,
+    lines: core,
+    totalUsd,
+    totalWithInfoPerProtectedRequestUsd: total(withInfo),
+    // The current key and, for a rotation's overlap, its successor.
+    fixedMonthlyUsd: 2 * PRICES.kmsPerKeyMonth.usd,
+    comparison,
+    fractionOfCognitoLite: round(totalUsd / comparison.cognitoLiteUsd, 4),
+    gatewayBasis:
+      gatewayRequestsPerCpuSecond === undefined
+        ? `Kong's published ${KONG_PER_VCPU} per vCPU (the gateway part did not run)`
+        : 'the local gateway, measured in this run (jwt route)',
+    prices: PRICES,
+    lambdaMemoryMb: LAMBDA_MEMORY_MB,
+  };
+}
+
+function costLines(work: WorkReply, calls: [string, number][], gatewayRequestsPerCpuSecond?: number): CostLine[] {
+  const { routes } = work;
   const monthly = (perCall: (route: RouteWork) => number) =>
     calls.reduce((sum, [route, count]) => sum + perCall(routes[route]) * count * MAU, 0);
+  const billed = calls.map(([route]) => `${route} ${billedMs(routes[route])} ms`).join(', ');
+  const throughKong = (USAGE_PROFILE.signinsPerMonth + USAGE_PROFILE.refreshesPerMonth + USAGE_PROFILE.protectedRequestsPerMonth) * MAU;
 
-  const invocations = monthly(() => 1);
+  const invoked = monthly(() => 1);
   const gbSeconds = monthly((r) => billedMs(r) / 1000) * (LAMBDA_MEMORY_MB / 1024);
   const readUnits = monthly((r) => r.readUnits);
   const writeUnits = monthly((r) => r.writeUnits);
   const signatures = monthly((r) => r.signatures);
   const perCpuSecond = gatewayRequestsPerCpuSecond ?? KONG_PER_VCPU;
-  const gatewayCpuSeconds = invocations / perCpuSecond;
+  const gatewayCpuSeconds = throughKong / perCpuSecond;
 
-  const lines: CostLine[] = [
+  return [
     {
       item: 'Lambda requests',
-      usd: (invocations / 1e6) * PRICES.lambdaPerMillionRequests.usd,
-      basis: `${invocations} invocations`,
+      usd: (invoked / 1e6) * PRICES.lambdaPerMillionRequests.usd,
+      basis: `${invoked} invocations`,
     },
     {
       item: 'Lambda duration (arm64)',
       usd: gbSeconds * PRICES.lambdaArmPerGbSecond.usd,
-      basis: `${round(gbSeconds, 1)} GB-s at ${LAMBDA_MEMORY_MB} MB (signin ${billedMs(routes.signin)} ms, refresh ${billedMs(routes.refresh)} ms, info ${billedMs(routes.info)} ms billed)`,
+      basis: `${round(gbSeconds, 1)} GB-s at ${LAMBDA_MEMORY_MB} MB (billed: ${billed})`,
     },
     {
       item: 'DynamoDB reads',
@@ -91,28 +133,7 @@ export function costPerThousandUsers(work: WorkReply, gatewayRequestsPerCpuSecon
     {
       item: 'Kong compute',
       usd: (gatewayCpuSeconds / 3600) * PRICES.vcpuHour.usd,
-      basis: `${invocations} requests at ${perCpuSecond} per CPU-second`,
+      basis: `${throughKong} requests at ${perCpuSecond} per CPU-second`,
     },
   ].map((line) => ({ ...line, usd: round(line.usd, 4) }));
-  const totalUsd = round(lines.reduce((sum, line) => sum + line.usd, 0), 4);
-  const comparison = {
-    cognitoLiteUsd: round(MAU * PRICES.cognitoLitePerMau.usd),
-    cognitoEssentialsUsd: round(MAU * PRICES.cognitoEssentialsPerMau.usd),
-    auth0B2cEssentialsUsd: PRICES.auth0B2cEssentialsPer1000Mau.usd,
-  };
-  return {
-    profile: USAGE_PROFILE,
-    lines,
-    totalUsd,
-    // The current key and, for a rotation's overlap, its successor.
-    fixedMonthlyUsd: 2 * PRICES.kmsPerKeyMonth.usd,
-    comparison,
-    fractionOfCognitoLite: round(totalUsd / comparison.cognitoLiteUsd, 4),
-    gatewayBasis:
-      gatewayRequestsPerCpuSecond === undefined
-        ? `Kong's published ${KONG_PER_VCPU} per vCPU (the gateway part did not run)`
-        : 'the local gateway, measured in this run (jwt route)',
-    prices: PRICES,
-    lambdaMemoryMb: LAMBDA_MEMORY_MB,
-  };
 }

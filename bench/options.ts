@@ -32,7 +32,7 @@ export interface BenchOptions {
   parts: Part[];
   /** Where the JSON results go. */
   outDir: string;
-  /** Write a CPU profile of the gateway processes under outDir/profiles. */
+  /** Write CPU profiles of the gateway processes and the work child under outDir/profiles. */
   cpuProfile: boolean;
 }
 
@@ -111,7 +111,8 @@ const USAGE = `Usage: npm run bench -- [options]
                      DYNAMODB_ENDPOINT, USERS_TABLE, TOKENS_TABLE, AWS_ACCESS_KEY_ID and
                      AWS_SECRET_ACCESS_KEY; by default npm start's) instead of starting one
   --out DIR          where to write the JSON results (default bench/results)
-  --cpu-prof         write CPU profiles of the gateway processes into DIR/profiles
+  --cpu-prof         write CPU profiles of the gateway processes and of the in-process
+                     handlers (cost, cpu) into DIR/profiles
 Environment: BCRYPT_COST (default 10, the production default), BENCH_* ports (see bench/stack.ts).
 The usage profile and the price table are in bench/options.ts.`;
 

@@ -230,13 +230,14 @@ function costTables(cost: CostResult): string[] {
   return [
     `### Cost per 1,000 monthly active users (AWS list prices, us-east-1)\n\n` +
       `Each user, each month: ${profile.signinsPerMonth} signins, ${profile.refreshesPerMonth} refreshes, ` +
-      `${profile.protectedRequestsPerMonth} protected requests through Kong. Kong's compute from ${cost.gatewayBasis}; ` +
+      `${profile.protectedRequestsPerMonth} protected requests through Kong (its jwt plugin verifies them; the application behind answers). Kong's compute from ${cost.gatewayBasis}; ` +
       `Lambda at ${cost.lambdaMemoryMb} MB arm64, its CPU stretched to the memory's vCPU share. Storage is not counted.`,
     table(
       ['item', 'per month', 'basis'],
       [
         ...cost.lines.map((line) => [line.item, usd(line.usd), line.basis]),
         ['**total**', `**${usd(cost.totalUsd)}**`, `plus ${usd(cost.fixedMonthlyUsd)} a month whatever the users (two KMS keys)`],
+        ['total if every protected request also ran a function like info', usd(cost.totalWithInfoPerProtectedRequestUsd), 'a revocation check per request'],
         ['Amazon Cognito Lite', usd(cost.comparison.cognitoLiteUsd), `${round(cost.fractionOfCognitoLite * 100, 1)}% of it is ours`],
         ['Amazon Cognito Essentials', usd(cost.comparison.cognitoEssentialsUsd), ''],
         ['Auth0 B2C Essentials', usd(cost.comparison.auth0B2cEssentialsUsd), ''],

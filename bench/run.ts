@@ -34,13 +34,14 @@ async function measureStack(options: BenchOptions, results: Measured): Promise<v
   const { duration, connections, parts, bcryptCost, samples } = options;
   const stack = await openStack(options);
   results.settings.stack = stack.description;
+  const profileDir = options.cpuProfile ? path.resolve(options.outDir, 'profiles') : undefined;
   try {
     if (parts.includes('cost') || parts.includes('cpu')) {
       progress(`work per request, in-process, ES256 (${samples} requests per route)`);
-      results.work = { ES256: await measureWork(stack.env, 'ES256', bcryptCost, samples) };
+      results.work = { ES256: await measureWork(stack.env, 'ES256', bcryptCost, samples, profileDir) };
       if (parts.includes('cpu')) {
         progress('work per request, in-process, HS256');
-        results.work.HS256 = await measureWork(stack.env, 'HS256', bcryptCost, samples);
+        results.work.HS256 = await measureWork(stack.env, 'HS256', bcryptCost, samples, profileDir);
       }
     }
     if (parts.includes('scale')) {

@@ -20,6 +20,11 @@ export interface RouteWork {
   writeUnits: number;
   /** DynamoDB calls that reported no capacity (none expected; the units above would then be short). */
   unreportedCapacity: number;
+  /**
+   * Transactions counted by DynamoDB's published rule (2 units per item of up to
+   * 1 KB written, 4 KB checked), which DynamoDB Local under-reports.
+   */
+  transactionsByRule: number;
   /** ES256/RS256 signatures made: one KMS Sign request each when the keys are in KMS. */
   signatures: number;
   /** Median process CPU per request, and median duration (DynamoDB Local's latency included). */
@@ -54,14 +59,16 @@ export async function measureWork(
   algorithm: 'ES256' | 'HS256',
   bcryptCost: number,
   samples: number,
+  cpuProfileDir?: string,
 ): Promise<WorkReply> {
+  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir, '--cpu-prof-name', `work-${algorithm}.cpuprofile`] : [];
   const child = new BenchChild(path.join(__dirname, 'work-child.ts'), {
     ...stackEnv,
     ACCESS_TOKEN_ALGORITHM: algorithm,
     BCRYPT_COST: String(bcryptCost),
     BENCH_WORK_SAMPLES: String(samples),
     LOG_LEVEL: 'silent',
-  });
+  }, profile);
   try {
     const reply = await child.next<{ work?: WorkReply; error?: string }>();
     if (!reply.work) throw new Error(`measuring the routes' work (${algorithm}) failed: ${reply.error}`);

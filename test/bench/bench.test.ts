@@ -95,6 +95,7 @@ describe('npm run bench', () => {
         expect(route.dynamodb).toBe(route.operations.length);
         // DynamoDB Local reports what every call consumed.
         expect(route.unreportedCapacity).toBe(0);
+        expect(route.transactionsByRule).toBeLessThanOrEqual(route.dynamodb);
         expect(route.readUnits + route.writeUnits).toBeGreaterThan(0);
         expect(route.cpuMs).toBeGreaterThan(0);
         expect(route.samples).toBe(2);
@@ -116,6 +117,7 @@ describe('npm run bench', () => {
     expect(cost.lines.map((line) => line.item)).toEqual(
       expect.arrayContaining(['Lambda requests', 'Lambda duration (arm64)', 'DynamoDB reads', 'DynamoDB writes', 'KMS Sign', 'Kong compute']),
     );
+    expect(cost.totalWithInfoPerProtectedRequestUsd).toBeGreaterThan(cost.totalUsd);
     expect(cost.totalUsd).toBeCloseTo(cost.lines.reduce((sum, line) => sum + line.usd, 0), 3);
     expect(cost.comparison).toEqual({
       cognitoLiteUsd: expect.any(Number),
