@@ -80,7 +80,8 @@ async function measure(
   connections: number,
   cpuProfileDir?: string,
 ): Promise<GatewayAloneResult> {
-  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir, '--cpu-prof-name', `gateway-${mode}.cpuprofile`] : [];
+  // A folder per process: tsx's loader thread writes a profile of its own beside the main thread's (the larger).
+  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(cpuProfileDir, `gateway-${mode}`)] : [];
   const gateway = new BenchChild(path.join(__dirname, 'gateway-child.ts'), { ...env, GATEWAY_MODE: mode }, profile);
   try {
     const { proxyUrl, adminUrl } = await gateway.next<{ proxyUrl: string; adminUrl?: string }>();

@@ -61,7 +61,8 @@ export async function measureWork(
   samples: number,
   cpuProfileDir?: string,
 ): Promise<WorkReply> {
-  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir, '--cpu-prof-name', `work-${algorithm}.cpuprofile`] : [];
+  // A folder per process: tsx's loader thread writes a profile of its own beside the main thread's (the larger).
+  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(cpuProfileDir, `work-${algorithm}`)] : [];
   const child = new BenchChild(path.join(__dirname, 'work-child.ts'), {
     ...stackEnv,
     ACCESS_TOKEN_ALGORITHM: algorithm,
