@@ -21,8 +21,8 @@ import type { BenchStack } from './stack';
 
 /** DynamoDB's largest batch. */
 const BATCH = 25;
-/** Admin API requests in flight while seeding: enough to keep the gateway busy, few enough for its event loop. */
-const ADMIN_CONCURRENCY = 16;
+/** Batches seeded at once (each makes 25 users' Admin API calls in parallel): enough to keep the gateway and DynamoDB Local busy. */
+const BATCHES_IN_FLIGHT = 4;
 const SEED_KID = 'bench-seed-key';
 
 export interface ScaleRound {
@@ -38,7 +38,7 @@ export interface ScaleResult {
   seeding: { users: number; seconds: number; usersPerSecond: number };
   /** The gateway process's resident memory before and after the large round's consumers; null where it could not be read. */
   gatewayMemory: { rssBeforeBytes: number; rssAfterBytes: number; consumersAdded: number; bytesPerConsumer: number } | null;
-  /** info's p50 with users.large over with users.small (1.2 at most is the target), per route. */
+  /** Per route, its p50 with users.large over its p50 with users.small (1.2 at most is the target). */
   p50Growth: { signin: number; refresh: number; info: number };
 }
 
@@ -91,7 +91,7 @@ async function seedUsers(stack: BenchStack, prefix: string, count: number, passw
     }),
   );
   const indexes = Array.from({ length: Math.ceil(count / BATCH) }, (_, batch) => batch);
-  await inParallel(indexes, ADMIN_CONCURRENCY / 4, async (batch) => {
+  await inParallel(indexes, BATCHES_IN_FLIGHT, async (batch) => {
     const users = Array.from({ length: Math.min(BATCH, count - batch * BATCH) }, (_, i) => `${prefix}-${batch * BATCH + i}`);
     const accounts = await Promise.all(
       users.map(async (username) => {
