@@ -1,6 +1,7 @@
 /**
  * What the gateway itself costs: kong.yml's info route with its plugins in
- * front of an upstream that costs nothing, the same route through its
+ * front of an upstream that costs nothing (with an ES256 token, and with an
+ * HS256 one), the same route through its
  * aws-lambda plugin in front of a Lambda Invoke stand-in that costs nothing,
  * and a bare node:http reverse proxy, each in a process of its own, in
  * authenticated requests per CPU-second of that process.
@@ -29,6 +30,8 @@ export interface GatewayAloneResult extends LoadResult {
 export interface GatewayResults {
   /** kong.yml's info route (jwt with an ES256 token, rate-limiting per consumer) before a plain HTTP upstream. */
   jwt: GatewayAloneResult;
+  /** The same with an HS256 token: what the signature algorithm costs the gateway. */
+  jwtHs256: GatewayAloneResult;
   /** The same route through aws-lambda, before a trivial Lambda Invoke stand-in. */
   awsLambda: GatewayAloneResult;
   /** A node:http reverse proxy, no plugins, before the same upstream. */
@@ -59,16 +62,24 @@ async function startUpstream(): Promise<Server> {
   return server;
 }
 
-/** A consumer with an ES256 credential, as signup makes them, and a token for it: the jwt plugin verifies a signature per request. */
-async function consumerToken(adminUrl: string): Promise<string> {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+type TokenAlgorithm = 'ES256' | 'HS256';
+
+/**
+ * A consumer with a credential and a token for it: ES256 as signup makes
+ * them (the jwt plugin verifies an ECDSA signature per request), or HS256
+ * (an HMAC), the older per-user-secret design.
+ */
+async function consumerToken(adminUrl: string, algorithm: TokenAlgorithm): Promise<string> {
   const consumer = await requestExpecting<{ id: string }>(`${adminUrl}/consumers`, { body: { username: 'bench' } }, 201);
-  await requestExpecting(
-    `${adminUrl}/consumers/${consumer.id}/jwt`,
-    { body: { key: 'bench-issuer', algorithm: 'ES256', rsa_public_key: publicKey.export({ format: 'pem', type: 'spki' }) } },
-    201,
-  );
-  return jwt.sign({ iss: 'bench-issuer', sub: 'bench' }, privateKey, { algorithm: 'ES256', expiresIn: 1800 });
+  const credential = (body: object) => requestExpecting<{ secret: string }>(`${adminUrl}/consumers/${consumer.id}/jwt`, { body }, 201);
+  const claims = { iss: 'bench-issuer', sub: 'bench' };
+  if (algorithm === 'HS256') {
+    const { secret } = await credential({ key: 'bench-issuer', algorithm });
+    return jwt.sign(claims, secret, { algorithm, expiresIn: 1800 });
+  }
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  await credential({ key: 'bench-issuer', algorithm, rsa_public_key: publicKey.export({ format: 'pem', type: 'spki' }) });
+  return jwt.sign(claims, privateKey, { algorithm, expiresIn: 1800 });
 }
 
 const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
@@ -79,14 +90,15 @@ async function measure(
   duration: number,
   connections: number,
   cpuProfileDir?: string,
+  algorithm: TokenAlgorithm = 'ES256',
 ): Promise<GatewayAloneResult> {
   // A folder per process: tsx's loader thread writes a profile of its own beside the main thread's (the larger).
-  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(cpuProfileDir, `gateway-${mode}`)] : [];
+  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(cpuProfileDir, `gateway-${mode}-${algorithm}`)] : [];
   const gateway = new BenchChild(path.join(__dirname, 'gateway-child.ts'), { ...env, GATEWAY_MODE: mode }, profile);
   try {
     const { proxyUrl, adminUrl } = await gateway.next<{ proxyUrl: string; adminUrl?: string }>();
     // The bare proxy checks nothing: the same header goes along all the same.
-    const token = adminUrl ? await consumerToken(adminUrl) : jwt.sign({ sub: 'bench' }, 'unchecked', { expiresIn: 1800 });
+    const token = adminUrl ? await consumerToken(adminUrl, algorithm) : jwt.sign({ sub: 'bench' }, 'unchecked', { expiresIn: 1800 });
     const gatewayBefore = await gateway.request<NodeJS.CpuUsage>('cpu');
     const ownBefore = process.cpuUsage();
     const started = performance.now();
@@ -111,7 +123,7 @@ async function measure(
   }
 }
 
-/** The three, one after the other. With `cpuProfileDir`, each measured process writes a CPU profile there. */
+/** The four, one after the other. With `cpuProfileDir`, each measured process writes a CPU profile there. */
 export async function benchGateway(duration: number, connections: number, cpuProfileDir?: string): Promise<GatewayResults> {
   const upstream = await startUpstream();
   const standIn = await startStandIn();
@@ -127,10 +139,12 @@ export async function benchGateway(duration: number, connections: number, cpuPro
       AWS_SECRET_ACCESS_KEY: SECRET_KEY,
     };
     const jwtRoute = await measure('plugins', upstreamEnv, duration, connections, cpuProfileDir);
+    const jwtHs256 = await measure('plugins', upstreamEnv, duration, connections, cpuProfileDir, 'HS256');
     const awsLambda = await measure('aws-lambda', lambdaEnv, duration, connections, cpuProfileDir);
     const bareProxy = await measure('bare', upstreamEnv, duration, connections, cpuProfileDir);
     return {
       jwt: jwtRoute,
+      jwtHs256,
       awsLambda,
       bareProxy,
       jwtOverBareProxy: round(jwtRoute.requestsPerCpuSecond / bareProxy.requestsPerCpuSecond),

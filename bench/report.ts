@@ -61,6 +61,7 @@ const SCENARIO_LABELS: Record<string, string> = {
   infoViaGatewayOneConnection: 'info via gateway, 1 connection',
   infoDirectOneConnection: 'info direct, 1 connection (in turns)',
   gatewayAlone: "gateway alone: kong.yml's info route (jwt ES256, rate-limiting), trivial upstream",
+  gatewayHs256: 'gateway alone: the same with an HS256 token',
   gatewayAwsLambda: 'gateway alone: the same through aws-lambda, trivial Invoke stand-in',
   gatewayBareProxy: 'bare node:http reverse proxy, trivial upstream',
 };
@@ -334,6 +335,7 @@ function gatewayTable(gateway: GatewayResults): string {
       ['proxy', 'req/s', 'its CPU (cores)', 'req per CPU-second', "over Kong's 6,000", 'p50 ms', 'errors'],
       [
         row("kong.yml's info route: jwt (ES256) + rate-limiting, HTTP upstream", gateway.jwt),
+        row('the same with an HS256 token', gateway.jwtHs256),
         row('the same with aws-lambda, Invoke stand-in', gateway.awsLambda),
         row('bare node:http reverse proxy', gateway.bareProxy),
       ],

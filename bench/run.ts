@@ -86,10 +86,11 @@ async function measure(options: BenchOptions): Promise<Measured> {
   }
   if (parts.some((part) => part === 'cost' || part === 'cpu' || part === 'scale')) await measureStack(options, results);
   if (parts.includes('gateway')) {
-    progress('the gateway with its plugins, a bare proxy and an aws-lambda route, each before a trivial upstream');
+    progress('the gateway with its plugins (ES256 and HS256 tokens), an aws-lambda route and a bare proxy, each before a trivial upstream');
     const profileDir = options.cpuProfile ? path.resolve(options.outDir, 'profiles') : undefined;
     results.gateway = await benchGateway(duration, connections, profileDir);
     results.scenarios.gatewayAlone = results.gateway.jwt;
+    results.scenarios.gatewayHs256 = results.gateway.jwtHs256;
     results.scenarios.gatewayBareProxy = results.gateway.bareProxy;
     results.scenarios.gatewayAwsLambda = results.gateway.awsLambda;
   }

@@ -53,6 +53,7 @@ describe('npm run bench', () => {
         'gatewayAlone',
         'gatewayAwsLambda',
         'gatewayBareProxy',
+        'gatewayHs256',
         'infoDirect',
         'infoDirectOneConnection',
         'infoViaGateway',
@@ -148,7 +149,7 @@ describe('npm run bench', () => {
   });
 
   it('measures the gateway, the aws-lambda route and the bare proxy per CPU-second', () => {
-    for (const proxy of [results.gateway!.jwt, results.gateway!.awsLambda, results.gateway!.bareProxy]) {
+    for (const proxy of [results.gateway!.jwt, results.gateway!.jwtHs256, results.gateway!.awsLambda, results.gateway!.bareProxy]) {
       expect(proxy.requestsPerCpuSecond).toBeGreaterThan(0);
       expect(proxy.errors).toBe(0);
     }
