@@ -4,7 +4,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import JSZip from 'jszip';
+import YAML from 'yaml';
 import { localBin, REPO_ROOT } from '../scripts/stack';
 import { LOCAL_STAGE } from '../scripts/stack/local-aws';
 import { percentiles } from './load';
@@ -20,6 +22,53 @@ export interface Bundle {
   bytes: number;
   /** Median time to require() the bundle in a fresh Node process: the local stand-in for a cold start. */
   loadMs: number;
+  /** The largest contributors to the bundle (npm packages, or this repository's folders), in minified kB. */
+  contributors: { name: string; kB: number }[];
+}
+
+/** serverless.yml as data; CloudFormation's tags (!GetAtt...) are left unresolved, silently. */
+async function serverlessYml() {
+  return YAML.parse(await readFile(path.join(REPO_ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'error' });
+}
+
+/** How many contributors each function lists. */
+const CONTRIBUTORS = 5;
+
+/**
+ * What makes up each function's bundle: the same esbuild settings as
+ * serverless.yml's (read from it), with a metafile, grouped by package.
+ */
+async function contributors(handlerFile: string): Promise<Bundle['contributors']> {
+  const settings = (await serverlessYml()).custom.esbuild;
+  const result = await build({
+    entryPoints: [path.join(REPO_ROOT, handlerFile)],
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    minify: settings.minify,
+    platform: settings.platform,
+    target: settings.target,
+    external: settings.exclude,
+    alias: settings.alias,
+    write: false,
+    metafile: true,
+    outfile: path.join(tmpdir(), 'bench-bundle.js'),
+    logLevel: 'silent',
+  });
+  const bytes = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0].inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
+    bytes.set(name, (bytes.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, CONTRIBUTORS)
+    .map(([name, size]) => ({ name, kB: Math.round(size / 100) / 10 }));
+}
+
+/** Each function's handler file, from serverless.yml (functions/public/signin.handler → functions/public/signin.ts). */
+async function handlerFiles(): Promise<Map<string, string>> {
+  const functions = (await serverlessYml()).functions as Record<string, { handler: string }>;
+  return new Map(Object.entries(functions).map(([name, fn]) => [name, `${fn.handler.replace(/\.[^.]+$/, '')}.ts`]));
 }
 
 /** `serverless package` into `dir`: one zip per function (package.individually), each holding its serverless-esbuild bundle. */
@@ -67,6 +116,7 @@ export async function measureBundles(): Promise<Bundle[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-bundles-'));
   try {
     const bundles: Bundle[] = [];
+    const handlers = await handlerFiles();
     for (const zipFile of await packageService(dir)) {
       const zip = await JSZip.loadAsync(await readFile(zipFile));
       for (const entry of Object.values(zip.files)) {
@@ -77,7 +127,13 @@ export async function measureBundles(): Promise<Bundle[]> {
         const name = path.basename(zipFile, '.zip');
         const file = path.join(dir, `${name}.js`);
         await writeFile(file, code);
-        bundles.push({ function: name, bytes: code.length, loadMs: await loadTime(file) });
+        const handler = handlers.get(name);
+        bundles.push({
+          function: name,
+          bytes: code.length,
+          loadMs: await loadTime(file),
+          contributors: handler ? await contributors(handler) : [],
+        });
       }
     }
     return bundles.sort((a, b) => a.function.localeCompare(b.function));

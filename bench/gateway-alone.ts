@@ -1,28 +1,52 @@
-/** The gateway on its own, in front of an upstream that costs nothing: what the gateway itself costs. */
+/**
+ * What the gateway itself costs: kong.yml's info route with its plugins in
+ * front of an upstream that costs nothing (with an ES256 token, and with an
+ * HS256 one), the same route through its
+ * aws-lambda plugin in front of a Lambda Invoke stand-in that costs nothing,
+ * and a bare node:http reverse proxy, each in a process of its own, in
+ * authenticated requests per CPU-second of that process.
+ */
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { requestExpecting } from '../scripts/stack';
+import { ACCESS_KEY, FUNCTION, REGION, SECRET_KEY, startStandIn } from '../test/gateway/lambda-stand-in';
 import { BenchChild } from './child';
 import { load, round, type LoadResult } from './load';
+import { KONG_PER_VCPU } from './options';
 
 export interface GatewayAloneResult extends LoadResult {
-  /** CPU the gateway process used during the load, in cores (1 = one core busy all the time). */
+  /** CPU the measured process used during the load, in cores (1 = one core busy all the time). */
   gatewayCpuCores: number;
   /** CPU of this process (load generator and upstream): near 1, they, not the gateway, set the pace. */
   loadGeneratorCpuCores: number;
-  /** Requests per second of gateway CPU time: what one fully busy core would serve. */
+  /** Requests per second of the measured process's CPU time: what one fully busy core would serve. */
   requestsPerCpuSecond: number;
   layout: string;
 }
 
+export interface GatewayResults {
+  /** kong.yml's info route (jwt with an ES256 token, rate-limiting per consumer) before a plain HTTP upstream. */
+  jwt: GatewayAloneResult;
+  /** The same with an HS256 token: what the signature algorithm costs the gateway. */
+  jwtHs256: GatewayAloneResult;
+  /** The same route through aws-lambda, before a trivial Lambda Invoke stand-in. */
+  awsLambda: GatewayAloneResult;
+  /** A node:http reverse proxy, no plugins, before the same upstream. */
+  bareProxy: GatewayAloneResult;
+  /** Per CPU-second, the gateway over the bare proxy (0.85 at least is the target) and over Kong's published figure (1.3). */
+  jwtOverBareProxy: number;
+  jwtOverKong: number;
+  awsLambdaOverKong: number;
+}
+
 /**
- * On two cores: the gateway in a process of its own gets one to itself, as
- * Kong's per-vCPU figure assumes; autocannon and this upstream share the
- * other. In this process, it would share one thread with the load generator.
+ * On two cores: the measured process gets one to itself, as Kong's per-vCPU
+ * figure assumes; autocannon and the upstream share the other.
  */
-const LAYOUT = 'gateway in its own process; load generator and upstream together in the bench process';
+const LAYOUT = 'measured process on its own; load generator and upstream together in the bench process';
 
 /** Enough requests in flight to keep the gateway's core busy, whatever --connections says. */
 const MIN_CONNECTIONS = 10;
@@ -38,38 +62,49 @@ async function startUpstream(): Promise<Server> {
   return server;
 }
 
-/** A consumer and its JWT credential, made through the Admin API, and a token signed with it. */
-async function consumerToken(adminUrl: string): Promise<string> {
+type TokenAlgorithm = 'ES256' | 'HS256';
+
+/**
+ * A consumer with a credential and a token for it: ES256 as signup makes
+ * them (the jwt plugin verifies an ECDSA signature per request), or HS256
+ * (an HMAC), the older per-user-secret design.
+ */
+async function consumerToken(adminUrl: string, algorithm: TokenAlgorithm): Promise<string> {
   const consumer = await requestExpecting<{ id: string }>(`${adminUrl}/consumers`, { body: { username: 'bench' } }, 201);
-  const credential = await requestExpecting<{ key: string; secret: string }>(
-    `${adminUrl}/consumers/${consumer.id}/jwt`,
-    { body: { algorithm: 'HS256' } },
-    201,
-  );
-  return jwt.sign({ iss: credential.key, sub: 'bench' }, credential.secret, { algorithm: 'HS256', expiresIn: 1800 });
+  const credential = (body: object) => requestExpecting<{ secret: string }>(`${adminUrl}/consumers/${consumer.id}/jwt`, { body }, 201);
+  const claims = { iss: 'bench-issuer', sub: 'bench' };
+  if (algorithm === 'HS256') {
+    const { secret } = await credential({ key: 'bench-issuer', algorithm });
+    return jwt.sign(claims, secret, { algorithm, expiresIn: 1800 });
+  }
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  await credential({ key: 'bench-issuer', algorithm, rsa_public_key: publicKey.export({ format: 'pem', type: 'spki' }) });
+  return jwt.sign(claims, privateKey, { algorithm, expiresIn: 1800 });
 }
 
 const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
 
-/**
- * Authenticated requests through the jwt plugin of kong.yml's protected
- * route. With `cpuProfileDir`, the gateway process writes a CPU profile there.
- */
-export async function benchGatewayAlone(duration: number, connections: number, cpuProfileDir?: string): Promise<GatewayAloneResult> {
-  const upstream = await startUpstream();
-  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
-  const gateway = new BenchChild(path.join(__dirname, 'gateway-child.ts'), { UPSTREAM_URL: upstreamUrl }, profile);
+async function measure(
+  mode: 'plugins' | 'aws-lambda' | 'bare',
+  env: Record<string, string>,
+  duration: number,
+  connections: number,
+  cpuProfileDir?: string,
+  algorithm: TokenAlgorithm = 'ES256',
+): Promise<GatewayAloneResult> {
+  // A folder per process: tsx's loader thread writes a profile of its own beside the main thread's (the larger).
+  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(cpuProfileDir, `gateway-${mode}-${algorithm}`)] : [];
+  const gateway = new BenchChild(path.join(__dirname, 'gateway-child.ts'), { ...env, GATEWAY_MODE: mode }, profile);
   try {
-    const { proxyUrl, adminUrl } = await gateway.next<{ proxyUrl: string; adminUrl: string }>();
-    const headers = { Authorization: `Bearer ${await consumerToken(adminUrl)}` };
-
+    const { proxyUrl, adminUrl } = await gateway.next<{ proxyUrl: string; adminUrl?: string }>();
+    // The bare proxy checks nothing: the same header goes along all the same.
+    const token = adminUrl ? await consumerToken(adminUrl, algorithm) : jwt.sign({ sub: 'bench' }, 'unchecked', { expiresIn: 1800 });
     const gatewayBefore = await gateway.request<NodeJS.CpuUsage>('cpu');
     const ownBefore = process.cpuUsage();
     const started = performance.now();
     const result = await load({
       url: `${proxyUrl}/api/jwt/info`,
-      headers,
+      headers: { Authorization: `Bearer ${token}` },
       duration,
       connections: Math.max(connections, MIN_CONNECTIONS),
     });
@@ -85,6 +120,40 @@ export async function benchGatewayAlone(duration: number, connections: number, c
     };
   } finally {
     await gateway.stop();
+  }
+}
+
+/** The four, one after the other. With `cpuProfileDir`, each measured process writes a CPU profile there. */
+export async function benchGateway(duration: number, connections: number, cpuProfileDir?: string): Promise<GatewayResults> {
+  const upstream = await startUpstream();
+  const standIn = await startStandIn();
+  // The stand-in keeps every invocation for the tests; here nobody reads them.
+  const forget = setInterval(() => standIn.invocations.splice(0), 500);
+  try {
+    const upstreamEnv = { UPSTREAM_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` };
+    const lambdaEnv = {
+      LAMBDA_PORT: String(standIn.port),
+      FUNCTION_NAME: FUNCTION,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: ACCESS_KEY,
+      AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+    };
+    const jwtRoute = await measure('plugins', upstreamEnv, duration, connections, cpuProfileDir);
+    const jwtHs256 = await measure('plugins', upstreamEnv, duration, connections, cpuProfileDir, 'HS256');
+    const awsLambda = await measure('aws-lambda', lambdaEnv, duration, connections, cpuProfileDir);
+    const bareProxy = await measure('bare', upstreamEnv, duration, connections, cpuProfileDir);
+    return {
+      jwt: jwtRoute,
+      jwtHs256,
+      awsLambda,
+      bareProxy,
+      jwtOverBareProxy: round(jwtRoute.requestsPerCpuSecond / bareProxy.requestsPerCpuSecond),
+      jwtOverKong: round(jwtRoute.requestsPerCpuSecond / KONG_PER_VCPU),
+      awsLambdaOverKong: round(awsLambda.requestsPerCpuSecond / KONG_PER_VCPU),
+    };
+  } finally {
+    clearInterval(forget);
+    await standIn.close();
     upstream.closeAllConnections();
     await new Promise((resolve) => upstream.close(resolve));
   }

@@ -1,9 +1,15 @@
-/** `npm run bench`'s flags and settings. */
+/** `npm run bench`'s flags and settings, the usage profile and the price table the cost part uses. */
 import { parseArgs } from 'node:util';
 import { integerFromEnv, parseInteger } from '../scripts/stack';
 
-/** Everything `npm run bench` can measure, in the order it runs them. */
-export const PARTS = ['bcrypt', 'bundles', 'round-trips', 'routes', 'gateway'] as const;
+/**
+ * The questions the bench answers, in the order it reports them:
+ * cost (work per request and cost per 1,000 monthly active users),
+ * cpu (handler CPU against Keycloak's sizing, bcrypt, signing, ES256 and HS256),
+ * scale (the route scenarios with 1k and with 100k users, the gateway's memory per consumer),
+ * cold (bundle sizes and module load times), gateway (the gateway beside a bare proxy and Kong's figure).
+ */
+export const PARTS = ['cost', 'cpu', 'scale', 'cold', 'gateway'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -17,26 +23,98 @@ export interface BenchOptions {
   connections: number;
   /** bcrypt work factor the handlers and the bcrypt measurement use. */
   bcryptCost: number;
+  /** Requests measured per route in-process (cost and cpu parts). */
+  samples: number;
+  /** Users signed up before the scale part's first and second rounds. */
+  users: { small: number; large: number };
   /** Use the stack described by the environment (PROXY_URL, API_URL...) instead of starting one. */
   useRunningStack: boolean;
   parts: Part[];
   /** Where the JSON results go. */
   outDir: string;
-  /** Write a CPU profile of the gateway-alone process under outDir/profiles. */
+  /** Write CPU profiles of the gateway processes and the work child under outDir/profiles. */
   cpuProfile: boolean;
 }
 
+/**
+ * What one monthly active user does in a month (the issue's default): the
+ * cost part prices exactly this. A browser-session variant (login, then
+ * forward-auth on every page) is left for when its routes are measured too.
+ */
+export const USAGE_PROFILE = {
+  signinsPerMonth: 20,
+  /** One refresh every 15 minutes for 2 hours, on 20 days. */
+  refreshesPerMonth: (120 / 15) * 20,
+  /** Requests to protected routes through Kong (info stands for them). */
+  protectedRequestsPerMonth: 500,
+} as const;
+
+/**
+ * Public list prices, us-east-1, on-demand, as the cost part uses them.
+ * The bench machine has no internet: where a stored copy of the vendor's page
+ * was found (read 2026-11-22) its address is given, otherwise the vendor's
+ * pricing page the figure comes from. The lead checks them before publishing.
+ */
+export const PRICES = {
+  lambdaArmPerGbSecond: {
+    usd: 0.0000133334,
+    source: 'aws.amazon.com/lambda/pricing (arm64, first 7.5 billion GB-s; as quoted by https://cloudchipr.com/blog/aws-lambda-pricing)',
+  },
+  lambdaPerMillionRequests: { usd: 0.2, source: 'aws.amazon.com/lambda/pricing' },
+  dynamodbPerMillionWriteUnits: {
+    usd: 0.625,
+    source: 'aws.amazon.com/dynamodb/pricing/on-demand (after the Nov 2024 cut; as quoted by https://airbyte.com/data-engineering-resources/dynamodb-pricing)',
+  },
+  dynamodbPerMillionReadUnits: { usd: 0.125, source: 'aws.amazon.com/dynamodb/pricing/on-demand (idem)' },
+  dynamodbPerGbMonth: { usd: 0.25, source: 'aws.amazon.com/dynamodb/pricing/on-demand (standard table class)' },
+  /** ECC_NIST_P256 Sign is an asymmetric request other than RSA 2048. */
+  kmsPer10kAsymmetricRequests: { usd: 0.15, source: 'aws.amazon.com/kms/pricing (asymmetric requests except RSA 2048)' },
+  kmsPerKeyMonth: { usd: 1, source: 'aws.amazon.com/kms/pricing' },
+  /** Kong's compute: one vCPU of a c7g.large (2 vCPU at $0.0725/h). */
+  vcpuHour: { usd: 0.03625, source: 'aws.amazon.com/ec2/pricing/on-demand (c7g.large, $0.0725/h for 2 vCPU)' },
+  cognitoLitePerMau: { usd: 0.0055, source: 'aws.amazon.com/cognito/pricing (Lite, 10,001-100,000 MAU; the first 10,000 free)' },
+  cognitoEssentialsPerMau: { usd: 0.015, source: 'aws.amazon.com/cognito/pricing (Essentials, beyond the first 10,000 free)' },
+  auth0B2cEssentialsPer1000Mau: {
+    usd: 70,
+    source: 'auth0.com/pricing (B2C Essentials, monthly billing, 1,000 MAU; its entry point is $35 for 500)',
+  },
+} as const;
+
+/** The functions' configured memory (serverless.yml provider.memorySize): Lambda bills GB-seconds of it. */
+export const LAMBDA_MEMORY_MB = 512;
+
+/** Kong's published throughput: about 6,000 authenticated requests per second per vCPU. */
+export const KONG_PER_VCPU = 6000;
+
+/** Keycloak's sizing guide: per vCPU, about 15 password logins/s and 120 refresh-token grants/s. */
+export const KEYCLOAK = { passwordLoginsPerVcpuSecond: 15, refreshesPerVcpuSecond: 120 } as const;
+
 const USAGE = `Usage: npm run bench -- [options]
+  --only LIST        comma-separated subset of: ${PARTS.join(', ')} (default: all)
+                       cost     work per request (DynamoDB units, Kong Admin and KMS calls,
+                                handler CPU) and the cost per 1,000 monthly active users
+                                against Cognito and Auth0
+                       cpu      handler CPU against Keycloak's sizing, ES256 against HS256
+                                (Admin API calls too), bcrypt, signing cost per token
+                       scale    the route scenarios with --users-small, then signin, refresh and
+                                info again with --users seeded, and the gateway's memory per consumer
+                       cold     bundle sizes (serverless package) and module load times
+                       gateway  the local gateway with kong.yml's plugins (ES256 and HS256 tokens), a bare
+                                node:http proxy and an aws-lambda route, in requests per CPU-second
   --duration S       seconds of load per scenario (default 8)
   --connections N    concurrent connections per scenario (default 4; signin's bcrypt ratio
                      and the info latency pair also run at 1)
-  --only LIST        comma-separated subset of: ${PARTS.join(', ')}
+  --samples N        requests measured per route in-process, cost and cpu (default 10)
+  --users N          users seeded for the scale part's large round (default 100000)
+  --users-small N    users seeded for its small round (default 1000)
   --running-stack    use the stack in the environment (PROXY_URL, API_URL, KONG_ADMIN_URL,
                      DYNAMODB_ENDPOINT, USERS_TABLE, TOKENS_TABLE, AWS_ACCESS_KEY_ID and
                      AWS_SECRET_ACCESS_KEY; by default npm start's) instead of starting one
   --out DIR          where to write the JSON results (default bench/results)
-  --cpu-prof         write a CPU profile of the gateway-alone process into DIR/profiles
-Environment: BCRYPT_COST (default 10, the production default), BENCH_* ports (see bench/stack.ts).`;
+  --cpu-prof         write CPU profiles of the gateway processes and of the in-process
+                     handlers (cost, cpu) into DIR/profiles
+Environment: BCRYPT_COST (default 10, the production default), BENCH_* ports (see bench/stack.ts).
+The usage profile and the price table are in bench/options.ts.`;
 
 function positiveFlag(name: string, raw: string, integer: boolean): number {
   const value = integer ? parseInteger(raw, { min: 1 }) : Number(raw);
@@ -52,6 +130,9 @@ export function parseOptions(argv: string[], env = process.env): BenchOptions {
     options: {
       duration: { type: 'string', default: '8' },
       connections: { type: 'string', default: '4' },
+      samples: { type: 'string', default: '10' },
+      users: { type: 'string', default: '100000' },
+      'users-small': { type: 'string', default: '1000' },
       only: { type: 'string' },
       'running-stack': { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench/results' },
@@ -66,10 +147,14 @@ export function parseOptions(argv: string[], env = process.env): BenchOptions {
   const parts = values.only ? values.only.split(',').map((part) => part.trim()) : [...PARTS];
   const unknown = parts.filter((part) => !PARTS.includes(part as Part));
   if (unknown.length) throw new Error(`--only: unknown part(s) ${unknown.join(', ')}\n${USAGE}`);
+  const users = { small: positiveFlag('users-small', values['users-small'], true), large: positiveFlag('users', values.users, true) };
+  if (users.large < users.small) throw new Error(`--users (${users.large}) must be at least --users-small (${users.small})\n${USAGE}`);
   return {
     duration: positiveFlag('duration', values.duration, false),
     connections: positiveFlag('connections', values.connections, true),
     bcryptCost: integerFromEnv('BCRYPT_COST', 10, { min: 1 }, env),
+    samples: positiveFlag('samples', values.samples, true),
+    users,
     useRunningStack: values['running-stack'],
     parts: PARTS.filter((part) => parts.includes(part)),
     outDir: values.out,

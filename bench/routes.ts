@@ -119,6 +119,45 @@ export async function benchRoutes(stack: BenchStack, duration: number, connectio
   };
 }
 
+/**
+ * signin, refresh and info through the gateway, each with users of their own:
+ * the scale part runs them once with few users stored, once with many.
+ */
+export async function benchCoreRoutes(
+  stack: BenchStack,
+  duration: number,
+  connections: number,
+): Promise<{ signin: LoadResult; refresh: LoadResult; info: LoadResult }> {
+  const nextName = usernames();
+  const users = Array.from({ length: connections }, nextName);
+  await inBatches(users, (username) => signUp(stack, username));
+  const sessions = await inBatches([...users, ...users, ...users], (username) => signIn(stack, username));
+  const post = (route: string, body: () => unknown) => ({
+    url: `${stack.publicUrl}/api/public/${route}`,
+    method: 'POST' as const,
+    headers: JSON_HEADERS,
+    setupRequest: (request: object) => ({ ...request, body: JSON.stringify(body()) }),
+    duration,
+    connections,
+  });
+  const nextUser = cycle(users);
+  const signin = await load(post('signin', () => ({ username: nextUser(), password: PASSWORD })));
+  const refreshTokens = sessions.map((session) => session.refresh_token);
+  const refresh = await load({
+    ...post('refresh', () => ({ refresh_token: refreshTokens.shift() })),
+    onResponse: (status, body) => {
+      if (status === 200) refreshTokens.push((JSON.parse(body) as Tokens).refresh_token);
+    },
+  });
+  const info = await load({
+    url: `${stack.urls.proxy}/api/jwt/info`,
+    headers: { Authorization: `Bearer ${sessions[0].access_token}` },
+    duration,
+    connections,
+  });
+  return { signin, refresh, info };
+}
+
 /** After the load: a new signin and an info call through the gateway still work. */
 export async function stackStillHealthy(stack: BenchStack): Promise<boolean> {
   try {

@@ -1,18 +1,20 @@
 /**
- * `npm run bench`: what each route costs, through the gateway and without it,
- * in one run. `npm run bench -- --help` lists the flags.
+ * `npm run bench`: what production pays, from measurements taken in one run.
+ * `npm run bench -- --help` lists the parts and the flags.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { measureBcrypt } from './bcrypt';
 import { measureBundles } from './bundles';
-import { benchGatewayAlone } from './gateway-alone';
+import { costPerThousandUsers } from './cost';
+import { benchGateway } from './gateway-alone';
 import { parseOptions, type BenchOptions } from './options';
 import { formatTables, ratios, targets, type Results } from './report';
-import { countRoundTrips } from './round-trips';
 import { benchRoutes, stackStillHealthy } from './routes';
+import { benchScale } from './scale';
 import { runningStack, startBenchStack, type BenchStack } from './stack';
+import { measureWork } from './work';
 
 type Measured = Omit<Results, 'targets'>;
 
@@ -27,21 +29,29 @@ async function openStack(options: BenchOptions): Promise<BenchStack> {
   return startBenchStack(options.bcryptCost, process.env.STACK_VERBOSE === '1');
 }
 
-/** Round trips and route scenarios, against the stack. */
+/** Work per request (cost, cpu) and the scenarios (scale), against the stack. */
 async function measureStack(options: BenchOptions, results: Measured): Promise<void> {
-  const { duration, connections, parts } = options;
+  const { duration, connections, parts, bcryptCost, samples } = options;
   const stack = await openStack(options);
   results.settings.stack = stack.description;
+  const profileDir = options.cpuProfile ? path.resolve(options.outDir, 'profiles') : undefined;
   try {
-    if (parts.includes('round-trips')) {
-      progress('round trips per route');
-      results.roundTrips = await countRoundTrips(stack.env);
+    if (parts.includes('cost') || parts.includes('cpu')) {
+      progress(`work per request, in-process, ES256 (${samples} requests per route)`);
+      results.work = { ES256: await measureWork(stack.env, 'ES256', bcryptCost, samples, profileDir) };
+      if (parts.includes('cpu')) {
+        progress('work per request, in-process, HS256');
+        results.work.HS256 = await measureWork(stack.env, 'HS256', bcryptCost, samples, profileDir);
+      }
     }
-    if (parts.includes('routes')) {
-      progress(`routes: ${duration} s per scenario, ${connections} connections`);
-      const routes = await benchRoutes(stack, duration, connections);
-      Object.assign(results.scenarios, routes);
-      results.ratios = ratios(routes, results.bcrypt);
+    if (parts.includes('scale')) {
+      progress(`routes with ${options.users.small} users: ${duration} s per scenario, ${connections} connections`);
+      const scale = await benchScale(stack, options, progress, async () => {
+        const routes = await benchRoutes(stack, duration, connections);
+        Object.assign(results.scenarios, routes);
+        results.ratios = ratios(routes, results.bcrypt);
+      });
+      results.scale = scale;
       results.healthyAfterwards = await stackStillHealthy(stack);
     }
   } finally {
@@ -49,7 +59,7 @@ async function measureStack(options: BenchOptions, results: Measured): Promise<v
   }
 }
 
-/** What needs no stack runs while nothing else does: bcrypt and bundles first, the gateway alone last. */
+/** What needs no stack runs while nothing else does: bcrypt and bundles first, the gateway last. */
 async function measure(options: BenchOptions): Promise<Measured> {
   const { duration, connections, bcryptCost, parts } = options;
   const results: Measured = {
@@ -62,24 +72,30 @@ async function measure(options: BenchOptions): Promise<Measured> {
       // Anything else running skews every figure: this says whether something did.
       loadAverage: os.loadavg()[0],
     },
-    settings: { durationSeconds: duration, connections, bcryptCost, stack: 'none' },
+    settings: { durationSeconds: duration, connections, bcryptCost, samples: options.samples, users: options.users, stack: 'none' },
     scenarios: {},
     ratios: {},
   };
-  if (parts.includes('bcrypt')) {
+  if (parts.includes('cpu') || parts.includes('scale')) {
     progress(`bcrypt at cost ${bcryptCost}`);
     results.bcrypt = await measureBcrypt(bcryptCost);
   }
-  if (parts.includes('bundles')) {
+  if (parts.includes('cold')) {
     progress('bundles (serverless package) and their load times');
     results.bundles = await measureBundles();
   }
-  if (parts.includes('round-trips') || parts.includes('routes')) await measureStack(options, results);
+  if (parts.some((part) => part === 'cost' || part === 'cpu' || part === 'scale')) await measureStack(options, results);
   if (parts.includes('gateway')) {
-    progress('the gateway alone in front of a trivial upstream');
+    progress('the gateway with its plugins (ES256 and HS256 tokens), an aws-lambda route and a bare proxy, each before a trivial upstream');
     const profileDir = options.cpuProfile ? path.resolve(options.outDir, 'profiles') : undefined;
-    results.gatewayAlone = await benchGatewayAlone(duration, connections, profileDir);
-    results.scenarios.gatewayAlone = results.gatewayAlone;
+    results.gateway = await benchGateway(duration, connections, profileDir);
+    results.scenarios.gatewayAlone = results.gateway.jwt;
+    results.scenarios.gatewayHs256 = results.gateway.jwtHs256;
+    results.scenarios.gatewayBareProxy = results.gateway.bareProxy;
+    results.scenarios.gatewayAwsLambda = results.gateway.awsLambda;
+  }
+  if (parts.includes('cost') && results.work) {
+    results.cost = costPerThousandUsers(results.work.ES256, results.gateway?.jwt.requestsPerCpuSecond);
   }
   return results;
 }

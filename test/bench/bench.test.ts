@@ -18,12 +18,15 @@ describe('npm run bench', () => {
     // Against the tests' stack (global setup put it in the environment), very briefly.
     await run(
       process.execPath,
-      ['--import', 'tsx', 'bench/run.ts', '--running-stack', '--duration', '1', '--connections', '2', '--out', outDir],
+      [
+        '--import', 'tsx', 'bench/run.ts', '--running-stack', '--duration', '1', '--connections', '2',
+        '--samples', '2', '--users-small', '20', '--users', '60', '--out', outDir,
+      ],
       { cwd: REPO_ROOT, env: process.env },
     );
     const [file] = await readdir(outDir);
     results = JSON.parse(await readFile(path.join(outDir, file), 'utf8'));
-  }, 120_000);
+  }, 300_000);
 
   afterAll(() => rm(outDir, { recursive: true, force: true }));
 
@@ -35,13 +38,22 @@ describe('npm run bench', () => {
       platform: process.platform,
       loadAverage: expect.any(Number),
     });
-    expect(results.settings).toMatchObject({ durationSeconds: 1, connections: 2, bcryptCost: Number(process.env.BCRYPT_COST) });
+    expect(results.settings).toMatchObject({
+      durationSeconds: 1,
+      connections: 2,
+      bcryptCost: Number(process.env.BCRYPT_COST),
+      samples: 2,
+      users: { small: 20, large: 60 },
+    });
   });
 
   it('measures every scenario without a single error', () => {
     expect(Object.keys(results.scenarios).sort()).toEqual(
       [
         'gatewayAlone',
+        'gatewayAwsLambda',
+        'gatewayBareProxy',
+        'gatewayHs256',
         'infoDirect',
         'infoDirectOneConnection',
         'infoViaGateway',
@@ -62,7 +74,7 @@ describe('npm run bench', () => {
     expect(results.healthyAfterwards).toBe(true);
   });
 
-  it('reports bcrypt, ratios, round trips and bundles', () => {
+  it('reports bcrypt, ratios and bundles', () => {
     expect(results.bcrypt).toMatchObject({ cost: Number(process.env.BCRYPT_COST), hashMs: expect.any(Number), compareMs: expect.any(Number) });
     expect(results.ratios).toEqual({
       gatewayThroughputCost: expect.any(Number),
@@ -70,14 +82,77 @@ describe('npm run bench', () => {
       gatewayP50CostMsUnderLoad: expect.any(Number),
       signinP50OverCompare: expect.any(Number),
     });
-    expect(Object.keys(results.roundTrips!)).toEqual(expect.arrayContaining(['signup', 'signin', 'refresh', 'info']));
-    for (const trips of Object.values(results.roundTrips!)) {
-      expect(trips.total).toBe(trips.calls.length);
-      expect(trips.total).toBeGreaterThanOrEqual(trips.dynamodb + trips.kongAdmin);
-    }
     expect(results.bundles!.map((bundle) => bundle.function)).toEqual(
       expect.arrayContaining(['signup', 'signin', 'refresh', 'info']),
     );
+  });
+
+  it('measures the work of every route in both signing modes', () => {
+    for (const work of [results.work!.ES256, results.work!.HS256!]) {
+      expect(Object.keys(work.routes)).toEqual(expect.arrayContaining(['signup', 'signin', 'refresh', 'info']));
+      for (const route of Object.values(work.routes)) {
+        expect(route.total).toBe(route.calls.length);
+        expect(route.total).toBeGreaterThanOrEqual(route.dynamodb + route.kongAdmin);
+        expect(route.dynamodb).toBe(route.operations.length);
+        // DynamoDB Local reports what every call consumed.
+        expect(route.unreportedCapacity).toBe(0);
+        expect(route.transactionsByRule).toBeLessThanOrEqual(route.dynamodb);
+        expect(route.readUnits + route.writeUnits).toBeGreaterThan(0);
+        expect(route.cpuMs).toBeGreaterThan(0);
+        expect(route.samples).toBe(2);
+      }
+      expect(work.signing).toEqual({
+        tokens: expect.any(Number),
+        es256PreparedKeyUs: expect.any(Number),
+        es256PemPerTokenUs: expect.any(Number),
+        hs256PreparedKeyUs: expect.any(Number),
+      });
+    }
+    // Only ES256 signs with a private key, once per token issued.
+    expect(results.work!.ES256.routes.refresh.signatures).toBe(1);
+    expect(results.work!.HS256!.routes.refresh.signatures).toBe(0);
+  });
+
+  it('prices 1,000 monthly active users beside Cognito and Auth0, with its price table', () => {
+    const cost = results.cost!;
+    expect(cost.lines.map((line) => line.item)).toEqual(
+      expect.arrayContaining(['Lambda requests', 'Lambda duration (arm64)', 'DynamoDB reads', 'DynamoDB writes', 'KMS Sign', 'Kong compute']),
+    );
+    expect(cost.totalWithInfoPerProtectedRequestUsd).toBeGreaterThan(cost.totalUsd);
+    expect(cost.totalUsd).toBeCloseTo(cost.lines.reduce((sum, line) => sum + line.usd, 0), 3);
+    expect(cost.comparison).toEqual({
+      cognitoLiteUsd: expect.any(Number),
+      cognitoEssentialsUsd: expect.any(Number),
+      auth0B2cEssentialsUsd: expect.any(Number),
+    });
+    for (const price of Object.values(cost.prices)) expect(price).toEqual({ usd: expect.any(Number), source: expect.any(String) });
+    expect(cost.gatewayBasis).toMatch(/measured in this run/);
+  });
+
+  it('compares the small and the large user counts, and reads the gateway memory', () => {
+    const scale = results.scale!;
+    expect(scale.small.users).toBe(20);
+    expect(scale.large.users).toBe(60);
+    for (const round of [scale.small, scale.large]) {
+      for (const scenario of [round.signin, round.refresh, round.info]) {
+        expect(scenario.requests).toBeGreaterThan(0);
+        expect(scenario.errors).toBe(0);
+      }
+    }
+    expect(scale.seeding).toEqual({ users: 60, seconds: expect.any(Number), usersPerSecond: expect.any(Number) });
+    expect(scale.gatewayMemory).toEqual({
+      rssBeforeBytes: expect.any(Number),
+      rssAfterBytes: expect.any(Number),
+      consumersAdded: 40,
+      bytesPerConsumer: expect.any(Number),
+    });
+  });
+
+  it('measures the gateway, the aws-lambda route and the bare proxy per CPU-second', () => {
+    for (const proxy of [results.gateway!.jwt, results.gateway!.jwtHs256, results.gateway!.awsLambda, results.gateway!.bareProxy]) {
+      expect(proxy.requestsPerCpuSecond).toBeGreaterThan(0);
+      expect(proxy.errors).toBe(0);
+    }
   });
 
   it('judges every target', () => {
