@@ -4,7 +4,7 @@
  * CPU-second, at the list prices in options.ts, beside Cognito's and Auth0's
  * price for the same users.
  */
-import { KONG_PER_VCPU, LAMBDA_MEMORY_MB, PRICES, USAGE_PROFILE } from './options';
+import { BROWSER_PROFILE, KONG_PER_VCPU, LAMBDA_MEMORY_MB, PRICES, USAGE_PROFILE } from './options';
 import { round } from './load';
 import type { RouteWork, WorkReply } from './work';
 
@@ -30,6 +30,8 @@ export interface CostResult {
   comparison: { cognitoLiteUsd: number; cognitoEssentialsUsd: number; auth0B2cEssentialsUsd: number };
   /** Our total over Cognito Lite's price. */
   fractionOfCognitoLite: number;
+  /** The same users with browser sessions (BROWSER_PROFILE), when the session routes were measured. */
+  browser?: { profile: typeof BROWSER_PROFILE; lines: CostLine[]; totalUsd: number; fractionOfCognitoLite: number };
   /** Where the gateway's requests per CPU-second came from. */
   gatewayBasis: string;
   prices: typeof PRICES;
@@ -61,11 +63,24 @@ function invocations(withInfo: boolean): [string, number][] {
   ];
 }
 
+/** Browser sessions: the sign-in page's login, and the identity provider forward-auth asks. */
+function browserInvocations(): [string, number][] {
+  return [
+    ['session-login', BROWSER_PROFILE.loginsPerMonth],
+    ['session-authenticate', BROWSER_PROFILE.protectedRequestsPerMonth * BROWSER_PROFILE.identityProviderCallsPerRequest],
+  ];
+}
+
+const THROUGH_KONG = USAGE_PROFILE.signinsPerMonth + USAGE_PROFILE.refreshesPerMonth + USAGE_PROFILE.protectedRequestsPerMonth;
+const BROWSER_THROUGH_KONG = BROWSER_PROFILE.loginsPerMonth + BROWSER_PROFILE.protectedRequestsPerMonth;
+
 export function costPerThousandUsers(work: WorkReply, gatewayRequestsPerCpuSecond?: number): CostResult {
-  const core = costLines(work, invocations(false), gatewayRequestsPerCpuSecond);
-  const withInfo = costLines(work, invocations(true), gatewayRequestsPerCpuSecond);
+  const core = costLines(work, invocations(false), THROUGH_KONG, gatewayRequestsPerCpuSecond);
+  const withInfo = costLines(work, invocations(true), THROUGH_KONG, gatewayRequestsPerCpuSecond);
   const total = (lines: CostLine[]) => round(lines.reduce((sum, line) => sum + line.usd, 0), 4);
   const totalUsd = total(core);
+  const browserMeasured = browserInvocations().every(([route]) => work.routes[route]);
+  const browserLines = browserMeasured ? costLines(work, browserInvocations(), BROWSER_THROUGH_KONG, gatewayRequestsPerCpuSecond) : undefined;
   const comparison = {
     cognitoLiteUsd: round(MAU * PRICES.cognitoLitePerMau.usd),
     cognitoEssentialsUsd: round(MAU * PRICES.cognitoEssentialsPerMau.usd),
@@ -80,6 +95,12 @@ export function costPerThousandUsers(work: WorkReply, gatewayRequestsPerCpuSecon
     fixedMonthlyUsd: 2 * PRICES.kmsPerKeyMonth.usd,
     comparison,
     fractionOfCognitoLite: round(totalUsd / comparison.cognitoLiteUsd, 4),
+    browser: browserLines && {
+      profile: BROWSER_PROFILE,
+      lines: browserLines,
+      totalUsd: total(browserLines),
+      fractionOfCognitoLite: round(total(browserLines) / comparison.cognitoLiteUsd, 4),
+    },
     gatewayBasis:
       gatewayRequestsPerCpuSecond === undefined
         ? `Kong's published ${KONG_PER_VCPU} per vCPU (the gateway part did not run)`
@@ -89,12 +110,12 @@ export function costPerThousandUsers(work: WorkReply, gatewayRequestsPerCpuSecon
   };
 }
 
-function costLines(work: WorkReply, calls: [string, number][], gatewayRequestsPerCpuSecond?: number): CostLine[] {
+function costLines(work: WorkReply, calls: [string, number][], requestsThroughKong: number, gatewayRequestsPerCpuSecond?: number): CostLine[] {
   const { routes } = work;
   const monthly = (perCall: (route: RouteWork) => number) =>
     calls.reduce((sum, [route, count]) => sum + perCall(routes[route]) * count * MAU, 0);
   const billed = calls.map(([route]) => `${route} ${billedMs(routes[route])} ms`).join(', ');
-  const throughKong = (USAGE_PROFILE.signinsPerMonth + USAGE_PROFILE.refreshesPerMonth + USAGE_PROFILE.protectedRequestsPerMonth) * MAU;
+  const throughKong = requestsThroughKong * MAU;
 
   const invoked = monthly(() => 1);
   const gbSeconds = monthly((r) => billedMs(r) / 1000) * (LAMBDA_MEMORY_MB / 1024);

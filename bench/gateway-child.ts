@@ -16,10 +16,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { startGateway } from '../kong/gateway';
-import { REPO_ROOT } from '../scripts/stack';
+import { substituteEnv } from '../kong/gateway/core/config';
+import { DEFAULT_RATE_LIMITS, DEFAULT_SESSION_CACHE_TTL_SECONDS, REPO_ROOT } from '../scripts/stack';
+import { corsDeckEnv, lambdaDeckEnv, rateLimitDeckEnv, sessionDeckEnv } from '../scripts/stack/gateway';
 
 /** A rate limit far above the load, so that the plugin counts every request but refuses none. */
-const UNLIMITED_PER_MINUTE = '1000000000';
+const UNLIMITED_PER_MINUTE = 1_000_000_000;
 
 interface Plugin {
   name: string;
@@ -31,9 +33,27 @@ interface Route {
   [key: string]: unknown;
 }
 
+/**
+ * decK's values as the local stack sets them, the protected limit raised out
+ * of the way and functions named as the Invoke stand-in knows them: kong.yml
+ * is read as decK renders it (its templates are text, not YAML).
+ */
+function deckEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...lambdaDeckEnv(Number(process.env.LAMBDA_PORT ?? 0)),
+    ...sessionDeckEnv(0, DEFAULT_SESSION_CACHE_TTL_SECONDS),
+    ...rateLimitDeckEnv({ ...DEFAULT_RATE_LIMITS, protected: UNLIMITED_PER_MINUTE }, { policy: 'local' }),
+    ...corsDeckEnv([]),
+    DECK_FUNCTION_PREFIX: '',
+    DECK_AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+  };
+}
+
 /** kong.yml's info route alone, as kong.yml configures it, or before an HTTP service instead of aws-lambda. */
-async function infoRouteConfig(mode: 'plugins' | 'aws-lambda'): Promise<string> {
-  const kongYml = YAML.parse(await readFile(path.join(REPO_ROOT, 'kong', 'kong.yml'), 'utf8'));
+async function infoRouteConfig(mode: 'plugins' | 'aws-lambda', env: NodeJS.ProcessEnv): Promise<string> {
+  const file = path.join(REPO_ROOT, 'kong', 'kong.yml');
+  const kongYml = YAML.parse(substituteEnv(await readFile(file, 'utf8'), env, file));
   const info = (kongYml.routes as Route[]).find((route) => route.name === 'info');
   if (!info) throw new Error('kong.yml has no route named info');
   const document: Record<string, unknown> = { _format_version: kongYml._format_version, _info: kongYml._info };
@@ -47,9 +67,9 @@ async function infoRouteConfig(mode: 'plugins' | 'aws-lambda'): Promise<string> 
     document.routes = [{ ...info, plugins }];
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-gateway-'));
-  const file = path.join(dir, 'kong.yml');
-  await writeFile(file, YAML.stringify(document));
-  return file;
+  const routeFile = path.join(dir, 'kong.yml');
+  await writeFile(routeFile, YAML.stringify(document));
+  return routeFile;
 }
 
 async function startBareProxy(): Promise<{ proxyUrl: string; close(): Promise<void> }> {
@@ -85,20 +105,8 @@ async function main() {
     close = proxy.close;
     process.send!({ proxyUrl: proxy.proxyUrl });
   } else if (mode === 'plugins' || mode === 'aws-lambda') {
-    const gateway = await startGateway({
-      configPath: await infoRouteConfig(mode),
-      proxyPort: 0,
-      adminPort: 0,
-      env: {
-        ...process.env,
-        DECK_PROTECTED_RATE_LIMIT_PER_MINUTE: UNLIMITED_PER_MINUTE,
-        DECK_FUNCTION_PREFIX: '',
-        DECK_AWS_REGION: process.env.AWS_REGION,
-        DECK_LAMBDA_HOST: '127.0.0.1',
-        DECK_LAMBDA_PORT: process.env.LAMBDA_PORT,
-        DECK_LAMBDA_DISABLE_HTTPS: 'true',
-      },
-    });
+    const env = deckEnv();
+    const gateway = await startGateway({ configPath: await infoRouteConfig(mode, env), proxyPort: 0, adminPort: 0, env });
     close = () => gateway.close();
     process.send!({ proxyUrl: gateway.proxyUrl, adminUrl: gateway.adminUrl });
   } else {

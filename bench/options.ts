@@ -38,8 +38,7 @@ export interface BenchOptions {
 
 /**
  * What one monthly active user does in a month (the issue's default): the
- * cost part prices exactly this. A browser-session variant (login, then
- * forward-auth on every page) is left for when its routes are measured too.
+ * cost part prices exactly this, and BROWSER_PROFILE for browser sessions.
  */
 export const USAGE_PROFILE = {
   signinsPerMonth: 20,
@@ -47,6 +46,19 @@ export const USAGE_PROFILE = {
   refreshesPerMonth: (120 / 15) * 20,
   /** Requests to protected routes through Kong (info stands for them). */
   protectedRequestsPerMonth: 500,
+} as const;
+
+/**
+ * The same user with a browser session (design 003): signs in on the sign-in
+ * page, and every request to the profile service passes Kong's forward-auth,
+ * which asks the identity provider (session-authenticate) unless its cache
+ * (cache_ttl, DECK_SESSION_CACHE_TTL: 5 s in docker-compose.yml) still holds
+ * the answer for that session. 1 is the worst case: no request finds it there.
+ */
+export const BROWSER_PROFILE = {
+  loginsPerMonth: USAGE_PROFILE.signinsPerMonth,
+  protectedRequestsPerMonth: USAGE_PROFILE.protectedRequestsPerMonth,
+  identityProviderCallsPerRequest: 1,
 } as const;
 
 /**

@@ -244,6 +244,20 @@ function costTables(cost: CostResult): string[] {
         ['Auth0 B2C Essentials', usd(cost.comparison.auth0B2cEssentialsUsd), ''],
       ],
     ),
+    ...(cost.browser
+      ? [
+          `With browser sessions instead (design 003): ${cost.browser.profile.loginsPerMonth} logins on the sign-in page, ` +
+            `${cost.browser.profile.protectedRequestsPerMonth} requests to the profile service, each asking the identity provider ` +
+            `${cost.browser.profile.identityProviderCallsPerRequest} time(s) (forward-auth's cache answering none: the worst case).`,
+          table(
+            ['item', 'per month', 'basis'],
+            [
+              ...cost.browser.lines.map((line) => [line.item, usd(line.usd), line.basis]),
+              ['**total**', `**${usd(cost.browser.totalUsd)}**`, `${round(cost.browser.fractionOfCognitoLite * 100, 1)}% of Cognito Lite`],
+            ],
+          ),
+        ]
+      : []),
     table(
       ['price', 'USD', 'source'],
       Object.entries(PRICES).map(([name, price]) => [name, price.usd, price.source]),

@@ -22,6 +22,8 @@ import { handler as refresh } from '../functions/public/refresh';
 import { handler as revoke } from '../functions/public/revoke';
 import { handler as signin } from '../functions/public/signin';
 import { handler as signup } from '../functions/public/signup';
+import { handler as sessionAuthenticate } from '../functions/session/authenticate';
+import { handler as sessionLogin } from '../functions/session/login';
 import bcrypt from 'bcryptjs';
 import jwt from 'jsonwebtoken';
 import { dynamodb } from '../lib/platform/dynamodb';
@@ -153,6 +155,18 @@ async function newSession(): Promise<{ access_token: string; refresh_token: stri
   return call(signin, post('/api/public/signin', { username: await newUser(), password: PASSWORD }), 200);
 }
 
+// The sign-in page's own form post, as a browser on the site sends it (the login route refuses other origins).
+const SAME_ORIGIN = { 'Sec-Fetch-Site': 'same-origin', Origin: (process.env.BROWSER_ALLOWED_ORIGINS ?? '').split(',')[0] };
+
+/** A browser session's cookie (`JSESSIONID=…`), signed in through the login route. */
+async function newBrowserSession(): Promise<string> {
+  const event = post('/api/session/login', { username: await newUser(), password: PASSWORD }, SAME_ORIGIN);
+  const response = await invoke(sessionLogin, event);
+  const cookie = String(response.headers['Set-Cookie'] ?? '').split(';')[0];
+  if (response.status !== 200 || !cookie.startsWith('JSESSIONID=')) throw new Error(`browser login answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return cookie;
+}
+
 /** Per route: the state it needs (prepared, not counted) and the one request whose calls are counted. */
 const probes: Record<string, () => Promise<Probe>> = {
   signup: async () => [signup, post('/api/public/signup', { username: uniqueName(), password: PASSWORD }), 201],
@@ -168,6 +182,9 @@ const probes: Record<string, () => Promise<Probe>> = {
     const sid = JSON.parse(Buffer.from(access_token.split('.')[1], 'base64url').toString()).sid;
     return [endSession, apiEvent('DELETE', `/api/jwt/sessions/${sid}`, { headers: bearer(access_token) }), 200];
   },
+  'session-login': async () => [sessionLogin, post('/api/session/login', { username: await newUser(), password: PASSWORD }, SAME_ORIGIN), 200],
+  // What Kong's forward-auth asks on a browser's request to the profile service (when its cache does not answer).
+  'session-authenticate': async () => [sessionAuthenticate, apiEvent('GET', '/api/session/authenticate', { headers: { Cookie: await newBrowserSession() } }), 200],
   password: async () => {
     const body = { current_password: PASSWORD, new_password: `${PASSWORD}-new` };
     return [password, post('/api/jwt/password', body, bearer((await newSession()).access_token)), 200];
