@@ -1,4 +1,4 @@
-import { accounts } from '../accounts';
+import { passwordAccounts } from '../accounts/hashing';
 import { browserConfig, browserSessions, type BrowserSession } from '../browser-sessions';
 import { identityTokens } from '../identity-tokens';
 import type { Client } from '../platform/http';
@@ -6,7 +6,7 @@ import { protection } from '../protection';
 
 /**
  * Sign-in on /signin: the same answer in the same time for an unknown user
- * and a wrong password (accounts.authenticate), counted by account
+ * and a wrong password (passwordAccounts.authenticate), counted by account
  * protection as signin is, then a new session.
  */
 export async function logIn(username: string, password: string, client: Client) {
@@ -14,7 +14,7 @@ export async function logIn(username: string, password: string, client: Client) 
   const account = await protection.attempt(
     username,
     client,
-    () => accounts.authenticate(username, password),
+    () => passwordAccounts.authenticate(username, password),
     (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
   );
   return browserSessions.start({ id: account.id, username: account.username, email: account.email, firstName: account.firstName });
