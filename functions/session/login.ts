@@ -1,6 +1,6 @@
 import { browserConfig, browserSessions, DEFAULT_AFTER_SIGNIN, safeNext, sessionCookie, sessionIdFrom } from '../../lib/browser-sessions';
 import { loginBody } from '../../lib/browser-sessions/schemas';
-import { logIn } from '../../lib/flows/browser';
+import { logIn } from '../../lib/flows/browser-login';
 import { signInPage } from '../../lib/pages/auth-pages';
 import { echoed, pageFormRoute } from '../../lib/pages/forms';
 import { seeOther } from '../../lib/pages/html';

@@ -1,7 +1,9 @@
 import { accounts, isActive, type ActiveAccount } from '../accounts';
+import { signingKeys } from '../keys';
+// Not the capability's index: that one makes the Admin API client, which verifying never calls.
+import { credentialKey } from '../kong/credentials';
 import { sessions, type SessionState } from '../sessions';
-import { accessTokens, type AccessTokenClaims } from '../tokens';
-import { verificationKeyFor } from './subject';
+import { accessTokens, secretKey, type AccessTokenClaims, type UnverifiedClaims, type VerificationKey } from '../tokens';
 
 export interface CheckedAccessToken {
   account: ActiveAccount;
@@ -13,7 +15,7 @@ export interface CheckedAccessToken {
 /**
  * An access token checked as strictly as Kong's jwt plugin checks it, and for
  * what Kong cannot know: the account it names, the key it must be signed with
- * (subject.ts), and its session's state. Undefined when the token is junk,
+ * (verificationKeyFor), and its session's state. Undefined when the token is junk,
  * forged, expired, or names no active account. Protected routes (caller.ts)
  * and introspection both check tokens here.
  */
@@ -24,4 +26,23 @@ export async function checkAccessToken(token: string): Promise<CheckedAccessToke
   if (!isActive(account)) return undefined;
   const claims = await accessTokens.verify(token, (unverified) => verificationKeyFor(account, unverified));
   return claims && { account, claims, state };
+}
+
+/**
+ * The key a token of `account` verifies with, as Kong's jwt plugin would
+ * find it: by `iss`, which must be the account's credential key, and for
+ * public keys by the header's `kid`, which must be published and one the
+ * account has a credential for.
+ */
+export async function verificationKeyFor(account: ActiveAccount, claimed: UnverifiedClaims): Promise<VerificationKey | undefined> {
+  const { credential } = account;
+  if (credential.kind === 'secret') {
+    if (claimed.kid !== undefined || claimed.iss !== credential.key) return undefined;
+    return { issuer: credential.key, algorithm: 'HS256', key: secretKey(credential.secret) };
+  }
+  if (claimed.kid === undefined || !credential.kids.includes(claimed.kid)) return undefined;
+  const issuer = credentialKey(credential.issuer, claimed.kid);
+  if (claimed.iss !== issuer) return undefined;
+  const key = await signingKeys.verificationKey(claimed.kid);
+  return key && { issuer, algorithm: key.algorithm, key: key.key };
 }

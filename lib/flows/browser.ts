@@ -1,24 +1,5 @@
-import { accounts } from '../accounts';
-import { browserConfig, browserSessions, type BrowserSession } from '../browser-sessions';
+import { browserConfig, type BrowserSession } from '../browser-sessions';
 import { identityTokens } from '../identity-tokens';
-import type { Client } from '../platform/http';
-import { protection } from '../protection';
-
-/**
- * Sign-in on /signin: the same answer in the same time for an unknown user
- * and a wrong password (accounts.authenticate), counted by account
- * protection as signin is, then a new session.
- */
-export async function logIn(username: string, password: string, client: Client) {
-  await protection.admit(client);
-  const account = await protection.attempt(
-    username,
-    client,
-    () => accounts.authenticate(username, password),
-    (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
-  );
-  return browserSessions.start({ id: account.id, username: account.username, email: account.email, firstName: account.firstName });
-}
 
 /**
  * What the gateway hands to the service behind it for a live session: the

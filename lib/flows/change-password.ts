@@ -1,4 +1,5 @@
-import { accounts, type ActiveAccount } from '../accounts';
+import type { ActiveAccount } from '../accounts';
+import { passwordAccounts } from '../accounts/hashing';
 import { passwordPolicy } from '../accounts/policy';
 import { kongCredentials } from '../kong';
 import type { Client } from '../platform/http';
@@ -24,12 +25,12 @@ export async function changePassword(account: ActiveAccount, currentPassword: st
   await protection.attempt(
     account.username,
     client,
-    () => accounts.checkPassword(account, currentPassword),
+    () => passwordAccounts.checkPassword(account, currentPassword),
     () => ({ event: 'password_change_failed', reason: 'wrong_password' }),
   );
   await sessions.endAll(account.username);
   const key = await currentKey();
-  const updated = await kongCredentials.rotate(await accounts.setPassword(account, newPassword), key);
+  const updated = await kongCredentials.rotate(await passwordAccounts.setPassword(account, newPassword), key);
   securityEvent('password_changed', { username: account.username, reason: 'user_request' });
   return sessions.start(subjectOf(updated, key), client);
 }

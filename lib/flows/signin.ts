@@ -1,4 +1,4 @@
-import { accounts } from '../accounts';
+import { passwordAccounts } from '../accounts/hashing';
 import type { Client } from '../platform/http';
 import { protection } from '../protection';
 import { sessions, type TokenResponse } from '../sessions';
@@ -14,7 +14,7 @@ export async function signIn(username: string, password: string, client: Client)
   const authenticated = await protection.attempt(
     username,
     client,
-    () => accounts.authenticate(username, password),
+    () => passwordAccounts.authenticate(username, password),
     (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
   );
   return sessions.start(await signinSubject(authenticated), client);

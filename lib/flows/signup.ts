@@ -1,4 +1,5 @@
-import { accounts, publicAccount, type AccountIdentity, type ActiveAccount } from '../accounts';
+import { publicAccount, type AccountIdentity, type ActiveAccount } from '../accounts';
+import { passwordAccounts } from '../accounts/hashing';
 import { passwordPolicy } from '../accounts/policy';
 import { kongCredentials } from '../kong';
 import type { Client } from '../platform/http';
@@ -14,7 +15,7 @@ import { currentKey } from './subject';
 export async function createAccount(username: string, password: string, client: Client, identity?: AccountIdentity): Promise<ActiveAccount> {
   await protection.admit(client);
   await passwordPolicy.check(password, username);
-  return accounts.signUp(
+  return passwordAccounts.signUp(
     username,
     password,
     {

@@ -3,12 +3,15 @@ import { signingKeys, type CurrentKey } from '../keys';
 import { credentialKey, kongCredentials } from '../kong';
 import { config } from '../platform/config';
 import type { SessionSubject } from '../sessions';
-import { localSigner, secretKey, type UnverifiedClaims, type VerificationKey } from '../tokens';
+import { localSigner, secretKey } from '../tokens';
 
 /**
- * Which key signs an account's access tokens, and which key verifies them.
- * ES256/RS256: the service's current key, with `iss` = the account's Kong
- * credential for that key; HS256: the account's own Kong secret (000/002).
+ * Which key signs an account's access tokens. ES256/RS256: the service's
+ * current key, with `iss` = the account's Kong credential for that key;
+ * HS256: the account's own Kong secret (000/002). Which key verifies them is
+ * access-token.ts', apart from here: signing may call the Kong Admin API,
+ * verifying never does, and the functions that only verify do not bundle
+ * its client.
  */
 const publicKeys = config.accessTokenAlgorithm !== 'HS256';
 
@@ -36,23 +39,4 @@ export async function readySubject(account: ActiveAccount): Promise<SessionSubje
   const key = await currentKey();
   const published = key && (await signingKeys.publishedKids());
   return subjectOf(await kongCredentials.ready(account, key, published), key);
-}
-
-/**
- * The key a token of `account` verifies with, as Kong's jwt plugin would
- * find it: by `iss`, which must be the account's credential key, and for
- * public keys by the header's `kid`, which must be published and one the
- * account has a credential for.
- */
-export async function verificationKeyFor(account: ActiveAccount, claimed: UnverifiedClaims): Promise<VerificationKey | undefined> {
-  const { credential } = account;
-  if (credential.kind === 'secret') {
-    if (claimed.kid !== undefined || claimed.iss !== credential.key) return undefined;
-    return { issuer: credential.key, algorithm: 'HS256', key: secretKey(credential.secret) };
-  }
-  if (claimed.kid === undefined || !credential.kids.includes(claimed.kid)) return undefined;
-  const issuer = credentialKey(credential.issuer, claimed.kid);
-  if (claimed.iss !== issuer) return undefined;
-  const key = await signingKeys.verificationKey(claimed.kid);
-  return key && { issuer, algorithm: key.algorithm, key: key.key };
 }

@@ -109,15 +109,30 @@ it('packages one small artifact per function', () => {
   expect(keys.size).toBe(KONG_FUNCTIONS.length + 1);
 });
 
-it('carries the password dictionaries only in the functions that set passwords', async () => {
-  const withDictionaries: string[] = [];
+/** The functions whose bundle holds `marker`: a string its minified code keeps. */
+async function carrying(marker: string): Promise<string[]> {
+  const found: string[] = [];
   for (const artifact of artifacts) {
     const zip = await JSZip.loadAsync(await readFile(path.join(dir, artifact)));
     const code = await Promise.all(Object.values(zip.files).filter((f) => f.name.endsWith('.js')).map((f) => f.async('string')));
-    // language-common's list of breached passwords, by its key.
-    if (code.some((text) => text.includes('passwords-common'))) withDictionaries.push(artifact.replace(/\.zip$/, ''));
+    if (code.some((text) => text.includes(marker))) found.push(artifact.replace(/\.zip$/, ''));
   }
-  expect(withDictionaries.sort()).toEqual(['password', 'sessionRegister', 'signup']);
+  return found.sort();
+}
+
+it('carries the password dictionaries only in the functions that set passwords', async () => {
+  // language-common's list of breached passwords, by its key.
+  expect(await carrying('passwords-common')).toEqual(['password', 'sessionRegister', 'signup']);
+});
+
+it('carries the password hasher only in the functions that hash or check a password', async () => {
+  // One of bcryptjs' own error messages.
+  expect(await carrying('Illegal number of rounds')).toEqual(['password', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
+});
+
+it('carries the Kong Admin client only in the functions that call the Admin API', async () => {
+  // A class of axios' own, which lib/kong/admin-client.ts uses through it.
+  expect(await carrying('AxiosHeaders')).toEqual(['health', 'logoutAll', 'password', 'refresh', 'rotateKeys', 'sessionRegister', 'signin', 'signup']);
 });
 
 it('expires token and attempt items by TTL and keeps point-in-time recovery on the users table', () => {

@@ -1,4 +1,4 @@
-import { Accounts } from '../../../lib/accounts/accounts';
+import { PasswordAccounts } from '../../../lib/accounts/password-accounts';
 import { credentialRef, type GatewayCredential } from '../../../lib/accounts/account';
 import { MemoryAccountStore, plainHasher } from '../support/memory-stores';
 
@@ -6,7 +6,7 @@ const credential: GatewayCredential = { kind: 'secret', consumerId: 'c1', creden
 
 function setup() {
   const store = new MemoryAccountStore();
-  return { store, accounts: new Accounts(store, plainHasher) };
+  return { store, accounts: new PasswordAccounts(store, plainHasher) };
 }
 
 /** A gateway that hands out numbered credentials and records what it was given back. */

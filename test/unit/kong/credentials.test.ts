@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Accounts } from '../../../lib/accounts/accounts';
+import { PasswordAccounts } from '../../../lib/accounts/password-accounts';
 import type { ActiveAccount, GatewayCredential, PublicKeyCredentials, SecretCredential } from '../../../lib/accounts/account';
 import { publicKey, type PublicKey } from '../../../lib/keys/algorithms';
 import { credentialKey, KongCredentials, kidTag, OWNER_TAG } from '../../../lib/kong/credentials';
@@ -9,7 +9,7 @@ import { FakeKongAdmin, MemoryAccountStore, plainHasher } from '../support/memor
 function setup(key?: PublicKey) {
   const kong = new FakeKongAdmin();
   const store = new MemoryAccountStore();
-  const accounts = new Accounts(store, plainHasher);
+  const accounts = new PasswordAccounts(store, plainHasher);
   const credentials = new KongCredentials(kong, accounts);
   const signUp = (name: string) =>
     accounts.signUp(name, 'pw-123456', {

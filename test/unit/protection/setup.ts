@@ -1,5 +1,5 @@
 /** Accounts and protection composed as signin composes them, for the protection tests. */
-import { Accounts } from '../../../lib/accounts/accounts';
+import { PasswordAccounts } from '../../../lib/accounts/password-accounts';
 import type { GatewayCredential } from '../../../lib/accounts/account';
 import { AppError } from '../../../lib/platform/errors';
 import type { Client } from '../../../lib/platform/http';
@@ -26,7 +26,7 @@ export const describeFailure = (error: AppError): Failure => ({ event: 'signin_f
 export async function setup(limits = LIMITS) {
   const clock = { now: 1_700_000_000_000 };
   const attempts = new MemoryAttemptStore(limits);
-  const accounts = new Accounts(new MemoryAccountStore(), plainHasher);
+  const accounts = new PasswordAccounts(new MemoryAccountStore(), plainHasher);
   await accounts.signUp('alice', PASSWORD, source);
   const checks = jest.fn();
   const protection = new Protection(attempts, limits, () => clock.now);
