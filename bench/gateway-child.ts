@@ -16,7 +16,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { startGateway } from '../kong/gateway';
+import { substituteEnv } from '../kong/gateway/core/config';
 import { REPO_ROOT } from '../scripts/stack';
+import { corsDeckEnv, lambdaDeckEnv, rateLimitDeckEnv, sessionDeckEnv } from '../scripts/stack/gateway';
 
 /** A rate limit far above the load, so that the plugin counts every request but refuses none. */
 const UNLIMITED_PER_MINUTE = '1000000000';
@@ -31,9 +33,29 @@ interface Route {
   [key: string]: unknown;
 }
 
+/**
+ * kong.yml's decK variables as the gateway gets them: a limit far above the
+ * load, the local policy, the stand-in's Invoke API. kong.yml is rendered with
+ * them before its info route is picked, as decK would: some templates (the cors
+ * origins) are YAML text, not values.
+ */
+function deckEnv(): NodeJS.ProcessEnv {
+  const unlimited = Number(UNLIMITED_PER_MINUTE);
+  return {
+    ...process.env,
+    ...rateLimitDeckEnv({ public: unlimited, protected: unlimited, password: unlimited, introspect: unlimited }, { policy: 'local' }),
+    ...corsDeckEnv([]),
+    ...sessionDeckEnv(0, 0),
+    ...lambdaDeckEnv(Number(process.env.LAMBDA_PORT ?? 0)),
+    DECK_FUNCTION_PREFIX: '',
+    ...(process.env.AWS_REGION ? { DECK_AWS_REGION: process.env.AWS_REGION } : {}),
+  };
+}
+
 /** kong.yml's info route alone, as kong.yml configures it, or before an HTTP service instead of aws-lambda. */
 async function infoRouteConfig(mode: 'plugins' | 'aws-lambda'): Promise<string> {
-  const kongYml = YAML.parse(await readFile(path.join(REPO_ROOT, 'kong', 'kong.yml'), 'utf8'));
+  const kongYmlPath = path.join(REPO_ROOT, 'kong', 'kong.yml');
+  const kongYml = YAML.parse(substituteEnv(await readFile(kongYmlPath, 'utf8'), deckEnv(), kongYmlPath));
   const info = (kongYml.routes as Route[]).find((route) => route.name === 'info');
   if (!info) throw new Error('kong.yml has no route named info');
   const document: Record<string, unknown> = { _format_version: kongYml._format_version, _info: kongYml._info };
@@ -89,15 +111,7 @@ async function main() {
       configPath: await infoRouteConfig(mode),
       proxyPort: 0,
       adminPort: 0,
-      env: {
-        ...process.env,
-        DECK_PROTECTED_RATE_LIMIT_PER_MINUTE: UNLIMITED_PER_MINUTE,
-        DECK_FUNCTION_PREFIX: '',
-        DECK_AWS_REGION: process.env.AWS_REGION,
-        DECK_LAMBDA_HOST: '127.0.0.1',
-        DECK_LAMBDA_PORT: process.env.LAMBDA_PORT,
-        DECK_LAMBDA_DISABLE_HTTPS: 'true',
-      },
+      env: deckEnv(),
     });
     close = () => gateway.close();
     process.send!({ proxyUrl: gateway.proxyUrl, adminUrl: gateway.adminUrl });
