@@ -44,9 +44,12 @@ const CONSUMER_HEADERS = ['X-Consumer-ID', 'X-Consumer-Custom-ID', 'X-Consumer-U
  *   check still run on every request, and a changed key is verified afresh;
  * - exp, nbf and maximum_expiration are checked on every request, cached or not;
  * - only tokens that verified are kept, so forged ones cannot fill it, and it
- *   holds at most VERIFIED_TOKENS (least recently used leave first).
+ *   holds at most VERIFIED_TOKENS, of at most VERIFIED_TOKENS_CHARS in all
+ *   (a client that can sign may make its tokens large), least recently used
+ *   leaving first.
  */
 const VERIFIED_TOKENS = 10_000;
+const VERIFIED_TOKENS_CHARS = 8_000_000;
 
 interface VerifiedToken {
   jwt: Token;
@@ -70,7 +73,12 @@ export class JwtHandler implements Plugin {
   static readonly PRIORITY = 1450;
 
   private readonly keys = new WeakMap<JwtCredential, Key | null>();
-  private readonly verifiedTokens = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS });
+  private readonly verifiedTokens = new LRUCache<string, VerifiedToken>({
+    max: VERIFIED_TOKENS,
+    maxSize: VERIFIED_TOKENS_CHARS,
+    // The token twice: its text, and its decoded header, claims and signature.
+    sizeCalculation: (_entry, token) => 2 * token.length,
+  });
   private readonly credentials: Collection<JwtCredential>;
   private readonly consumers: Collection<Consumer>;
   private readonly challenge: string;
