@@ -47,7 +47,8 @@ export class RequestHeaders {
 
   clear(name: string): void {
     const lower = name.toLowerCase();
-    this.lines = this.writable().filter(([n]) => n !== lower);
+    const lines = this.writable();
+    if (lines.some(([n]) => n === lower)) this.lines = lines.filter(([n]) => n !== lower);
   }
 
   private writable(): [string, string, string][] {
@@ -67,23 +68,24 @@ export class RequestHeaders {
  * gets the upstream's spelling and repeated lines.
  */
 export class ResponseHeaders {
-  private lines: [string, string][] = [];
+  /** [name as given, value, lower-case name] per line: the answer's headers are compared many times each. */
+  private lines: [string, string, string][] = [];
 
   /** From Node's rawHeaders: [name, value, name, value, ...]. */
   static fromRaw(raw: readonly string[]): ResponseHeaders {
     const headers = new ResponseHeaders();
-    for (let i = 0; i < raw.length; i += 2) headers.lines.push([raw[i], raw[i + 1]]);
+    for (let i = 0; i < raw.length; i += 2) headers.lines.push([raw[i], raw[i + 1], raw[i].toLowerCase()]);
     return headers;
   }
 
   get(name: string): string | undefined {
     const lower = name.toLowerCase();
-    return this.lines.find(([n]) => n.toLowerCase() === lower)?.[1];
+    return this.lines.find((line) => line[2] === lower)?.[1];
   }
 
   values(name: string): string[] {
     const lower = name.toLowerCase();
-    return this.lines.filter(([n]) => n.toLowerCase() === lower).map(([, value]) => value);
+    return this.lines.filter((line) => line[2] === lower).map(([, value]) => value);
   }
 
   has(name: string): boolean {
@@ -97,16 +99,20 @@ export class ResponseHeaders {
   }
 
   add(name: string, value: string | number | readonly (string | number)[]): void {
-    for (const item of Array.isArray(value) ? value : [value]) this.lines.push([name, String(item)]);
+    const lower = name.toLowerCase();
+    if (!Array.isArray(value)) this.lines.push([name, String(value), lower]);
+    else for (const item of value) this.lines.push([name, String(item), lower]);
   }
 
   clear(name: string): void {
     const lower = name.toLowerCase();
-    this.lines = this.lines.filter(([n]) => n.toLowerCase() !== lower);
+    if (this.lines.some((line) => line[2] === lower)) this.lines = this.lines.filter((line) => line[2] !== lower);
   }
 
   /** For response.writeHead: a flat [name, value, ...] list, which keeps repeats and spelling. */
   raw(): string[] {
-    return this.lines.flat();
+    const flat: string[] = [];
+    for (const [name, value] of this.lines) flat.push(name, value);
+    return flat;
   }
 }

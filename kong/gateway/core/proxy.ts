@@ -510,9 +510,10 @@ export class GatewayProxy {
     if (hasBody) set.push(['Content-Length', String(body.length)]);
 
     // Headers the client names in Connection are hop-by-hop too.
-    const dropped = new Set(SET_BY_KONG);
+    let dropped = SET_BY_KONG;
     const connection = joined(headers, 'connection');
     if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close' && connection !== 'upgrade') {
+      dropped = new Set(SET_BY_KONG); // SET_BY_KONG itself is shared by every request
       for (const name of csv(connection)) dropped.add(name.toLowerCase());
     }
     const lines = [...set.flat()];
@@ -524,9 +525,14 @@ export class GatewayProxy {
   }
 }
 
+const EMPTY_BODY = Buffer.alloc(0);
+
 /** The request body, whole; a client waiting on `Expect: 100-continue` is told to send it first. */
 async function readWhole(req: IncomingMessage, res: ServerResponse): Promise<Buffer> {
   if (req.headers.expect?.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
+  // A request without a body (most GETs) is already complete when it arrives:
+  // no need to iterate the stream (Node drains it when the answer ends).
+  if (req.complete && req.readableLength === 0) return EMPTY_BODY;
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);

@@ -1,11 +1,12 @@
 // Kong's jwt plugin (kong/plugins/jwt, 3.9): same token sources, same checks in
 // the same order, same 401 bodies and WWW-Authenticate headers.
+import { LRUCache } from 'lru-cache';
 import type { Consumer } from '../../core/consumers';
 import { response, type Exit, type Plugin, type PluginServices, type RequestContext } from '../../core/plugin';
 import type { Collection } from '../../core/store';
 import { nowSeconds } from '../../core/util';
 import { jwtSecrets, type JwtCredential } from './daos';
-import { decodeBase64Url, decodeToken, own, parsePublicKey, verifies, type Key } from './jwt-parser';
+import { decodeBase64Url, decodeToken, own, parsePublicKey, verifies, type Key, type Token } from './jwt-parser';
 import type { JwtConfig } from './schema';
 
 function unescapeQuery(value: string): string {
@@ -31,6 +32,35 @@ const BEARER = /\s*[Bb]earer\s+(.+)/;
 /** Tell the upstream who was authenticated; client-sent copies never get through. */
 const CONSUMER_HEADERS = ['X-Consumer-ID', 'X-Consumer-Custom-ID', 'X-Consumer-Username', 'X-Credential-Identifier', 'X-Anonymous-Consumer'];
 
+/**
+ * Tokens whose signature already verified, with the key material that verified
+ * them. An ECDSA or RSA check costs about as much CPU as a whole proxied
+ * request, and a client sends the same token until it expires. Kong does not
+ * cache this (it verifies every request in full); the answers stay the same:
+ * - a hit needs the exact token string, and the credential found for it now
+ *   must carry the exact algorithm and secret/public key that verified it, so a
+ *   credential deleted (logout-all rotates them) or replaced is never
+ *   satisfied by an old result: the lookup by the key claim and the algorithm
+ *   check still run on every request, and a changed key is verified afresh;
+ * - exp, nbf and maximum_expiration are checked on every request, cached or not;
+ * - only tokens that verified are kept, so forged ones cannot fill it, and it
+ *   holds at most VERIFIED_TOKENS, of at most VERIFIED_TOKENS_CHARS in all
+ *   (a client that can sign may make its tokens large), least recently used
+ *   leaving first.
+ */
+const VERIFIED_TOKENS = 10_000;
+const VERIFIED_TOKENS_CHARS = 8_000_000;
+
+interface VerifiedToken {
+  jwt: Token;
+  /** keyMaterial() of the credential it verified with. */
+  material: string;
+}
+
+/** What a signature check depends on besides the token (secret_is_base64 is the instance's own). */
+const keyMaterial = (credential: JwtCredential) =>
+  `${credential.algorithm}\n${credential.secret ?? ''}\n${credential.rsa_public_key ?? ''}`;
+
 /** A token whose signature checked out against this credential. */
 interface Verified {
   credential: JwtCredential;
@@ -43,6 +73,12 @@ export class JwtHandler implements Plugin {
   static readonly PRIORITY = 1450;
 
   private readonly keys = new WeakMap<JwtCredential, Key | null>();
+  private readonly verifiedTokens = new LRUCache<string, VerifiedToken>({
+    max: VERIFIED_TOKENS,
+    maxSize: VERIFIED_TOKENS_CHARS,
+    // The token twice: its text, and its decoded header, claims and signature.
+    sizeCalculation: (_entry, token) => 2 * token.length,
+  });
   private readonly credentials: Collection<JwtCredential>;
   private readonly consumers: Collection<Consumer>;
   private readonly challenge: string;
@@ -82,7 +118,6 @@ export class JwtHandler implements Plugin {
     const [token] = tokens;
     if (typeof token !== 'string') return this.reject({ message: 'Unrecognizable token' });
 
-    // Like Kong, every request is verified in full: no cache of earlier results.
     const verified = this.verifySignature(token);
     if ('status' in verified) return verified;
 
@@ -99,7 +134,8 @@ export class JwtHandler implements Plugin {
   /** The checks that depend only on the token and its credential, up to the signature. */
   private verifySignature(token: string): Exit | Verified {
     const fail = (message: string) => this.reject({ message });
-    const jwt = decodeToken(token);
+    const cached = this.verifiedTokens.get(token);
+    const jwt = cached ? cached.jwt : decodeToken(token);
     if (typeof jwt === 'string') return fail(`Bad token; ${jwt}`);
 
     const claimName = this.config.keyClaimName;
@@ -119,7 +155,11 @@ export class JwtHandler implements Plugin {
 
     const key = this.key(credential);
     if (key === null) return fail('Invalid key/secret');
-    if (!verifies(jwt, key)) return fail('Invalid signature');
+    const material = keyMaterial(credential);
+    if (cached?.material !== material) {
+      if (!verifies(jwt, key)) return fail('Invalid signature');
+      this.verifiedTokens.set(token, { jwt, material });
+    }
     return { credential, claims: jwt.claims, keyClaim: keyClaim as string };
   }
 

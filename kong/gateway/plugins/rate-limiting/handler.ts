@@ -20,20 +20,29 @@ export class RateLimitingHandler implements Plugin {
     this.policy = config.redis ? new RedisPolicy(scope, config.redis) : new LocalPolicy(scope);
   }
 
-  async access(ctx: RequestContext): Promise<Exit | undefined> {
+  access(ctx: RequestContext): Exit | undefined | Promise<Exit | undefined> {
     const nowMs = nowSeconds() * 1000; // Kong counts in whole seconds
     const identifier = this.identifier(ctx);
-    let used: Map<Period, number>;
+    let used: Map<Period, number> | Promise<Map<Period, number>>;
     try {
-      used = await this.policy.usage(identifier, this.periods, nowMs);
+      used = this.policy.usage(identifier, this.periods, nowMs);
     } catch (err) {
-      const message = `failed to get usage: ${(err as Error).message}`;
-      if (!this.config.faultTolerant) throw new PluginError(`rate-limiting: ${message}`);
-      // fault_tolerant: the request goes on, uncounted and without the headers.
-      console.error(`gateway rate-limiting: ${message}`);
-      return undefined;
+      return this.usageFailed(err);
     }
+    // The local policy answers at once: no promise, so the request goes on without waiting a turn.
+    if (!(used instanceof Promise)) return this.decide(ctx, identifier, used, nowMs);
+    return used.then((counted) => this.decide(ctx, identifier, counted, nowMs), (err: unknown) => this.usageFailed(err));
+  }
 
+  private usageFailed(err: unknown): undefined {
+    const message = `failed to get usage: ${(err as Error).message}`;
+    if (!this.config.faultTolerant) throw new PluginError(`rate-limiting: ${message}`);
+    // fault_tolerant: the request goes on, uncounted and without the headers.
+    console.error(`gateway rate-limiting: ${message}`);
+    return undefined;
+  }
+
+  private decide(ctx: RequestContext, identifier: string, used: Map<Period, number>, nowMs: number): Exit | undefined {
     const usage = this.periods.map((period) => {
       const limit = this.config.limits[period]!;
       return { period, limit, remaining: limit - used.get(period)! };

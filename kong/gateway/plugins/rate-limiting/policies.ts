@@ -41,7 +41,7 @@ export function counterKey(scope: PluginScope, identifier: string, period: Perio
 
 export interface Policy {
   /** How many requests the identifier made in each window so far (before this one). */
-  usage(identifier: string, periods: readonly Period[], nowMs: number): Promise<Map<Period, number>>;
+  usage(identifier: string, periods: readonly Period[], nowMs: number): Map<Period, number> | Promise<Map<Period, number>>;
   /** Counts this request, once it was let through. */
   increment(identifier: string, periods: readonly Period[], nowMs: number): void;
   close(): void;
@@ -54,7 +54,7 @@ export class LocalPolicy implements Policy {
 
   constructor(private readonly scope: PluginScope) {}
 
-  async usage(identifier: string, periods: readonly Period[], nowMs: number): Promise<Map<Period, number>> {
+  usage(identifier: string, periods: readonly Period[], nowMs: number): Map<Period, number> {
     this.sweep(nowMs);
     const starts = windowStarts(nowMs);
     return new Map(periods.map((period) => [period, this.current(counterKey(this.scope, identifier, period, starts[period]), nowMs)]));
