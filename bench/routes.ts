@@ -55,16 +55,14 @@ function cycle<T>(items: T[]): () => T {
 }
 
 /**
- * Drives each route through the gateway (public routes straight to the API
- * when the stack's rate limit is unknown), and info both through the gateway
- * and straight to the API, in turns, with the same token and headers.
+ * Users signed up for a run, three sessions each (the warm-up's and the run's
+ * first requests each hold a refresh token, and those in flight when a run
+ * ends are lost), and a POST to a public route at the run's settings.
  */
-export async function benchRoutes(stack: BenchStack, duration: number, connections: number): Promise<RouteResults> {
+async function prepare(stack: BenchStack, duration: number, connections: number) {
   const nextName = usernames();
   const users = Array.from({ length: connections }, nextName);
   await inBatches(users, (username) => signUp(stack, username));
-  // Three sessions per connection: the warm-up's and the run's first requests
-  // each hold a refresh token, and those in flight when a run ends are lost.
   const sessions = await inBatches([...users, ...users, ...users], (username) => signIn(stack, username));
   const post = (route: string, body: () => unknown) => ({
     url: `${stack.publicUrl}/api/public/${route}`,
@@ -74,7 +72,27 @@ export async function benchRoutes(stack: BenchStack, duration: number, connectio
     duration,
     connections,
   });
+  return { nextName, users, sessions, post };
+}
 
+/** Each refresh consumes its token: every connection takes one from the pool and puts back the one it is given. */
+function loadRefresh(sessions: Tokens[], post: Awaited<ReturnType<typeof prepare>>['post']): Promise<LoadResult> {
+  const refreshTokens = sessions.map((session) => session.refresh_token);
+  return load({
+    ...post('refresh', () => ({ refresh_token: refreshTokens.shift() })),
+    onResponse: (status, body) => {
+      if (status === 200) refreshTokens.push((JSON.parse(body) as Tokens).refresh_token);
+    },
+  });
+}
+
+/**
+ * Drives each route through the gateway (public routes straight to the API
+ * when the stack's rate limit is unknown), and info both through the gateway
+ * and straight to the API, in turns, with the same token and headers.
+ */
+export async function benchRoutes(stack: BenchStack, duration: number, connections: number): Promise<RouteResults> {
+  const { nextName, users, sessions, post } = await prepare(stack, duration, connections);
   const signup = await load(post('signup', () => ({ username: nextName(), password: PASSWORD })));
 
   const nextUser = cycle(users);
@@ -82,15 +100,7 @@ export async function benchRoutes(stack: BenchStack, duration: number, connectio
   const signin = await load(post('signin', signinBody));
   const signinOneConnection = await load({ ...post('signin', signinBody), connections: 1 });
 
-  // Each refresh consumes its token: every connection takes one from the
-  // pool and puts back the one it is given.
-  const refreshTokens = sessions.map((session) => session.refresh_token);
-  const refresh = await load({
-    ...post('refresh', () => ({ refresh_token: refreshTokens.shift() })),
-    onResponse: (status, body) => {
-      if (status === 200) refreshTokens.push((JSON.parse(body) as Tokens).refresh_token);
-    },
-  });
+  const refresh = await loadRefresh(sessions, post);
 
   // Under load the pair gives the gateway's share of the machine; at one
   // connection, its latency without queueing.
@@ -128,27 +138,10 @@ export async function benchCoreRoutes(
   duration: number,
   connections: number,
 ): Promise<{ signin: LoadResult; refresh: LoadResult; info: LoadResult }> {
-  const nextName = usernames();
-  const users = Array.from({ length: connections }, nextName);
-  await inBatches(users, (username) => signUp(stack, username));
-  const sessions = await inBatches([...users, ...users, ...users], (username) => signIn(stack, username));
-  const post = (route: string, body: () => unknown) => ({
-    url: `${stack.publicUrl}/api/public/${route}`,
-    method: 'POST' as const,
-    headers: JSON_HEADERS,
-    setupRequest: (request: object) => ({ ...request, body: JSON.stringify(body()) }),
-    duration,
-    connections,
-  });
+  const { users, sessions, post } = await prepare(stack, duration, connections);
   const nextUser = cycle(users);
   const signin = await load(post('signin', () => ({ username: nextUser(), password: PASSWORD })));
-  const refreshTokens = sessions.map((session) => session.refresh_token);
-  const refresh = await load({
-    ...post('refresh', () => ({ refresh_token: refreshTokens.shift() })),
-    onResponse: (status, body) => {
-      if (status === 200) refreshTokens.push((JSON.parse(body) as Tokens).refresh_token);
-    },
-  });
+  const refresh = await loadRefresh(sessions, post);
   const info = await load({
     url: `${stack.urls.proxy}/api/jwt/info`,
     headers: { Authorization: `Bearer ${sessions[0].access_token}` },

@@ -1,7 +1,6 @@
-import { passwordAccounts } from '../accounts/hashing';
 import type { Client } from '../platform/http';
-import { protection } from '../protection';
 import { sessions, type TokenResponse } from '../sessions';
+import { passwordAttempt } from './password-attempt';
 import { signinSubject } from './subject';
 
 /**
@@ -10,12 +9,6 @@ import { signinSubject } from './subject';
  * starts a session.
  */
 export async function signIn(username: string, password: string, client: Client): Promise<TokenResponse> {
-  await protection.admit(client);
-  const authenticated = await protection.attempt(
-    username,
-    client,
-    () => passwordAccounts.authenticate(username, password),
-    (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
-  );
+  const authenticated = await passwordAttempt(username, password, client);
   return sessions.start(await signinSubject(authenticated), client);
 }

@@ -244,24 +244,26 @@ export function route(handler: Handler<string | null>) {
   return withIds(withDefaults().handler(handler as (event: Event) => Promise<Response>));
 }
 
+/** A route whose body `read` takes from the event, validated against `schema` before `handler` runs. */
+function bodyRoute<S extends v.GenericSchema>(schema: S, read: (event: Event) => unknown, handler: Handler<v.InferOutput<S>>, shape: ErrorShape = {}) {
+  return withIds(
+    withDefaults(shape)
+      .use(body(schema, read))
+      .handler((event) => handler(event as unknown as Event & { body: v.InferOutput<S> })),
+    shape,
+  );
+}
+
+const OAUTH: ErrorShape = { oauth: true };
+
 /** A route taking a JSON body, validated against `schema` before `handler` runs. */
 export function jsonRoute<S extends v.GenericSchema>(schema: S, handler: Handler<v.InferOutput<S>>) {
-  return withIds(
-    withDefaults()
-      .use(body(schema, (event) => readBody(event)))
-      .handler((event) => handler(event as unknown as Event & { body: v.InferOutput<S> })),
-  );
+  return bodyRoute(schema, (event) => readBody(event), handler);
 }
 
 /** A route taking an application/x-www-form-urlencoded body alone (RFC 7662 introspection), validated against `schema`; OAuth error names. */
 export function formRoute<S extends v.GenericSchema>(schema: S, handler: Handler<v.InferOutput<S>>) {
-  const oauth = { oauth: true };
-  return withIds(
-    withDefaults(oauth)
-      .use(body(schema, readForm))
-      .handler((event) => handler(event as unknown as Event & { body: v.InferOutput<S> })),
-    oauth,
-  );
+  return bodyRoute(schema, readForm, handler, OAUTH);
 }
 
 /**
@@ -270,11 +272,5 @@ export function formRoute<S extends v.GenericSchema>(schema: S, handler: Handler
  * §6, RFC 7009 §2.1), both validated against `schema`; OAuth error names.
  */
 export function oauthRoute<S extends v.GenericSchema>(schema: S, handler: Handler<v.InferOutput<S>>) {
-  const oauth = { oauth: true };
-  return withIds(
-    withDefaults(oauth)
-      .use(body(schema, (event) => readBody(event, { forms: true })))
-      .handler((event) => handler(event as unknown as Event & { body: v.InferOutput<S> })),
-    oauth,
-  );
+  return bodyRoute(schema, (event) => readBody(event, { forms: true }), handler, OAUTH);
 }

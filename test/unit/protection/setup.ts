@@ -5,16 +5,11 @@ import { AppError } from '../../../lib/platform/errors';
 import type { Client } from '../../../lib/platform/http';
 import type { Limits } from '../../../lib/protection/limits';
 import { Protection, type Failure } from '../../../lib/protection/protection';
+import { CONTRACT_LIMITS } from '../../support/attempt-store-contract';
 import { MemoryAccountStore, MemoryAttemptStore, plainHasher } from '../support/memory-stores';
 
-export const LIMITS: Limits = {
-  freeFailures: 5,
-  maxDelaySeconds: 900,
-  resetAfterSeconds: 3600,
-  addressFailures: 30,
-  addressWindowSeconds: 600,
-  addressBlockSeconds: 900,
-};
+/** The limits the attempt stores' contract is written for (the production defaults). */
+export const LIMITS: Limits = CONTRACT_LIMITS;
 const credential: GatewayCredential = { kind: 'secret', consumerId: 'c1', credentialId: 'cr1', key: 'k1', secret: 's1' };
 const source = { provision: async () => credential, discard: async () => undefined, keepOnly: async () => undefined };
 export const PASSWORD = 'correct horse battery';
