@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, get as httpGet, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -278,6 +278,102 @@ describe('upstream failures', () => {
   });
 });
 
+/** An upstream answering with `answer`, on its own port; closed after the test. */
+async function withUpstream(answer: (req: IncomingMessage, res: ServerResponse) => void, use: (url: string) => Promise<void>): Promise<void> {
+  const server: Server = createServer(answer);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/** A GET through the gateway, its answer read by `read` from the raw response. */
+function getThrough(gateway: Gateway, read: (res: IncomingMessage, req: ClientRequest) => void): ClientRequest {
+  const req = httpGet(`${gateway.proxyUrl}/`, (res) => read(res, req));
+  return req;
+}
+
+describe('answers streamed from the upstream', () => {
+  test('a large answer reaches a slow reader whole, byte for byte', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'k');
+    const chunks = 64; // 4 MiB: far more than the sockets buffer, so the gateway must wait for the reader
+    await withUpstream((_req, res) => {
+      res.writeHead(200, { 'Content-Length': chunk.length * chunks });
+      let sent = 0;
+      const more = () => {
+        while (sent < chunks) {
+          sent += 1;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+    }, async (url) => {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url }), async (gateway) => {
+        const received = await new Promise<number>((resolve, reject) => {
+          getThrough(gateway, (res) => {
+            let length = 0;
+            res.pause();
+            // Read a chunk every few milliseconds: the gateway has to hold back.
+            const timer = setInterval(() => {
+              let data: Buffer | null;
+              while ((data = res.read(32 * 1024) as Buffer | null) !== null) length += data.length;
+            }, 2);
+            res.on('end', () => {
+              clearInterval(timer);
+              resolve(length);
+            });
+            res.on('error', reject);
+          }).on('error', reject);
+        });
+        expect(received).toBe(chunk.length * chunks);
+      });
+    });
+  });
+
+  test('an upstream that fails mid-answer: the client\'s answer is cut off, never complete', async () => {
+    await withUpstream((_req, res) => {
+      res.writeHead(200, { 'Content-Length': 1000 });
+      res.write('only the first bytes');
+      setTimeout(() => res.socket?.destroy(), 50);
+    }, async (url) => {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url }), async (gateway) => {
+        const outcome = await new Promise<string>((resolve) => {
+          getThrough(gateway, (res) => {
+            let body = '';
+            res.on('data', (data: Buffer) => (body += data.toString()));
+            res.on('end', () => resolve(`complete: ${body}`));
+            res.on('error', () => resolve(`cut off after: ${body}`));
+            res.on('aborted', () => resolve(`cut off after: ${body}`));
+          }).on('error', () => resolve('cut off before the head'));
+        });
+        expect(outcome).toBe('cut off after: only the first bytes');
+      });
+    });
+  });
+
+  test('a client that leaves mid-answer: the upstream call ends too', async () => {
+    let upstreamClosed: () => void;
+    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
+    await withUpstream((_req, res) => {
+      res.writeHead(200); // no length: an answer that never ends on its own
+      const timer = setInterval(() => res.write('tick\n'), 5);
+      res.on('close', () => {
+        clearInterval(timer);
+        upstreamClosed();
+      });
+    }, async (url) => {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url }), async (gateway) => {
+        getThrough(gateway, (res, req) => res.once('data', () => req.destroy())).on('error', () => undefined);
+        await closed; // the test times out if the gateway kept reading for nobody
+      });
+    });
+  });
+});
+
 describe('retries (service retries, default 5)', () => {
   /** An upstream that drops the connection of its first `failures` requests, and counts what it got. */
   async function flaky(failures: number) {
@@ -334,6 +430,26 @@ describe('retries (service retries, default 5)', () => {
     } finally {
       await upstream.close();
     }
+  });
+
+  test('a failure on a kept-alive connection does not use up a try (nginx\'s peer.cached)', async () => {
+    const seen: string[] = [];
+    const carried = new WeakSet<object>();
+    // Drops any request that comes on a connection it has answered before, as an upstream does that closed it meanwhile.
+    await withUpstream((req, res) => {
+      const reused = carried.has(req.socket);
+      carried.add(req.socket);
+      seen.push(reused ? 'reused' : 'new');
+      if (reused) req.socket.destroy();
+      else res.end('fresh');
+    }, async (url) => {
+      await withGateway(service([{ name: 'r', paths: ['/'] }], { url, retries: 0 }), async (gateway) => {
+        expect((await send(gateway.proxyUrl, '/')).text).toBe('fresh');
+        const second = await send(gateway.proxyUrl, '/');
+        expect([second.status, second.text]).toEqual([200, 'fresh']);
+        expect(seen).toEqual(['new', 'reused', 'new']);
+      });
+    });
   });
 
   test('retries: 0 tries once', async () => {

@@ -3,15 +3,29 @@
 // header lines, so repeated headers and what earlier plugins set both show.
 import type { IncomingMessage } from 'node:http';
 
+/** Where the next line of that (lower-case) name starts in a flat [lower-case name, value, spelling, ...] list, or -1. */
+function indexOfName(lines: readonly string[], lower: string, from: number): number {
+  for (let i = from; i < lines.length; i += 3) if (lines[i] === lower) return i;
+  return -1;
+}
+
 export class RequestHeaders {
-  /** [lower-case name, value, name as sent] per header line; built from the raw headers on first use. */
-  private lines: [string, string, string][] | null = null;
+  /**
+   * Flat [lower-case name, value, name as sent, ...] per header line; built
+   * from the raw headers when a plugin first changes them. Every request
+   * reads several headers, so reads are plain loops over it.
+   */
+  private lines: string[] | null = null;
 
   constructor(private readonly req: IncomingMessage) {}
 
   /** The first value of a header (name in lower case), as nginx hands it to Kong. */
   get(name: string): string | undefined {
-    if (this.lines) return this.lines.find(([n]) => n === name)?.[1];
+    const lines = this.lines;
+    if (lines) {
+      for (let i = 0; i < lines.length; i += 3) if (lines[i] === name) return lines[i + 1];
+      return undefined;
+    }
     const raw = this.req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) if (raw[i].length === name.length && raw[i].toLowerCase() === name) return raw[i + 1];
     return undefined;
@@ -19,43 +33,65 @@ export class RequestHeaders {
 
   /** Every value of a header, in order. */
   values(name: string): string[] {
-    return this.writable().filter(([n]) => n === name).map(([, value]) => value);
+    const found: string[] = [];
+    const lines = this.lines;
+    if (lines) {
+      for (let i = 0; i < lines.length; i += 3) if (lines[i] === name) found.push(lines[i + 1]);
+      return found;
+    }
+    const raw = this.req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) if (raw[i].length === name.length && raw[i].toLowerCase() === name) found.push(raw[i + 1]);
+    return found;
   }
 
   /** Every header line in order, names in lower case. */
   all(): readonly (readonly [string, string])[] {
-    return this.writable().map(([name, value]) => [name, value] as const);
+    const lines = this.writable();
+    const all: [string, string][] = [];
+    for (let i = 0; i < lines.length; i += 3) all.push([lines[i], lines[i + 1]]);
+    return all;
   }
 
-  /** Every header line in order, names spelled as sent (or as a plugin set them): what the upstream gets. */
-  sent(): readonly (readonly [string, string])[] {
-    return this.writable().map(([, value, spelling]) => [spelling, value] as const);
+  /** Calls `each` for every header line in order, name spelled as sent (or as a plugin set it): what the upstream gets. */
+  forEachSent(each: (name: string, value: string) => void): void {
+    const lines = this.lines;
+    if (lines) {
+      for (let i = 0; i < lines.length; i += 3) each(lines[i + 2], lines[i + 1]);
+      return;
+    }
+    const raw = this.req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) each(raw[i], raw[i + 1]);
   }
 
   /** Like nginx: the first line of that name takes the value, later ones go; none, one is added at the end. */
   set(name: string, value: string): void {
-    const lines = this.writable();
     const lower = name.toLowerCase();
-    const first = lines.findIndex(([n]) => n === lower);
+    const lines = this.writable();
+    const first = indexOfName(lines, lower, 0);
     if (first === -1) {
-      lines.push([lower, value, name]);
-    } else {
-      lines[first] = [lower, value, lines[first][2]];
-      this.lines = lines.filter(([n], i) => n !== lower || i === first);
+      lines.push(lower, value, name);
+      return;
     }
+    lines[first + 1] = value;
+    this.removeFrom(lower, first + 3);
   }
 
   clear(name: string): void {
-    const lower = name.toLowerCase();
-    const lines = this.writable();
-    if (lines.some(([n]) => n === lower)) this.lines = lines.filter(([n]) => n !== lower);
+    this.removeFrom(name.toLowerCase(), 0);
   }
 
-  private writable(): [string, string, string][] {
+  /** Removes the lines of that name from index `from` on. */
+  private removeFrom(lower: string, from: number): void {
+    const lines = this.writable();
+    for (let at = indexOfName(lines, lower, from); at !== -1; at = indexOfName(lines, lower, at)) lines.splice(at, 3);
+  }
+
+  private writable(): string[] {
     if (!this.lines) {
       const raw = this.req.rawHeaders;
-      this.lines = [];
-      for (let i = 0; i < raw.length; i += 2) this.lines.push([raw[i].toLowerCase(), raw[i + 1], raw[i]]);
+      const lines: string[] = [];
+      for (let i = 0; i < raw.length; i += 2) lines.push(raw[i].toLowerCase(), raw[i + 1], raw[i]);
+      this.lines = lines;
     }
     return this.lines;
   }
@@ -68,24 +104,29 @@ export class RequestHeaders {
  * gets the upstream's spelling and repeated lines.
  */
 export class ResponseHeaders {
-  /** [name as given, value, lower-case name] per line: the answer's headers are compared many times each. */
-  private lines: [string, string, string][] = [];
+  /** Flat [name as given, value, lower-case name, ...] per line: the answer's headers are compared many times each. */
+  private lines: string[] = [];
 
   /** From Node's rawHeaders: [name, value, name, value, ...]. */
   static fromRaw(raw: readonly string[]): ResponseHeaders {
     const headers = new ResponseHeaders();
-    for (let i = 0; i < raw.length; i += 2) headers.lines.push([raw[i], raw[i + 1], raw[i].toLowerCase()]);
+    for (let i = 0; i < raw.length; i += 2) headers.lines.push(raw[i], raw[i + 1], raw[i].toLowerCase());
     return headers;
   }
 
   get(name: string): string | undefined {
     const lower = name.toLowerCase();
-    return this.lines.find((line) => line[2] === lower)?.[1];
+    const lines = this.lines;
+    for (let i = 0; i < lines.length; i += 3) if (lines[i + 2] === lower) return lines[i + 1];
+    return undefined;
   }
 
   values(name: string): string[] {
     const lower = name.toLowerCase();
-    return this.lines.filter((line) => line[2] === lower).map(([, value]) => value);
+    const lines = this.lines;
+    const found: string[] = [];
+    for (let i = 0; i < lines.length; i += 3) if (lines[i + 2] === lower) found.push(lines[i + 1]);
+    return found;
   }
 
   has(name: string): boolean {
@@ -100,19 +141,26 @@ export class ResponseHeaders {
 
   add(name: string, value: string | number | readonly (string | number)[]): void {
     const lower = name.toLowerCase();
-    if (!Array.isArray(value)) this.lines.push([name, String(value), lower]);
-    else for (const item of value) this.lines.push([name, String(item), lower]);
+    if (!Array.isArray(value)) this.lines.push(name, String(value), lower);
+    else for (const item of value) this.lines.push(name, String(item), lower);
   }
 
   clear(name: string): void {
     const lower = name.toLowerCase();
-    if (this.lines.some((line) => line[2] === lower)) this.lines = this.lines.filter((line) => line[2] !== lower);
+    const lines = this.lines;
+    let at = 2;
+    while (at < lines.length && lines[at] !== lower) at += 3;
+    if (at >= lines.length) return;
+    const kept = lines.slice(0, at - 2);
+    for (let i = at + 1; i < lines.length; i += 3) if (lines[i + 2] !== lower) kept.push(lines[i], lines[i + 1], lines[i + 2]);
+    this.lines = kept;
   }
 
   /** For response.writeHead: a flat [name, value, ...] list, which keeps repeats and spelling. */
   raw(): string[] {
+    const lines = this.lines;
     const flat: string[] = [];
-    for (const [name, value] of this.lines) flat.push(name, value);
+    for (let i = 0; i < lines.length; i += 3) flat.push(lines[i], lines[i + 1]);
     return flat;
   }
 }

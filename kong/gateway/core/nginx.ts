@@ -29,7 +29,12 @@ const LARGE_HEADER_BUFFERS = 4;
  */
 function headBufferRefusal(req: IncomingMessage): Refusal | null {
   const raw = req.rawHeaders;
-  const lengths = [`${req.method} ${req.url} HTTP/${req.httpVersion}`.length + 2];
+  const requestLine = `${req.method} ${req.url} HTTP/${req.httpVersion}`.length + 2;
+  // Most heads fit the first buffer whole, blank line included: nothing to refuse.
+  let total = requestLine + 2;
+  for (let i = 0; i < raw.length; i += 2) total += raw[i].length + raw[i + 1].length + 4;
+  if (total <= CLIENT_HEADER_BUFFER) return null;
+  const lengths = [requestLine];
   for (let i = 0; i < raw.length; i += 2) lengths.push(raw[i].length + raw[i + 1].length + 4);
   lengths.push(2); // the blank line ending the head
   let capacity = CLIENT_HEADER_BUFFER;
@@ -56,6 +61,7 @@ function headBufferRefusal(req: IncomingMessage): Refusal | null {
  * `%2e%2e`: nginx decodes before it resolves dot segments) is a bad request.
  */
 export function pathIsValid(rawPath: string): boolean {
+  if (!rawPath.includes('%') && !rawPath.includes('..')) return true; // nothing to decode, nothing climbing
   let decoded = '';
   for (let i = 0; i < rawPath.length; i++) {
     if (rawPath[i] !== '%') {
@@ -129,18 +135,18 @@ export function requestPath(target: string): string | null {
 
 /** nginx's checks, in its order: the request line, the head's size, then the parsed headers. */
 export function refusal(req: IncomingMessage): Refusal | null {
-  const requestLine = (status: number): Refusal => ({ status, parsedHeaders: 0 });
-  if (req.httpVersionMajor >= 2) return requestLine(505);
+  if (req.httpVersionMajor >= 2) return { status: 505, parsedHeaders: 0 };
   const target = requestPath(req.url ?? '');
-  if (target === null) return requestLine(400);
+  if (target === null) return { status: 400, parsedHeaders: 0 };
   const sizes = headBufferRefusal(req);
   if (sizes?.status === 414) return sizes;
-  if (!pathIsValid(target.split('?', 1)[0])) return requestLine(400);
+  const queryAt = target.indexOf('?');
+  if (!pathIsValid(queryAt === -1 ? target : target.slice(0, queryAt))) return { status: 400, parsedHeaders: 0 };
   if (sizes) return sizes;
 
   const all = { status: 400, parsedHeaders: req.rawHeaders.length / 2 };
-  const values = (name: string) => req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i].toLowerCase() === name).length;
-  const hosts = values('host');
+  let hosts = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].length === 4 && req.rawHeaders[i].toLowerCase() === 'host') hosts += 1;
   if (hosts > 1) return all;
   if (hosts === 1 && !hostIsValid(req.headers.host ?? '')) return all;
   if (hosts === 0 && req.httpVersion !== '1.0') return all;

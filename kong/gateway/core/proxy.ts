@@ -2,12 +2,12 @@
 // matching, the route's plugins (access, then header_filter on every answer),
 // the upstream call (core/upstream.ts) and the headers Kong adds to requests
 // and answers, governed by the `headers` setting.
-import { randomUUID } from 'node:crypto';
-import { Agent as HttpAgent, type IncomingMessage, type ServerResponse, STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { encode as cjsonEncode } from './cjson';
 import type { GatewayConfig, PluginConfig, RouteConfig, ServiceConfig } from './config';
+import type { Consumer } from './consumers';
+import type { Credential } from './entities';
 import { ownPage, OWN_PAGE_STATUSES, parserRefusal, refusal, requestPath, type Refusal } from './nginx';
 import { RequestHeaders, ResponseHeaders } from './headers';
 import { PluginError, response, type Exit, type Plugin, type PluginServices, type RequestContext, type RequestInfo } from './plugin';
@@ -15,9 +15,9 @@ import { errorBody, errorContentType, errorPage } from './respond';
 import { Router, upstreamPath, type Candidate } from './router';
 import { clientAddress } from './realip';
 import type { GatewaySettings } from './settings';
-import { sendOnce, type TryFailure, type TryResult, type UpstreamCall } from './upstream';
+import { Upstreams, type TryFailure, type UpstreamAnswer, type UpstreamCall } from './upstream';
 import { escapePath, normalizePath } from './uri';
-import { KONG_VERSION } from './util';
+import { KONG_VERSION, newRequestId } from './util';
 
 interface Route {
   config: RouteConfig;
@@ -28,6 +28,8 @@ interface Route {
 const SERVER_TOKENS = `kong/${KONG_VERSION}`;
 /** proxy_http_version 1.1: what Kong names itself with in the Via it adds to answers. */
 const OUTBOUND_VIA = `1.1 ${SERVER_TOKENS}`;
+/** What Kong adds to the upstream request's Via for an HTTP/1.1 client (most of them). */
+const INBOUND_VIA_HTTP11 = `1.1 ${SERVER_TOKENS}`;
 
 // Client header lines the upstream never gets as sent: hop-by-hop ones, and
 // those Kong's nginx template sets itself (proxy_set_header), with its own value or none.
@@ -41,11 +43,18 @@ const SET_BY_KONG = new Set([
 // proxy_hide_header's defaults (Kong passes Server and Date through).
 const NOT_PASSED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'x-pad', 'x-accel-expires', 'x-accel-redirect', 'x-accel-limit-rate', 'x-accel-buffering', 'x-accel-charset']);
 
+const EMPTY_BODY = Buffer.alloc(0);
+
 /** Methods nginx does not send twice once a try may have reached the upstream. */
 const NON_IDEMPOTENT = new Set(['POST', 'LOCK', 'PATCH']);
 
 /** Kong's csv(): a header value's comma-separated items. */
 const csv = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+
+/** A trusted peer's X-Forwarded-* describe the original request; anyone else's are replaced. */
+function told(ctx: Context, name: string): string | undefined {
+  return ctx.trusted ? joined(ctx.headers, name) : undefined;
+}
 
 /** A header's lines joined as nginx's $http_<name> joins them (1.23+). */
 function joined(headers: RequestHeaders, name: string): string | undefined {
@@ -56,6 +65,12 @@ function joined(headers: RequestHeaders, name: string): string | undefined {
 function peerAddress(req: IncomingMessage): string {
   const address = req.socket.remoteAddress ?? '';
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+/** Whether an upstream's answer came with a Via of its own. */
+function sentVia(raw: string[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 3 && raw[i].toLowerCase() === 'via') return true;
+  return false;
 }
 
 /** ngx.req.http_version() as Lua prints it: 1.1, 1 (for 1.0), 2. */
@@ -71,11 +86,71 @@ interface Answering extends RequestInfo {
   collected: Plugin[];
 }
 
-/** A request matched to a route. */
-type Context = RequestContext & Answering & {
-  /** Whether the connection comes from trusted_ips: then the client's X-Forwarded-* are believed. */
-  trusted: boolean;
-};
+/**
+ * A request matched to a route: what its plugins and the upstream call see.
+ * A class, not the Answering object grown field by field, so that every
+ * request has the same shape and no closures of its own.
+ */
+class Context implements RequestContext, Answering {
+  readonly req: IncomingMessage;
+  readonly requestUri: string;
+  readonly headers: RequestHeaders;
+  readonly requestId: string;
+  readonly startedAt: number;
+  waitingTime: number;
+  readonly responseHeaders: Record<string, string | number>;
+  readonly collected: Plugin[];
+  upstreamQuery: string;
+  consumer?: Consumer;
+  credential?: Credential;
+  /** The body once read or replaced. */
+  private body: Buffer | null = null;
+  private reading: Promise<Buffer> | null = null;
+
+  constructor(
+    answering: Answering,
+    private readonly res: ServerResponse,
+    readonly route: RouteConfig,
+    plugins: Plugin[],
+    readonly path: string,
+    readonly query: string,
+    readonly clientIp: string,
+    readonly peerIp: string,
+    /** Whether the connection comes from trusted_ips: then the client's X-Forwarded-* are believed. */
+    readonly trusted: boolean,
+    readonly upstreamPath: string,
+  ) {
+    this.req = answering.req;
+    this.requestUri = answering.requestUri;
+    this.headers = answering.headers;
+    this.requestId = answering.requestId;
+    this.startedAt = answering.startedAt;
+    this.waitingTime = answering.waitingTime;
+    this.responseHeaders = answering.responseHeaders;
+    this.collected = plugins;
+    this.upstreamQuery = query;
+  }
+
+  get service(): ServiceConfig | null {
+    return this.route.service;
+  }
+
+  readBody(): Promise<Buffer> {
+    this.reading ??= readWhole(this.req, this.res).then((read) => (this.body ??= read));
+    return this.reading;
+  }
+
+  setBody(replacement: Buffer): void {
+    this.body = replacement;
+    this.reading = Promise.resolve(replacement);
+  }
+
+  /** The body without waiting, when it is known already: read, replaced, or a request that has none. */
+  bodyNow(): Buffer | null {
+    if (this.body === null && this.reading === null && this.req.complete && this.req.readableLength === 0) this.body = EMPTY_BODY;
+    return this.body;
+  }
+}
 
 /** How long the proxied request spent where, for Kong's latency headers (ms). */
 interface Proxied {
@@ -91,12 +166,9 @@ export class GatewayProxy {
   private readonly router: Router<Route>;
   private readonly instances = new Map<PluginConfig, Plugin>();
   private readonly globalPlugins: Plugin[];
-  /** Connections with an answer under way. */
-  private readonly answering = new WeakSet<object>();
-  private readonly agents = {
-    http: new HttpAgent({ keepAlive: true }),
-    https: new HttpsAgent({ keepAlive: true }),
-  };
+  /** Each connection's latest answer: while it is unfinished, the connection has an answer under way. */
+  private readonly answering = new WeakMap<object, ServerResponse>();
+  private readonly upstreams = new Upstreams();
 
   constructor(config: GatewayConfig, private readonly services: Omit<PluginServices, 'scope' | 'configuration'>, private readonly settings: GatewaySettings, private readonly log: boolean) {
     this.router = new Router(config.routes.map((routeConfig): Route => ({ config: routeConfig, plugins: routeConfig.plugins.map(this.instance) })));
@@ -114,13 +186,12 @@ export class GatewayProxy {
   };
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    this.answering.add(req.socket);
-    res.once('close', () => this.answering.delete(req.socket));
+    this.answering.set(req.socket, res);
     const answering: Answering = {
       req,
       requestUri: requestPath(req.url ?? '/') ?? '/',
       headers: new RequestHeaders(req),
-      requestId: randomUUID().replaceAll('-', ''), // Kong's are 32 hex digits too
+      requestId: newRequestId(),
       startedAt: Date.now(),
       waitingTime: 0,
       responseHeaders: {},
@@ -156,7 +227,8 @@ export class GatewayProxy {
   readonly clientError = (err: NodeJS.ErrnoException, socket: Duplex): void => {
     const status = parserRefusal(err);
     // Node can fail on a body after the head: an answer already on its way goes out first.
-    if (this.answering.has(socket)) {
+    const latest = this.answering.get(socket);
+    if (latest !== undefined && !latest.writableFinished) {
       socket.end();
       return;
     }
@@ -169,7 +241,7 @@ export class GatewayProxy {
 
   /** An error page written straight to a socket nginx would not keep, with the headers of a Kong-made answer. */
   private writeRaw(socket: Duplex, status: number, accept: string | undefined, contentType: string | undefined): void {
-    const requestId = randomUUID().replaceAll('-', '');
+    const requestId = newRequestId();
     const page = OWN_PAGE_STATUSES.has(status)
       ? { status, contentType: 'text/html', body: ownPage(status) }
       : errorPage(status, accept, contentType, requestId);
@@ -209,8 +281,7 @@ export class GatewayProxy {
   }
 
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.upstreams.close();
     for (const plugin of this.instances.values()) plugin.close?.();
   }
 
@@ -230,25 +301,10 @@ export class GatewayProxy {
     const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
     const peerIp = peerAddress(req);
     const trusted = this.settings.trustedIps.has(peerIp);
-    let body: Buffer | null = null;
-    let reading: Promise<Buffer> | null = null;
-    const ctx: Context = Object.assign(answering, {
-      collected: route.plugins,
-      path,
-      query,
-      upstreamQuery: query,
-      clientIp: clientAddress(peerIp, answering.headers, this.settings),
-      peerIp,
-      trusted,
-      route: route.config,
-      service: route.config.service,
-      upstreamPath: escapePath(upstreamPath(route.config.service?.path ?? '/', path, strippedPrefix)),
-      readBody: () => (reading ??= readWhole(req, res).then((read) => (body ??= read))),
-      setBody: (replacement: Buffer) => {
-        body = replacement;
-        reading = Promise.resolve(replacement);
-      },
-    });
+    const ctx = new Context(
+      answering, res, route.config, route.plugins, path, query, clientAddress(peerIp, answering.headers, this.settings), peerIp, trusted,
+      escapePath(upstreamPath(route.config.service?.path ?? '/', path, strippedPrefix)),
+    );
     this.access(ctx, res, match, 0);
   }
 
@@ -381,16 +437,15 @@ export class GatewayProxy {
    * first (nginx buffers it too), so every try sends the same bytes.
    */
   private async forward(ctx: Context, res: ServerResponse, match: Candidate<Route>, service: ServiceConfig): Promise<void> {
-    const body = await ctx.readBody();
+    const body = ctx.bodyNow() ?? (await ctx.readBody());
     const call = this.upstreamCall(ctx, match, service, body);
-    const agent = service.url.protocol === 'https:' ? this.agents.https : this.agents.http;
     let tries = service.retries + 1;
     let tryStarted: number;
-    let result: TryResult;
+    let answer: UpstreamAnswer;
     for (;;) {
       tryStarted = Date.now();
       try {
-        result = await sendOnce(service, call, agent);
+        answer = await this.upstreams.send(service, call);
         break;
       } catch (err) {
         const failure = err as TryFailure;
@@ -403,33 +458,22 @@ export class GatewayProxy {
         }
       }
     }
-    const { request, response: upstream } = result;
-    res.on('close', () => {
-      if (!res.writableFinished) request.destroy(); // the client left: so does the upstream call
-    });
-    const abort = () => {
-      if (!res.writableFinished) res.destroy(); // the upstream failed mid-answer: the client must not take it as complete
-    };
-    upstream.on('error', abort);
-    upstream.on('aborted', abort);
-
-    const headers = this.proxiedHeaders(ctx, upstream);
+    const headers = this.proxiedHeaders(ctx, answer.rawHeaders);
     const proxied: Proxied = {
       proxyLatency: tryStarted - ctx.startedAt,
       upstreamLatency: Date.now() - tryStarted,
-      upstreamVia: upstream.headers.via === undefined ? undefined : headers.values('Via').join(', '),
-      upstreamStatus: upstream.statusCode ?? 502,
+      upstreamVia: sentVia(answer.rawHeaders) ? headers.values('Via').join(', ') : undefined,
+      upstreamStatus: answer.status,
     };
-    this.send(res, ctx, upstream.statusCode ?? 502, headers, proxied, upstream.statusMessage);
-    upstream.pipe(res);
+    this.send(res, ctx, answer.status, headers, proxied, answer.statusText);
+    answer.pipe(res);
   }
 
   /** The upstream answer's headers after nginx's proxy module and Kong's header_filter.before. */
-  private proxiedHeaders(ctx: Context, upstream: IncomingMessage): ResponseHeaders {
+  private proxiedHeaders(ctx: Context, raw: string[]): ResponseHeaders {
     // Headers a plugin set in access come first, as in nginx's list; the upstream's follow.
     const headers = new ResponseHeaders();
     for (const [name, value] of Object.entries(ctx.responseHeaders)) headers.add(name, value);
-    const raw = upstream.rawHeaders;
     const connection: string[] = [];
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i].toLowerCase();
@@ -482,32 +526,29 @@ export class GatewayProxy {
   /** The request as Kong's nginx template sends it upstream. */
   private upstreamCall(ctx: Context, { route, prefix }: Candidate<Route>, service: ServiceConfig, body: Buffer): UpstreamCall {
     const { req, headers } = ctx;
-    const host = route.config.preserveHost ? (headers.get('host') ?? service.url.host) : service.url.host;
-    const set: [string, string][] = [];
-    const te = headers.get('te');
-    if (te !== undefined && csv(te).includes('trailers')) set.push(['TE', 'trailers']);
-    const via = joined(headers, 'via');
-    const inbound = `${httpVersion(req)} ${SERVER_TOKENS}`;
-    set.push(['Via', via === undefined ? inbound : `${via}, ${inbound}`]);
-    set.push(['Host', host]);
-    set.push(['Connection', 'keep-alive']);
-    const forwardedFor = joined(headers, 'x-forwarded-for');
-    set.push(['X-Forwarded-For', forwardedFor === undefined ? ctx.clientIp : `${forwardedFor}, ${ctx.peerIp}`]);
-    // A trusted peer's X-Forwarded-* describe the original request; anyone else's are replaced.
-    const told = (name: string) => (ctx.trusted ? joined(headers, name) : undefined);
     const clientHost = headers.get('host');
-    set.push(['X-Forwarded-Proto', told('x-forwarded-proto') ?? 'http']);
-    set.push(['X-Forwarded-Host', told('x-forwarded-host') ?? (clientHost ? clientHost.replace(/:\d+$/, '').toLowerCase() : 'kong')]);
-    set.push(['X-Forwarded-Port', told('x-forwarded-port') ?? String(req.socket.localPort)]);
-    set.push(['X-Forwarded-Path', told('x-forwarded-path') ?? ctx.requestUri.split('?', 1)[0]]);
+    const host = route.config.preserveHost ? (clientHost ?? service.url.host) : service.url.host;
+    const lines: string[] = [];
+    const te = headers.get('te');
+    if (te !== undefined && csv(te).includes('trailers')) lines.push('TE', 'trailers');
+    const via = joined(headers, 'via');
+    const inbound = req.httpVersion === '1.1' ? INBOUND_VIA_HTTP11 : `${httpVersion(req)} ${SERVER_TOKENS}`;
+    lines.push('Via', via === undefined ? inbound : `${via}, ${inbound}`);
+    lines.push('Host', host);
+    const forwardedFor = joined(headers, 'x-forwarded-for');
+    lines.push('X-Forwarded-For', forwardedFor === undefined ? ctx.clientIp : `${forwardedFor}, ${ctx.peerIp}`);
+    lines.push('X-Forwarded-Proto', told(ctx, 'x-forwarded-proto') ?? 'http');
+    lines.push('X-Forwarded-Host', told(ctx, 'x-forwarded-host') ?? (clientHost ? clientHost.replace(/:\d+$/, '').toLowerCase() : 'kong'));
+    lines.push('X-Forwarded-Port', told(ctx, 'x-forwarded-port') ?? String(req.socket.localPort));
+    const queryAt = ctx.requestUri.indexOf('?');
+    lines.push('X-Forwarded-Path', told(ctx, 'x-forwarded-path') ?? (queryAt === -1 ? ctx.requestUri : ctx.requestUri.slice(0, queryAt)));
     const strippedPrefix = route.config.stripPath ? (prefix ?? '/') : null;
-    const forwardedPrefix = told('x-forwarded-prefix') ?? (strippedPrefix !== '/' ? strippedPrefix : null);
-    if (forwardedPrefix !== null) set.push(['X-Forwarded-Prefix', forwardedPrefix]);
-    set.push(['X-Real-IP', ctx.clientIp]);
-    set.push(['X-Kong-Request-Id', ctx.requestId]);
-    // nginx sends the length of the body it read, when the request has one.
+    const forwardedPrefix = told(ctx, 'x-forwarded-prefix') ?? (strippedPrefix !== '/' ? strippedPrefix : null);
+    if (forwardedPrefix !== null) lines.push('X-Forwarded-Prefix', forwardedPrefix);
+    lines.push('X-Real-IP', ctx.clientIp);
+    lines.push('X-Kong-Request-Id', ctx.requestId);
+    // nginx sends the length of the body it read, when the request has one (the pool writes Content-Length).
     const hasBody = headers.get('content-length') !== undefined || headers.get('transfer-encoding') !== undefined || body.length > 0;
-    if (hasBody) set.push(['Content-Length', String(body.length)]);
 
     // Headers the client names in Connection are hop-by-hop too.
     let dropped = SET_BY_KONG;
@@ -516,16 +557,17 @@ export class GatewayProxy {
       dropped = new Set(SET_BY_KONG); // SET_BY_KONG itself is shared by every request
       for (const name of csv(connection)) dropped.add(name.toLowerCase());
     }
-    const lines = [...set.flat()];
-    for (const [name, value] of headers.sent()) if (!dropped.has(name.toLowerCase())) lines.push(name, value);
+    headers.forEachSent((name, value) => {
+      if (!dropped.has(name.toLowerCase())) lines.push(name, value);
+    });
 
     // A query, even an empty one the client sent as a bare '?', keeps its '?'.
     const query = ctx.upstreamQuery !== '' || ctx.requestUri.endsWith('?') ? `?${ctx.upstreamQuery}` : '';
     return { method: req.method ?? 'GET', path: ctx.upstreamPath + query, headers: lines, host, body: hasBody ? body : null };
   }
+
 }
 
-const EMPTY_BODY = Buffer.alloc(0);
 
 /** The request body, whole; a client waiting on `Expect: 100-continue` is told to send it first. */
 async function readWhole(req: IncomingMessage, res: ServerResponse): Promise<Buffer> {

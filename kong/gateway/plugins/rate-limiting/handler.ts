@@ -7,6 +7,8 @@ import { EXPIRATION, LocalPolicy, RedisPolicy, windowStarts, type Policy } from 
 import { PERIODS, type Period, type RateLimitingConfig } from './schema';
 
 const capitalized = (period: Period) => period[0].toUpperCase() + period.slice(1);
+const LIMIT_HEADER = Object.fromEntries(PERIODS.map((period) => [period, `X-RateLimit-Limit-${capitalized(period)}`])) as Record<Period, string>;
+const REMAINING_HEADER = Object.fromEntries(PERIODS.map((period) => [period, `X-RateLimit-Remaining-${capitalized(period)}`])) as Record<Period, string>;
 
 export class RateLimitingHandler implements Plugin {
   static readonly NAME = 'rate-limiting';
@@ -60,8 +62,8 @@ export class RateLimitingHandler implements Plugin {
         if (!tightest || remaining < tightest.remaining || (remaining === tightest.remaining && window > tightest.window)) {
           tightest = { limit: u.limit, remaining, window, reset: Math.max(1, window - Math.floor((nowMs - starts[u.period]) / 1000)) };
         }
-        headers[`X-RateLimit-Limit-${capitalized(u.period)}`] = u.limit;
-        headers[`X-RateLimit-Remaining-${capitalized(u.period)}`] = remaining;
+        headers[LIMIT_HEADER[u.period]] = u.limit;
+        headers[REMAINING_HEADER[u.period]] = remaining;
       }
       headers['RateLimit-Limit'] = tightest!.limit;
       headers['RateLimit-Remaining'] = tightest!.remaining;

@@ -13,8 +13,16 @@ export const EXPIRATION: Record<Period, number> = {
 
 const EMPTY_UUID = '00000000-0000-0000-0000-000000000000';
 
+/** The last answer of windowStarts: counted in whole seconds, so every request of a second asks the same. */
+let latest: { nowMs: number; starts: Readonly<Record<Period, number>> } | null = null;
+
 /** timestamp.get_timestamps: when each period's calendar window (UTC) began, in ms. */
-export function windowStarts(nowMs: number): Record<Period, number> {
+export function windowStarts(nowMs: number): Readonly<Record<Period, number>> {
+  if (latest?.nowMs !== nowMs) latest = { nowMs, starts: Object.freeze(computeWindowStarts(nowMs)) };
+  return latest.starts;
+}
+
+function computeWindowStarts(nowMs: number): Record<Period, number> {
   const date = new Date(nowMs);
   const second = nowMs - (nowMs % 1000);
   const minute = second - date.getUTCSeconds() * 1000;
