@@ -5,15 +5,17 @@
  *   plain HTTP upstream at UPSTREAM_URL instead of its aws-lambda plugin;
  * GATEWAY_MODE=aws-lambda: the same route as kong.yml has it, aws-lambda
  *   included, invoking FUNCTION_NAME at the Invoke API on LAMBDA_PORT;
- * GATEWAY_MODE=bare: a reverse proxy on node:http, the library the gateway
- *   proxies with, without routing or plugins, to UPSTREAM_URL.
+ * GATEWAY_MODE=bare: a reverse proxy on the libraries the gateway proxies
+ *   with (node:http's server, undici's pool), without routing, plugins or
+ *   Kong's headers, to UPSTREAM_URL.
  * Answers any message with its CPU usage so far; ends when the parent leaves.
  */
 import { readFile, mkdtemp, writeFile } from 'node:fs/promises';
-import { Agent, createServer, request } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Pool, type Dispatcher } from 'undici';
 import YAML from 'yaml';
 import { startGateway } from '../kong/gateway';
 import { substituteEnv } from '../kong/gateway/core/config';
@@ -72,25 +74,55 @@ async function infoRouteConfig(mode: 'plugins' | 'aws-lambda', env: NodeJS.Proce
   return routeFile;
 }
 
+/** Request lines a proxy does not pass on (undici refuses to send them, and writes Connection itself). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'host']);
+
+/** The bare proxy's handler: the answer's head as it comes, then its body as it comes. */
+class BareForward implements Dispatcher.DispatchHandler {
+  constructor(private readonly res: ServerResponse) {}
+
+  /** Nothing to do; undici knows the handler's kind by it. */
+  onRequestStart(): void {}
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
+    const raw = (controller as Dispatcher.DispatchController & { rawHeaders: Buffer[] }).rawHeaders;
+    const lines: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i].toString('latin1');
+      if (!HOP_BY_HOP.has(name.toLowerCase())) lines.push(name, raw[i + 1].toString('latin1'));
+    }
+    this.res.writeHead(statusCode, lines);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.res.write(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.res.end();
+  }
+
+  onResponseError(): void {
+    if (this.res.headersSent) this.res.destroy();
+    else this.res.writeHead(502).end();
+  }
+}
+
 async function startBareProxy(): Promise<{ proxyUrl: string; close(): Promise<void> }> {
-  const upstream = new URL(process.env.UPSTREAM_URL!);
-  const agent = new Agent({ keepAlive: true });
+  const pool = new Pool(process.env.UPSTREAM_URL!);
   const server = createServer((req, res) => {
-    const forward = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', () => res.writeHead(502).end());
-    req.pipe(forward);
+    const headers: string[] = [];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      if (!HOP_BY_HOP.has(req.rawHeaders[i].toLowerCase())) headers.push(req.rawHeaders[i], req.rawHeaders[i + 1]);
+    }
+    // The bench sends GETs only: no body to pass on.
+    pool.dispatch({ method: req.method as Dispatcher.HttpMethod, path: req.url!, headers }, new BareForward(res));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     proxyUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
-      agent.destroy();
+      await pool.destroy();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },

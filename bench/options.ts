@@ -112,7 +112,7 @@ const USAGE = `Usage: npm run bench -- [options]
                                 info again with --users seeded, and the gateway's memory per consumer
                        cold     bundle sizes (serverless package) and module load times
                        gateway  the local gateway with kong.yml's plugins (ES256 and HS256 tokens), a bare
-                                node:http proxy and an aws-lambda route, in requests per CPU-second
+                                proxy on its libraries and an aws-lambda route, in requests per CPU-second
   --duration S       seconds of load per scenario (default 8)
   --connections N    concurrent connections per scenario (default 4; signin's bcrypt ratio
                      and the info latency pair also run at 1)

@@ -63,7 +63,7 @@ const SCENARIO_LABELS: Record<string, string> = {
   gatewayAlone: "gateway alone: kong.yml's info route (jwt ES256, rate-limiting), trivial upstream",
   gatewayHs256: 'gateway alone: the same with an HS256 token',
   gatewayAwsLambda: 'gateway alone: the same through aws-lambda, trivial Invoke stand-in',
-  gatewayBareProxy: 'bare node:http reverse proxy, trivial upstream',
+  gatewayBareProxy: 'bare reverse proxy (node:http server, undici pool), trivial upstream',
 };
 
 const BUNDLE_LIMIT_BYTES = 150 * 1000;
@@ -351,7 +351,7 @@ function gatewayTable(gateway: GatewayResults): string {
         row("kong.yml's info route: jwt (ES256) + rate-limiting, HTTP upstream", gateway.jwt),
         row('the same with an HS256 token', gateway.jwtHs256),
         row('the same with aws-lambda, Invoke stand-in', gateway.awsLambda),
-        row('bare node:http reverse proxy', gateway.bareProxy),
+        row('bare reverse proxy (node:http server, undici pool)', gateway.bareProxy),
       ],
     )
   );

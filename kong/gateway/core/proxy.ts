@@ -136,7 +136,10 @@ class Context implements RequestContext, Answering {
   }
 
   readBody(): Promise<Buffer> {
-    this.reading ??= readWhole(this.req, this.res).then((read) => (this.body ??= read));
+    if (this.reading === null) {
+      const known = this.bodyNow();
+      this.reading = known !== null ? Promise.resolve(known) : readWhole(this.req, this.res).then((read) => (this.body ??= read));
+    }
     return this.reading;
   }
 
@@ -147,7 +150,7 @@ class Context implements RequestContext, Answering {
 
   /** The body without waiting, when it is known already: read, replaced, or a request that has none. */
   bodyNow(): Buffer | null {
-    if (this.body === null && this.reading === null && this.req.complete && this.req.readableLength === 0) this.body = EMPTY_BODY;
+    if (this.body === null && this.reading === null && hasNoBody(this.req, this.headers)) this.body = EMPTY_BODY;
     return this.body;
   }
 }
@@ -569,12 +572,21 @@ export class GatewayProxy {
 }
 
 
+/**
+ * A request that has no body, known without reading: one already complete,
+ * or one that announces none (nor waits to be told to send it). Node emits
+ * the request before its parser has marked a bodiless one complete.
+ */
+function hasNoBody(req: IncomingMessage, headers: RequestHeaders): boolean {
+  if (req.complete) return req.readableLength === 0;
+  if (headers.get('transfer-encoding') !== undefined || headers.get('expect') !== undefined) return false;
+  const length = headers.get('content-length');
+  return length === undefined || length === '0';
+}
+
 /** The request body, whole; a client waiting on `Expect: 100-continue` is told to send it first. */
 async function readWhole(req: IncomingMessage, res: ServerResponse): Promise<Buffer> {
   if (req.headers.expect?.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
-  // A request without a body (most GETs) is already complete when it arrives:
-  // no need to iterate the stream (Node drains it when the answer ends).
-  if (req.complete && req.readableLength === 0) return EMPTY_BODY;
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);

@@ -73,12 +73,17 @@ export class LambdaClient {
   private readonly region: string | null;
   private readonly credentials: Credentials | null;
   private readonly https: boolean;
+  /** One signer for the plugin's life: it keeps the day's derived signing key instead of deriving it per request. */
+  private readonly signer: SignatureV4 | null;
 
   constructor(private readonly config: AwsLambdaConfig, env: NodeJS.ProcessEnv) {
     // Kong reads the region from its environment once, when the plugin loads.
     this.region = config.awsRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? null;
     this.credentials = findCredentials(config, env);
     this.https = !config.disableHttps;
+    this.signer = this.region !== null && this.credentials !== null
+      ? new SignatureV4({ service: 'lambda', region: this.region, credentials: this.credentials, sha256: Sha256, applyChecksum: false })
+      : null;
     // Idle connections live `keepalive` ms; Kong does not verify the endpoint's certificate.
     this.agent = this.https
       ? new HttpsAgent({ keepAlive: true, timeout: config.keepalive, rejectUnauthorized: false })
@@ -86,15 +91,14 @@ export class LambdaClient {
   }
 
   async invoke(payload: Buffer): Promise<InvokeResult> {
-    const { config, region, credentials } = this;
+    const { config, region, credentials, signer } = this;
     if (region === null) throw new PluginError('no region specified');
     if (config.functionName === null) throw new PluginError('FunctionName is required');
-    if (credentials === null) throw new PluginError('failed to get credentials: no AWS credentials found');
+    if (credentials === null || signer === null) throw new PluginError('failed to get credentials: no AWS credentials found');
     const host = config.host ?? `lambda.${region}.amazonaws.com`;
     const hostHeader = config.port === (this.https ? 443 : 80) ? host : `${host}:${config.port}`;
     const path = `/2015-03-31/functions/${config.functionName}/invocations`;
     const query: Record<string, string> = config.qualifier === null ? {} : { Qualifier: config.qualifier };
-    const signer = new SignatureV4({ service: 'lambda', region, credentials, sha256: Sha256, applyChecksum: false });
     const signed = await signer.sign({
       method: 'POST',
       protocol: this.https ? 'https:' : 'http:',

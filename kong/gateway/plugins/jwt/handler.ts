@@ -133,16 +133,15 @@ export class JwtHandler implements Plugin {
 
   /** The checks that depend only on the token and its credential, up to the signature. */
   private verifySignature(token: string): Exit | Verified {
-    const fail = (message: string) => this.reject({ message });
     const cached = this.verifiedTokens.get(token);
     const jwt = cached ? cached.jwt : decodeToken(token);
-    if (typeof jwt === 'string') return fail(`Bad token; ${jwt}`);
+    if (typeof jwt === 'string') return this.reject({ message: `Bad token; ${jwt}` });
 
     const claimName = this.config.keyClaimName;
     let keyClaim = own(jwt.claims, claimName);
     if (keyClaim === undefined || keyClaim === false) keyClaim = own(jwt.header, claimName);
-    if (keyClaim === undefined || keyClaim === false) return fail(`No mandatory '${claimName}' in claims`);
-    if (keyClaim === '') return fail(`Invalid '${claimName}' in claims`);
+    if (keyClaim === undefined || keyClaim === false) return this.reject({ message: `No mandatory '${claimName}' in claims` });
+    if (keyClaim === '') return this.reject({ message: `Invalid '${claimName}' in claims` });
 
     // A deliberate difference: Kong 3.9 looks a non-string key claim (a number,
     // true, an object) up as is, its DAO refuses the lookup ("expected a
@@ -150,14 +149,14 @@ export class JwtHandler implements Plugin {
     // client controls should not be able to make the gateway fail, and no
     // credential key is anything but a string, so here it is simply unknown (401).
     const credential = typeof keyClaim === 'string' ? this.credentials.find('key', keyClaim) : undefined;
-    if (!credential) return fail(`No credentials found for given '${claimName}'`);
-    if (jwt.header.alg !== credential.algorithm) return fail('Invalid algorithm');
+    if (!credential) return this.reject({ message: `No credentials found for given '${claimName}'` });
+    if (jwt.header.alg !== credential.algorithm) return this.reject({ message: 'Invalid algorithm' });
 
     const key = this.key(credential);
-    if (key === null) return fail('Invalid key/secret');
+    if (key === null) return this.reject({ message: 'Invalid key/secret' });
     const material = keyMaterial(credential);
     if (cached?.material !== material) {
-      if (!verifies(jwt, key)) return fail('Invalid signature');
+      if (!verifies(jwt, key)) return this.reject({ message: 'Invalid signature' });
       this.verifiedTokens.set(token, { jwt, material });
     }
     return { credential, claims: jwt.claims, keyClaim: keyClaim as string };
