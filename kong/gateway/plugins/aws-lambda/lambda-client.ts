@@ -1,9 +1,8 @@
 // The Invoke call as Kong makes it through lua-resty-aws 1.5.4: endpoint, SigV4
 // signature, headers, credentials and timeouts, on kept-alive connections.
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Pool, type Dispatcher } from 'undici';
 import { PluginError } from '../../core/plugin';
 import { escapePath } from '../../core/uri';
 import type { AwsLambdaConfig } from './schema';
@@ -69,7 +68,8 @@ export interface InvokeResult {
 }
 
 export class LambdaClient {
-  private readonly agent: HttpAgent | HttpsAgent;
+  /** Kept-alive connections to the endpoint, made when first needed. */
+  private endpoint: Pool | null = null;
   private readonly region: string | null;
   private readonly credentials: Credentials | null;
   private readonly https: boolean;
@@ -84,10 +84,6 @@ export class LambdaClient {
     this.signer = this.region !== null && this.credentials !== null
       ? new SignatureV4({ service: 'lambda', region: this.region, credentials: this.credentials, sha256: Sha256, applyChecksum: false })
       : null;
-    // Idle connections live `keepalive` ms; Kong does not verify the endpoint's certificate.
-    this.agent = this.https
-      ? new HttpsAgent({ keepAlive: true, timeout: config.keepalive, rejectUnauthorized: false })
-      : new HttpAgent({ keepAlive: true, timeout: config.keepalive });
   }
 
   async invoke(payload: Buffer): Promise<InvokeResult> {
@@ -119,37 +115,72 @@ export class LambdaClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    void this.endpoint?.destroy();
   }
 
   private send(host: string, path: string, headers: Record<string, string>, payload: Buffer): Promise<InvokeResult> {
-    const { timeout, port } = this.config;
+    const { timeout, keepalive, port } = this.config;
+    // Idle connections live `keepalive` ms; Kong does not verify the endpoint's certificate.
+    // Like lua-resty-http's timeout: no progress for that long, in connecting, sending or reading.
+    this.endpoint ??= new Pool(`${this.https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`, {
+      connect: { timeout, rejectUnauthorized: false },
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      keepAliveTimeout: keepalive,
+      keepAliveMaxTimeout: keepalive,
+    });
     return new Promise((resolve, reject) => {
-      const options = { agent: this.agent, host, port, method: 'POST', path, headers, timeout };
-      const req = (this.https ? httpsRequest : httpRequest)(options, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (err) => reject(new PluginError(`failed reading the answer from '${host}:${port}': ${err.message}`)));
-        res.on('end', () => resolve(result(res, Buffer.concat(chunks))));
-      });
-      // Like lua-resty-http's timeout: no progress for that long, in connecting, sending or reading.
-      req.on('timeout', () => req.destroy(new Error(`timeout after ${timeout} ms`)));
-      req.on('error', (err) => reject(new PluginError(`failed invoking '${host}:${port}': ${err.message}`)));
-      req.end(payload);
+      this.endpoint!.dispatch({ method: 'POST', path, headers, body: payload }, new InvokeCall(`${host}:${port}`, resolve, reject));
     });
   }
 }
 
-function result(res: IncomingMessage, body: Buffer): InvokeResult {
-  const headers: InvokeResult['headers'] = new Map();
-  const raw = res.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const key = raw[i].toLowerCase();
-    const existing = headers.get(key);
-    if (!existing) headers.set(key, { name: raw[i], value: raw[i + 1] });
-    else existing.value = [...(Array.isArray(existing.value) ? existing.value : [existing.value]), raw[i + 1]];
+/** One Invoke call: the whole answer, read into memory as lua-resty-http's read_body does. */
+class InvokeCall implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private rawHeaders: Buffer[] = [];
+  private readonly chunks: Buffer[] = [];
+
+  constructor(
+    private readonly endpoint: string,
+    private readonly resolve: (result: InvokeResult) => void,
+    private readonly reject: (err: PluginError) => void,
+  ) {}
+
+  /** Nothing to do; undici knows the handler's kind by it. */
+  onRequestStart(): void {}
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
+    if (statusCode < 200) return; // an interim answer
+    this.status = statusCode;
+    this.rawHeaders = (controller as Dispatcher.DispatchController & { rawHeaders: Buffer[] }).rawHeaders;
   }
-  const status = res.statusCode!;
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.resolve(result(this.status, this.rawHeaders, Buffer.concat(this.chunks)));
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.reject(new PluginError(this.status === 0
+      ? `failed invoking '${this.endpoint}': ${err.message}`
+      : `failed reading the answer from '${this.endpoint}': ${err.message}`));
+  }
+}
+
+function result(status: number, raw: Buffer[], body: Buffer): InvokeResult {
+  const headers: InvokeResult['headers'] = new Map();
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toString('latin1');
+    const value = raw[i + 1].toString('latin1');
+    const key = name.toLowerCase();
+    const existing = headers.get(key);
+    if (!existing) headers.set(key, { name, value });
+    else existing.value = [...(Array.isArray(existing.value) ? existing.value : [existing.value]), value];
+  }
   const hasBody = !(status === 204 || status === 304 || (status >= 100 && status < 200));
   return { status, headers, body: hasBody ? body.toString('latin1') : undefined };
 }
