@@ -9,13 +9,39 @@
  *   stage must have no API Gateway. The `http` events exist only to give
  *   serverless-offline its direct HTTP port for local calls; packaging (and
  *   so deploying) drops them, whatever the stage.
+ * - A new stage has no signing key until rotateKeys makes one (signin answers
+ *   503 meanwhile), and its schedule may be 15 minutes away: the deploy runs
+ *   it once as it ends. On later deploys that only applies whatever step of
+ *   the keys' timeline is due, as the schedule would.
  */
 class DeployShape {
-  constructor(serverless) {
+  constructor(serverless, _options, utils) {
     this.serverless = serverless;
+    this.log = utils?.log ?? { notice: (text) => serverless.cli.log(text), warning: (text) => serverless.cli.log(text) };
     const runtimes = serverless.configSchemaHandler.schema.definitions.awsLambdaRuntime;
     if (runtimes && Array.isArray(runtimes.enum) && !runtimes.enum.includes('nodejs24.x')) runtimes.enum.push('nodejs24.x');
-    this.hooks = { 'before:package:initialize': () => this.dropHttpEvents() };
+    this.hooks = {
+      'before:package:initialize': () => this.dropHttpEvents(),
+      'after:deploy:deploy': () => this.runKeyRotation(),
+    };
+  }
+
+  /**
+   * A failure is a warning, not a failed deploy: the stack is deployed, and
+   * the schedule tries again within 15 minutes.
+   */
+  async runKeyRotation() {
+    const { name } = this.serverless.service.getFunction('rotateKeys');
+    try {
+      const answer = await this.serverless.getProvider('aws').request('Lambda', 'invoke', { FunctionName: name, Payload: '{}' });
+      if (answer.FunctionError) throw new Error(`${answer.FunctionError}: ${Buffer.from(answer.Payload ?? '').toString()}`);
+      this.log.notice(`${name} ran: the stage has its signing key`);
+    } catch (err) {
+      this.log.warning(
+        `${name} did not run after the deploy (${err.message}). Until it does, on its schedule or with ` +
+          '`npx serverless invoke -f rotateKeys`, a new stage has no signing key and signin answers 503.',
+      );
+    }
   }
 
   dropHttpEvents() {
