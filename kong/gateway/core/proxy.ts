@@ -308,7 +308,12 @@ export class GatewayProxy {
       answering, res, route.config, route.plugins, path, query, clientAddress(peerIp, answering.headers, this.settings), peerIp, trusted,
       escapePath(upstreamPath(route.config.service?.path ?? '/', path, strippedPrefix)),
     );
-    this.access(ctx, res, match, 0);
+    try {
+      this.access(ctx, res, match, 0);
+    } catch (err) {
+      // Answered with the route's plugins collected, so their header_filter runs on the 500 too.
+      this.failed(res, ctx, err);
+    }
   }
 
   /**
