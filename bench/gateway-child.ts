@@ -19,8 +19,9 @@ import { Pool, type Dispatcher } from 'undici';
 import YAML from 'yaml';
 import { startGateway } from '../kong/gateway';
 import { substituteEnv } from '../kong/gateway/core/config';
+import { answerHeaderLines } from '../kong/gateway/core/upstream';
 import { DEFAULT_RATE_LIMITS, DEFAULT_SESSION_CACHE_TTL_SECONDS, REPO_ROOT } from '../scripts/stack';
-import { corsDeckEnv, lambdaDeckEnv, rateLimitDeckEnv, sessionDeckEnv } from '../scripts/stack/gateway';
+import { deckEnv } from '../scripts/stack/gateway';
 
 /** A rate limit far above the load, so that the plugin counts every request but refuses none. */
 const UNLIMITED_PER_MINUTE = 1_000_000_000;
@@ -40,13 +41,17 @@ interface Route {
  * of the way and functions named as the Invoke stand-in knows them: kong.yml
  * is read as decK renders it (its templates are text, not YAML).
  */
-function deckEnv(): NodeJS.ProcessEnv {
+function benchDeckEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    ...lambdaDeckEnv(Number(process.env.LAMBDA_PORT ?? 0)),
-    ...sessionDeckEnv(0, DEFAULT_SESSION_CACHE_TTL_SECONDS),
-    ...rateLimitDeckEnv({ ...DEFAULT_RATE_LIMITS, protected: UNLIMITED_PER_MINUTE }, { policy: 'local' }),
-    ...corsDeckEnv([]),
+    ...deckEnv({
+      lambdaPort: Number(process.env.LAMBDA_PORT ?? 0),
+      proxyPort: 0,
+      sessionCacheTtlSeconds: DEFAULT_SESSION_CACHE_TTL_SECONDS,
+      rateLimits: { ...DEFAULT_RATE_LIMITS, protected: UNLIMITED_PER_MINUTE },
+      rateLimitPolicy: { policy: 'local' },
+      corsOrigins: [],
+    }),
     DECK_FUNCTION_PREFIX: '',
     DECK_AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
   };
@@ -85,12 +90,9 @@ class BareForward implements Dispatcher.DispatchHandler {
   onRequestStart(): void {}
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
-    const raw = (controller as Dispatcher.DispatchController & { rawHeaders: Buffer[] }).rawHeaders;
+    const raw = answerHeaderLines(controller);
     const lines: string[] = [];
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i].toString('latin1');
-      if (!HOP_BY_HOP.has(name.toLowerCase())) lines.push(name, raw[i + 1].toString('latin1'));
-    }
+    for (let i = 0; i < raw.length; i += 2) if (!HOP_BY_HOP.has(raw[i].toLowerCase())) lines.push(raw[i], raw[i + 1]);
     this.res.writeHead(statusCode, lines);
   }
 
@@ -137,7 +139,7 @@ async function main() {
     close = proxy.close;
     process.send!({ proxyUrl: proxy.proxyUrl });
   } else if (mode === 'plugins' || mode === 'aws-lambda') {
-    const env = deckEnv();
+    const env = benchDeckEnv();
     const gateway = await startGateway({ configPath: await infoRouteConfig(mode, env), proxyPort: 0, adminPort: 0, env });
     close = () => gateway.close();
     process.send!({ proxyUrl: gateway.proxyUrl, adminUrl: gateway.adminUrl });

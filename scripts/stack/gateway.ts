@@ -7,13 +7,12 @@ import { LOCAL_REGION, LOCAL_STAGE } from './local-aws';
 import type { RateLimitPolicy, RateLimits } from './stack';
 import { REPO_ROOT } from './paths';
 
-export interface GatewayOptions {
+/** What kong.yml's decK values say on the local stack (deckEnv). */
+export interface DeckSettings {
+  /** The gateway's proxy port: forward-auth asks the session routes there. */
   proxyPort: number;
-  adminPort: number;
   /** serverless-offline's Lambda Invoke port, which kong.yml's aws-lambda plugins call. */
   lambdaPort: number;
-  /** Where consumers and credentials are kept; undefined keeps them in memory. */
-  dataFile?: string;
   rateLimits: RateLimits;
   /** Where kong.yml's rate limits count (DECK_RATE_LIMIT_POLICY and Redis's address). */
   rateLimitPolicy: RateLimitPolicy;
@@ -21,6 +20,12 @@ export interface GatewayOptions {
   corsOrigins: readonly string[];
   /** forward-auth's cache_ttl on the browser routes (DECK_SESSION_CACHE_TTL). */
   sessionCacheTtlSeconds: number;
+}
+
+export interface GatewayOptions extends DeckSettings {
+  adminPort: number;
+  /** Where consumers and credentials are kept; undefined keeps them in memory. */
+  dataFile?: string;
   log?: LogSink;
   onCrash?: CrashHandler;
 }
@@ -31,7 +36,7 @@ const READY_TIMEOUT_MS = 30_000;
  * kong.yml's aws-lambda settings for the local stack: serverless-offline's
  * Invoke API on loopback, over plain HTTP, with its local-stage function names.
  */
-export function lambdaDeckEnv(lambdaPort: number): Record<string, string> {
+function lambdaDeckEnv(lambdaPort: number): Record<string, string> {
   return {
     DECK_FUNCTION_PREFIX: `kong-lambda-auth-${LOCAL_STAGE}-`,
     DECK_AWS_REGION: LOCAL_REGION,
@@ -46,7 +51,7 @@ export function lambdaDeckEnv(lambdaPort: number): Record<string, string> {
  * provider is this gateway's own proxy (the session routes), as in AWS it is
  * Kong's; `cacheTtlSeconds` is how long a signed-out session may keep working.
  */
-export function sessionDeckEnv(proxyPort: number, cacheTtlSeconds: number): Record<string, string> {
+function sessionDeckEnv(proxyPort: number, cacheTtlSeconds: number): Record<string, string> {
   return {
     DECK_SESSION_AUTHENTICATE_URL: `http://127.0.0.1:${proxyPort}/api/session/authenticate`,
     DECK_SESSION_CACHE_TTL: String(cacheTtlSeconds),
@@ -58,7 +63,7 @@ export function sessionDeckEnv(proxyPort: number, cacheTtlSeconds: number): Reco
  * the local policy the Redis address is still filled in (Kong's schema wants a
  * valid host there whatever the policy) and never used.
  */
-export function rateLimitDeckEnv(limits: RateLimits, policy: RateLimitPolicy): Record<string, string> {
+function rateLimitDeckEnv(limits: RateLimits, policy: RateLimitPolicy): Record<string, string> {
   return {
     DECK_PUBLIC_RATE_LIMIT_PER_MINUTE: String(limits.public),
     DECK_PROTECTED_RATE_LIMIT_PER_MINUTE: String(limits.protected),
@@ -91,6 +96,16 @@ export function corsDeckEnv(origins: readonly string[]): Record<string, string> 
   return { DECK_CORS_ORIGINS: origins.join(', ') };
 }
 
+/** Every decK value kong/kong.yml reads, as the local stack sets them (the gateway, and tests and bench that start one). */
+export function deckEnv(settings: DeckSettings): Record<string, string> {
+  return {
+    ...lambdaDeckEnv(settings.lambdaPort),
+    ...sessionDeckEnv(settings.proxyPort, settings.sessionCacheTtlSeconds),
+    ...rateLimitDeckEnv(settings.rateLimits, settings.rateLimitPolicy),
+    ...corsDeckEnv(settings.corsOrigins),
+  };
+}
+
 /** The Kong-compatible local gateway (kong/gateway), configured by kong/kong.yml. */
 export function gateway(options: GatewayOptions): Component {
   return childComponent({
@@ -110,13 +125,10 @@ export function gateway(options: GatewayOptions): Component {
           GATEWAY_DATA_FILE: options.dataFile ?? ':memory:',
           KONG_PROXY_PORT: String(options.proxyPort),
           KONG_ADMIN_PORT: String(options.adminPort),
-          ...lambdaDeckEnv(options.lambdaPort),
-          ...sessionDeckEnv(options.proxyPort, options.sessionCacheTtlSeconds),
+          ...deckEnv(options),
           // The Invoke calls are signed, so some key is needed; serverless-offline checks none.
           AWS_ACCESS_KEY_ID: 'local-gateway',
           AWS_SECRET_ACCESS_KEY: 'local-gateway',
-          ...rateLimitDeckEnv(options.rateLimits, options.rateLimitPolicy),
-          ...corsDeckEnv(options.corsOrigins),
         },
         log: options.log,
       };

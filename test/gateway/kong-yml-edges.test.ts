@@ -9,7 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startGateway, type Gateway } from '../../kong/gateway';
-import { corsDeckEnv, lambdaDeckEnv, rateLimitDeckEnv, sessionDeckEnv } from '../../scripts/stack/gateway';
+import { corsDeckEnv, deckEnv } from '../../scripts/stack/gateway';
 import type { RateLimitPolicy, RateLimits } from '../../scripts/stack';
 import { startRedis, type RedisServer } from './redis-server';
 import { admin, send, unique, type Reply } from './support';
@@ -43,10 +43,7 @@ async function projectGateway(policy: RateLimitPolicy, corsOrigins: string[] = [
     proxyPort: 0,
     adminPort: 0,
     env: {
-      ...lambdaDeckEnv(lambdaPort),
-      ...sessionDeckEnv(9, 0),
-      ...rateLimitDeckEnv(LIMITS, policy),
-      ...corsDeckEnv(corsOrigins),
+      ...deckEnv({ lambdaPort, proxyPort: 9, sessionCacheTtlSeconds: 0, rateLimits: LIMITS, rateLimitPolicy: policy, corsOrigins }),
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     },

@@ -13,19 +13,21 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { stringify } from 'yaml';
 import { startGateway, type Gateway, type GatewayOptions } from '../../kong/gateway';
-import { corsDeckEnv, lambdaDeckEnv, rateLimitDeckEnv, sessionDeckEnv } from '../../scripts/stack/gateway';
+import { deckEnv } from '../../scripts/stack/gateway';
 import { FUNCTION, signatureIsValid, startStandIn, type StandIn } from './lambda-stand-in';
 import { admin, createClient, echoAnswer, now, REQUEST_ID, send, startEcho, type Echo, type Echoed, type Target } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** What the gateway needs of an aws-lambda config; its endpoint is never called in configuration checks. */
 const LAMBDA = { function_name: FUNCTION, host: '127.0.0.1', port: 9, disable_https: true, awsgateway_compatible: true, is_proxy_integration: true };
-const PROJECT_ENV = {
-  ...lambdaDeckEnv(9),
-  ...sessionDeckEnv(9, 5),
-  ...rateLimitDeckEnv({ public: 10, protected: 10, password: 10, introspect: 10 }, { policy: 'local' }),
-  ...corsDeckEnv(['https://app.example.test']),
-};
+const PROJECT_ENV = deckEnv({
+  lambdaPort: 9,
+  proxyPort: 9,
+  sessionCacheTtlSeconds: 5,
+  rateLimits: { public: 10, protected: 10, password: 10, introspect: 10 },
+  rateLimitPolicy: { policy: 'local' },
+  corsOrigins: ['https://app.example.test'],
+});
 
 let dir: string;
 let echo: Echo;

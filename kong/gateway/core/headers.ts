@@ -107,13 +107,6 @@ export class ResponseHeaders {
   /** Flat [name as given, value, lower-case name, ...] per line: the answer's headers are compared many times each. */
   private lines: string[] = [];
 
-  /** From Node's rawHeaders: [name, value, name, value, ...]. */
-  static fromRaw(raw: readonly string[]): ResponseHeaders {
-    const headers = new ResponseHeaders();
-    for (let i = 0; i < raw.length; i += 2) headers.lines.push(raw[i], raw[i + 1], raw[i].toLowerCase());
-    return headers;
-  }
-
   get(name: string): string | undefined {
     const lower = name.toLowerCase();
     const lines = this.lines;

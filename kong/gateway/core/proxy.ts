@@ -28,8 +28,6 @@ interface Route {
 const SERVER_TOKENS = `kong/${KONG_VERSION}`;
 /** proxy_http_version 1.1: what Kong names itself with in the Via it adds to answers. */
 const OUTBOUND_VIA = `1.1 ${SERVER_TOKENS}`;
-/** What Kong adds to the upstream request's Via for an HTTP/1.1 client (most of them). */
-const INBOUND_VIA_HTTP11 = `1.1 ${SERVER_TOKENS}`;
 
 // Client header lines the upstream never gets as sent: hop-by-hop ones, and
 // those Kong's nginx template sets itself (proxy_set_header), with its own value or none.
@@ -74,7 +72,7 @@ function sentVia(raw: string[]): boolean {
 }
 
 /** ngx.req.http_version() as Lua prints it: 1.1, 1 (for 1.0), 2. */
-const httpVersion = (req: IncomingMessage) => req.httpVersion.replace(/\.0$/, '');
+const httpVersion = (req: IncomingMessage) => (req.httpVersionMinor === 0 ? String(req.httpVersionMajor) : req.httpVersion);
 
 /** What answering needs before a route is known: the request, and which plugins' header_filter runs. */
 interface Answering extends RequestInfo {
@@ -540,7 +538,7 @@ export class GatewayProxy {
     const te = headers.get('te');
     if (te !== undefined && csv(te).includes('trailers')) lines.push('TE', 'trailers');
     const via = joined(headers, 'via');
-    const inbound = req.httpVersion === '1.1' ? INBOUND_VIA_HTTP11 : `${httpVersion(req)} ${SERVER_TOKENS}`;
+    const inbound = `${httpVersion(req)} ${SERVER_TOKENS}`;
     lines.push('Via', via === undefined ? inbound : `${via}, ${inbound}`);
     lines.push('Host', host);
     const forwardedFor = joined(headers, 'x-forwarded-for');

@@ -87,16 +87,23 @@ subscribe('undici:client:sendHeaders', (message) => {
   starting = null;
 });
 
+/** The answer's header lines, flat and as the upstream spelled them (undici keeps them raw on the controller). */
+export function answerHeaderLines(controller: Dispatcher.DispatchController): string[] {
+  const raw = (controller as Dispatcher.DispatchController & { rawHeaders: Buffer[] }).rawHeaders;
+  const lines = new Array<string>(raw.length);
+  for (let i = 0; i < raw.length; i++) lines[i] = raw[i].toString('latin1');
+  return lines;
+}
+
 /** One try: settles when the answer's head arrives (as that answer) or the try fails, then streams the body. */
 class UpstreamTry implements Dispatcher.DispatchHandler, UpstreamAnswer {
+  /** 0 until the answer's head arrives. */
   status = 0;
   statusText = '';
   rawHeaders: string[] = [];
-  /** Whether the request went out on a connected socket (nginx's u->request_sent). */
-  private sent = false;
   reused = false;
+  /** Set once the request goes out on a connected socket (nginx's u->request_sent). */
   private controller: Dispatcher.DispatchController | null = null;
-  private answered = false;
   private client: ServerResponse | null = null;
   /** Body chunks that arrived before the client's answer was handed over. */
   private early: Buffer[] = [];
@@ -110,17 +117,13 @@ class UpstreamTry implements Dispatcher.DispatchHandler, UpstreamAnswer {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    this.sent = true;
     starting = this;
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, _headers: unknown, statusMessage?: string): void {
     // An interim answer (100 Continue and the like) is not the upstream's answer; nginx waits for the final one.
     if (statusCode < 200) return;
-    this.answered = true;
-    const raw = (controller as Dispatcher.DispatchController & { rawHeaders: Buffer[] }).rawHeaders;
-    this.rawHeaders = new Array<string>(raw.length);
-    for (let i = 0; i < raw.length; i++) this.rawHeaders[i] = raw[i].toString('latin1');
+    this.rawHeaders = answerHeaderLines(controller);
     this.status = statusCode;
     this.statusText = statusMessage ?? '';
     this.resolve(this);
@@ -138,8 +141,8 @@ class UpstreamTry implements Dispatcher.DispatchHandler, UpstreamAnswer {
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     if (starting === this) starting = null;
-    if (!this.answered) {
-      this.reject(classify(err, this.sent, this.reused));
+    if (this.status === 0) {
+      this.reject(classify(err, this.controller !== null, this.reused));
       return;
     }
     this.brokenMidAnswer = true;
@@ -167,22 +170,26 @@ class UpstreamTry implements Dispatcher.DispatchHandler, UpstreamAnswer {
   }
 }
 
+/** The TLS server name for a Host (SNI carries names only): null for an IP address. */
+function serverName(host: string): string | null {
+  const hostname = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  return isIP(hostname) === 0 ? hostname : null;
+}
+
 /** The services' connection pools. */
 export class Upstreams {
   private readonly pools = new Map<UpstreamTarget, Pool>();
 
   /** Sends the request once; resolves when the answer's head has arrived, rejects with a TryFailure. */
   send(target: UpstreamTarget, call: UpstreamCall): Promise<UpstreamAnswer> {
-    const https = target.url.protocol === 'https:';
-    const hostname = call.host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+    const servername = target.url.protocol === 'https:' ? serverName(call.host) : null;
     return new Promise((resolve, reject) => {
       this.pool(target).dispatch({
         method: call.method,
         path: call.path,
         headers: call.headers,
         body: call.body,
-        // Kong does not verify upstream certificates unless a service says so (tls_verify).
-        ...(https && isIP(hostname) === 0 ? { servername: hostname } : {}),
+        ...(servername === null ? {} : { servername }),
       } as Dispatcher.DispatchOptions, new UpstreamTry(resolve, reject));
     });
   }
@@ -196,6 +203,7 @@ export class Upstreams {
     let pool = this.pools.get(target);
     if (!pool) {
       pool = new Pool(target.url.origin, {
+        // Kong does not verify upstream certificates unless a service says so (tls_verify).
         connect: { timeout: target.connectTimeout, rejectUnauthorized: false },
         // proxy_read_timeout: the wait for the answer's head, then between two reads of its body.
         headersTimeout: target.readTimeout,

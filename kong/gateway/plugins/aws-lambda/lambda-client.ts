@@ -4,6 +4,7 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Pool, type Dispatcher } from 'undici';
 import { PluginError } from '../../core/plugin';
+import { answerHeaderLines } from '../../core/upstream';
 import { escapePath } from '../../core/uri';
 import type { AwsLambdaConfig } from './schema';
 
@@ -138,7 +139,7 @@ export class LambdaClient {
 /** One Invoke call: the whole answer, read into memory as lua-resty-http's read_body does. */
 class InvokeCall implements Dispatcher.DispatchHandler {
   private status = 0;
-  private rawHeaders: Buffer[] = [];
+  private rawHeaders: string[] = [];
   private readonly chunks: Buffer[] = [];
 
   constructor(
@@ -153,7 +154,7 @@ class InvokeCall implements Dispatcher.DispatchHandler {
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
     if (statusCode < 200) return; // an interim answer
     this.status = statusCode;
-    this.rawHeaders = (controller as Dispatcher.DispatchController & { rawHeaders: Buffer[] }).rawHeaders;
+    this.rawHeaders = answerHeaderLines(controller);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -171,11 +172,11 @@ class InvokeCall implements Dispatcher.DispatchHandler {
   }
 }
 
-function result(status: number, raw: Buffer[], body: Buffer): InvokeResult {
+function result(status: number, raw: string[], body: Buffer): InvokeResult {
   const headers: InvokeResult['headers'] = new Map();
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i].toString('latin1');
-    const value = raw[i + 1].toString('latin1');
+    const name = raw[i];
+    const value = raw[i + 1];
     const key = name.toLowerCase();
     const existing = headers.get(key);
     if (!existing) headers.set(key, { name, value });
