@@ -67,6 +67,10 @@ export const config = Object.freeze({
   kmsTimeoutMs: readInt(env, 'KMS_TIMEOUT_MS', 2000, 100, 30000),
   /** The tag value the service's KMS keys carry (its IAM policy allows Sign only on keys tagged so). */
   kmsKeyTag: env.KMS_KEY_TAG || 'local',
+  /** Who administers the KMS keys rotation makes (their key policy's root principal): the account, never the functions. */
+  kmsKeyAdminPrincipal: env.KMS_KEY_ADMIN_PRINCIPAL || undefined,
+  /** The local IAM stand-in's policies (lib/platform/iam-stand-in.ts); the local stack sets them, AWS never does. */
+  iamStandInPolicies: deployed ? undefined : env.IAM_STAND_IN_POLICIES || undefined,
   /** How long others may cache the JWKS; a new key is published that long before it signs. */
   jwksCacheSeconds,
   /** How often a function re-reads the keyring; never longer than the JWKS cache lifetime (lib/keys/signing-keys.ts says why). */
