@@ -55,6 +55,9 @@ const DEPLOYED = {
   ISSUER_URL: 'https://auth.example.test',
 };
 
+/** The only modules of lib/ and functions/ that read the environment; the test loads each. */
+const READERS = ['lib/platform/config.ts', 'lib/browser-sessions/config.ts', 'lib/profiles/config.ts', 'lib/platform/log.ts'];
+
 /** Every module that reads settings, loaded fresh under `env`: what the readers recorded, and every name anything read. */
 function settingsUnder(env: Record<string, string>): { settings: Map<string, SettingDefault>; touched: Set<string> } {
   const touched = new Set<string>();
@@ -109,6 +112,16 @@ it('reads no variable except through a reader that records it (or the two the pl
   for (const run of [local, deployed]) {
     expect([...run.touched].filter((name) => !run.settings.has(name) && !PLATFORM.has(name))).toEqual([]);
   }
+});
+
+it('knows every module of lib/ and functions/ that reads the environment', () => {
+  const readers = ['lib', 'functions'].flatMap((dir) =>
+    (fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => `${dir}/${file}`)
+      .filter((file) => /process\.env/.test(fs.readFileSync(path.join(ROOT, file), 'utf8'))),
+  );
+  expect(readers.sort()).toEqual([...READERS].sort());
 });
 
 it('documents no variable in two tables', () => {
