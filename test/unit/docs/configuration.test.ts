@@ -141,6 +141,14 @@ describe("serverless.yml's environment", () => {
     expect(entries.map(([name]) => name).filter((name) => !SERVICE.has(name))).toEqual([]);
   });
 
+  it('passes on to the local functions every setting but those the docs name', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8');
+    const notPassed = [...SERVICE.keys()].filter((name) => !new RegExp(`env:${name}[,}]`).test(text));
+    const paragraph = /A function setting reaches the local functions[\s\S]*?Only\s([\s\S]*?)\sare not passed/.exec(DOC)?.[1] ?? '';
+    const named = [...paragraph.matchAll(/`([A-Z0-9_]+)`/g)].map((match) => match[1]);
+    expect(notPassed.sort()).toEqual([...named, 'IDENTITY_TOKEN_ISSUER'].sort());
+  });
+
   it("falls back to the code's defaults (an empty fallback leaves the code's own)", () => {
     const disagreeing = [];
     for (const [name, value] of entries) {
