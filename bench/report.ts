@@ -357,7 +357,7 @@ function gatewayTable(gateway: GatewayResults): string {
   );
 }
 
-/** Markdown tables, ready for the README: cost first, then CPU, scale, cold start and the gateway. */
+/** Markdown tables, ready for docs/performance.md: cost first, then CPU, scale, cold start and the gateway. */
 export function formatTables(results: Results): string {
   const { machine, settings } = results;
   const sections = [

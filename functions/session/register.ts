@@ -4,6 +4,7 @@ import { register } from '../../lib/flows/browser-register';
 import { registerPage } from '../../lib/pages/auth-pages';
 import { echoed, pageFormRoute } from '../../lib/pages/forms';
 import { seeOther } from '../../lib/pages/html';
+import { config } from '../../lib/platform/config';
 import { clientOf, json } from '../../lib/platform/http';
 
 /**
@@ -21,5 +22,11 @@ export const handler = pageFormRoute({
     return seeOther(`/signin?registered=1${next ? `&next=${encodeURIComponent(next)}` : ''}`);
   },
   refusedPage: (values, shown) =>
-    registerPage({ next: safeNext(values.next), values: echoed(values, ['username', 'email', 'first_name']), error: shown.message, invalid: shown.field }),
+    registerPage({
+      passwordMinLength: config.passwordMinLength,
+      next: safeNext(values.next),
+      values: echoed(values, ['username', 'email', 'first_name']),
+      error: shown.message,
+      invalid: shown.field,
+    }),
 });

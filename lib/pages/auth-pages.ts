@@ -32,6 +32,8 @@ ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: '
 }
 
 export interface RegisterPage {
+  /** The shortest new password the service takes (config.passwordMinLength): the hint says what the check enforces. */
+  passwordMinLength: number;
   next?: string;
   values?: { username?: string; email?: string; first_name?: string };
   error?: string;
@@ -39,7 +41,7 @@ export interface RegisterPage {
   invalid?: string;
 }
 
-export function registerPage({ next, values = {}, error, invalid }: RegisterPage = {}): Html {
+export function registerPage({ passwordMinLength, next, values = {}, error, invalid }: RegisterPage): Html {
   return layout(
     'Register',
     html`<h1>Register</h1>
@@ -49,7 +51,7 @@ ${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
 ${field({ name: 'username', label: 'Username', value: values.username, autocomplete: 'username', required: true, maxlength: 32, hint: '3 to 32 characters: letters, digits, "_" or "-", starting with a letter or digit.', invalid: invalid === 'username' })}
 ${field({ name: 'first_name', label: 'First name', value: values.first_name, autocomplete: 'given-name', required: true, maxlength: 64, invalid: invalid === 'first_name' })}
 ${field({ name: 'email', label: 'Email', type: 'email', value: values.email, autocomplete: 'email', required: true, maxlength: 254, invalid: invalid === 'email' })}
-${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', required: true, hint: 'At least 8 characters.', invalid: invalid === 'password' })}
+${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', required: true, hint: `At least ${passwordMinLength} characters.`, invalid: invalid === 'password' })}
 <button type="submit">Create account</button>
 </form>
 <p>Already registered? <a href="${withNext('/signin', next)}">Sign in</a></p>`,

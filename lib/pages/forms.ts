@@ -13,7 +13,7 @@ const LABELS: Record<string, string> = {
 };
 
 /**
- * A refusal as a form shows it: "Password must be at least 8 characters"
+ * A refusal as a form shows it: "Password must be at least 15 characters"
  * rather than the API's "password: must be...", and the field to mark
  * invalid. Only 4xx answers are shown on the page; anything else keeps its
  * JSON answer (lib/platform/http.ts).

@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { readChoice, readInt, readSecret, readString, readUrl } from './env';
+import { readChoice, readInt, readOptional, readSecret, readString, readUrl } from './env';
 
 /**
  * The service's configuration, read from the environment once and checked here, so a
  * misconfigured deployment fails at cold start with a clear message instead
- * of misbehaving on some later request.
+ * of misbehaving on some later request. Every setting goes through a reader of
+ * ./env.ts, which records its default: docs/configuration.md is checked against them.
  */
 
 /** kong/kong.yml's jwt `maximum_expiration`: the gateway refuses longer-lived tokens. */
@@ -18,7 +19,7 @@ const deployed = Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.IS_OFFLINE;
 /**
  * ES256 (the default) and RS256: the service signs with its own key and
  * publishes the public half (designs 001, 004); HS256: each user's Kong
- * secret signs (designs 000/002). README.md says which to pick.
+ * secret signs (designs 000/002). docs/signing-keys.md says which to pick.
  */
 const accessTokenAlgorithm = readChoice(env, 'ACCESS_TOKEN_ALGORITHM', ['ES256', 'RS256', 'HS256'] as const, 'ES256');
 
@@ -34,7 +35,7 @@ export const config = Object.freeze({
   /** Failed sign-in attempts per username and per client address (lib/protection). */
   attemptsTable: readString(env, 'ATTEMPTS_TABLE'),
   /** Unset in AWS; DynamoDB Local's URL when running locally. */
-  dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+  dynamodbEndpoint: readOptional(env, 'DYNAMODB_ENDPOINT'),
   dynamodbTimeoutMs: readInt(env, 'DYNAMODB_TIMEOUT_MS', 2000, 100, 30000),
   /** A deployed function refuses to start without it: the Admin API must be named, and private. */
   kongAdminUrl: readUrl(env, 'KONG_ADMIN_URL', deployed ? undefined : 'http://127.0.0.1:8001'),
@@ -61,16 +62,16 @@ export const config = Object.freeze({
   /** Where the private keys live: `file` (local runs) or `kms` (AWS; the only choice when deployed). */
   signingKeyCustody,
   /** The key files' folder (custody `file`): `npm start` keeps them in .data/signing-keys. */
-  signingKeyDir: path.resolve(env.SIGNING_KEY_DIR || path.join('.data', 'signing-keys')),
+  signingKeyDir: path.resolve(readString(env, 'SIGNING_KEY_DIR', path.join('.data', 'signing-keys'))),
   /** Unset in AWS; a stand-in's URL in tests. */
-  kmsEndpoint: env.KMS_ENDPOINT || undefined,
+  kmsEndpoint: readOptional(env, 'KMS_ENDPOINT'),
   kmsTimeoutMs: readInt(env, 'KMS_TIMEOUT_MS', 2000, 100, 30000),
-  /** The tag value the service's KMS keys carry (its IAM policy allows Sign only on keys tagged so). */
-  kmsKeyTag: env.KMS_KEY_TAG || 'local',
-  /** Who administers the KMS keys rotation makes (their key policy's root principal): the account, never the functions. */
-  kmsKeyAdminPrincipal: env.KMS_KEY_ADMIN_PRINCIPAL || undefined,
-  /** The local IAM stand-in's policies (lib/platform/iam-stand-in.ts); the local stack sets them, AWS never does. */
-  iamStandInPolicies: deployed ? undefined : env.IAM_STAND_IN_POLICIES || undefined,
+  /** The tag value the service's KMS keys carry (its IAM policy allows Sign only on keys tagged so; serverless.yml sets `<service>-<stage>`). */
+  kmsKeyTag: readString(env, 'KMS_KEY_TAG', 'local'),
+  /** Who administers the keys key rotation makes (their key policy names it, lib/keys/key-policy.ts): the account, never a function. */
+  kmsKeyAdminPrincipal: readOptional(env, 'KMS_KEY_ADMIN_PRINCIPAL'),
+  /** The local IAM stand-in's policies (lib/platform/iam-stand-in.ts): the local stack sets them, a deployed function ignores them. */
+  iamStandInPolicies: deployed ? undefined : readOptional(env, 'IAM_STAND_IN_POLICIES'),
   /** How long others may cache the JWKS; a new key is published that long before it signs. */
   jwksCacheSeconds,
   /** How often a function re-reads the keyring; never longer than the JWKS cache lifetime (lib/keys/signing-keys.ts says why). */

@@ -5,8 +5,42 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 type Env = Record<string, string | undefined>;
 
+/** What a setting comes to when it is unset: `value`, or nothing (`required`: a reader then refuses to start). */
+export interface SettingDefault {
+  value?: string;
+  required: boolean;
+}
+
+/**
+ * Every setting the readers below were asked for, with its default as the
+ * reader applied it. docs/configuration.md is checked against this
+ * (test/unit/docs/configuration.test.ts), so a default is written once, in
+ * the code that applies it, and the documentation cannot state another.
+ */
+export const settingsRead = new Map<string, SettingDefault>();
+
+function note(name: string, fallback: string | number | boolean | undefined, required = false): void {
+  settingsRead.set(name, { value: fallback === undefined ? undefined : String(fallback), required });
+}
+
+/** A setting with no default: its value, or undefined when unset or empty. */
+export function readOptional(env: Env, name: string): string | undefined {
+  note(name, undefined);
+  return env[name] || undefined;
+}
+
+/** `true` or `false`; unset or empty means the fallback. */
+export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  note(name, fallback);
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new Error(`Invalid configuration: ${name}=${raw} must be true or false`);
+  return raw === 'true';
+}
+
 /** An integer setting within bounds; unset or empty means the fallback. */
 export function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  note(name, fallback);
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -17,6 +51,7 @@ export function readInt(env: Env, name: string, fallback: number, min: number, m
 }
 
 export function readString(env: Env, name: string, fallback?: string): string {
+  note(name, fallback, !fallback);
   const value = env[name] || fallback;
   if (!value) throw new Error(`Invalid configuration: ${name} is required`);
   return value;
@@ -39,6 +74,7 @@ export function readUrl(env: Env, name: string, fallback?: string): string {
 }
 
 export function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  note(name, fallback);
   const value = env[name] || fallback;
   if (!choices.includes(value as T)) throw new Error(`Invalid configuration: ${name}=${value} must be one of ${choices.join(', ')}`);
   return value as T;

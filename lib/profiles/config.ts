@@ -1,5 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { readInt, readString } from '../platform/env';
+import { readInt, readOptional, readString } from '../platform/env';
 import { parseOrigins } from '../platform/origin';
 
 /**
@@ -9,7 +9,8 @@ import { parseOrigins } from '../platform/origin';
 const env = process.env;
 
 function identityKeys(): JWTVerifyGetKey {
-  const { IDENTITY_JWKS_URL: url, IDENTITY_JWKS: inline } = env;
+  const url = readOptional(env, 'IDENTITY_JWKS_URL');
+  const inline = readOptional(env, 'IDENTITY_JWKS');
   if (url && inline) throw new Error('Invalid configuration: set IDENTITY_JWKS_URL or IDENTITY_JWKS, not both');
   if (inline) {
     try {
@@ -37,6 +38,6 @@ export const profileConfig = Object.freeze({
   profilesTable: readString(env, 'PROFILES_TABLE'),
   identityKeys: identityKeys(),
   identityIssuer: readString(env, 'IDENTITY_TOKEN_ISSUER', 'kong-lambda-auth'),
-  identityAudience: env.IDENTITY_TOKEN_AUDIENCE || 'userprofile',
-  allowedOrigins: parseOrigins('BROWSER_ALLOWED_ORIGINS', env.BROWSER_ALLOWED_ORIGINS),
+  identityAudience: readString(env, 'IDENTITY_TOKEN_AUDIENCE', 'userprofile'),
+  allowedOrigins: parseOrigins('BROWSER_ALLOWED_ORIGINS', readOptional(env, 'BROWSER_ALLOWED_ORIGINS')),
 });

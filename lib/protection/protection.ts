@@ -36,7 +36,7 @@ export function addressKey(address: string): string {
 
 /**
  * Account protection ahead of the password check (the rules and their
- * numbers are in the README's security model):
+ * numbers are in docs/security.md):
  * - per username, tried or not, existing or not: consecutive failures past
  *   the free ones hold the name off for a doubling delay, capped; a correct
  *   password during it is refused too, unchecked;

@@ -22,7 +22,7 @@ function configWith(env: Record<string, string>) {
   }
 }
 
-it('has the protection defaults of the README', () => {
+it('has the protection defaults docs/security.md describes', () => {
   expect(configWith(DEPLOYED)).toMatchObject({
     passwordMinLength: 15,
     bcryptCost: 10,

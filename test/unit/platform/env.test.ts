@@ -21,3 +21,18 @@ it('reads secrets of a minimum length, never showing them in an error', () => {
   expect(() => readSecret({ S: 'short secret' }, 'S', 32)).toThrow(/^Invalid configuration: S must be at least 32 characters$/);
   expect(() => readSecret({}, 'S', 32)).toThrow('Invalid configuration: S is required');
 });
+
+it('reads optional settings and booleans, and records every setting with its default', () => {
+  const { readBoolean, readOptional, settingsRead } = require('../../../lib/platform/env') as typeof import('../../../lib/platform/env');
+  expect(readOptional({ O: '' }, 'O')).toBeUndefined();
+  expect(readOptional({ O: 'x' }, 'O')).toBe('x');
+  expect(readBoolean({}, 'B', true)).toBe(true);
+  expect(readBoolean({ B: 'false' }, 'B', true)).toBe(false);
+  expect(() => readBoolean({ B: 'yes' }, 'B', true)).toThrow('Invalid configuration: B=yes must be true or false');
+  readInt({}, 'I', 7, 1, 10);
+  readUrl({ U: 'http://x' }, 'U');
+  expect(settingsRead.get('O')).toEqual({ value: undefined, required: false });
+  expect(settingsRead.get('B')).toEqual({ value: 'true', required: false });
+  expect(settingsRead.get('I')).toEqual({ value: '7', required: false });
+  expect(settingsRead.get('U')).toEqual({ value: undefined, required: true });
+});
