@@ -51,14 +51,15 @@ export class KmsKeyCustody implements KeyCustody {
   ) {}
 
   async create(algorithm: KeyAlgorithm) {
-    if (!this.admin) throw new Error('Invalid configuration: KMS_KEY_ADMIN_PRINCIPAL is needed to make a signing key with its key policy');
+    const admin = this.admin;
+    if (!admin) throw new Error('Invalid configuration: KMS_KEY_ADMIN_PRINCIPAL is needed to make a signing key with its key policy');
     const { KeyMetadata } = await this.call(() =>
       this.client.send(new CreateKeyCommand({
         KeySpec: KMS[algorithm].keySpec,
         KeyUsage: 'SIGN_VERIFY',
         Description: `kong-lambda-auth access-token signing key (${algorithm})`,
         Tags: [{ TagKey: KMS_TAG, TagValue: this.tagValue }],
-        Policy: signingKeyPolicy(this.admin, this.tagValue),
+        Policy: signingKeyPolicy(admin, this.tagValue),
         // The policy deliberately leaves the rotation's role unable to change it (the account keeps
         // kms:PutKeyPolicy), which KMS's lockout check would otherwise refuse.
         BypassPolicyLockoutSafetyCheck: true,
