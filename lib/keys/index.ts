@@ -15,7 +15,7 @@ export function keyCustody(): KeyCustody {
   if (config.signingKeyCustody === 'file') return new FileKeyCustody(config.signingKeyDir);
   // Loaded only here: the KMS client is a cold-start cost the local (file) custody need not pay.
   const { KmsKeyCustody, kmsClient } = require('./kms-custody') as typeof import('./kms-custody'); // eslint-disable-line @typescript-eslint/no-require-imports
-  return new KmsKeyCustody(kmsClient({ endpoint: config.kmsEndpoint, timeoutMs: config.kmsTimeoutMs }), config.kmsKeyTag);
+  return new KmsKeyCustody(kmsClient({ endpoint: config.kmsEndpoint, timeoutMs: config.kmsTimeoutMs }), config.kmsKeyTag, config.kmsKeyAdminPrincipal);
 }
 
 export const keyRingStore = new DynamoDBKeyRingStore(dynamodb(), config.tokensTable);

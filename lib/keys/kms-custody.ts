@@ -13,6 +13,7 @@ import { DependencyError } from '../platform/errors';
 import type { JwtSigner } from '../tokens/signer';
 import type { KeyAlgorithm } from './algorithms';
 import type { KeyCustody } from './custody';
+import { signingKeyPolicy } from './key-policy';
 
 /** How each algorithm is asked of KMS: a non-exportable key of this spec, signed with this scheme. */
 const KMS: Record<KeyAlgorithm, { keySpec: KeySpec; signing: SigningAlgorithmSpec }> = {
@@ -39,19 +40,29 @@ const base64url = (value: string | Buffer) => Buffer.from(value).toString('base6
 export class KmsKeyCustody implements KeyCustody {
   readonly kind = 'kms';
 
-  /** @param tagValue the stage, so that a stage's functions can use only that stage's keys */
+  /**
+   * @param tagValue the stage, so that a stage's functions can use only that stage's keys
+   * @param admin the account's root principal, which administers the keys (lib/keys/key-policy.ts); only key rotation needs it
+   */
   constructor(
     private readonly client: KMSClient,
     private readonly tagValue: string,
+    private readonly admin?: string,
   ) {}
 
   async create(algorithm: KeyAlgorithm) {
+    const admin = this.admin;
+    if (!admin) throw new Error('Invalid configuration: KMS_KEY_ADMIN_PRINCIPAL is needed to make a signing key with its key policy');
     const { KeyMetadata } = await this.call(() =>
       this.client.send(new CreateKeyCommand({
         KeySpec: KMS[algorithm].keySpec,
         KeyUsage: 'SIGN_VERIFY',
         Description: `kong-lambda-auth access-token signing key (${algorithm})`,
         Tags: [{ TagKey: KMS_TAG, TagValue: this.tagValue }],
+        Policy: signingKeyPolicy(admin, this.tagValue),
+        // The policy deliberately leaves the rotation's role unable to change it (the account keeps
+        // kms:PutKeyPolicy), which KMS's lockout check would otherwise refuse.
+        BypassPolicyLockoutSafetyCheck: true,
       })),
     );
     const ref = KeyMetadata?.Arn ?? KeyMetadata?.KeyId;

@@ -68,6 +68,10 @@ export const config = Object.freeze({
   kmsTimeoutMs: readInt(env, 'KMS_TIMEOUT_MS', 2000, 100, 30000),
   /** The tag value the service's KMS keys carry (its IAM policy allows Sign only on keys tagged so; serverless.yml sets `<service>-<stage>`). */
   kmsKeyTag: readString(env, 'KMS_KEY_TAG', 'local'),
+  /** Who administers the keys key rotation makes (their key policy names it, lib/keys/key-policy.ts): the account, never a function. */
+  kmsKeyAdminPrincipal: readOptional(env, 'KMS_KEY_ADMIN_PRINCIPAL'),
+  /** The local IAM stand-in's policies (lib/platform/iam-stand-in.ts): the local stack sets them, a deployed function ignores them. */
+  iamStandInPolicies: deployed ? undefined : readOptional(env, 'IAM_STAND_IN_POLICIES'),
   /** How long others may cache the JWKS; a new key is published that long before it signs. */
   jwksCacheSeconds,
   /** How often a function re-reads the keyring; never longer than the JWKS cache lifetime (lib/keys/signing-keys.ts says why). */

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledExc
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from './config';
 import { DependencyError } from './errors';
+import { addIamStandIn, statementsFor } from './iam-stand-in';
 
 export { ConditionalCheckFailedException, TransactionCanceledException };
 
@@ -31,6 +32,8 @@ function createClient(): DynamoDBDocumentClient {
     },
     { step: 'initialize', name: 'dependencyErrors' },
   );
+  // Locally only (the local stack sets it): IAM's checks, which DynamoDB Local does not make.
+  if (config.iamStandInPolicies) addIamStandIn(client.middlewareStack, statementsFor(config.iamStandInPolicies, __filename));
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 

@@ -141,23 +141,60 @@ it('expires token and attempt items by TTL and keeps point-in-time recovery on t
   expect(resources.UsersTable.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
 });
 
-it("grants the functions item-level actions on the service's own tables only", () => {
-  const role = resources.IamRoleLambdaExecution.Properties;
-  const statements = role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const dynamo = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:'))); // eslint-disable-line @typescript-eslint/no-explicit-any
-  expect(dynamo).toHaveLength(2);
-  expect(dynamo[0].Resource).toEqual([
-    { 'Fn::GetAtt': ['UsersTable', 'Arn'] },
-    { 'Fn::GetAtt': ['TokensTable', 'Arn'] },
-    { 'Fn::GetAtt': ['AttemptsTable', 'Arn'] },
-  ]);
-  expect(dynamo[0].Action.every((action: string) => !/\*|Scan|Query|DeleteTable|CreateTable/.test(action))).toBe(true);
-  // Listing sessions queries their index, and nothing else is ever queried or scanned.
-  expect(dynamo[1]).toEqual({
-    Effect: 'Allow',
-    Action: ['dynamodb:Query'],
-    Resource: [{ 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['TokensTable', 'Arn'] }, 'index', 'sessions-by-owner']] }],
-  });
+type Statement = { Effect: string; Action: string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
+/** The statements of a function's own role (its logical id without LambdaFunction). */
+function statementsOf(fn: string): Statement[] {
+  const role = resources[`${fn}Role`].Properties;
+  return (role.Policies ?? []).flatMap((policy: { PolicyDocument: { Statement: Statement[] } }) => policy.PolicyDocument.Statement);
+}
+const upper = (name: string) => name[0].toUpperCase() + name.slice(1);
+const ALL_FUNCTIONS = [...KONG_FUNCTIONS, 'rotateKeys'].map(upper);
+const TABLE = (name: string) => ({ 'Fn::GetAtt': [name, 'Arn'] });
+const KEYRING_ONLY = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['keyring'] } };
+const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+it('gives every function a role of its own, and no role shared by all', () => {
+  expect(resources).not.toHaveProperty('IamRoleLambdaExecution');
+  for (const fn of ALL_FUNCTIONS) {
+    expect(resources[`${fn}LambdaFunction`].Properties.Role).toEqual({ 'Fn::GetAtt': [`${fn}Role`, 'Arn'] });
+    expect(resources[`${fn}Role`].Properties.ManagedPolicyArns).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' },
+    ]);
+  }
+});
+
+it("grants item-level actions on the service's own tables only: no scan, no wildcard, queries on the sessions index alone", () => {
+  for (const fn of ALL_FUNCTIONS) {
+    for (const statement of statementsOf(fn).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')))) {
+      expect(statement.Action.every((action) => !/\*|Scan|Table|Export|Restore|Backup/.test(action))).toBe(true);
+      if (statement.Action.includes('dynamodb:Query')) {
+        expect(statement).toEqual({ Effect: 'Allow', Action: ['dynamodb:Query'], Resource: { 'Fn::Join': ['/', [TABLE('TokensTable'), 'index', 'sessions-by-owner']] } });
+      } else {
+        expect([TABLE('UsersTable'), TABLE('TokensTable'), TABLE('AttemptsTable'), TABLE('ProfilesTable')]).toContainEqual(statement.Resource);
+      }
+    }
+  }
+});
+
+it('gives the pages, assets, the API description and discovery no access to any table or key', () => {
+  for (const fn of ['SigninPage', 'RegisterPage', 'Assets', 'OpenapiDescription', 'ApiReference', 'OpenidConfiguration']) {
+    expect(statementsOf(fn)).toEqual([]);
+  }
+});
+
+it('lets only the key rotation write the keyring, the item that decides which keys are trusted', () => {
+  expect(statementsOf('Jwks')).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE('TokensTable'), Condition: KEYRING_ONLY }]);
+  for (const fn of ALL_FUNCTIONS.filter((name) => name !== 'RotateKeys')) {
+    const writesTokens = statementsOf(fn).some((s) => s.Effect === 'Allow' && s.Action.some((a) => WRITES.includes(a)) && JSON.stringify(s.Resource) === JSON.stringify(TABLE('TokensTable')));
+    if (!writesTokens) continue;
+    expect(statementsOf(fn)).toContainEqual({
+      Effect: 'Deny',
+      Action: expect.arrayContaining(WRITES),
+      Resource: TABLE('TokensTable'),
+      Condition: { 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': ['keyring'] } },
+    });
+  }
+  expect(statementsOf('RotateKeys')).toContainEqual({ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: TABLE('TokensTable'), Condition: KEYRING_ONLY });
 });
 
 it("lists a user's sessions from an index of the tokens table that only session items are in", () => {
@@ -173,30 +210,25 @@ it("lists a user's sessions from an index of the tokens table that only session 
   ]);
 });
 
-it('gives the user-profile service a role of its own: its table only, nothing of the auth tables', () => {
+it('gives the user-profile service its own table only, and no auth function the profiles table', () => {
   for (const id of PROFILE_FUNCTIONS) {
-    expect(resources[id].Properties.Role).toEqual({ 'Fn::GetAtt': ['UserProfileRole', 'Arn'] });
     expect(resources[id].Properties.Environment.Variables).toMatchObject({ IDENTITY_JWKS_URL: PARAMS.identityJwksUrl, PROFILES_TABLE: expect.stringContaining('profiles') });
     expect(resources[id].Properties.Environment.Variables).not.toHaveProperty('IDENTITY_SIGNING_KEY');
+    const own = statementsOf(id.replace(/LambdaFunction$/, ''));
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((s) => JSON.stringify(s.Resource) === JSON.stringify(TABLE('ProfilesTable')))).toBe(true);
   }
-  const role = resources.UserProfileRole.Properties;
-  const statements = role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement); // eslint-disable-line @typescript-eslint/no-explicit-any
-  expect(statements).toEqual([
-    { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: [{ 'Fn::GetAtt': ['ProfilesTable', 'Arn'] }] },
-  ]);
-  expect(JSON.stringify(role)).not.toMatch(/UsersTable|TokensTable/);
+  expect(statementsOf('UserprofileGet')).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE('ProfilesTable') }]);
+  const others = ALL_FUNCTIONS.filter((fn) => !PROFILE_FUNCTIONS.includes(`${fn}LambdaFunction`));
+  expect(others.filter((fn) => JSON.stringify(statementsOf(fn)).includes('ProfilesTable'))).toEqual([]);
   expect(resources.ProfilesTable.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   // Identity tokens are signed through KMS as access tokens are: no function holds a private key.
   const holders = ofType('AWS::Lambda::Function').filter(([, fn]) => /PRIVATE KEY/.test(JSON.stringify(fn.Properties.Environment)));
   expect(holders).toEqual([]);
 });
 
-it('gives the health check a role of its own: one read of the users table, nothing else', () => {
-  expect(resources.HealthLambdaFunction.Properties.Role).toEqual({ 'Fn::GetAtt': ['HealthRole', 'Arn'] });
-  const role = resources.HealthRole.Properties;
-  const statements = role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement); // eslint-disable-line @typescript-eslint/no-explicit-any
-  expect(statements).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [{ 'Fn::GetAtt': ['UsersTable', 'Arn'] }] }]);
-  expect(role.ManagedPolicyArns).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' }]);
+it('gives the health check one read of the users table, nothing else', () => {
+  expect(statementsOf('Health')).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE('UsersTable') }]);
 });
 
 it("ships the policy Kong needs: lambda:InvokeFunction on exactly these functions", () => {
@@ -219,17 +251,25 @@ it("ships the policy Kong needs: lambda:InvokeFunction on exactly these function
   expect(outputs).toHaveProperty('KongInvokePolicyArn');
 });
 
-it('lets the functions sign with this stage\'s KMS keys only, and only the scheduled rotation make or delete keys', () => {
+it("lets only the functions that sign use this stage's KMS keys, tagged as its signers, and only the rotation make or retire keys", () => {
   const tagged = { StringEquals: { 'aws:ResourceTag/kong-lambda-auth': 'kong-lambda-auth-prod' } };
-  const shared = resources.IamRoleLambdaExecution.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const kms = shared.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('kms:'))); // eslint-disable-line @typescript-eslint/no-explicit-any
-  expect(kms).toEqual([{ Effect: 'Allow', Action: ['kms:Sign'], Resource: '*', Condition: tagged }]);
-
-  const rotateKeys = functions().find((fn) => fn.Properties.Handler === 'functions/scheduled/rotate-keys.handler')!;
-  expect(rotateKeys.Properties.Role).toEqual({ 'Fn::GetAtt': ['RotateKeysRole', 'Arn'] });
-  const own = resources.RotateKeysRole.Properties.Policies[0].PolicyDocument.Statement;
+  const kmsOf = (fn: string) => statementsOf(fn).filter((s) => s.Action.some((a) => a.startsWith('kms:')));
+  const signers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.includes('kms:Sign')));
+  // Those that issue access tokens or identity tokens, and nothing else.
+  expect(signers.sort()).toEqual(['Password', 'Refresh', 'SessionAuthenticate', 'Signin']);
+  for (const fn of signers) {
+    expect(kmsOf(fn)).toEqual([{ Effect: 'Allow', Action: ['kms:Sign'], Resource: '*', Condition: tagged }]);
+    // The key policy (lib/keys/key-policy.ts) lets only roles with this tag sign.
+    expect(resources[`${fn}Role`].Properties.Tags).toEqual([{ Key: 'kong-lambda-auth-signer', Value: 'kong-lambda-auth-prod' }]);
+  }
+  const makers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.some((a) => a !== 'kms:Sign')));
+  expect(makers).toEqual(['RotateKeys']);
+  const own = kmsOf('RotateKeys');
   expect(own).toContainEqual(expect.objectContaining({ Action: ['kms:CreateKey', 'kms:TagResource'], Condition: expect.objectContaining({ StringEquals: { 'aws:RequestTag/kong-lambda-auth': 'kong-lambda-auth-prod' } }) }));
   expect(own).toContainEqual(expect.objectContaining({ Action: ['kms:GetPublicKey', 'kms:ScheduleKeyDeletion'], Condition: tagged }));
+  expect(resources.RotateKeysRole.Properties.Tags).toEqual([{ Key: 'kong-lambda-auth-rotation', Value: 'kong-lambda-auth-prod' }]);
+  // The account, named in each new key's own policy as its administrator (never a signer).
+  expect(resources.RotateKeysLambdaFunction.Properties.Environment.Variables.KMS_KEY_ADMIN_PRINCIPAL).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' });
   expect(ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(15 minutes)']);
 });
 

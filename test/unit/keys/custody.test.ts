@@ -15,6 +15,8 @@ import { FileKeyCustody } from '../../../lib/keys/file-custody';
 import { kmsClient, KmsKeyCustody } from '../../../lib/keys/kms-custody';
 import { KmsStandIn } from '../support/kms-stand-in';
 
+const ADMIN = 'arn:aws:iam::111122223333:root';
+
 let dir: string;
 const kms = new KmsStandIn();
 beforeAll(async () => {
@@ -30,7 +32,7 @@ afterAll(async () => {
 
 const custodies: Array<[string, () => KeyCustody]> = [
   ['file', () => new FileKeyCustody(path.join(dir, 'keys'))],
-  ['kms', () => new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage')],
+  ['kms', () => new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN)],
 ];
 
 describe.each(custodies)('%s custody', (_kind, make) => {
@@ -84,7 +86,7 @@ describe('key files', () => {
 });
 
 describe('KMS', () => {
-  const custody = () => new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage');
+  const custody = () => new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN);
 
   it('makes non-exportable signing keys tagged for the stage, and fetches each public key once', async () => {
     const before = { ...kms.calls };
@@ -106,6 +108,24 @@ describe('KMS', () => {
     kms.failNext = { count: 2, type: 'KMSInternalException', status: 500 };
     await expect(signer.sign({})).rejects.toMatchObject({ status: 503, dependency: 'kms' });
     await expect(signer.sign({})).resolves.toEqual(expect.any(String));
+  });
+
+  it('makes each key with its own policy: the account administers it but never signs; tagged roles sign and retire', async () => {
+    const key = kms.keys.get((await custody().create('ES256')).ref)!;
+    expect(key.bypassedLockoutCheck).toBe(true);
+    const statements = JSON.parse(key.policy!).Statement;
+    const admin = statements.find((s: { Sid: string }) => s.Sid === 'AccountAdministersButNeverSigns');
+    expect(admin).toMatchObject({ Principal: { AWS: ADMIN } });
+    expect(admin.Action).not.toContain('kms:Sign');
+    expect(admin.Action).toContain('kms:PutKeyPolicy');
+    expect(statements.filter((s: { Action: string | string[] }) => [s.Action].flat().includes('kms:Sign'))).toEqual([
+      expect.objectContaining({ Condition: { StringEquals: { 'aws:PrincipalTag/kong-lambda-auth-signer': 'test-stage' } } }),
+    ]);
+  });
+
+  it('refuses to make a key without an administrator for its policy (never the account default)', async () => {
+    const bare = new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage');
+    await expect(bare.create('ES256')).rejects.toThrow('KMS_KEY_ADMIN_PRINCIPAL');
   });
 
   it('schedules deletion with the 7-day minimum window', async () => {

@@ -19,6 +19,9 @@ interface StandInKey {
   privateKey: KeyObject;
   state: 'Enabled' | 'PendingDeletion';
   tags: Array<{ TagKey: string; TagValue: string }>;
+  /** The key policy it was made with (KMS's default when absent). */
+  policy?: string;
+  bypassedLockoutCheck: boolean;
 }
 
 type Answer = [status: number, body: Record<string, unknown>];
@@ -94,6 +97,11 @@ export class KmsStandIn {
     if (input.KeyUsage !== 'SIGN_VERIFY') return error('ValidationException', 'stand-in makes signing keys only');
     const spec = input.KeySpec;
     if (spec !== 'ECC_NIST_P256' && spec !== 'RSA_2048') return error('ValidationException', `stand-in does not make ${spec}`);
+    // KMS refuses a policy that would not let the caller change it later, unless told that is the intent;
+    // the stand-in cannot evaluate a policy, so it asks for that acknowledgement whenever one is given.
+    if (input.Policy && !input.BypassPolicyLockoutSafetyCheck) {
+      return error('MalformedPolicyDocumentException', 'The new key policy will not allow you to update the key policy in the future.');
+    }
     const id = randomUUID();
     const key: StandInKey = {
       arn: `arn:aws:kms:us-east-1:111122223333:key/${id}`,
@@ -101,6 +109,8 @@ export class KmsStandIn {
       privateKey: await generatePrivateKey(spec === 'ECC_NIST_P256' ? 'ES256' : 'RS256'),
       state: 'Enabled',
       tags: input.Tags ?? [],
+      policy: input.Policy,
+      bypassedLockoutCheck: Boolean(input.BypassPolicyLockoutSafetyCheck),
     };
     this.keys.set(key.arn, key);
     return [200, { KeyMetadata: { KeyId: id, Arn: key.arn, KeySpec: spec, KeyUsage: 'SIGN_VERIFY', KeyState: 'Enabled', Enabled: true, CreationDate: Date.now() / 1000 } }];

@@ -1,0 +1,49 @@
+'use strict';
+/**
+ * What a function may do, by name: each function in serverless.yml lists the
+ * grants it needs under `access`, and scripts/serverless/least-privilege.js
+ * turns them into that function's own IAM role (AWS) and into the policy the
+ * local IAM stand-in enforces (lib/platform/iam-stand-in.ts), so one list
+ * decides both and the end-to-end suite proves it is enough.
+ *
+ * A grant is a list of statements over the service's tables (by their
+ * CloudFormation names) or KMS. `keyring` restricts a statement to the
+ * signing keyring's item of the tokens table (dynamodb:LeadingKeys), which
+ * decides which keys are trusted: only key rotation may write it.
+ */
+
+/** The keyring's partition key in the tokens table (lib/keys/dynamodb-store.ts). */
+const KEYRING_ID = 'keyring';
+
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
+const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
+
+/** @type {Record<string, Array<{effect?: 'Allow'|'Deny', actions: string[], table?: string, index?: string, keyring?: boolean, kms?: 'resource-tag'|'request-tag'}>>} */
+const GRANTS = {
+  'users:read': [{ actions: ['dynamodb:GetItem'], table: 'UsersTable' }],
+  'users:write': [{ actions: ['dynamodb:GetItem', ...WRITE], table: 'UsersTable' }],
+  'attempts:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], table: 'AttemptsTable' }],
+  'profiles:read': [{ actions: ['dynamodb:GetItem'], table: 'ProfilesTable' }],
+  'profiles:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], table: 'ProfilesTable' }],
+  // Sessions, browser sessions and revocations; their list is one Query of the owner index.
+  'tokens:read': [
+    { actions: READ, table: 'TokensTable' },
+    { actions: ['dynamodb:Query'], table: 'TokensTable', index: 'sessions-by-owner' },
+  ],
+  'tokens:write': [
+    { actions: [...READ, ...WRITE], table: 'TokensTable' },
+    { actions: ['dynamodb:Query'], table: 'TokensTable', index: 'sessions-by-owner' },
+    // The keyring shares the table: writing sessions never means writing which keys are trusted.
+    { effect: 'Deny', actions: WRITE, table: 'TokensTable', keyring: true },
+  ],
+  'keyring:read': [{ actions: ['dynamodb:GetItem'], table: 'TokensTable', keyring: true }],
+  'keyring:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], table: 'TokensTable', keyring: true }],
+  // This stage's KMS keys only (they carry its tag): signing, or making and retiring them.
+  'kms:sign': [{ actions: ['kms:Sign'], kms: 'resource-tag' }],
+  'kms:manage': [
+    { actions: ['kms:CreateKey', 'kms:TagResource'], kms: 'request-tag' },
+    { actions: ['kms:GetPublicKey', 'kms:ScheduleKeyDeletion'], kms: 'resource-tag' },
+  ],
+};
+
+module.exports = { GRANTS, KEYRING_ID };
