@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { requestExpecting } from '../scripts/stack';
-import { ACCESS_KEY, FUNCTION, REGION, SECRET_KEY, startStandIn } from '../test/gateway/lambda-stand-in';
+import { ACCESS_KEY, FUNCTION, REGION, SECRET_KEY, startStandIn } from '../stand-ins/lambda-invoke';
 import { BenchChild } from './child';
 import { load, round, type LoadResult } from './load';
 import { KONG_PER_VCPU } from './options';

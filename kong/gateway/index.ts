@@ -8,8 +8,13 @@
 //     config.ts schema.ts   kong.yml loader (decK env substitution) and its value checks
 //     settings.ts           kong.conf-like settings: headers, trusted_ips, real_ip_*
 //     router.ts uri.ts      route matching, upstream path joining, path normalization
-//     proxy.ts respond.ts   the proxy listener: plugin phases, Kong's headers and error pages
-//     upstream.ts           one try of the upstream call (the proxy retries as nginx does)
+//     proxy.ts              the proxy listener's request loop: refusals, route, plugin phases, upstream, answer
+//     context.ts            the request matched to a route, as plugins see it (body read once)
+//     forwarded-headers.ts  the request's headers as sent upstream, the answer's as passed back
+//     kong-headers.ts       the headers Kong adds to answers (Server, Via, latencies, request id)
+//     kong-answers.ts respond.ts   answers Kong makes itself (exit, error, nginx's error pages); their formats
+//     raw-pages.ts          pages written straight to a socket (CONNECT, what Node's parser refused)
+//     upstream.ts retries.ts   one try of the upstream call; when nginx tries again
 //     nginx.ts realip.ts    what nginx refuses before Kong runs; the client address behind proxies
 //     headers.ts args.ts body.ts   request/answer headers, query and body as Kong's PDK sees them
 //     admin.ts              Admin API: generic endpoints for consumers and registered entities

@@ -14,7 +14,7 @@ import jwt from 'jsonwebtoken';
 import { stringify } from 'yaml';
 import { startGateway, type Gateway, type GatewayOptions } from '../../kong/gateway';
 import { deckEnv } from '../../scripts/stack/gateway';
-import { FUNCTION, signatureIsValid, startStandIn, type StandIn } from './lambda-stand-in';
+import { FUNCTION, signatureIsValid, startStandIn, type StandIn } from '../../stand-ins/lambda-invoke';
 import { admin, createClient, echoAnswer, now, REQUEST_ID, send, startEcho, type Echo, type Echoed, type Target } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');

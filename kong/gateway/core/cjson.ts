@@ -9,9 +9,61 @@ export interface LuaTable {
   [key: string]: LuaValue;
 }
 
-/** cjson.encode: JSON with '/' and DEL escaped as cjson writes them. */
+/**
+ * cjson.encode: JSON with '/' and DEL escaped, and numbers written with
+ * encode_number_precision 14 ("%.14g": 0.1 + 0.2 is 0.3, 1e15 is 1e+15), as
+ * cjson writes them. cjson refuses NaN and infinities (encode_invalid_numbers
+ * off); they are written as null here, as JSON.stringify writes them.
+ */
 export function encode(value: unknown): string {
-  return JSON.stringify(value).replace(/[/\x7f]/g, (c) => (c === '/' ? '\\/' : '\\u007f'));
+  const json = plainNumbers(value, 0) ? JSON.stringify(value) : (encodeValue(value) as string);
+  return json.replace(/[/\x7f]/g, (c) => (c === '/' ? '\\/' : '\\u007f'));
+}
+
+/** Integers below 1e14 in magnitude look the same with "%.14g" as with JSON.stringify. */
+const plainNumber = (n: number) => Number.isInteger(n) && n < 1e14 && n > -1e14 && !Object.is(n, -0);
+
+/**
+ * Whether JSON.stringify writes the value as cjson would (every number a
+ * plain one): the common case, left to the native encoder. Past 64 levels,
+ * the slow path decides.
+ */
+function plainNumbers(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return plainNumber(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth === 64) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!plainNumbers(item, depth + 1)) return false;
+    return true;
+  }
+  for (const key in value) if (!plainNumbers((value as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
+}
+
+/** JSON.stringify's walk (toJSON, undefined and functions left out), numbers in "%.14g". */
+function encodeValue(value: unknown): string | undefined {
+  if (typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON(): unknown }).toJSON();
+  }
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? formatNumber(value) : 'null';
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return `[${value.map((item) => encodeValue(item) ?? 'null').join(',')}]`;
+      const members: string[] = [];
+      for (const [key, item] of Object.entries(value)) {
+        const encoded = encodeValue(item);
+        if (encoded !== undefined) members.push(`${JSON.stringify(key)}:${encoded}`);
+      }
+      return `{${members.join(',')}}`;
+    }
+    default:
+      return typeof value === 'bigint' ? JSON.stringify(value) : undefined;
+  }
 }
 
 /** Lua's tostring for a number (LuaJIT: "%.14g"). */

@@ -20,7 +20,7 @@ export interface ServiceConfig {
   path: string;
   connectTimeout: number;
   readTimeout: number;
-  /** Further tries after a failed one, under nginx's rules (core/proxy.ts). */
+  /** Further tries after a failed one, under nginx's rules (core/retries.ts). */
   retries: number;
 }
 

@@ -1,23 +1,30 @@
-// The proxy listener: Kong's runloop for what the gateway implements. Route
-// matching, the route's plugins (access, then header_filter on every answer),
-// the upstream call (core/upstream.ts) and the headers Kong adds to requests
-// and answers, governed by the `headers` setting.
-import { type IncomingMessage, type ServerResponse, STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
+// The proxy listener: Kong's runloop for what the gateway implements. The
+// request loop lives here: nginx's refusals (core/nginx.ts), route matching
+// (core/router.ts), the route's plugins (access, then header_filter on every
+// answer), the upstream call with its retries (core/upstream.ts,
+// core/retries.ts). What each step writes lives beside it: the matched
+// request (core/context.ts), the headers sent upstream and passed back
+// (core/forwarded-headers.ts), the headers Kong adds to answers
+// (core/kong-headers.ts), the answers Kong makes itself (core/kong-answers.ts)
+// and the pages written straight to a socket (core/raw-pages.ts).
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { encode as cjsonEncode } from './cjson';
 import type { GatewayConfig, PluginConfig, RouteConfig, ServiceConfig } from './config';
-import type { Consumer } from './consumers';
-import type { Credential } from './entities';
-import { ownPage, OWN_PAGE_STATUSES, parserRefusal, refusal, requestPath, type Refusal } from './nginx';
+import { Context, type Answering } from './context';
+import { passedOnHeaders, sentVia, upstreamCall } from './forwarded-headers';
 import { RequestHeaders, ResponseHeaders } from './headers';
-import { PluginError, response, type Exit, type Plugin, type PluginServices, type RequestContext, type RequestInfo } from './plugin';
-import { errorBody, errorContentType, errorPage } from './respond';
-import { Router, upstreamPath, type Candidate } from './router';
+import { errorPageAnswer, exitAnswer } from './kong-answers';
+import { afterHeaderFilter, beforeHeaderFilter, type Proxied } from './kong-headers';
+import { ownPage, OWN_PAGE_STATUSES, parserRefusal, refusal, requestPath, type Refusal } from './nginx';
+import { PluginError, response, type Exit, type Plugin, type PluginServices } from './plugin';
+import { writeRawPage } from './raw-pages';
 import { clientAddress } from './realip';
+import { firstTries, triesAfter } from './retries';
+import { Router, upstreamPath, type Candidate } from './router';
 import type { GatewaySettings } from './settings';
-import { Upstreams, type TryFailure, type UpstreamAnswer, type UpstreamCall } from './upstream';
+import { Upstreams, type TryFailure, type UpstreamAnswer } from './upstream';
 import { escapePath, normalizePath } from './uri';
-import { KONG_VERSION, newRequestId } from './util';
+import { newRequestId } from './util';
 
 interface Route {
   config: RouteConfig;
@@ -25,142 +32,16 @@ interface Route {
   plugins: Plugin[];
 }
 
-const SERVER_TOKENS = `kong/${KONG_VERSION}`;
-/** proxy_http_version 1.1: what Kong names itself with in the Via it adds to answers. */
-const OUTBOUND_VIA = `1.1 ${SERVER_TOKENS}`;
-
-// Client header lines the upstream never gets as sent: hop-by-hop ones, and
-// those Kong's nginx template sets itself (proxy_set_header), with its own value or none.
-const SET_BY_KONG = new Set([
-  'host', 'connection', 'keep-alive', 'expect', 'upgrade', 'te', 'proxy', 'proxy-connection', 'content-length',
-  'transfer-encoding', 'via', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port',
-  'x-forwarded-path', 'x-forwarded-prefix', 'x-real-ip', 'x-kong-request-id',
-]);
-
-// Upstream answer lines nginx does not pass on: the connection's own, and
-// proxy_hide_header's defaults (Kong passes Server and Date through).
-const NOT_PASSED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'x-pad', 'x-accel-expires', 'x-accel-redirect', 'x-accel-limit-rate', 'x-accel-buffering', 'x-accel-charset']);
-
-const EMPTY_BODY = Buffer.alloc(0);
-
-/** Methods nginx does not send twice once a try may have reached the upstream. */
-const NON_IDEMPOTENT = new Set(['POST', 'LOCK', 'PATCH']);
-
-/** Kong's csv(): a header value's comma-separated items. */
-const csv = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
-
-/** A trusted peer's X-Forwarded-* describe the original request; anyone else's are replaced. */
-function told(ctx: Context, name: string): string | undefined {
-  return ctx.trusted ? joined(ctx.headers, name) : undefined;
-}
-
-/** A header's lines joined as nginx's $http_<name> joins them (1.23+). */
-function joined(headers: RequestHeaders, name: string): string | undefined {
-  const values = headers.values(name);
-  return values.length === 0 ? undefined : values.join(', ');
-}
-
 function peerAddress(req: IncomingMessage): string {
   const address = req.socket.remoteAddress ?? '';
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
-/** Whether an upstream's answer came with a Via of its own. */
-function sentVia(raw: string[]): boolean {
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 3 && raw[i].toLowerCase() === 'via') return true;
-  return false;
-}
-
-/** ngx.req.http_version() as Lua prints it: 1.1, 1 (for 1.0), 2. */
-const httpVersion = (req: IncomingMessage) => (req.httpVersionMinor === 0 ? String(req.httpVersionMajor) : req.httpVersion);
-
-/** What answering needs before a route is known: the request, and which plugins' header_filter runs. */
-interface Answering extends RequestInfo {
-  /** The request target as nginx's $request_uri: path and query, also from an absolute-form target. */
-  requestUri: string;
-  waitingTime: number;
-  responseHeaders: Record<string, string | number>;
-  /** Plugins whose header_filter runs on the answer: the route's, or the global ones. */
-  collected: Plugin[];
-}
-
-/**
- * A request matched to a route: what its plugins and the upstream call see.
- * A class, not the Answering object grown field by field, so that every
- * request has the same shape and no closures of its own.
- */
-class Context implements RequestContext, Answering {
-  readonly req: IncomingMessage;
-  readonly requestUri: string;
-  readonly headers: RequestHeaders;
-  readonly requestId: string;
-  readonly startedAt: number;
-  waitingTime: number;
-  readonly responseHeaders: Record<string, string | number>;
-  readonly collected: Plugin[];
-  upstreamQuery: string;
-  consumer?: Consumer;
-  credential?: Credential;
-  /** The body once read or replaced. */
-  private body: Buffer | null = null;
-  private reading: Promise<Buffer> | null = null;
-
-  constructor(
-    answering: Answering,
-    private readonly res: ServerResponse,
-    readonly route: RouteConfig,
-    plugins: Plugin[],
-    readonly path: string,
-    readonly query: string,
-    readonly clientIp: string,
-    readonly peerIp: string,
-    /** Whether the connection comes from trusted_ips: then the client's X-Forwarded-* are believed. */
-    readonly trusted: boolean,
-    readonly upstreamPath: string,
-  ) {
-    this.req = answering.req;
-    this.requestUri = answering.requestUri;
-    this.headers = answering.headers;
-    this.requestId = answering.requestId;
-    this.startedAt = answering.startedAt;
-    this.waitingTime = answering.waitingTime;
-    this.responseHeaders = answering.responseHeaders;
-    this.collected = plugins;
-    this.upstreamQuery = query;
-  }
-
-  get service(): ServiceConfig | null {
-    return this.route.service;
-  }
-
-  readBody(): Promise<Buffer> {
-    if (this.reading === null) {
-      const known = this.bodyNow();
-      this.reading = known !== null ? Promise.resolve(known) : readWhole(this.req, this.res).then((read) => (this.body ??= read));
-    }
-    return this.reading;
-  }
-
-  setBody(replacement: Buffer): void {
-    this.body = replacement;
-    this.reading = Promise.resolve(replacement);
-  }
-
-  /** The body without waiting, when it is known already: read, replaced, or a request that has none. */
-  bodyNow(): Buffer | null {
-    if (this.body === null && this.reading === null && hasNoBody(this.req, this.headers)) this.body = EMPTY_BODY;
-    return this.body;
-  }
-}
-
-/** How long the proxied request spent where, for Kong's latency headers (ms). */
-interface Proxied {
-  proxyLatency: number;
-  upstreamLatency: number;
-  /** The upstream answer's own Via, before anything changed it. */
-  upstreamVia: string | undefined;
-  /** What the upstream answered (nginx's $upstream_status: 502 or 504 for a failed try). */
-  upstreamStatus: number;
+/** The first of a header's lines among the first `lines` raw lines nginx had read, if any. */
+function firstRead(raw: readonly string[], lines: number, name: string): string | undefined {
+  const end = Math.min(lines * 2, raw.length);
+  for (let i = 0; i < end; i += 2) if (raw[i].toLowerCase() === name) return raw[i + 1];
+  return undefined;
 }
 
 export class GatewayProxy {
@@ -217,7 +98,7 @@ export class GatewayProxy {
   readonly handleConnect = (req: IncomingMessage, socket: Duplex): void => {
     const refused = refusal(req) ?? { status: 405, parsedHeaders: req.rawHeaders.length / 2 };
     const first = (name: string) => (refused.parsedHeaders === 0 ? undefined : req.headers[name] as string | undefined);
-    this.writeRaw(socket, refused.status, first('accept'), first('content-type'));
+    writeRawPage(socket, refused.status, first('accept'), first('content-type'), this.settings.headers);
   };
 
   /**
@@ -237,28 +118,8 @@ export class GatewayProxy {
       socket.destroy();
       return;
     }
-    this.writeRaw(socket, status, undefined, undefined);
+    writeRawPage(socket, status, undefined, undefined, this.settings.headers);
   };
-
-  /** An error page written straight to a socket nginx would not keep, with the headers of a Kong-made answer. */
-  private writeRaw(socket: Duplex, status: number, accept: string | undefined, contentType: string | undefined): void {
-    const requestId = newRequestId();
-    const page = OWN_PAGE_STATUSES.has(status)
-      ? { status, contentType: 'text/html', body: ownPage(status) }
-      : errorPage(status, accept, contentType, requestId);
-    const lines: [string, string][] = [
-      ['Date', new Date().toUTCString()],
-      ['Content-Type', page.contentType],
-      ['Content-Length', String(Buffer.byteLength(page.body))],
-      ['Connection', 'close'],
-    ];
-    const enabled = this.settings.headers;
-    if (enabled.has('Server')) lines.push(['Server', SERVER_TOKENS]);
-    if (enabled.has('X-Kong-Response-Latency')) lines.push(['X-Kong-Response-Latency', '0']);
-    if (enabled.has('X-Kong-Request-Id')) lines.push(['X-Kong-Request-Id', requestId]);
-    const head = `HTTP/1.1 ${page.status} ${STATUS_CODES[page.status]}\r\n${lines.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
-    socket.end(head + page.body);
-  }
 
   /** Answers a request nginx refuses: no route, no plugin but the global ones' header_filter. */
   private refuse(res: ServerResponse, answering: Answering, refused: Refusal): void {
@@ -273,12 +134,8 @@ export class GatewayProxy {
       return;
     }
     // The error page can only go by the header lines nginx had read when it refused.
-    const raw = answering.req.rawHeaders.slice(0, refused.parsedHeaders * 2);
-    const first = (name: string) => {
-      for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) return raw[i + 1];
-      return undefined;
-    };
-    this.nginxError(res, answering, refused.status, null, { accept: first('accept'), contentType: first('content-type') });
+    const raw = answering.req.rawHeaders;
+    this.nginxError(res, answering, refused.status, null, firstRead(raw, refused.parsedHeaders, 'accept'), firstRead(raw, refused.parsedHeaders, 'content-type'));
   }
 
   close(): void {
@@ -357,41 +214,18 @@ export class GatewayProxy {
       this.failed(res, answering, new Error(`kong.response.error: code must be a number between 400 and 599, got ${exit.status}`));
       return;
     }
-    const exitHeaders = Object.entries(exit.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'transfer-encoding');
-    for (const [name, value] of exitHeaders) {
-      validateHeaderName(name);
-      for (const item of Array.isArray(value) ? value : [value]) validateHeaderValue(name, item);
-    }
     const headers = new ResponseHeaders();
-    for (const [name, value] of Object.entries(answering.responseHeaders)) headers.set(name, value);
-    for (const [name, value] of exitHeaders) headers.set(name, value as string | number | readonly string[]);
-    const has = (name: string) => exitHeaders.some(([n]) => n.toLowerCase() === name);
-
-    let body: Buffer | string | undefined;
-    if (exit.type === 'error') {
-      // A repeated Accept counts as one, joined as Kong joins it.
-      const accept = answering.headers.values('accept');
-      const contentType = errorContentType(accept.length === 0 ? undefined : accept.join(','));
-      body = errorBody(contentType, exit.message, answering.requestId);
-      if (contentType === '') headers.clear('Content-Type');
-      else headers.set('Content-Type', contentType);
-    } else if (exit.body === undefined || Buffer.isBuffer(exit.body)) {
-      body = exit.body;
-    } else {
-      body = cjsonEncode(exit.body);
-      if (!has('content-type')) headers.set('Content-Type', 'application/json; charset=utf-8');
-    }
-    if (!has('content-length')) headers.set('Content-Length', body === undefined ? 0 : Buffer.byteLength(body));
-    if (exit.status === 204) {
-      // nginx sends no body, type or length with a 204.
-      body = undefined;
-      headers.clear('Content-Type');
-      headers.clear('Content-Length');
-    } else if (exit.status === 304) {
-      body = undefined;
-    }
+    const body = exitAnswer(exit, answering.responseHeaders, answering.headers.values('accept'), answering.requestId, headers);
     this.send(res, answering, exit.status, headers, null);
     res.end(body);
+  }
+
+  /** An error nginx raises, answered by Kong's error handler (error_page). */
+  private nginxError(res: ServerResponse, answering: Answering, status: number, proxied: Proxied | null, accept: string | undefined, contentType: string | undefined): void {
+    const headers = new ResponseHeaders();
+    const page = errorPageAnswer(status, answering.responseHeaders, accept, contentType, answering.requestId, headers);
+    this.send(res, answering, page.status, headers, proxied);
+    res.end(page.body);
   }
 
   /**
@@ -401,8 +235,7 @@ export class GatewayProxy {
    */
   private send(res: ServerResponse, answering: Answering, status: number, headers: ResponseHeaders, proxied: Proxied | null, reason?: string): void {
     const enabled = this.settings.headers;
-    // Opt-in, and set before the plugins' header_filter, which may change it.
-    if (proxied && enabled.has('X-Kong-Upstream-Status')) headers.set('X-Kong-Upstream-Status', proxied.upstreamStatus);
+    beforeHeaderFilter(headers, enabled, proxied);
     for (const plugin of answering.collected) {
       try {
         plugin.headerFilter?.(answering, headers, status);
@@ -411,41 +244,22 @@ export class GatewayProxy {
         console.error(`gateway proxy: ${answering.req.method} ${answering.req.url}: header_filter failed:`, err);
       }
     }
-    if (proxied) {
-      if (enabled.has('X-Kong-Upstream-Latency')) headers.set('X-Kong-Upstream-Latency', proxied.upstreamLatency);
-      if (enabled.has('X-Kong-Proxy-Latency')) headers.set('X-Kong-Proxy-Latency', proxied.proxyLatency);
-      if (enabled.has('Via')) headers.set('Via', proxied.upstreamVia === undefined ? OUTBOUND_VIA : `${proxied.upstreamVia}, ${OUTBOUND_VIA}`);
-      // Kong fills in Server only when the upstream sent none; with Server
-      // turned off nginx's own (server_tokens off) shows instead.
-      if (!headers.has('Server')) headers.set('Server', enabled.has('Server') ? SERVER_TOKENS : 'openresty');
-    } else {
-      if (enabled.has('X-Kong-Response-Latency')) {
-        headers.set('X-Kong-Response-Latency', Math.max(0, Date.now() - answering.startedAt - answering.waitingTime));
-      }
-      // A plugin answering with its own `Via: kong/<version>` keeps Kong's Server header off.
-      if (!(enabled.has('Via') && headers.get('Via') === SERVER_TOKENS)) {
-        if (enabled.has('Server')) headers.set('Server', SERVER_TOKENS);
-        else headers.clear('Server');
-      }
-    }
-    if (enabled.has('X-Kong-Request-Id')) headers.set('X-Kong-Request-Id', answering.requestId);
+    afterHeaderFilter(headers, enabled, proxied, answering.requestId, answering.startedAt, answering.waitingTime, proxied === null ? Date.now() : 0);
     if (reason === undefined) res.writeHead(status, headers.raw());
     else res.writeHead(status, reason, headers.raw());
   }
 
   /**
    * Sends the request on as Kong's nginx would, then the answer back. A try
-   * that fails before the answer's head arrives is tried again, up to the
-   * service's `retries` more times, as nginx's proxy_next_upstream (error
-   * timeout) with Kong's set_more_tries does it: a POST, PATCH or LOCK that
-   * may have reached the upstream is never sent twice; a failure on a
-   * kept-alive connection does not use up a try. The body is read whole
-   * first (nginx buffers it too), so every try sends the same bytes.
+   * that fails before the answer's head arrives is tried again as
+   * core/retries.ts decides (nginx's proxy_next_upstream with Kong's
+   * set_more_tries). The body is read whole first (nginx buffers it too), so
+   * every try sends the same bytes.
    */
   private async forward(ctx: Context, res: ServerResponse, match: Candidate<Route>, service: ServiceConfig): Promise<void> {
     const body = ctx.bodyNow() ?? (await ctx.readBody());
-    const call = this.upstreamCall(ctx, match, service, body);
-    let tries = service.retries + 1;
+    const call = upstreamCall(ctx, match.route.config, match.prefix, service, body);
+    let tries = firstTries(service.retries);
     let tryStarted: number;
     let answer: UpstreamAnswer;
     for (;;) {
@@ -455,16 +269,14 @@ export class GatewayProxy {
         break;
       } catch (err) {
         const failure = err as TryFailure;
-        if (failure.reused && failure.kind === 'error') tries += 1;
-        tries -= 1;
-        const retriable = (failure.kind === 'error' || failure.kind === 'timeout') && !(failure.sent && NON_IDEMPOTENT.has(call.method));
-        if (!retriable || tries === 0 || res.destroyed) {
+        tries = triesAfter(failure, tries, call.method);
+        if (tries === 0 || res.destroyed) {
           this.upstreamFailed(res, ctx, failure, tryStarted);
           return;
         }
       }
     }
-    const headers = this.proxiedHeaders(ctx, answer.rawHeaders);
+    const headers = passedOnHeaders(ctx.responseHeaders, answer.rawHeaders, ctx.headers.get('te'));
     const proxied: Proxied = {
       proxyLatency: tryStarted - ctx.startedAt,
       upstreamLatency: Date.now() - tryStarted,
@@ -473,29 +285,6 @@ export class GatewayProxy {
     };
     this.send(res, ctx, answer.status, headers, proxied, answer.statusText);
     answer.pipe(res);
-  }
-
-  /** The upstream answer's headers after nginx's proxy module and Kong's header_filter.before. */
-  private proxiedHeaders(ctx: Context, raw: string[]): ResponseHeaders {
-    // Headers a plugin set in access come first, as in nginx's list; the upstream's follow.
-    const headers = new ResponseHeaders();
-    for (const [name, value] of Object.entries(ctx.responseHeaders)) headers.add(name, value);
-    const connection: string[] = [];
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i].toLowerCase();
-      if (name === 'connection') connection.push(raw[i + 1]);
-      if (!NOT_PASSED.has(name)) headers.add(raw[i], raw[i + 1]);
-    }
-    // Headers the upstream names in its Connection header are for the gateway, not the client.
-    const named = connection.join(', ');
-    if (named !== '' && named !== 'keep-alive' && named !== 'close' && named !== 'upgrade') {
-      for (const name of csv(named)) if (!['close', 'upgrade', 'keep-alive'].includes(name)) headers.clear(name);
-    }
-    // The gateway upgrades no connection, so an upstream's Upgrade never matches what was asked.
-    headers.clear('Upgrade');
-    // Trailers are for clients that said they take them (TE: trailers).
-    if (!csv(ctx.headers.get('te') ?? '').includes('trailers')) headers.clear('Trailer');
-    return headers;
   }
 
   /**
@@ -510,87 +299,6 @@ export class GatewayProxy {
     }
     const status = failure.kind === 'timeout' ? 504 : 502;
     const proxied: Proxied = { proxyLatency: tryStarted - ctx.startedAt, upstreamLatency: Date.now() - tryStarted, upstreamVia: undefined, upstreamStatus: status };
-    this.nginxError(res, ctx, status, proxied);
+    this.nginxError(res, ctx, status, proxied, ctx.headers.get('accept'), ctx.headers.get('content-type'));
   }
-
-  /** An error nginx raises, answered by Kong's error handler (error_page). */
-  private nginxError(
-    res: ServerResponse, answering: Answering, status: number, proxied: Proxied | null,
-    negotiation = { accept: answering.headers.get('accept'), contentType: answering.headers.get('content-type') },
-  ): void {
-    const page = errorPage(status, negotiation.accept, negotiation.contentType, answering.requestId);
-    const headers = new ResponseHeaders();
-    for (const [name, value] of Object.entries(answering.responseHeaders)) headers.set(name, value);
-    if (page.contentType !== '') headers.set('Content-Type', page.contentType);
-    headers.set('Content-Length', Buffer.byteLength(page.body));
-    // nginx does not keep a connection whose request it could not make sense of.
-    if ([400, 413, 414, 500, 501].includes(status)) headers.set('Connection', 'close');
-    this.send(res, answering, page.status, headers, proxied);
-    res.end(page.body);
-  }
-
-  /** The request as Kong's nginx template sends it upstream. */
-  private upstreamCall(ctx: Context, { route, prefix }: Candidate<Route>, service: ServiceConfig, body: Buffer): UpstreamCall {
-    const { req, headers } = ctx;
-    const clientHost = headers.get('host');
-    const host = route.config.preserveHost ? (clientHost ?? service.url.host) : service.url.host;
-    const lines: string[] = [];
-    const te = headers.get('te');
-    if (te !== undefined && csv(te).includes('trailers')) lines.push('TE', 'trailers');
-    const via = joined(headers, 'via');
-    const inbound = `${httpVersion(req)} ${SERVER_TOKENS}`;
-    lines.push('Via', via === undefined ? inbound : `${via}, ${inbound}`);
-    lines.push('Host', host);
-    const forwardedFor = joined(headers, 'x-forwarded-for');
-    lines.push('X-Forwarded-For', forwardedFor === undefined ? ctx.clientIp : `${forwardedFor}, ${ctx.peerIp}`);
-    lines.push('X-Forwarded-Proto', told(ctx, 'x-forwarded-proto') ?? 'http');
-    lines.push('X-Forwarded-Host', told(ctx, 'x-forwarded-host') ?? (clientHost ? clientHost.replace(/:\d+$/, '').toLowerCase() : 'kong'));
-    lines.push('X-Forwarded-Port', told(ctx, 'x-forwarded-port') ?? String(req.socket.localPort));
-    const queryAt = ctx.requestUri.indexOf('?');
-    lines.push('X-Forwarded-Path', told(ctx, 'x-forwarded-path') ?? (queryAt === -1 ? ctx.requestUri : ctx.requestUri.slice(0, queryAt)));
-    const strippedPrefix = route.config.stripPath ? (prefix ?? '/') : null;
-    const forwardedPrefix = told(ctx, 'x-forwarded-prefix') ?? (strippedPrefix !== '/' ? strippedPrefix : null);
-    if (forwardedPrefix !== null) lines.push('X-Forwarded-Prefix', forwardedPrefix);
-    lines.push('X-Real-IP', ctx.clientIp);
-    lines.push('X-Kong-Request-Id', ctx.requestId);
-    // nginx sends the length of the body it read, when the request has one (the pool writes Content-Length).
-    const hasBody = headers.get('content-length') !== undefined || headers.get('transfer-encoding') !== undefined || body.length > 0;
-
-    // Headers the client names in Connection are hop-by-hop too.
-    let dropped = SET_BY_KONG;
-    const connection = joined(headers, 'connection');
-    if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close' && connection !== 'upgrade') {
-      dropped = new Set(SET_BY_KONG); // SET_BY_KONG itself is shared by every request
-      for (const name of csv(connection)) dropped.add(name.toLowerCase());
-    }
-    headers.forEachSent((name, value) => {
-      if (!dropped.has(name.toLowerCase())) lines.push(name, value);
-    });
-
-    // A query, even an empty one the client sent as a bare '?', keeps its '?'.
-    const query = ctx.upstreamQuery !== '' || ctx.requestUri.endsWith('?') ? `?${ctx.upstreamQuery}` : '';
-    return { method: req.method ?? 'GET', path: ctx.upstreamPath + query, headers: lines, host, body: hasBody ? body : null };
-  }
-
-}
-
-
-/**
- * A request that has no body, known without reading: one already complete,
- * or one that announces none (nor waits to be told to send it). Node emits
- * the request before its parser has marked a bodiless one complete.
- */
-function hasNoBody(req: IncomingMessage, headers: RequestHeaders): boolean {
-  if (req.complete) return req.readableLength === 0;
-  if (headers.get('transfer-encoding') !== undefined || headers.get('expect') !== undefined) return false;
-  const length = headers.get('content-length');
-  return length === undefined || length === '0';
-}
-
-/** The request body, whole; a client waiting on `Expect: 100-continue` is told to send it first. */
-async function readWhole(req: IncomingMessage, res: ServerResponse): Promise<Buffer> {
-  if (req.headers.expect?.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
 }

@@ -3,7 +3,7 @@
  * is_proxy_integration: the API Gateway event the function gets, the signed
  * Invoke call, and how the function's answer (or its absence) reaches the client.
  * The routes are test/gateway/fixtures/aws-lambda.kong.yml; the function is a
- * stand-in for the Invoke API (test/gateway/lambda-stand-in.ts).
+ * stand-in for the Invoke API (stand-ins/lambda-invoke.ts).
  *
  * Against real Kong (see support.ts), also set GATEWAY_LAMBDA_PORT, the port
  * the stand-in listens on (127.0.0.1, like the echo server), and sync the
@@ -18,7 +18,7 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import {
   ACCESS_KEY, FUNCTION, REGION, SECRET_KEY, signatureIsValid, startStandIn, type Answer, type StandIn,
-} from '../lambda-stand-in';
+} from '../../../stand-ins/lambda-invoke';
 import { createClient, now, REMOTE, REQUEST_ID, send, startFixtureTarget, type Reply, type Target } from '../support';
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'aws-lambda.kong.yml');

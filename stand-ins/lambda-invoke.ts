@@ -3,6 +3,12 @@
  * for testing the aws-lambda plugin without AWS: it records each call and
  * answers what the test asked for. Signatures are checked by a SigV4 verifier
  * written from AWS's description, independent of the signer the gateway uses.
+ *
+ * Never deployed, never imported by the service. It lives in stand-ins/, not
+ * test/, because two tools use it: the gateway's conformance tests
+ * (test/gateway/) and the bench (bench/gateway-alone.ts), and nothing outside
+ * test/ imports from test/ (test/unit/layout/test-imports.test.ts). Neither owns
+ * it: the tests hold it to AWS's behaviour, the bench only needs it cheap.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
