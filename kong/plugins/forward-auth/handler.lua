@@ -357,16 +357,14 @@ end
 -- what the service issues; nil otherwise (none, several: cookie tossing, or
 -- junk), which is refused as no cookie is, without asking.
 local function session_id_from(conf, pairs_found)
-  local value
+  local value, count = nil, 0
   for _, pair in ipairs(pairs_found) do
     if pair.name == conf.session_cookie then
-      if value ~= nil then
-        return nil
-      end
+      count = count + 1
       value = pair.value
     end
   end
-  if value == nil or #value < conf.session_cookie_min_length or #value > conf.session_cookie_max_length
+  if count ~= 1 or value == nil or #value < conf.session_cookie_min_length or #value > conf.session_cookie_max_length
      or not value:find(SESSION_ID_CHARS) then
     return nil
   end

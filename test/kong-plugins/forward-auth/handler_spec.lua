@@ -512,6 +512,7 @@ describe("a session cookie (session_cookie)", function()
     ["quoted"] = 'JSESSIONID="' .. SESSION_ID .. '"',
     ["empty"] = "JSESSIONID=",
     ["twice (cookie tossing)"] = "JSESSIONID=" .. SESSION_ID .. "; JSESSIONID=" .. OTHER_ID,
+    ["twice, once without a value"] = "JSESSIONID; JSESSIONID=" .. SESSION_ID,
   }
   for name, cookie in pairs(malformed) do
     it("is refused without asking when " .. name .. ": as without a cookie", function()
