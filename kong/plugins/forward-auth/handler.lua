@@ -405,15 +405,22 @@ end
 
 
 function ForwardAuth:access(conf)
-  -- Only the upstream's answer may carry a revocation: none is passed on to it.
+  -- No limit on the count: a forged header hidden past the PDK's cap of 1000
+  -- would otherwise reach the upstream.
+  local headers = ngx.req.get_headers(0)
+
+  -- Only the upstream's answer may carry a revocation: no client-sent copy,
+  -- in any spelling, is passed on to it.
   kong.service.request.clear_header(REVOKE_HEADER)
+  for name in pairs(headers) do
+    if canonical(name) == REVOKE_HEADER then
+      kong.service.request.clear_header(name)
+    end
+  end
   if conf.authenticate == false then
     return
   end
 
-  -- No limit on the count: a forged header hidden past the PDK's cap of 1000
-  -- would otherwise reach the upstream.
-  local headers = ngx.req.get_headers(0)
   local found = credentials(conf, headers)
   strip_identity_headers(conf, headers)
 
