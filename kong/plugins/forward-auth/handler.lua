@@ -509,11 +509,9 @@ end
 -- sessions: logout, sign-out everywhere, password change).
 function ForwardAuth:header_filter(conf)
   local value = kong.response.get_headers()[REVOKE_HEADER]
-  if value == nil then
-    return
-  end
+  -- Always, so that a copy past the first 100 headers (all get_headers reads) cannot reach the client either.
   kong.response.clear_header(REVOKE_HEADER)
-  if not conf.accept_revocations then
+  if value == nil or not conf.accept_revocations then
     return
   end
 
