@@ -530,6 +530,17 @@ describe('revocations: X-Forward-Auth-Revoke in the answer of a route with accep
     expect((await get(ada.cookie)).asked).toBe(0);
   });
 
+  test('an answer asked before a logout does not count after it, however late it arrives', async () => {
+    const ada = sessionOf('ada');
+    const slow = call('/fa-session-slow', { headers: { Cookie: ada.cookie } });
+    await sleep(SLOW_MS / 4); // the identity provider has been asked, and has not answered yet
+    await call(`/fa-logout?revoke=session%3D${ada.digest}`, { method: 'POST' });
+    expect((await slow).status).toBe(200); // it said yes before the logout
+    idp.signOut(ada.id);
+    const { result, asked } = await counting(() => call('/fa-session-slow', { headers: { Cookie: ada.cookie } }));
+    expect([result.status, asked]).toEqual([401, 1]);
+  });
+
   test('a client cannot send one: it never reaches the upstream and ends nothing', async () => {
     const ada = sessionOf('ada');
     expect((await get(ada.cookie)).asked).toBe(1);
