@@ -430,7 +430,8 @@ function ForwardAuth:access(conf)
   end
 
   local cookies, session
-  if conf.session_cookie then
+  -- A field without a default may come as ngx.null rather than nil.
+  if conf.session_cookie and conf.session_cookie ~= ngx.null then
     cookies = cookie_pairs(headers)
     local id = session_id_from(conf, cookies)
     if not id then
