@@ -1,3 +1,4 @@
+import { revokedUser } from '../../lib/browser-sessions/gateway-revocation';
 import { authenticateCaller } from '../../lib/flows/caller';
 import { signOutEverywhere } from '../../lib/flows/sign-out';
 import { json, route } from '../../lib/platform/http';
@@ -6,5 +7,6 @@ import { json, route } from '../../lib/platform/http';
 export const handler = route(async (event) => {
   const { account } = await authenticateCaller(event, { allowEnded: true });
   await signOutEverywhere(account);
-  return json(200, { message: 'Signed out everywhere' });
+  // Browser sessions end too: the gateway drops its cached answers for them at once.
+  return json(200, { message: 'Signed out everywhere' }, revokedUser(account.username));
 });

@@ -1,4 +1,5 @@
 import { passwordChangeBody } from '../../lib/accounts/schemas';
+import { revokedUser } from '../../lib/browser-sessions/gateway-revocation';
 import { authenticateCaller } from '../../lib/flows/caller';
 import { changePassword } from '../../lib/flows/change-password';
 import { clientOf, json, jsonRoute } from '../../lib/platform/http';
@@ -6,5 +7,7 @@ import { clientOf, json, jsonRoute } from '../../lib/platform/http';
 /** POST /api/jwt/password {"current_password","new_password"}: ends every other session; answers fresh tokens. */
 export const handler = jsonRoute(passwordChangeBody, async (event) => {
   const { account } = await authenticateCaller(event, { allowEnded: true });
-  return json(200, await changePassword(account, event.body.current_password, event.body.new_password, clientOf(event)));
+  const tokens = await changePassword(account, event.body.current_password, event.body.new_password, clientOf(event));
+  // Browser sessions end too: the gateway drops its cached answers for them at once.
+  return json(200, tokens, revokedUser(account.username));
 });

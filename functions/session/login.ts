@@ -1,4 +1,4 @@
-import { browserConfig, browserSessions, DEFAULT_AFTER_SIGNIN, safeNext, sessionCookie, sessionIdFrom } from '../../lib/browser-sessions';
+import { browserConfig, browserSessions, DEFAULT_AFTER_SIGNIN, safeNext, revokedSession, sessionCookie, sessionIdFrom } from '../../lib/browser-sessions';
 import { loginBody } from '../../lib/browser-sessions/schemas';
 import { logIn } from '../../lib/flows/browser-login';
 import { signInPage } from '../../lib/pages/auth-pages';
@@ -19,8 +19,9 @@ export const handler = pageFormRoute({
     const { id, session } = await logIn(body.username, body.password, clientOf(event));
     // Whatever session id the browser held before is not the one signed in (no
     // fixation); if it named a session, that one ends.
-    await browserSessions.end(sessionIdFrom(event.headers.cookie));
-    const cookie = { 'Set-Cookie': sessionCookie(id, browserConfig.cookieSecure) };
+    const previous = sessionIdFrom(event.headers.cookie);
+    await browserSessions.end(previous);
+    const cookie = { 'Set-Cookie': sessionCookie(id, browserConfig.cookieSecure), ...revokedSession(previous) };
     if (form) return seeOther(safeNext(body.next) ?? DEFAULT_AFTER_SIGNIN, cookie);
     const expiresAt = new Date(session.absoluteExpiresAt * 1000).toISOString();
     return json(200, { username: session.username, idle_timeout_seconds: browserConfig.idleSeconds, expires_at: expiresAt }, cookie);

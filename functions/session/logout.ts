@@ -1,4 +1,4 @@
-import { browserConfig, browserSessions, clearedCookie, sessionIdFrom } from '../../lib/browser-sessions';
+import { browserConfig, browserSessions, clearedCookie, revokedSession, sessionIdFrom } from '../../lib/browser-sessions';
 import { seeOther } from '../../lib/pages/html';
 import { isFormPost, json, route } from '../../lib/platform/http';
 import { requireSameOrigin } from '../../lib/platform/origin';
@@ -10,8 +10,10 @@ import { requireSameOrigin } from '../../lib/platform/origin';
  */
 export const handler = route(async (event) => {
   requireSameOrigin(event, browserConfig.allowedOrigins);
-  await browserSessions.end(sessionIdFrom(event.headers.cookie));
-  const cookie = { 'Set-Cookie': clearedCookie(browserConfig.cookieSecure) };
+  const id = sessionIdFrom(event.headers.cookie);
+  await browserSessions.end(id);
+  // The gateway drops its cached answer for the session at once (forward-auth's accept_revocations).
+  const cookie = { 'Set-Cookie': clearedCookie(browserConfig.cookieSecure), ...revokedSession(id) };
   if (isFormPost(event)) return seeOther('/signin?signed_out=1', cookie);
   const answer = json(200, { message: 'Signed out' });
   return { ...answer, headers: { ...answer.headers, ...cookie } };

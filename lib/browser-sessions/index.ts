@@ -6,6 +6,7 @@ import { browserConfig } from './config';
 import { DynamoDBBrowserSessionStore } from './dynamodb-store';
 
 export * from './cookie';
+export * from './gateway-revocation';
 export * from './redirects';
 export * from './session';
 export { browserConfig };

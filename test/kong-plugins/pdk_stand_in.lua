@@ -66,6 +66,8 @@ function M.request(options)
     idp_calls = {},
     exits = {},
     logs = {},
+    -- The answer's header lines, as header_filter sees them (M.answer()).
+    answer_lines = options.answer_headers or {},
     get_headers_limits = {},
   }
   return M
@@ -100,6 +102,9 @@ function M.upstream_header(name)
   return nil
 end
 
+--- The answer's header lines after header_filter, as { name, value } pairs.
+function M.answer_lines() return state.answer_lines end
+
 function M.trace() return state.trace end
 function M.idp_calls() return state.idp_calls end
 function M.logs() return state.logs end
@@ -115,14 +120,19 @@ function M.exit_count()
 end
 
 
---- Forgets the caches' records and resets the clock, between tests.
+--- Forgets the caches' records, between tests. The clock only moves on:
+-- the plugin's revocation records live as long as the module, and one made
+-- in an earlier test must be older than anything a later test caches.
 function M.reset()
-  M.clock = 1000
+  M.clock = (M.clock or 0) + 1000
   -- What was hashed for cache keys, and what the caches were asked to store.
   M.hashed = {}
   M.cache_sets = {}
   M.caches_created = 0
   M.idp = nil
+  -- Worker events posted, and the timers that would post them.
+  M.posted = {}
+  M.registered = {}
   return M.request()
 end
 
@@ -131,6 +141,11 @@ M.reset()
 
 _G.ngx = {
   now = function() return M.clock end,
+  update_time = function() end,
+  timer = {
+    -- Runs at once: what the callback does is what the tests check.
+    at = function(_, fn) fn(false) return true end,
+  },
   req = {
     get_headers = function(max_headers)
       state.get_headers_limits[#state.get_headers_limits + 1] = max_headers
@@ -173,7 +188,32 @@ _G.kong = {
     },
   },
 
+  worker_events = {
+    register = function(handler, source, event)
+      M.registered[#M.registered + 1] = { handler = handler, source = source, event = event }
+    end,
+    post = function(source, event, data)
+      M.posted[#M.posted + 1] = { source = source, event = event, data = data }
+      return true
+    end,
+  },
+
   response = {
+    -- kong.response.get_headers in header_filter: the answer's headers.
+    get_headers = function()
+      return header_table(state.answer_lines)
+    end,
+
+    clear_header = function(name)
+      local kept = {}
+      for _, line in ipairs(state.answer_lines) do
+        if not lower_equal(line[1], name) then
+          kept[#kept + 1] = line
+        end
+      end
+      state.answer_lines = kept
+    end,
+
     -- kong.response.exit: a table body is sent as JSON.
     exit = function(status, body, headers)
       record({ "exit", status })
@@ -228,6 +268,9 @@ package.loaded["resty.lrucache"] = {
           return entry.value
         end
         return nil
+      end,
+      delete = function(_, key)
+        entries[key] = nil
       end,
       set = function(_, key, value, ttl)
         M.cache_sets[#M.cache_sets + 1] = { key = key, ttl = ttl }

@@ -13,6 +13,8 @@ local to_hex = require("resty.string").to_hex
 
 
 local ipairs = ipairs
+local max = math.max
+local timer_at = ngx.timer and ngx.timer.at
 local pairs = pairs
 local tonumber = tonumber
 local type = type
@@ -26,6 +28,24 @@ local fmt = string.format
 -- Upper bound of sessions remembered per plugin instance and nginx worker: only
 -- answers for valid sessions are stored, so this bounds memory, not security.
 local CACHE_ITEMS = 10000
+
+-- The schema's upper bound of cache_ttl: no entry outlives this, so neither
+-- must a revocation record.
+local MAX_CACHE_TTL = 60
+
+-- Revocation records kept per nginx worker before old ones are pruned; past
+-- it, everything cached so far is dropped (the safe side) instead.
+local MAX_REVOCATIONS = 10000
+
+-- The answer header in which the function behind a route says which cached
+-- answers are no longer valid (docs/forward-auth.md). It is read from the
+-- upstream's answer only, removed from every answer on a route with this
+-- plugin and from every request it lets through.
+local REVOKE_HEADER = "x-forward-auth-revoke"
+
+-- What lib/browser-sessions issues is base64url and '.': a cookie with any
+-- other byte is refused without asking.
+local SESSION_ID_CHARS = "^[A-Za-z0-9._-]+$"
 
 local UNAVAILABLE = "Authentication service unavailable"
 local INVALID_ANSWER = "Invalid answer from the authentication service"
@@ -54,6 +74,103 @@ local function cache_for(conf)
     caches[conf] = cache
   end
   return cache
+end
+
+
+-- Which cached answers are no longer valid, in this nginx worker: the time of
+-- the last revocation of a session ("s:" .. its digest) or of all of a user's
+-- sessions ("u:" .. the user), and `all`, before which nothing cached counts.
+-- An answer counts only if the identity provider was asked after every
+-- revocation that names it: so one asked before a logout and stored after it
+-- (a request racing the logout) is refused too. Shared by every configuration,
+-- as a logout route's plugin is not the profile routes' one.
+local revocations = { at = {}, count = 0, all = 0 }
+
+local function now()
+  ngx.update_time()
+  return ngx.now()
+end
+
+local function record_revocation(key, at)
+  local known = revocations.at[key]
+  if known == nil then
+    revocations.count = revocations.count + 1
+  end
+  revocations.at[key] = max(known or 0, at)
+  if revocations.count <= MAX_REVOCATIONS then
+    return
+  end
+  -- An entry asked before `oldest` has expired: its records are no longer needed.
+  local oldest = at - MAX_CACHE_TTL
+  for name, time in pairs(revocations.at) do
+    if time < oldest then
+      revocations.at[name] = nil
+      revocations.count = revocations.count - 1
+    end
+  end
+  if revocations.count > MAX_REVOCATIONS then
+    revocations.all = max(revocations.all, at)
+    revocations.at = {}
+    revocations.count = 0
+  end
+end
+
+local function is_revoked(entry)
+  local at = revocations.at
+  local last = max(revocations.all,
+                   entry.session and at["s:" .. entry.session] or 0,
+                   entry.user and at["u:" .. entry.user] or 0)
+  return entry.asked_at <= last
+end
+
+-- The other workers of this node learn of a revocation through Kong's worker
+-- events; the one that saw it has applied it already.
+local WORKER_EVENTS_SOURCE = "forward-auth"
+local WORKER_EVENTS_EVENT = "revoke"
+
+local function apply_revocations(data)
+  if type(data) ~= "table" or type(data.at) ~= "number" or type(data.keys) ~= "table" then
+    return
+  end
+  for _, key in ipairs(data.keys) do
+    if type(key) == "string" then
+      record_revocation(key, data.at)
+    end
+  end
+end
+
+local function broadcast(data)
+  local events = kong.worker_events
+  if not (events and timer_at) then
+    return
+  end
+  -- A timer: header_filter cannot use the sockets posting may need.
+  local ok, err = timer_at(0, function(premature)
+    if premature then
+      return
+    end
+    local posted, post_err = events.post(WORKER_EVENTS_SOURCE, WORKER_EVENTS_EVENT, data)
+    if not posted then
+      kong.log.err("could not tell the other workers of a revocation: ", post_err)
+    end
+  end)
+  if not ok then
+    kong.log.err("could not tell the other workers of a revocation: ", err)
+  end
+end
+
+-- An item of the revoke header: `session=<SHA-256 of the session id, hex>`
+-- (logout) or `user=<name>` (sign-out everywhere, password change).
+local function revocation_key(item)
+  local digest = item:match("^session=(%x+)$")
+  if digest and #digest == 64 then
+    return "s:" .. digest:lower()
+  end
+  local user = item:match("^user=([^%s,;]+)$")
+  if user and #user <= 256 then
+    return "u:" .. user
+  end
+  return nil
 end
 
 
@@ -220,10 +337,90 @@ local function identity_from(conf, answer_headers)
 end
 
 
+-- The cookie pairs of every Cookie line, in order, as { name, value, text }.
+local function cookie_pairs(headers)
+  local found = {}
+  for _, line in ipairs(values_of(headers["cookie"] or {})) do
+    for text in line:gmatch("[^;]+") do
+      local pair = text:match("^%s*(.-)%s*$")
+      if pair ~= "" then
+        local name, value = pair:match("^([^=]*)=(.*)$")
+        found[#found + 1] = { name = name or pair, value = value, text = pair }
+      end
+    end
+  end
+  return found
+end
+
+
+-- The session cookie's value if the request holds exactly one shaped like
+-- what the service issues; nil otherwise (none, several: cookie tossing, or
+-- junk), which is refused as no cookie is, without asking.
+local function session_id_from(conf, pairs_found)
+  local value, count = nil, 0
+  for _, pair in ipairs(pairs_found) do
+    if pair.name == conf.session_cookie then
+      count = count + 1
+      value = pair.value
+    end
+  end
+  if count ~= 1 or value == nil or #value < conf.session_cookie_min_length or #value > conf.session_cookie_max_length
+     or not value:find(SESSION_ID_CHARS) then
+    return nil
+  end
+  return value
+end
+
+
+local function digest_hex(text)
+  local digest = resty_sha256:new()
+  digest:update(text)
+  return to_hex(digest:final())
+end
+
+
+-- The upstream gets the other cookies only: the session is the gateway's
+-- business, the identity headers and token say who the user is.
+local function hide_session_cookie(conf, pairs_found)
+  local kept = {}
+  for _, pair in ipairs(pairs_found) do
+    if pair.name ~= conf.session_cookie then
+      kept[#kept + 1] = pair.text
+    end
+  end
+  if #kept == 0 then
+    kong.service.request.clear_header("cookie")
+  else
+    kong.service.request.set_header("cookie", concat(kept, "; "))
+  end
+end
+
+
+function ForwardAuth:init_worker()
+  local events = kong.worker_events
+  if events then
+    events.register(apply_revocations, WORKER_EVENTS_SOURCE, WORKER_EVENTS_EVENT)
+  end
+end
+
+
 function ForwardAuth:access(conf)
   -- No limit on the count: a forged header hidden past the PDK's cap of 1000
   -- would otherwise reach the upstream.
   local headers = ngx.req.get_headers(0)
+
+  -- Only the upstream's answer may carry a revocation: no client-sent copy,
+  -- in any spelling, is passed on to it.
+  kong.service.request.clear_header(REVOKE_HEADER)
+  for name in pairs(headers) do
+    if canonical(name) == REVOKE_HEADER then
+      kong.service.request.clear_header(name)
+    end
+  end
+  if conf.authenticate == false then
+    return
+  end
+
   local found = credentials(conf, headers)
   strip_identity_headers(conf, headers)
 
@@ -232,11 +429,28 @@ function ForwardAuth:access(conf)
     return login_required(conf, headers)
   end
 
+  local cookies, session
+  -- A field without a default may come as ngx.null rather than nil.
+  if conf.session_cookie and conf.session_cookie ~= ngx.null then
+    cookies = cookie_pairs(headers)
+    local id = session_id_from(conf, cookies)
+    if not id then
+      return login_required(conf, headers)
+    end
+    session = digest_hex(id)
+  end
+
   local cache = conf.cache_ttl > 0 and cache_for(conf) or nil
   local key = cache and cache_key(found)
-  local identity = cache and cache:get(key)
+  local entry = cache and cache:get(key)
+  if entry and is_revoked(entry) then
+    cache:delete(key)
+    entry = nil
+  end
 
+  local identity = entry and entry.identity
   if not identity then
+    local asked_at = now()
     local answer, err = ask(conf, found)
     if not answer then
       kong.log.err("identity provider unreachable: ", err)
@@ -265,16 +479,62 @@ function ForwardAuth:access(conf)
       return kong.response.error(502, INVALID_ANSWER)
     end
 
-    -- Only positive answers, and never for longer than cache_ttl: a session
-    -- ended at the identity provider stops working within that bound.
+    -- Only positive answers, for cache_ttl counted from when it was asked:
+    -- a session ended at the identity provider stops working within that
+    -- bound, and at once where this worker learns of it (header_filter).
     if cache then
-      cache:set(key, identity, conf.cache_ttl)
+      local user = answer.headers["x-user"]
+      local entry_ttl = conf.cache_ttl - (now() - asked_at)
+      if entry_ttl > 0 then
+        cache:set(key, {
+          identity = identity,
+          session = session,
+          user = type(user) == "string" and user or nil,
+          asked_at = asked_at,
+        }, entry_ttl)
+      end
     end
   end
 
+  if conf.hide_credentials and cookies then
+    hide_session_cookie(conf, cookies)
+  end
   for _, header in ipairs(identity) do
     kong.service.request.set_header(header.name, header.value)
   end
+end
+
+
+-- The revocation signal of the upstream's answer: removed whatever the route,
+-- acted on where the configuration accepts it (the routes whose functions end
+-- sessions: logout, sign-out everywhere, password change).
+function ForwardAuth:header_filter(conf)
+  local value = kong.response.get_headers()[REVOKE_HEADER]
+  -- Always, so that a copy past the first 100 headers (all get_headers reads) cannot reach the client either.
+  kong.response.clear_header(REVOKE_HEADER)
+  if value == nil or not conf.accept_revocations then
+    return
+  end
+
+  local keys = {}
+  for _, line in ipairs(values_of(value)) do
+    for item in line:gmatch("[^,]+") do
+      local key = revocation_key(item:match("^%s*(.-)%s*$"))
+      if key then
+        keys[#keys + 1] = key
+      else
+        kong.log.err("ignored a malformed item of the revocation header")
+      end
+    end
+  end
+  if #keys == 0 then
+    return
+  end
+  local at = now()
+  for _, key in ipairs(keys) do
+    record_revocation(key, at)
+  end
+  broadcast({ keys = keys, at = at })
 end
 
 

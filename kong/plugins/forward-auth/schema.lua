@@ -37,6 +37,15 @@ local function validate_upstream_header(name)
 end
 
 
+-- RFC 6265's cookie-name: a token.
+local function validate_cookie_name(name)
+  if not name:match("^[!#$%%&'*+%-.^_`|~0-9A-Za-z]+$") then
+    return nil, "bad cookie name '" .. name .. "'"
+  end
+  return true
+end
+
+
 local function validate_url(url)
   if url:find("%s") then
     return nil, "must not contain whitespace"
@@ -129,7 +138,61 @@ return {
               required = true,
               custom_validator = validate_login_url,
           } },
+          { session_cookie = {
+              description = "The cookie holding the session id. When set, a request without exactly one such cookie made of A-Z, a-z, 0-9, '.', '_' and '-' within the lengths below is refused as one without a credential, without asking; cached answers remember its digest, so that a revocation can name the session.",
+              type = "string",
+              required = false,
+              custom_validator = validate_cookie_name,
+          } },
+          { session_cookie_min_length = {
+              description = "The shortest session cookie value asked about.",
+              type = "integer",
+              between = { 1, 4096 },
+              default = 1,
+              required = true,
+          } },
+          { session_cookie_max_length = {
+              description = "The longest session cookie value asked about.",
+              type = "integer",
+              between = { 1, 4096 },
+              default = 4096,
+              required = true,
+          } },
+          { hide_credentials = {
+              description = "Removes the session cookie (session_cookie) from the upstream request; the other cookies stay.",
+              type = "boolean",
+              default = false,
+              required = true,
+          } },
+          { authenticate = {
+              description = "false: the plugin only takes the revocation header off the route's answers (and acts on it with accept_revocations); requests are not checked.",
+              type = "boolean",
+              default = true,
+              required = true,
+          } },
+          { accept_revocations = {
+              description = "Acts on the X-Forward-Auth-Revoke header of the upstream's answer: the named sessions' or users' cached answers stop counting on this node. Every route with the plugin removes that header from its answers.",
+              type = "boolean",
+              default = false,
+              required = true,
+          } },
         },
+    } },
+  },
+  entity_checks = {
+    { custom_entity_check = {
+        field_sources = { "config.session_cookie_min_length", "config.session_cookie_max_length" },
+        fn = function(entity)
+          local config = entity.config
+          if config.session_cookie_min_length > config.session_cookie_max_length then
+            return nil, "session_cookie_min_length must not exceed session_cookie_max_length"
+          end
+          return true
+        end,
+    } },
+    { conditional = {
+        if_field = "config.hide_credentials", if_match = { eq = true },
+        then_field = "config.session_cookie", then_match = { required = true },
     } },
   },
 }

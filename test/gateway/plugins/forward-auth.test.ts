@@ -21,6 +21,7 @@
  * The cache is per nginx worker: the tests that count cache hits send their
  * requests on one kept-alive connection, which one worker serves.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createConnection } from 'node:net';
@@ -44,7 +45,10 @@ async function startUpstream(port: number): Promise<Upstream> {
     req.on('end', () => {
       const seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
       received.push(seen);
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(seen));
+      // ?revoke=<item>: the answer carries it as X-Forward-Auth-Revoke, as a logout's does.
+      const revoke = new URL(req.url ?? '/', 'http://upstream').searchParams.getAll('revoke');
+      const lines = ['Content-Type', 'application/json', ...revoke.flatMap((item) => ['X-Forward-Auth-Revoke', item])];
+      res.writeHead(200, lines).end(JSON.stringify(seen));
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -441,4 +445,111 @@ test('no log line holds a session cookie', () => {
   const lines = logged.mock.calls.map((args) => args.join(' '));
   if (!REMOTE) expect(lines.length).toBeGreaterThan(0);
   for (const line of lines) expect(line).not.toMatch(/JSESSIONID|session-\d/);
+});
+
+
+/** A session id shaped as lib/browser-sessions issues them, signed in at the identity provider. */
+function sessionOf(user: string, identity = identityOf(user)): { id: string; digest: string; cookie: string } {
+  const id = `${user}.${randomBytes(32).toString('base64url')}`;
+  idp.signIn(id, identity);
+  return { id, digest: createHash('sha256').update(id).digest('hex'), cookie: `JSESSIONID=${id}; theme=dark` };
+}
+
+describe('a session cookie (session_cookie)', () => {
+  const valid = `ada.${'A'.repeat(43)}`;
+  test.each([
+    ['none, other cookies only', 'theme=dark'],
+    ['too short', 'JSESSIONID=ada.short'],
+    ['too long', `JSESSIONID=ada.${'A'.repeat(80)}`],
+    ['outside base64url and "."', `JSESSIONID=ada.${'A'.repeat(42)}%`],
+    ['quoted', `JSESSIONID="${valid}"`],
+    ['twice (cookie tossing)', `JSESSIONID=${valid}; theme=dark; JSESSIONID=${valid}`],
+  ])('made up and malformed (%s): refused as without a cookie, the identity provider never asked', async (_, cookie) => {
+    const { result, asked, proxied } = await counting(() => call('/fa-session', { headers: { Cookie: cookie } }));
+    expect([result.status, result.body, asked, proxied]).toEqual([401, LOGIN_REQUIRED, 0, 0]);
+    const browser = await counting(() => call('/fa-session', { headers: { Cookie: cookie, Accept: BROWSER } }));
+    expect([browser.result.status, browser.result.headers.location, browser.asked]).toEqual([302, '/signin?next=%2Ffa-session', 0]);
+  });
+
+  test('well formed: asked about with every cookie; the upstream gets the other cookies, never the session', async () => {
+    const { id } = sessionOf('ada');
+    const { result, asked } = await counting(() =>
+      call('/fa-session', { headers: { Cookie: [`a=1; JSESSIONID=${id}`, 'theme=dark'] } }),
+    );
+    expect([result.status, asked, result.body.headers['x-user']]).toEqual([200, 1, 'ada']);
+    expect(idp.calls.at(-1)!.headers.cookie).toContain(`JSESSIONID=${id}`);
+    expect(result.body.headers.cookie).toBe('a=1; theme=dark');
+
+    const alone = await call('/fa-session', { headers: { Cookie: `JSESSIONID=${id}` } });
+    expect([alone.status, alone.body.headers.cookie]).toEqual([200, undefined]);
+  });
+});
+
+describe('revocations: X-Forward-Auth-Revoke in the answer of a route with accept_revocations', () => {
+  let connection: Agent;
+  beforeEach(() => {
+    connection = new Agent({ keepAlive: true, maxSockets: 1 });
+  });
+  afterEach(() => connection.destroy());
+
+  const get = (cookie: string) => counting(() => call('/fa-session', { headers: { Cookie: cookie }, agent: connection }));
+
+  test("a logout (session=) drops that session's cached answer at once, and no other; the header never reaches the client", async () => {
+    const ada = sessionOf('ada');
+    const grace = sessionOf('grace', identityOf('grace', 'Grace'));
+    for (const { cookie } of [ada, grace]) expect((await get(cookie)).asked).toBe(1);
+    expect((await get(ada.cookie)).asked).toBe(0);
+
+    idp.signOut(ada.id);
+    const logout = await call(`/fa-logout?revoke=session%3D${ada.digest}`, { method: 'POST', headers: { Cookie: ada.cookie }, agent: connection });
+    expect([logout.status, logout.headers['x-forward-auth-revoke']]).toEqual([200, undefined]);
+
+    const next = await get(ada.cookie);
+    expect([next.result.status, next.asked, next.proxied]).toEqual([401, 1, 0]);
+    const other = await get(grace.cookie);
+    expect([other.result.status, other.asked]).toEqual([200, 0]);
+  });
+
+  test("sign-out everywhere or a password change (user=) drops all of that user's sessions, no one else's", async () => {
+    const first = sessionOf('lin');
+    const second = sessionOf('lin');
+    const grace = sessionOf('grace', identityOf('grace', 'Grace'));
+    for (const { cookie } of [first, second, grace]) expect((await get(cookie)).asked).toBe(1);
+
+    const answer = await call('/fa-logout?revoke=user%3Dlin', { method: 'POST', agent: connection });
+    expect(answer.headers['x-forward-auth-revoke']).toBeUndefined();
+    for (const { cookie } of [first, second]) expect((await get(cookie)).asked).toBe(1);
+    expect((await get(grace.cookie)).asked).toBe(0);
+  });
+
+  test("another route's answer (the profile service's) cannot end anyone's cached answer; the header is removed there too", async () => {
+    const ada = sessionOf('ada');
+    expect((await get(ada.cookie)).asked).toBe(1);
+    const { result } = await counting(() => call('/fa-session?revoke=user%3Dada', { headers: { Cookie: ada.cookie }, agent: connection }));
+    expect([result.status, result.headers['x-forward-auth-revoke']]).toEqual([200, undefined]);
+    expect((await get(ada.cookie)).asked).toBe(0);
+  });
+
+  test('an answer asked before a logout does not count after it, however late it arrives', async () => {
+    const ada = sessionOf('ada');
+    const slow = call('/fa-session-slow', { headers: { Cookie: ada.cookie } });
+    await sleep(SLOW_MS / 4); // the identity provider has been asked, and has not answered yet
+    await call(`/fa-logout?revoke=session%3D${ada.digest}`, { method: 'POST' });
+    expect((await slow).status).toBe(200); // it said yes before the logout
+    idp.signOut(ada.id);
+    const { result, asked } = await counting(() => call('/fa-session-slow', { headers: { Cookie: ada.cookie } }));
+    expect([result.status, asked]).toEqual([401, 1]);
+  });
+
+  test('a client cannot send one: it never reaches the upstream and ends nothing', async () => {
+    const ada = sessionOf('ada');
+    expect((await get(ada.cookie)).asked).toBe(1);
+    const forged = { 'X-Forward-Auth-Revoke': 'user=ada', X_Forward_Auth_Revoke: `session=${ada.digest}` };
+    for (const route of ['/fa-logout', '/fa-session']) {
+      const reply = await call(route, { method: 'POST', headers: { ...forged, Cookie: ada.cookie }, agent: connection });
+      expect(reply.status).toBe(200);
+      expect(Object.keys(reply.body.headers).filter((name) => /forward.auth.revoke/i.test(name))).toEqual([]);
+    }
+    expect((await get(ada.cookie)).asked).toBe(0);
+  });
 });

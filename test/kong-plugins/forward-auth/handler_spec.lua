@@ -446,3 +446,260 @@ describe("the cache", function()
     assert.equal(2, pdk.caches_created)
   end)
 end)
+
+
+-- What lib/browser-sessions issues: <username>.<43 base64url characters>.
+local SESSION_ID = "ada." .. string.rep("A", 42) .. "Q"
+local OTHER_ID = "grace." .. string.rep("b", 43)
+
+local function session_config(overrides)
+  local conf = config({
+    session_cookie = "JSESSIONID",
+    session_cookie_min_length = 47,
+    session_cookie_max_length = 76,
+    hide_credentials = false,
+    authenticate = true,
+    accept_revocations = false,
+  })
+  for key, value in pairs(overrides or {}) do
+    conf[key] = value
+  end
+  return conf
+end
+
+local function with_session(id, extra)
+  local headers = { { "Cookie", "JSESSIONID=" .. id .. "; theme=dark" } }
+  for _, line in ipairs(extra or {}) do headers[#headers + 1] = line end
+  return { headers = headers, path = "/api/userprofile" }
+end
+
+-- The digest the plugin keeps, computed as it computes it (the stand-in's mix).
+local function digest_of(id)
+  local sha = require("resty.sha256"):new()
+  sha:update(id)
+  local hex = require("resty.string").to_hex(sha:final())
+  pdk.hashed[#pdk.hashed] = nil
+  return hex
+end
+
+-- An answer on a route, as header_filter sees it; answers its headers after.
+local function answer(conf, lines)
+  pdk.request({ answer_headers = lines })
+  ForwardAuth:header_filter(conf)
+  return pdk.answer_lines()
+end
+
+-- Signed-in users' answers, by session id.
+local function identity_provider_of(sessions)
+  pdk.identity_provider(function(_, params)
+    local cookie = params.headers.cookie
+    for id, user in pairs(sessions) do
+      if type(cookie) == "string" and cookie:find("JSESSIONID=" .. id, 1, true) then
+        return { status = 200, headers = { { "X-User", user }, { "Authorization", "Bearer " .. user } } }
+      end
+    end
+    return { status = 401 }
+  end)
+end
+
+
+describe("a session cookie (session_cookie)", function()
+  local malformed = {
+    ["none, other cookies only"] = "theme=dark",
+    ["too short"] = "JSESSIONID=ada.short",
+    ["too long"] = "JSESSIONID=ada." .. string.rep("A", 80),
+    ["outside base64url and '.'"] = "JSESSIONID=ada." .. string.rep("A", 42) .. "%",
+    ["quoted"] = 'JSESSIONID="' .. SESSION_ID .. '"',
+    ["empty"] = "JSESSIONID=",
+    ["twice (cookie tossing)"] = "JSESSIONID=" .. SESSION_ID .. "; JSESSIONID=" .. OTHER_ID,
+    ["twice, once without a value"] = "JSESSIONID; JSESSIONID=" .. SESSION_ID,
+  }
+  for name, cookie in pairs(malformed) do
+    it("is refused without asking when " .. name .. ": as without a cookie", function()
+      answering(200, IDENTITY)
+      local exit = run(session_config(), { headers = { { "Cookie", cookie }, { "X-User", "admin" } } })
+      assert.equal(0, #pdk.idp_calls())
+      assert.same({ code = "login_required", message = "Please sign in", login_url = "/signin" }, exit.body)
+      assert.equal(401, exit.status)
+      assert.is_nil(pdk.upstream_header("x-user"))
+    end)
+  end
+
+  it("is refused without asking on a second Cookie line too", function()
+    answering(200, IDENTITY)
+    run(session_config(), { headers = { { "Cookie", "JSESSIONID=" .. SESSION_ID }, { "Cookie", "JSESSIONID=" .. OTHER_ID } } })
+    assert.equal(0, #pdk.idp_calls())
+  end)
+
+  it("of the shape the service issues is asked about, with every cookie", function()
+    answering(200, IDENTITY)
+    assert.is_nil(run(session_config(), with_session(SESSION_ID)))
+    assert.same({ cookie = "JSESSIONID=" .. SESSION_ID .. "; theme=dark" }, pdk.idp_calls()[1].params.headers)
+  end)
+
+  it("does not reach the upstream with hide_credentials; the other cookies do", function()
+    answering(200, IDENTITY)
+    run(session_config({ hide_credentials = true }), {
+      headers = { { "Cookie", "a=1; JSESSIONID=" .. SESSION_ID }, { "Cookie", "theme=dark" } },
+    })
+    assert.equal("a=1; theme=dark", pdk.upstream_header("cookie"))
+    assert.equal("ada", pdk.upstream_header("x-user"))
+
+    run(session_config({ hide_credentials = true }), { headers = { { "Cookie", "JSESSIONID=" .. SESSION_ID } } })
+    assert.is_nil(pdk.upstream_header("cookie"))
+  end)
+
+  it("reaches the upstream without hide_credentials", function()
+    answering(200, IDENTITY)
+    run(session_config(), with_session(SESSION_ID))
+    assert.equal("JSESSIONID=" .. SESSION_ID .. "; theme=dark", pdk.upstream_header("cookie"))
+  end)
+end)
+
+
+describe("revocations (X-Forward-Auth-Revoke in the upstream's answer)", function()
+  local LISTENER = { authenticate = false, accept_revocations = true }
+
+  it("a logout's answer drops that session's cached answer at once, and no other", function()
+    identity_provider_of({ [SESSION_ID] = "ada", [OTHER_ID] = "grace" })
+    local profile, logout = session_config({ cache_ttl = 60 }), session_config(LISTENER)
+    run(profile, with_session(SESSION_ID))
+    run(profile, with_session(OTHER_ID))
+    assert.equal(2, #pdk.cache_sets)
+
+    local lines = answer(logout, { { "Content-Type", "application/json" }, { "X-Forward-Auth-Revoke", "session=" .. digest_of(SESSION_ID) } })
+    assert.same({ { "Content-Type", "application/json" } }, lines)
+
+    identity_provider_of({ [OTHER_ID] = "grace" }) -- ada's session ended at the identity provider
+    assert.equal(401, run(profile, with_session(SESSION_ID)).status)
+    assert.equal(1, #pdk.idp_calls())
+    assert.is_nil(run(profile, with_session(OTHER_ID)))
+    assert.equal(0, #pdk.idp_calls()) -- grace's answer still cached
+  end)
+
+  it("sign-out everywhere or a password change (user=) drops all of that user's sessions, no one else's", function()
+    local ADA_2 = "ada." .. string.rep("z", 43)
+    identity_provider_of({ [SESSION_ID] = "ada", [ADA_2] = "ada", [OTHER_ID] = "grace" })
+    local profile, page, logout_all = session_config({ cache_ttl = 60 }), session_config({ cache_ttl = 60 }), session_config(LISTENER)
+    for _, id in ipairs({ SESSION_ID, ADA_2, OTHER_ID }) do
+      run(profile, with_session(id))
+      run(page, with_session(id))
+    end
+    assert.equal(6, #pdk.cache_sets)
+
+    assert.same({}, answer(logout_all, { { "X-Forward-Auth-Revoke", "user=ada" } }))
+    for _, conf in ipairs({ profile, page }) do
+      for _, id in ipairs({ SESSION_ID, ADA_2 }) do
+        run(conf, with_session(id))
+        assert.equal(1, #pdk.idp_calls())
+      end
+      run(conf, with_session(OTHER_ID))
+      assert.equal(0, #pdk.idp_calls())
+    end
+  end)
+
+  it("also names several sessions and users, on one line or several", function()
+    identity_provider_of({ [SESSION_ID] = "ada", [OTHER_ID] = "grace" })
+    local profile = session_config({ cache_ttl = 60 })
+    run(profile, with_session(SESSION_ID))
+    run(profile, with_session(OTHER_ID))
+    answer(session_config(LISTENER), { { "X-Forward-Auth-Revoke", "user=nobody, session=" .. digest_of(SESSION_ID) }, { "x-forward-auth-revoke", "user=grace" } })
+    run(profile, with_session(SESSION_ID))
+    assert.equal(1, #pdk.idp_calls())
+    run(profile, with_session(OTHER_ID))
+    assert.equal(1, #pdk.idp_calls())
+  end)
+
+  it("is removed from every answer, and not acted on, where accept_revocations is off", function()
+    identity_provider_of({ [SESSION_ID] = "ada" })
+    local profile = session_config({ cache_ttl = 60 })
+    run(profile, with_session(SESSION_ID))
+    -- The profile service itself cannot end anyone's cached answer.
+    assert.same({ { "X-Other", "1" } }, answer(profile, { { "X-Forward-Auth-Revoke", "user=ada" }, { "X-Other", "1" } }))
+    assert.same({}, answer(session_config({ authenticate = false }), { { "X-Forward-Auth-Revoke", "user=ada" } }))
+    run(profile, with_session(SESSION_ID))
+    assert.equal(0, #pdk.idp_calls())
+  end)
+
+  it("is never taken from the request: a client's copy is removed before the upstream, and changes nothing", function()
+    identity_provider_of({ [SESSION_ID] = "ada", [OTHER_ID] = "grace" })
+    local profile = session_config({ cache_ttl = 60 })
+    run(profile, with_session(OTHER_ID))
+    run(profile, with_session(SESSION_ID, { { "X-Forward-Auth-Revoke", "user=grace" }, { "X_Forward_Auth_Revoke", "user=grace" } }))
+    assert.is_nil(pdk.upstream_header("x-forward-auth-revoke"))
+    assert.is_nil(pdk.upstream_header("x_forward_auth_revoke"))
+    run(session_config(LISTENER), { headers = { { "X-Forward-Auth-Revoke", "user=grace" }, { "X_Forward_Auth_Revoke", "user=grace" } } })
+    assert.is_nil(pdk.upstream_header("x-forward-auth-revoke"))
+    assert.is_nil(pdk.upstream_header("x_forward_auth_revoke"))
+    assert.is_nil(pdk.exit())
+    run(profile, with_session(OTHER_ID))
+    assert.equal(0, #pdk.idp_calls())
+  end)
+
+  it("ignores malformed items", function()
+    identity_provider_of({ [SESSION_ID] = "ada" })
+    local profile = session_config({ cache_ttl = 60 })
+    run(profile, with_session(SESSION_ID))
+    answer(session_config(LISTENER), { { "X-Forward-Auth-Revoke", "session=abc, user=, all, user=a b" } })
+    run(profile, with_session(SESSION_ID))
+    assert.equal(0, #pdk.idp_calls())
+  end)
+
+  it("reaches the node's other workers through Kong's worker events", function()
+    ForwardAuth:init_worker()
+    assert.equal(1, #pdk.registered)
+    local registered = pdk.registered[1]
+    assert.same({ "forward-auth", "revoke" }, { registered.source, registered.event })
+
+    answer(session_config(LISTENER), { { "X-Forward-Auth-Revoke", "user=ada" } })
+    assert.same({ { source = "forward-auth", event = "revoke", data = { keys = { "u:ada" }, at = pdk.clock } } }, pdk.posted)
+
+    -- Another worker's event, as this worker receives it.
+    identity_provider_of({ [OTHER_ID] = "grace" })
+    local profile = session_config({ cache_ttl = 60 })
+    run(profile, with_session(OTHER_ID))
+    pdk.advance(1)
+    registered.handler({ keys = { "u:grace" }, at = pdk.clock })
+    run(profile, with_session(OTHER_ID))
+    assert.equal(1, #pdk.idp_calls())
+  end)
+
+  it("an answer asked before a revocation does not count after it, however late it is stored", function()
+    local profile = session_config({ cache_ttl = 60 })
+    pdk.identity_provider(function()
+      -- The logout is proxied while the identity provider is still answering.
+      local state_lines = pdk.upstream_lines()
+      pdk.request({ answer_headers = { { "X-Forward-Auth-Revoke", "session=" .. digest_of(SESSION_ID) } } })
+      ForwardAuth:header_filter(session_config(LISTENER))
+      pdk.request({ headers = state_lines })
+      pdk.advance(0.5)
+      return { status = 200, headers = IDENTITY }
+    end)
+    run(profile, with_session(SESSION_ID))
+    assert.equal(1, #pdk.cache_sets)
+    answering(401)
+    assert.equal(401, run(profile, with_session(SESSION_ID)).status)
+  end)
+
+  it("keeps a bounded record: past it, everything cached before is dropped (the safe side)", function()
+    identity_provider_of({ [SESSION_ID] = "ada" })
+    local profile, listener = session_config({ cache_ttl = 60 }), session_config(LISTENER)
+    run(profile, with_session(SESSION_ID))
+    pdk.advance(1)
+    for i = 1, 10001 do
+      answer(listener, { { "X-Forward-Auth-Revoke", "user=u" .. i } })
+    end
+    run(profile, with_session(SESSION_ID))
+    assert.equal(1, #pdk.idp_calls())
+  end)
+
+  it("counts cache_ttl from when the identity provider was asked", function()
+    local profile = session_config({ cache_ttl = 5 })
+    pdk.identity_provider(function()
+      pdk.advance(2)
+      return { status = 200, headers = IDENTITY }
+    end)
+    run(profile, with_session(SESSION_ID))
+    assert.same({ { key = pdk.cache_sets[1].key, ttl = 3 } }, pdk.cache_sets)
+  end)
+end)

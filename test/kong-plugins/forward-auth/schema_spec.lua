@@ -29,14 +29,25 @@ describe("the forward-auth schema", function()
       names[i] = name
       defaults[name] = definition.default
     end
-    assert.same({ "url", "forward_headers", "upstream_headers", "timeout", "cache_ttl", "login_url" }, names)
+    assert.same({
+      "url", "forward_headers", "upstream_headers", "timeout", "cache_ttl", "login_url",
+      "session_cookie", "session_cookie_min_length", "session_cookie_max_length",
+      "hide_credentials", "authenticate", "accept_revocations",
+    }, names)
     assert.same({
       forward_headers = { "cookie" },
       upstream_headers = { "x-user", "x-email", "x-first-name", "authorization" },
       timeout = 5000,
       cache_ttl = 5,
       login_url = "/signin",
+      session_cookie_min_length = 1,
+      session_cookie_max_length = 4096,
+      hide_credentials = false,
+      authenticate = true,
+      accept_revocations = false,
     }, defaults)
+    assert.is_nil(fields.session_cookie.default)
+    assert.is_not_true(fields.session_cookie.required)
     assert.is_true(fields.url.required)
   end)
 
@@ -91,6 +102,30 @@ describe("the forward-auth schema", function()
       for _, name in ipairs({ "Host", "content-length", "Transfer_Encoding", "connection", "keep-alive", "te", "upgrade" }) do
         assert.same({ false, "'" .. name .. "' cannot be set from the identity provider's answer" }, { accepts(element, name) })
       end
+    end)
+  end)
+
+  describe("session_cookie", function()
+    it("is a cookie name (an RFC 6265 token)", function()
+      assert.is_true((accepts(fields.session_cookie, "JSESSIONID")))
+      assert.is_true((accepts(fields.session_cookie, "__Host-JSESSIONID")))
+      for _, name in ipairs({ "a b", "a=b", "a;b", "a,b", "" }) do
+        assert.is_false((accepts(fields.session_cookie, name)))
+      end
+    end)
+
+    it("needs a name for hide_credentials, and min_length at most max_length", function()
+      local conditional, custom
+      for _, check in ipairs(schema.entity_checks) do
+        conditional = conditional or check.conditional
+        custom = custom or check.custom_entity_check
+      end
+      assert.same({
+        if_field = "config.hide_credentials", if_match = { eq = true },
+        then_field = "config.session_cookie", then_match = { required = true },
+      }, conditional)
+      assert.is_true(custom.fn({ config = { session_cookie_min_length = 47, session_cookie_max_length = 76 } }))
+      assert.is_nil(custom.fn({ config = { session_cookie_min_length = 77, session_cookie_max_length = 76 } }))
     end)
   end)
 end)

@@ -4,12 +4,26 @@
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { RequestHeaders } from '../../core/headers';
-import { response, type Exit, type Plugin, type RequestContext } from '../../core/plugin';
+import type { RequestHeaders, ResponseHeaders } from '../../core/headers';
+import { response, type Exit, type Plugin, type RequestContext, type RequestInfo } from '../../core/plugin';
 import { canonicalHeader, type ForwardAuthConfig } from './schema';
 
 /** Sessions remembered per plugin instance (one nginx worker's share in Kong): only valid ones, so this bounds memory. */
 const CACHE_ITEMS = 10000;
+
+/** The schema's upper bound of cache_ttl: no entry outlives it, so neither must a revocation record (s). */
+const MAX_CACHE_TTL = 60;
+/** Revocation records kept before old ones are pruned; past it, everything cached so far is dropped (the safe side). */
+const MAX_REVOCATIONS = 10000;
+/**
+ * The answer header in which the function behind a route says which cached
+ * answers no longer count (docs/forward-auth.md): read from the upstream's
+ * answer only, removed from every answer on a route with this plugin and from
+ * every request it lets through.
+ */
+export const REVOKE_HEADER = 'x-forward-auth-revoke';
+/** What lib/browser-sessions issues is base64url and '.': a cookie with any other byte is refused without asking. */
+const SESSION_ID_CHARS = /^[A-Za-z0-9._-]+$/;
 
 const UNAVAILABLE = 'Authentication service unavailable';
 const INVALID_ANSWER = 'Invalid answer from the authentication service';
@@ -23,6 +37,84 @@ interface Credential {
 /** What reaches the upstream after a positive answer: [name, value] pairs. */
 type Identity = readonly (readonly [string, string])[];
 
+/** A cached positive answer, and what a revocation can name it by. */
+interface Entry {
+  identity: Identity;
+  /** The session cookie's SHA-256 (hex), with session_cookie. */
+  session?: string;
+  /** The answer's X-User. */
+  user?: string;
+  /** When the identity provider was asked (ms). */
+  askedAt: number;
+}
+
+/**
+ * Which cached answers no longer count: the time (ms) of the last revocation
+ * of a session ("s:" + its digest) or of all of a user's sessions ("u:" + the
+ * user), and `all`, before which nothing cached counts. An answer counts only
+ * if the identity provider was asked after every revocation naming it, so one
+ * asked before a logout and stored after it (a request racing the logout) is
+ * refused too. One for the process (the Lua plugin: one per nginx worker, told
+ * of the others' through worker events), as a logout route's plugin instance
+ * is not the profile routes' one.
+ */
+export class Revocations {
+  private at = new Map<string, number>();
+  private all = 0;
+
+  record(key: string, at: number): void {
+    this.at.set(key, Math.max(this.at.get(key) ?? 0, at));
+    if (this.at.size <= MAX_REVOCATIONS) return;
+    // An entry asked before `oldest` has expired: its records are no longer needed.
+    const oldest = at - MAX_CACHE_TTL * 1000;
+    for (const [name, time] of this.at) if (time < oldest) this.at.delete(name);
+    if (this.at.size > MAX_REVOCATIONS) {
+      this.all = Math.max(this.all, at);
+      this.at = new Map();
+    }
+  }
+
+  revoked(entry: Entry): boolean {
+    const last = Math.max(
+      this.all,
+      entry.session === undefined ? 0 : this.at.get(`s:${entry.session}`) ?? 0,
+      entry.user === undefined ? 0 : this.at.get(`u:${entry.user}`) ?? 0,
+    );
+    return entry.askedAt <= last;
+  }
+}
+
+export const revocations = new Revocations();
+
+/** An item of the revoke header: `session=<SHA-256 of the session id, hex>` (logout) or `user=<name>` (sign-out everywhere, password change). */
+function revocationKey(item: string): string | undefined {
+  const session = /^session=([0-9A-Fa-f]{64})$/.exec(item);
+  if (session) return `s:${session[1].toLowerCase()}`;
+  const user = /^user=([^\s,;]{1,256})$/.exec(item);
+  return user ? `u:${user[1]}` : undefined;
+}
+
+/** A Cookie line's pairs, as the Lua plugin splits them. */
+interface CookiePair {
+  name: string;
+  value: string | undefined;
+  text: string;
+}
+
+function cookiePairs(lines: readonly string[]): CookiePair[] {
+  const found: CookiePair[] = [];
+  for (const line of lines) {
+    for (const part of line.split(';')) {
+      // Lua's %s: space, \t, \n, \v, \f, \r.
+      const text = part.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
+      if (text === '') continue;
+      const eq = text.indexOf('=');
+      found.push(eq < 0 ? { name: text, value: undefined, text } : { name: text.slice(0, eq), value: text.slice(eq + 1), text });
+    }
+  }
+  return found;
+}
+
 /** The identity provider's answer, as lua-resty-http reads it: headers by lower-case name, every value. */
 interface Answer {
   status: number;
@@ -35,9 +127,9 @@ interface Answer {
  * here keep the two plugins' expiry rules visibly the same.
  */
 class IdentityCache {
-  private readonly entries = new Map<string, { identity: Identity; expiresAt: number }>();
+  private readonly entries = new Map<string, { entry: Entry; expiresAt: number }>();
 
-  get(key: string): Identity | undefined {
+  get(key: string): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt < Date.now()) {
@@ -47,13 +139,17 @@ class IdentityCache {
     // Map order is recency order.
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return entry.identity;
+    return entry.entry;
   }
 
-  set(key: string, identity: Identity, ttlSeconds: number): void {
+  set(key: string, entry: Entry, ttlMs: number): void {
     this.entries.delete(key);
     if (this.entries.size >= CACHE_ITEMS) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { identity, expiresAt: Date.now() + ttlSeconds * 1000 });
+    this.entries.set(key, { entry, expiresAt: Date.now() + ttlMs });
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
   }
 }
 
@@ -125,14 +221,34 @@ export class ForwardAuthHandler implements Plugin {
   }
 
   async access(ctx: RequestContext): Promise<Exit | undefined> {
+    // Only the upstream's answer may carry a revocation: none is passed on to it.
+    this.stripRevokeHeader(ctx.headers);
+    if (!this.config.authenticate) return undefined;
+
     const found = this.credentials(ctx.headers);
     this.stripIdentityHeaders(ctx.headers);
     // Without a credential there is nothing to ask about.
     if (found.length === 0) return this.loginRequired(ctx);
 
+    let cookies: CookiePair[] | undefined;
+    let session: string | undefined;
+    if (this.config.sessionCookie !== null) {
+      cookies = cookiePairs(ctx.headers.values('cookie'));
+      const id = this.sessionIdFrom(cookies);
+      // None, several (cookie tossing) or junk: refused as no cookie is, without asking.
+      if (id === undefined) return this.loginRequired(ctx);
+      session = createHash('sha256').update(id, 'latin1').digest('hex');
+    }
+
     const key = this.cache ? cacheKey(found) : undefined;
-    let identity = key === undefined ? undefined : this.cache?.get(key);
+    let entry = key === undefined ? undefined : this.cache?.get(key);
+    if (entry !== undefined && revocations.revoked(entry)) {
+      this.cache?.delete(key!);
+      entry = undefined;
+    }
+    let identity = entry?.identity;
     if (identity === undefined) {
+      const askedAt = Date.now();
       let answer: Answer;
       try {
         answer = await this.ask(found);
@@ -157,12 +273,40 @@ export class ForwardAuthHandler implements Plugin {
         return response.error(502, INVALID_ANSWER);
       }
       identity = picked;
-      // Only positive answers, and never for longer than cache_ttl: a session
-      // ended at the identity provider stops working within that bound.
-      if (key !== undefined) this.cache?.set(key, identity, this.config.cacheTtl);
+      // Only positive answers, for cache_ttl counted from when it was asked: a
+      // session ended at the identity provider stops working within that
+      // bound, and at once where this gateway learns of it (headerFilter).
+      if (key !== undefined && this.cache) {
+        const users = answer.headers.get('x-user') ?? [];
+        const ttlMs = this.config.cacheTtl * 1000 - (Date.now() - askedAt);
+        if (ttlMs > 0) this.cache.set(key, { identity, session, user: users.length === 1 ? users[0] : undefined, askedAt }, ttlMs);
+      }
     }
+    if (this.config.hideCredentials && cookies !== undefined) this.hideSessionCookie(ctx.headers, cookies);
     for (const [name, value] of identity) ctx.headers.set(name, value);
     return undefined;
+  }
+
+  /**
+   * The revocation signal of the upstream's answer: removed whatever the
+   * route, acted on where the configuration accepts it (the routes whose
+   * functions end sessions: logout, sign-out everywhere, password change).
+   */
+  headerFilter(_request: RequestInfo, headers: ResponseHeaders): void {
+    const lines = headers.values(REVOKE_HEADER);
+    if (lines.length === 0) return;
+    headers.clear(REVOKE_HEADER);
+    if (!this.config.acceptRevocations) return;
+    const keys: string[] = [];
+    for (const line of lines) {
+      for (const item of line.split(',')) {
+        const key = revocationKey(item.trim());
+        if (key === undefined) console.error('gateway forward-auth: ignored a malformed item of the revocation header');
+        else keys.push(key);
+      }
+    }
+    const at = Date.now();
+    for (const key of keys) revocations.record(key, at);
   }
 
   close(): void {
@@ -186,6 +330,30 @@ export class ForwardAuthHandler implements Plugin {
     for (const name of trusted) headers.clear(name);
     const spellings = new Set(headers.all().map(([name]) => name).filter((name) => trusted.has(canonicalHeader(name))));
     for (const name of spellings) headers.clear(name);
+  }
+
+  /** nginx keeps `X_Forward_Auth_Revoke` apart, some upstream frameworks do not: any spelling goes. */
+  private stripRevokeHeader(headers: RequestHeaders): void {
+    const spellings = new Set(headers.all().map(([name]) => name).filter((name) => canonicalHeader(name) === REVOKE_HEADER));
+    headers.clear(REVOKE_HEADER);
+    for (const name of spellings) headers.clear(name);
+  }
+
+  /** The session cookie's value if there is exactly one, shaped like what the service issues. */
+  private sessionIdFrom(cookies: readonly CookiePair[]): string | undefined {
+    const { sessionCookie, sessionCookieMinLength, sessionCookieMaxLength } = this.config;
+    const values = cookies.filter(({ name }) => name === sessionCookie).map(({ value }) => value);
+    if (values.length !== 1) return undefined;
+    const [value] = values;
+    if (value === undefined || value.length < sessionCookieMinLength || value.length > sessionCookieMaxLength) return undefined;
+    return SESSION_ID_CHARS.test(value) ? value : undefined;
+  }
+
+  /** The upstream gets the other cookies only: the session is the gateway's business. */
+  private hideSessionCookie(headers: RequestHeaders, cookies: readonly CookiePair[]): void {
+    const kept = cookies.filter(({ name }) => name !== this.config.sessionCookie).map(({ text }) => text);
+    if (kept.length === 0) headers.clear('cookie');
+    else headers.set('cookie', kept.join('; '));
   }
 
   private loginRequired(ctx: RequestContext): Exit {

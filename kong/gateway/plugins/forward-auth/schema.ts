@@ -1,6 +1,6 @@
 // The forward-auth plugin's configuration: the local gateway's reading of
 // kong/plugins/forward-auth/schema.lua, the same fields, defaults and checks.
-import { fail, field, list, mapping, number, required, type Check } from '../../core/schema';
+import { boolean, fail, field, list, mapping, number, required, type Check } from '../../core/schema';
 
 export interface ForwardAuthConfig {
   /** The identity provider's endpoint, asked with GET about each request. */
@@ -14,9 +14,33 @@ export interface ForwardAuthConfig {
   /** How long a positive answer is reused (s); 0: never. */
   cacheTtl: number;
   loginUrl: string;
+  /** The cookie holding the session id; null: any forwarded credential is asked about as it is. */
+  sessionCookie: string | null;
+  /** The lengths of a session cookie value worth asking about. */
+  sessionCookieMinLength: number;
+  sessionCookieMaxLength: number;
+  /** Removes the session cookie from the upstream request. */
+  hideCredentials: boolean;
+  /** false: requests are not checked; the plugin only handles the revocation header. */
+  authenticate: boolean;
+  /** Acts on the revocation header of the upstream's answer. */
+  acceptRevocations: boolean;
 }
 
-const FIELDS = ['url', 'forward_headers', 'upstream_headers', 'timeout', 'cache_ttl', 'login_url'];
+const FIELDS = [
+  'url',
+  'forward_headers',
+  'upstream_headers',
+  'timeout',
+  'cache_ttl',
+  'login_url',
+  'session_cookie',
+  'session_cookie_min_length',
+  'session_cookie_max_length',
+  'hide_credentials',
+  'authenticate',
+  'accept_revocations',
+];
 
 /** Headers that frame or route the upstream request: the identity provider must not fill them. */
 const RESERVED_UPSTREAM = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'te', 'upgrade']);
@@ -35,6 +59,14 @@ const headerName: Check<string> = (value, where) => {
 const upstreamHeader: Check<string> = (value, where) => {
   const name = headerName(value, where);
   if (RESERVED_UPSTREAM.has(canonicalHeader(name))) fail(where, `'${name}' cannot be set from the identity provider's answer`);
+  return name;
+};
+
+/** RFC 6265's cookie-name: a token. */
+const cookieName: Check<string | null> = (value, where) => {
+  if (value === null) return null;
+  const name = string(value, where);
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail(where, `bad cookie name '${name}'`);
   return name;
 };
 
@@ -85,12 +117,24 @@ function nonEmpty<T>(check: Check<T[]>): Check<T[]> {
 
 export function forwardAuthSchema(value: unknown, where: string): ForwardAuthConfig {
   const c = mapping(value, where, FIELDS);
-  return {
+  const config: ForwardAuthConfig = {
     url: required(c, 'url', where, endpoint),
     forwardHeaders: field(c, 'forward_headers', where, nonEmpty(list(headerName)), ['cookie']).map(canonicalHeader),
     upstreamHeaders: field(c, 'upstream_headers', where, list(upstreamHeader), ['x-user', 'x-email', 'x-first-name', 'authorization']).map(canonicalHeader),
     timeout: field(c, 'timeout', where, number(1, 60000, true), 5000),
     cacheTtl: field(c, 'cache_ttl', where, number(0, 60), 5),
     loginUrl: field(c, 'login_url', where, loginUrl, '/signin'),
+    sessionCookie: field(c, 'session_cookie', where, cookieName, null),
+    sessionCookieMinLength: field(c, 'session_cookie_min_length', where, number(1, 4096, true), 1),
+    sessionCookieMaxLength: field(c, 'session_cookie_max_length', where, number(1, 4096, true), 4096),
+    hideCredentials: field(c, 'hide_credentials', where, boolean, false),
+    authenticate: field(c, 'authenticate', where, boolean, true),
+    acceptRevocations: field(c, 'accept_revocations', where, boolean, false),
   };
+  // schema.lua's entity checks.
+  if (config.sessionCookieMinLength > config.sessionCookieMaxLength) {
+    fail(where, 'session_cookie_min_length must not exceed session_cookie_max_length');
+  }
+  if (config.hideCredentials && config.sessionCookie === null) fail(`${where}.session_cookie`, 'required field missing');
+  return config;
 }
