@@ -82,7 +82,7 @@ describe('configuration', () => {
   const rateLimitedRoute = (config: object) => service([{ name: 'r', paths: ['/'], plugins: [{ name: 'rate-limiting', config }] }]);
 
   test.each<[string, object | string, RegExp]>([
-    ['an unknown plugin', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'acl' }] }]), /services\[api\]\.routes\[r\]\.plugins\[acl\]: unknown plugin 'acl'/],
+    ['an unknown plugin', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'ip-restriction' }] }]), /services\[api\]\.routes\[r\]\.plugins\[ip-restriction\]: unknown plugin 'ip-restriction'/],
     ['a cors origin that is not a regex', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'cors', config: { origins: ['https://(a.test'] } }] }]), /config\.origins\[0\]: 'https:\/\/\(a\.test' is not a valid regex/],
     ['a key name that cannot name a header', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'key-auth', config: { key_names: ['api key'] } }] }]), /config\.key_names\[0\]: bad header name 'api key', allowed characters are A-Z, a-z, 0-9, '_', and '-'/],
     ['a size unit Kong does not know', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'request-size-limiting', config: { size_unit: 'gigabytes' } }] }]), /config\.size_unit: expected one of: megabytes, kilobytes, bytes/],
