@@ -90,7 +90,7 @@ describe('configuration', () => {
     ['an unknown route field', service([{ name: 'r', paths: ['/'], hosts: ['example.com'] }]), /services\[api\]\.routes\[r\]\.hosts: unknown or unsupported field/],
     ['an unknown service field', service([], { tls_verify: true }), /services\[api\]\.tls_verify: unknown or unsupported field/],
     ['retries out of range', service([], { retries: -1 }), /services\[api\]\.retries: value should be between 0 and 32767/],
-    ['an unknown top-level section', { ...service([]), consumers: [] }, /: consumers: unknown or unsupported field/],
+    ['an unknown top-level section', { ...service([]), upstreams: [] }, /: upstreams: unknown or unsupported field/],
     ['an unknown plugin option', jwtRoute({ leeway: 10 }), /plugins\[jwt\]\.config\.leeway: unknown or unsupported field/],
     ['the cluster policy', rateLimitedRoute({ minute: 5, policy: 'cluster' }), /config\.policy: the cluster policy counts in Kong's database/],
     ['the redis policy without a host', rateLimitedRoute({ minute: 5, policy: 'redis' }), /config\.redis\.host: required field missing/],
@@ -191,9 +191,9 @@ describe('the standalone process', () => {
   });
 
   test('a configuration error exits 1 with the message on stderr', async () => {
-    const cli = runCli({ GATEWAY_CONFIG: configFile(service([{ name: 'r', paths: ['/'], plugins: [{ name: 'acl' }] }])) });
+    const cli = runCli({ GATEWAY_CONFIG: configFile(service([{ name: 'r', paths: ['/'], plugins: [{ name: 'ip-restriction' }] }])) });
     expect(await cli.exited).toBe(1);
-    expect(cli.output().stderr).toMatch(/^gateway: .*plugins\[acl\]: unknown plugin 'acl'/);
+    expect(cli.output().stderr).toMatch(/^gateway: .*plugins\[ip-restriction\]: unknown plugin 'ip-restriction'/);
   });
 
   test('a busy port exits 1 naming the port and the variable to change', async () => {

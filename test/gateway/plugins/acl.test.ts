@@ -226,13 +226,14 @@ describe('the anonymous consumer', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'acl-config-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const start = (config: unknown) => {
+  const start = (config: unknown, consumers?: unknown[], dataFile?: string) => {
     const file = path.join(dir, `${unique('kong')}.yml`);
     writeFileSync(file, stringify({
       _format_version: '3.0',
-      services: [{ name: 'api', url: 'http://127.0.0.1:9', routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'acl', config }] }] }],
+      services: [{ name: 'api', url: 'http://127.0.0.1:9', routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'key-auth' }, { name: 'acl', config }] }] }],
+      ...(consumers ? { consumers } : {}),
     }));
-    return startGateway({ configPath: file, proxyPort: 0, adminPort: 0, env: {} });
+    return startGateway({ configPath: file, proxyPort: 0, adminPort: 0, env: {}, dataFile });
   };
 
   test.each<[string, unknown, RegExp]>([
@@ -244,6 +245,42 @@ describe('the anonymous consumer', () => {
     ['a non-boolean hide_groups_header', { allow: ['a'], hide_groups_header: 'yes' }, /config\.hide_groups_header: expected a boolean/],
   ])('%s', async (_name, config, error) => {
     await expect(start(config)).rejects.toThrow(error);
+  });
+
+  test.each<[string, unknown[], RegExp]>([
+    ['an acl without a group', [{ username: 'svc', acls: [{ grop: 'a' }] }], /consumers\[svc\]\.acls\[0\]: 2 schema violations \(grop: unknown field; group: required field missing\)/],
+    ['a consumer in a group twice', [{ username: 'svc', acls: [{ group: 'a' }, { group: 'a' }] }], /consumers\[svc\]\.acls\[1\]: UNIQUE violation detected on '\{consumer=\{id="[0-9a-f-]+"\},group="a"\}'/],
+    ['an unknown entity under a consumer', [{ username: 'svc', basicauth_credentials: [] }], /consumers\[0\]\.basicauth_credentials: unknown or unsupported field/],
+    ['a consumer without a name', [{ tags: ['t'] }], /consumers\[0\]: schema violation \(at least one of these fields must be non-empty: 'custom_id', 'username'\)/],
+  ])('declared consumers: %s', async (_name, consumers, error) => {
+    await expect(start({ allow: ['a'] }, consumers)).rejects.toThrow(error);
+  });
+
+  test('consumers declared as decK writes them (keyauth_credentials, acls) are in the store at start, added to what the data file holds', async () => {
+    const dataFile = path.join(dir, `${unique('data')}.json`);
+    const consumers = [
+      { username: 'resource-service', tags: ['resource-services'], keyauth_credentials: [{ key: 'declared-key' }], acls: [{ group: 'gold', tags: ['resource-services'] }] },
+      { username: 'outsider', keyauth_credentials: [{ key: 'outsider-key' }] },
+    ];
+    const first = await start({ allow: ['gold'] }, consumers, dataFile);
+    try {
+      expect((await send(first.proxyUrl, '/', { headers: { apikey: 'declared-key' } })).status).toBe(502); // through acl, to nothing listening
+      expect((await send(first.proxyUrl, '/', { headers: { apikey: 'outsider-key' } })).status).toBe(403);
+      const acls = await send(first.adminUrl, '/consumers/resource-service/acls');
+      expect(acls.body.data).toEqual([expect.objectContaining({ group: 'gold', tags: ['resource-services'] })]);
+      // Made through the Admin API: kept across the restart below.
+      await send(first.adminUrl, '/consumers/outsider/acls', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"group":"gold"}' });
+    } finally {
+      await first.close();
+    }
+    const second = await start({ allow: ['gold'] }, consumers, dataFile);
+    try {
+      const acls = await send(second.adminUrl, '/consumers/resource-service/acls');
+      expect(acls.body.data).toHaveLength(1);
+      expect((await send(second.proxyUrl, '/', { headers: { apikey: 'outsider-key' } })).status).toBe(502);
+    } finally {
+      await second.close();
+    }
   });
 
   test('a valid one starts, and the Admin API lists the plugin at its priority', async () => {
