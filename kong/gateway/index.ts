@@ -27,7 +27,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createAdminHandler } from './core/admin';
-import { loadConfig } from './core/config';
+import { applyDeclaredConsumers, loadConfig } from './core/config';
 import { GatewayProxy } from './core/proxy';
 import { parseSettings } from './core/settings';
 import { Store } from './core/store';
@@ -109,6 +109,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const settings = parseSettings(options);
   const config = loadConfig(options.configPath ?? DEFAULT_CONFIG_PATH, env, PLUGINS);
   const store = new Store(PLUGINS.flatMap((plugin) => plugin.daos ?? []), options.dataFile ?? null);
+  applyDeclaredConsumers(store, config.consumers);
   const proxy = new GatewayProxy(config, { store, env }, settings, options.log ?? false);
   // Node must let through what nginx takes (a larger head, HTTP/1.1 without
   // Host): the proxy refuses what nginx refuses, with Kong's error pages.

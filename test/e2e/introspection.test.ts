@@ -4,16 +4,15 @@
  * answering at once what logout, logout-all, a password change or a reused
  * refresh token did.
  */
-import { admin, PASSWORD, uniqueName } from '../support/clients';
+import { PASSWORD, resourceService } from '../support/clients';
 import { client } from '../support/flow';
 
 const gateway = client(process.env.PROXY_URL!);
 let apikey: string;
 
 beforeAll(async () => {
-  // A resource service, as an operator registers one.
-  const service = await admin('POST', '/consumers', { username: uniqueName('svc') });
-  apikey = (await admin('POST', `/consumers/${service.body.id}/key-auth`, {})).body.key;
+  // A resource service, as an operator registers one: a consumer, a key, the group.
+  apikey = await resourceService();
 });
 
 async function introspect(token: string, headers: Record<string, string> = { apikey }) {
@@ -37,6 +36,18 @@ it('refuses callers without a valid key with Kong\'s 401, before the function ru
     body: new URLSearchParams({ token: tokens.access_token }).toString(),
   });
   expect(inQuery.status).toBe(401);
+});
+
+it('refuses a valid key whose consumer is not in token-introspection with Kong\'s 403 (acl), before the function runs', async () => {
+  const { username, tokens } = await gateway.newSession();
+  // Any other consumer with a key in the same Kong: a partner's, another tool's.
+  for (const outsider of [await resourceService([]), await resourceService(['partners'])]) {
+    const refused = await introspect(tokens.access_token, { apikey: outsider });
+    expect(refused).toEqual({ status: 403, body: { message: 'You cannot consume this service', request_id: expect.any(String) } });
+    expect(JSON.stringify(refused.body)).not.toContain(username);
+  }
+  // The same token, asked by a resource service in the group.
+  expect(await introspect(tokens.access_token)).toMatchObject({ status: 200, body: { active: true, sub: username } });
 });
 
 it('describes active tokens, and answers {"active": false} for anything else', async () => {

@@ -108,6 +108,7 @@ describe('introspection: a limit per resource service (key-auth consumer)', () =
     });
   const keyOf = async (gateway: Gateway) => {
     const consumer = await admin({ ...gateway, close: gateway.close }, 'POST', '/consumers', { username: unique('svc') });
+    await admin({ ...gateway, close: gateway.close }, 'POST', `/consumers/${consumer.body.id}/acls`, { group: 'token-introspection' });
     return (await admin({ ...gateway, close: gateway.close }, 'POST', `/consumers/${consumer.body.id}/key-auth`, {})).body.key as string;
   };
 
@@ -121,6 +122,18 @@ describe('introspection: a limit per resource service (key-auth consumer)', () =
     expect(replies[0].headers['x-ratelimit-limit-minute']).toBe(String(LIMITS.introspect));
     expect(replies[3].body).toMatchObject({ message: 'API rate limit exceeded' });
     expect((await introspect(gateway, other)).status).toBe(200);
+  });
+
+  test('a key whose consumer is not in token-introspection gets 403 (acl) before it is counted or the function runs', async () => {
+    const gateway = await projectGateway({ policy: 'local' });
+    const target = { ...gateway, close: gateway.close };
+    const consumer = await admin(target, 'POST', '/consumers', { username: unique('partner') });
+    const apikey = (await admin(target, 'POST', `/consumers/${consumer.body.id}/key-auth`, {})).body.key as string;
+    const before = invoked.length;
+    const reply = await introspect(gateway, apikey);
+    expect([reply.status, reply.body.message]).toEqual([403, 'You cannot consume this service']);
+    expect(reply.headers['x-ratelimit-limit-minute']).toBeUndefined();
+    expect(invoked.length).toBe(before);
   });
 
   test('without a valid key the request is refused before it is counted or the function runs', async () => {

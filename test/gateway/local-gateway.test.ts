@@ -82,7 +82,7 @@ describe('configuration', () => {
   const rateLimitedRoute = (config: object) => service([{ name: 'r', paths: ['/'], plugins: [{ name: 'rate-limiting', config }] }]);
 
   test.each<[string, object | string, RegExp]>([
-    ['an unknown plugin', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'acl' }] }]), /services\[api\]\.routes\[r\]\.plugins\[acl\]: unknown plugin 'acl'/],
+    ['an unknown plugin', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'ip-restriction' }] }]), /services\[api\]\.routes\[r\]\.plugins\[ip-restriction\]: unknown plugin 'ip-restriction'/],
     ['a cors origin that is not a regex', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'cors', config: { origins: ['https://(a.test'] } }] }]), /config\.origins\[0\]: 'https:\/\/\(a\.test' is not a valid regex/],
     ['a key name that cannot name a header', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'key-auth', config: { key_names: ['api key'] } }] }]), /config\.key_names\[0\]: bad header name 'api key', allowed characters are A-Z, a-z, 0-9, '_', and '-'/],
     ['a size unit Kong does not know', service([{ name: 'r', paths: ['/'], plugins: [{ name: 'request-size-limiting', config: { size_unit: 'gigabytes' } }] }]), /config\.size_unit: expected one of: megabytes, kilobytes, bytes/],
@@ -90,7 +90,7 @@ describe('configuration', () => {
     ['an unknown route field', service([{ name: 'r', paths: ['/'], hosts: ['example.com'] }]), /services\[api\]\.routes\[r\]\.hosts: unknown or unsupported field/],
     ['an unknown service field', service([], { tls_verify: true }), /services\[api\]\.tls_verify: unknown or unsupported field/],
     ['retries out of range', service([], { retries: -1 }), /services\[api\]\.retries: value should be between 0 and 32767/],
-    ['an unknown top-level section', { ...service([]), consumers: [] }, /: consumers: unknown or unsupported field/],
+    ['an unknown top-level section', { ...service([]), upstreams: [] }, /: upstreams: unknown or unsupported field/],
     ['an unknown plugin option', jwtRoute({ leeway: 10 }), /plugins\[jwt\]\.config\.leeway: unknown or unsupported field/],
     ['the cluster policy', rateLimitedRoute({ minute: 5, policy: 'cluster' }), /config\.policy: the cluster policy counts in Kong's database/],
     ['the redis policy without a host', rateLimitedRoute({ minute: 5, policy: 'redis' }), /config\.redis\.host: required field missing/],
@@ -191,9 +191,9 @@ describe('the standalone process', () => {
   });
 
   test('a configuration error exits 1 with the message on stderr', async () => {
-    const cli = runCli({ GATEWAY_CONFIG: configFile(service([{ name: 'r', paths: ['/'], plugins: [{ name: 'acl' }] }])) });
+    const cli = runCli({ GATEWAY_CONFIG: configFile(service([{ name: 'r', paths: ['/'], plugins: [{ name: 'ip-restriction' }] }])) });
     expect(await cli.exited).toBe(1);
-    expect(cli.output().stderr).toMatch(/^gateway: .*plugins\[acl\]: unknown plugin 'acl'/);
+    expect(cli.output().stderr).toMatch(/^gateway: .*plugins\[ip-restriction\]: unknown plugin 'ip-restriction'/);
   });
 
   test('a busy port exits 1 naming the port and the variable to change', async () => {

@@ -33,6 +33,26 @@ export async function setAttribute(table: 'users' | 'tokens', key: Record<string
 export const admin = (method: string, path: string, body?: unknown) =>
   request(`${process.env.KONG_ADMIN_URL}${path}`, { method, body });
 
+/** The acl group that lets a consumer use introspection (kong/kong.yml, docs/introspection.md). */
+export const INTROSPECTION_GROUP = 'token-introspection';
+
+/**
+ * A consumer with a key-auth key, as an operator registers a resource service
+ * (docs/introspection.md): in the introspection group unless told otherwise.
+ * Returns the key.
+ */
+export async function resourceService(groups: readonly string[] = [INTROSPECTION_GROUP]): Promise<string> {
+  const consumer = await admin('POST', '/consumers', { username: uniqueName('svc') });
+  if (consumer.status !== 201) throw new Error(`POST /consumers: ${consumer.status}`);
+  const key = await admin('POST', `/consumers/${consumer.body.id}/key-auth`, {});
+  if (key.status !== 201) throw new Error(`POST key-auth: ${key.status}`);
+  for (const group of groups) {
+    const acl = await admin('POST', `/consumers/${consumer.body.id}/acls`, { group });
+    if (acl.status !== 201) throw new Error(`POST acls: ${acl.status}`);
+  }
+  return key.body.key as string;
+}
+
 /** A username no other test uses. */
 export const uniqueName = (prefix = 'user') => `${prefix}-${randomBytes(5).toString('hex')}`;
 

@@ -33,6 +33,16 @@ const ok = (body: unknown): Reply => ({ status: 200, body });
 const created = (body: unknown): Reply => ({ status: 201, body });
 const noContent: Reply = { status: 204 };
 
+/** A path naming an entity that has no endpoint key by something other than a UUID (kong/db/errors.lua). */
+function invalidPrimaryKey(): ApiError {
+  return new ApiError(400, {
+    code: 1,
+    name: 'invalid primary key',
+    message: `invalid primary key: '{id="expected a valid UUID"}'`,
+    fields: { id: 'expected a valid UUID' },
+  });
+}
+
 function invalidOptions(error: string): ApiError {
   return new ApiError(400, { code: 11, name: 'invalid options', message: `invalid option (tags: ${error})`, options: { tags: error } });
 }
@@ -149,11 +159,29 @@ class Entities<T extends Credential | Consumer> {
     this.collection = store.collection(schema);
   }
 
-  /** By id or endpoint key; through a consumer's path, only that consumer's. */
+  /**
+   * By id or endpoint key; through a consumer's path, only that consumer's,
+   * also by the nested key. An entity without an endpoint key named by
+   * anything but a UUID is Kong's invalid primary key.
+   */
   get(ref: string, owner?: Consumer): T {
-    const entity = this.collection.get(ref);
+    const entity = this.find(ref, owner);
     if (!entity || (owner && (entity as Credential).consumer.id !== owner.id)) throw notFound();
     return entity;
+  }
+
+  private find(ref: string, owner?: Consumer): T | undefined {
+    if (isUuid(ref)) return this.collection.byId(ref.toLowerCase());
+    const { endpointKey, nestedKey } = this.schema;
+    if (owner && nestedKey) return this.collection.all(owner.id).find((e) => e[nestedKey] === ref);
+    if (endpointKey === undefined) throw invalidPrimaryKey();
+    return this.collection.find(endpointKey, ref);
+  }
+
+  /** DELETE on the top-level path: 204 whether or not it existed. */
+  delete(ref: string): void {
+    const entity = this.find(ref);
+    if (entity) this.collection.delete(entity);
   }
 
   list(query: URLSearchParams, path: string, owner?: Consumer) {
@@ -170,11 +198,20 @@ class Entities<T extends Credential | Consumer> {
     return entity;
   }
 
-  /** PUT creates or replaces, keyed by the id or the endpoint key in the path. */
-  put(ref: string, input: Input): T {
-    const byId = isUuid(ref);
-    const existing = byId ? this.collection.byId(ref.toLowerCase()) : this.collection.find(this.schema.endpointKey, ref);
-    return this.save({ ...input, [byId ? 'id' : this.schema.endpointKey]: ref }, 'replace', existing);
+  /**
+   * PUT creates or replaces, keyed by the id or the endpoint key in the path;
+   * through a consumer's path, by its nested key, which the body may change.
+   */
+  put(ref: string, input: Input, owner?: Consumer): T {
+    const { nestedKey } = this.schema;
+    if (isUuid(ref)) return this.save({ ...input, id: ref }, 'replace', this.collection.byId(ref.toLowerCase()));
+    if (owner && nestedKey) {
+      const existing = this.find(ref, owner);
+      const written = { ...input, [nestedKey]: input[nestedKey] ?? ref };
+      return this.save(existing ? { ...written, id: existing.id } : written, 'replace', existing);
+    }
+    const existing = this.find(ref);
+    return this.save({ ...input, [this.schema.endpointKey!]: ref }, 'replace', existing);
   }
 }
 
@@ -219,7 +256,10 @@ class AdminApi {
       }],
       [`/consumers/:consumer/${nested}/:ref`, {
         GET: ({ params }) => ok(show(entities.get(params.ref, this.consumer(params.consumer)))),
-        PUT: ({ params, body }) => ok(show(entities.put(params.ref, ownedBy(this.consumer(params.consumer), body)))),
+        PUT: ({ params, body }) => {
+          const consumer = this.consumer(params.consumer);
+          return ok(show(entities.put(params.ref, ownedBy(consumer, body), consumer)));
+        },
         PATCH: ({ params, body }) => ok(show(entities.save(body, 'merge', entities.get(params.ref, this.consumer(params.consumer))))),
         DELETE: ({ params }) => {
           entities.collection.delete(entities.get(params.ref, this.consumer(params.consumer)));
@@ -235,8 +275,7 @@ class AdminApi {
         PUT: ({ params, body }) => ok(show(entities.put(params.ref, body))),
         PATCH: ({ params, body }) => ok(show(entities.save(body, 'merge', entities.get(params.ref)))),
         DELETE: ({ params }) => {
-          const entity = entities.collection.get(params.ref);
-          if (entity) entities.collection.delete(entity);
+          entities.delete(params.ref);
           return noContent;
         },
       }],

@@ -4,12 +4,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { consumers as consumerSchema, type Consumer } from './consumers';
+import { ApiError, buildEntity, type Credential, type EntitySchema, type Input } from './entities';
 import type { PluginModule } from './plugin';
+import type { Store } from './store';
 import {
-  boolean, ConfigError, entity, fail, field, list, mapping, number, required, tags, text, type Check,
+  at, boolean, ConfigError, entity, fail, field, list, mapping, number, required, tags, text, type Check,
 } from './schema';
 import { normalizePath } from './uri';
-import { isUuid } from './util';
+import { isRecord, isUuid } from './util';
 
 export { ConfigError } from './schema';
 
@@ -51,10 +54,22 @@ export interface RouteConfig {
   plugins: PluginConfig[];
 }
 
+/**
+ * A consumer the file declares (decK's `consumers:`), with the plugins'
+ * entities nested under it by DAO name (`keyauth_credentials`, `acls`, ...).
+ */
+export interface DeclaredConsumer {
+  where: string;
+  fields: Input;
+  owned: { schema: EntitySchema<Credential>; where: string; fields: Input }[];
+}
+
 export interface GatewayConfig {
   routes: RouteConfig[];
   /** The enabled global plugins in run order: what answers matching no route go through. */
   globalPlugins: PluginConfig[];
+  /** Consumers to add or update in the store at start-up. */
+  consumers: DeclaredConsumer[];
 }
 
 const TIMEOUT = number(1, 2 ** 31 - 2, true);
@@ -207,7 +222,7 @@ export function parseConfig(source: string, env: NodeJS.ProcessEnv, registry: re
     fail(file, `invalid YAML: ${(err as Error).message}`);
   }
   const plugins = new PluginReader(registry);
-  const root = mapping(document, `${file}:`, ['_format_version', '_info', 'services', 'routes', 'plugins']);
+  const root = mapping(document, `${file}:`, ['_format_version', '_info', 'services', 'routes', 'plugins', 'consumers']);
   if (root._format_version !== '3.0') fail(`${file}: _format_version`, `expected "3.0", got ${JSON.stringify(root._format_version)}`);
   const info = mapping(root._info ?? {}, `${file}: _info`, ['select_tags']);
   field(info, 'select_tags', `${file}: _info`, tags, []);
@@ -235,7 +250,68 @@ export function parseConfig(source: string, env: NodeJS.ProcessEnv, registry: re
   const serviceless = list((route, routeWhere) => parseRoute(route, routeWhere, null, [globalPlugins], routeNames, plugins))(
     root.routes ?? [], `${file}: routes`,
   );
-  return { routes: [...services.flat(), ...serviceless], globalPlugins: effectivePlugins(globalPlugins) };
+  const consumers = parseConsumers(root.consumers ?? [], `${file}: consumers`, registry);
+  return { routes: [...services.flat(), ...serviceless], globalPlugins: effectivePlugins(globalPlugins), consumers };
+}
+
+const CONSUMER_FIELDS = ['id', 'username', 'custom_id', 'tags'];
+
+/** decK's consumers: the consumer's own fields, and each plugin entity under its DAO name; values are checked when applied. */
+function parseConsumers(value: unknown, where: string, registry: readonly PluginModule[]): DeclaredConsumer[] {
+  const owned = registry.flatMap((plugin) => plugin.daos ?? []).filter((schema) => schema.adminApiNestedName) as EntitySchema<Credential>[];
+  return list((item, itemWhere): DeclaredConsumer => {
+    const c = mapping(item, itemWhere, [...CONSUMER_FIELDS, ...owned.map((schema) => schema.name)]);
+    const name = c.username ?? c.custom_id ?? c.id;
+    const here = typeof name === 'string' ? itemWhere.replace(/\[\d+\]$/, `[${name}]`) : itemWhere;
+    const fields = Object.fromEntries(Object.entries(c).filter(([key]) => CONSUMER_FIELDS.includes(key)));
+    const entities = owned.flatMap((schema) =>
+      list((entry, entryWhere) => {
+        if (!isRecord(entry)) fail(entryWhere, 'expected a mapping');
+        return { schema, where: entryWhere, fields: entry as Input };
+      })(c[schema.name] ?? [], at(here, schema.name)),
+    );
+    return { where: here, fields, owned: entities };
+  })(value, where);
+}
+
+/**
+ * Adds the file's consumers and their entities to the store, or updates them
+ * (a consumer found by id, username or custom_id; an entity by id, by its key
+ * under the consumer, or by its endpoint key), as a decK sync would. Nothing
+ * else is deleted: consumers made through the Admin API stay. An entity Kong
+ * would refuse stops start-up with Kong's message.
+ */
+export function applyDeclaredConsumers(store: Store, declared: readonly DeclaredConsumer[]): void {
+  const check = <T>(where: string, write: () => T): T => {
+    try {
+      return write();
+    } catch (err) {
+      if (err instanceof ApiError) fail(where, String(err.body.message));
+      throw err;
+    }
+  };
+  // What the file itself wrote is never matched again: a second copy in the file is Kong's unique violation.
+  const written = new Set<string>();
+  for (const { where, fields, owned } of declared) {
+    const existing = ['id', 'username', 'custom_id']
+      .map((key) => (typeof fields[key] !== 'string' ? undefined : key === 'id' ? store.consumers.byId((fields.id as string).toLowerCase()) : store.consumers.find(key as keyof Consumer & string, fields[key])))
+      .find((found) => found !== undefined);
+    const consumer = check(where, () => buildEntity(consumerSchema, store, fields, 'replace', existing));
+    store.consumers.save(consumer);
+    for (const entity of owned) {
+      const collection = store.collection(entity.schema);
+      const { nestedKey, endpointKey } = entity.schema;
+      const id = entity.fields.id;
+      const found =
+        (typeof id === 'string' ? collection.byId(id.toLowerCase()) : undefined) ??
+        (nestedKey && entity.fields[nestedKey] !== undefined ? collection.all(consumer.id).find((e) => e[nestedKey as keyof Credential] === entity.fields[nestedKey]) : undefined) ??
+        (endpointKey && typeof entity.fields[endpointKey] === 'string' ? collection.find(endpointKey as keyof Credential & string, entity.fields[endpointKey]) : undefined);
+      const match = found && !written.has(found.id) ? found : undefined;
+      const saved = check(entity.where, () => buildEntity(entity.schema, store, { ...entity.fields, consumer: { id: consumer.id } }, 'replace', match));
+      collection.save(saved);
+      written.add(saved.id);
+    }
+  }
 }
 
 export function loadConfig(path: string, env: NodeJS.ProcessEnv, registry: readonly PluginModule[]): GatewayConfig {

@@ -38,9 +38,12 @@ export interface Credential extends Entity {
   consumer: { id: string };
 }
 
-/** pl.pretty's rendering of a one-field table, as Kong prints keys in messages. */
-const pretty = (fields: Record<string, string>) =>
-  `{${Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+/** pl.pretty.write(t, ""), as Kong prints keys in messages: keys sorted, strings quoted, no spaces. */
+function pretty(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${k}=${pretty(v)}`).join(',')}}`;
+}
 
 function schemaViolation(errors: ErrorTree): ApiError {
   const { '@entity': entity, ...fields } = errors;
@@ -60,12 +63,13 @@ function schemaViolation(errors: ErrorTree): ApiError {
   return new ApiError(400, { code: 2, name: 'schema violation', message, fields: errors });
 }
 
-function uniqueViolation(field: string, value: string): ApiError {
+/** Kong's unique_violation: the unique field, or every field of a composite cache_key. */
+function uniqueViolation(fields: Record<string, unknown>): ApiError {
   return new ApiError(409, {
     code: 5,
     name: 'unique constraint violation',
-    message: `UNIQUE violation detected on '${pretty({ [field]: value })}'`,
-    fields: { [field]: value },
+    message: `UNIQUE violation detected on '${pretty(fields)}'`,
+    fields,
   });
 }
 
@@ -140,10 +144,23 @@ export interface EntitySchema<T extends Entity = Entity> {
    * deleted with it): also served under /consumers/{c}/<adminApiNestedName>.
    */
   adminApiNestedName?: string;
-  /** What a URL may name an entity by, besides its id. */
-  endpointKey: string & keyof T;
+  /** What a URL may name an entity by, besides its id (Kong's endpoint_key); none: by id only. */
+  endpointKey?: string & keyof T;
+  /**
+   * For an entity owned by a consumer: what the nested path
+   * /consumers/{c}/<adminApiNestedName>/{ref} may name it by within that
+   * consumer, besides its id; a PUT naming an unknown one creates it with that
+   * value unless the body gives another (as acl's api.lua does for `group`).
+   */
+  nestedKey?: string & keyof T;
   /** Fields no two entities may share, checked in this order; the endpoint key is one. */
   unique: readonly (string & keyof T)[];
+  /**
+   * A composite cache_key (Kong's daos.lua `cache_key` of more than one
+   * field, stored as a unique column): no two entities may agree on all of
+   * them. A `consumer` field compares the consumer's id.
+   */
+  cacheKey?: readonly (string & keyof T)[];
   /** Consumers have updated_at (Kong 3.3+); credentials do not. */
   updatedAt?: boolean;
   /** Kong's `ttl = true`: writes may give a `ttl` in seconds, after which the entity is gone. */
@@ -237,7 +254,15 @@ export function buildEntity<T extends Entity>(schema: EntitySchema<T>, store: St
     const value = entity[field] as string | null;
     if (value === null) continue;
     const same = collection.find(field, value);
-    if (same && same.id !== id) throw uniqueViolation(field, value);
+    if (same && same.id !== id) throw uniqueViolation({ [field]: value });
+  }
+  if (schema.cacheKey) {
+    const key = (e: T) => JSON.stringify(schema.cacheKey!.map((field) => (field === 'consumer' ? (e as unknown as Credential).consumer.id : e[field])));
+    const wanted = key(entity);
+    const candidates = consumer ? collection.all(consumer.id) : collection.all();
+    if (candidates.some((other) => other.id !== id && key(other) === wanted)) {
+      throw uniqueViolation(Object.fromEntries(schema.cacheKey.map((field) => [field, entity[field]])));
+    }
   }
   return entity;
 }

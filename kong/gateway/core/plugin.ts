@@ -40,6 +40,12 @@ export interface RequestContext extends RequestInfo {
   /** Set by an authentication plugin (Kong's kong.client.authenticate). */
   consumer?: Consumer;
   credential?: Credential;
+  /**
+   * Groups an authentication plugin vouches for without a consumer's own
+   * (Kong's kong.ctx.shared.authenticated_groups, set by ldap-auth and the
+   * like); the acl plugin reads them.
+   */
+  authenticatedGroups?: string[];
   /** Headers added to whatever response the client gets. */
   responseHeaders: Record<string, string | number>;
   /** Time a plugin spent waiting on something outside the gateway (ms), left out of X-Kong-Response-Latency. */

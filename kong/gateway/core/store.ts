@@ -6,18 +6,24 @@ import { consumers, type Consumer } from './consumers';
 import type { Credential, Entity, EntitySchema, Expiring } from './entities';
 import { isUuid } from './util';
 
-/** The entities of one schema, by id and by each unique field. */
+/** The consumer an entity belongs to, if it is a credential-like entity. */
+const ownerOf = (entity: Entity): string | undefined => (entity as Partial<Credential>).consumer?.id;
+
+/** The entities of one schema, by id, by each unique field and by owning consumer. */
 export class Collection<T extends Entity> {
   private readonly byIds = new Map<string, T>();
   private readonly indexes = new Map<string, Map<unknown, T>>();
+  /** For entities owned by consumers: each consumer's, so a request looks up its own without a scan. */
+  private readonly byOwner = new Map<string, Set<T>>();
 
   constructor(readonly schema: EntitySchema<T>, private readonly changed: () => void) {
     for (const field of schema.unique) this.indexes.set(field, new Map());
   }
 
-  /** A UUID is looked up by id, anything else by the endpoint key (Kong's endpoint_key). */
+  /** A UUID is looked up by id, anything else by the endpoint key (Kong's endpoint_key), if the entity has one. */
   get(ref: string): T | undefined {
-    return isUuid(ref) ? this.byId(ref.toLowerCase()) : this.find(this.schema.endpointKey, ref);
+    if (isUuid(ref)) return this.byId(ref.toLowerCase());
+    return this.schema.endpointKey === undefined ? undefined : this.find(this.schema.endpointKey, ref);
   }
 
   byId(id: string): T | undefined {
@@ -31,8 +37,8 @@ export class Collection<T extends Entity> {
 
   /** All entities, or those owned by one consumer. */
   all(consumerId?: string): T[] {
-    const all = [...this.byIds.values()].filter((e) => this.live(e) !== undefined);
-    return consumerId === undefined ? all : all.filter((e) => (e as unknown as Credential).consumer.id === consumerId);
+    const some = consumerId === undefined ? this.byIds.values() : this.byOwner.get(consumerId)?.values() ?? [];
+    return [...some].filter((e) => this.live(e) !== undefined);
   }
 
   /**
@@ -62,6 +68,12 @@ export class Collection<T extends Entity> {
   /** Adds without persisting: for loading the data file. */
   put(entity: T): void {
     this.byIds.set(entity.id, entity);
+    const owner = ownerOf(entity);
+    if (owner !== undefined) {
+      let owned = this.byOwner.get(owner);
+      if (!owned) this.byOwner.set(owner, (owned = new Set()));
+      owned.add(entity);
+    }
     for (const [field, index] of this.indexes) {
       const value = entity[field as keyof T];
       if (value !== null) index.set(value, entity);
@@ -70,6 +82,12 @@ export class Collection<T extends Entity> {
 
   private unindex(entity: T): void {
     this.byIds.delete(entity.id);
+    const owner = ownerOf(entity);
+    const owned = owner === undefined ? undefined : this.byOwner.get(owner);
+    if (owned) {
+      owned.delete(entity);
+      if (owned.size === 0) this.byOwner.delete(owner!);
+    }
     for (const [field, index] of this.indexes) {
       const value = entity[field as keyof T];
       if (value !== null) index.delete(value);

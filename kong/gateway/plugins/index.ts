@@ -2,6 +2,9 @@
 // a plugin means adding its folder (handler.ts, schema.ts, daos.ts if it has
 // entities) and one entry here; the run order comes from each handler's PRIORITY.
 import { definePlugin, type PluginModule } from '../core/plugin';
+import { acls } from './acl/daos';
+import { AclHandler } from './acl/handler';
+import { aclSchema } from './acl/schema';
 import { AwsLambdaHandler } from './aws-lambda/handler';
 import { awsLambdaSchema } from './aws-lambda/schema';
 import { CorsHandler } from './cors/handler';
@@ -23,6 +26,7 @@ export const PLUGINS: readonly PluginModule[] = [
   definePlugin({ handler: CorsHandler, schema: corsSchema }),
   definePlugin({ handler: JwtHandler, schema: jwtSchema, daos: [jwtSecrets] }),
   definePlugin({ handler: KeyAuthHandler, schema: keyAuthSchema, daos: [keyauthCredentials] }),
+  definePlugin({ handler: AclHandler, schema: aclSchema, daos: [acls] }),
   definePlugin({ handler: RateLimitingHandler, schema: rateLimitingSchema }),
   definePlugin({ handler: RequestSizeLimitingHandler, schema: requestSizeLimitingSchema }),
   definePlugin({ handler: AwsLambdaHandler, schema: awsLambdaSchema }),
