@@ -35,6 +35,11 @@ interface Route {
   plugins?: Plugin[];
   [key: string]: unknown;
 }
+interface Service {
+  name: string;
+  plugins?: Plugin[];
+  routes?: Route[];
+}
 
 /**
  * decK's values as the local stack sets them, the protected limit raised out
@@ -61,8 +66,12 @@ function benchDeckEnv(): NodeJS.ProcessEnv {
 async function infoRouteConfig(mode: 'plugins' | 'aws-lambda', env: NodeJS.ProcessEnv): Promise<string> {
   const file = path.join(REPO_ROOT, 'kong', 'kong.yml');
   const kongYml = YAML.parse(substituteEnv(await readFile(file, 'utf8'), env, file));
-  const info = (kongYml.routes as Route[]).find((route) => route.name === 'info');
-  if (!info) throw new Error('kong.yml has no route named info');
+  const service = (kongYml.services as Service[]).find((candidate) => candidate.routes?.some((route) => route.name === 'info'));
+  const route = service?.routes?.find((candidate) => candidate.name === 'info');
+  if (!service || !route) throw new Error('kong.yml has no route named info');
+  // Its service's plugins (jwt, rate-limiting) on the route itself, where a plugin of the route's own replaces one of the service's, as in Kong.
+  const own = new Set((route.plugins ?? []).map((plugin) => plugin.name));
+  const info: Route = { ...route, plugins: [...(service.plugins ?? []).filter((plugin) => !own.has(plugin.name)), ...(route.plugins ?? [])] };
   const document: Record<string, unknown> = { _format_version: kongYml._format_version, _info: kongYml._info };
   if (mode === 'plugins') {
     const plugins = (info.plugins ?? []).filter((plugin) => plugin.name !== 'aws-lambda');

@@ -26,6 +26,8 @@ interface Summary {
 
 const PROXY = process.env.PROXY_URL!;
 const KONG_YML = readFileSync(path.resolve(__dirname, '..', '..', 'kong', 'kong.yml'), 'utf8');
+/** Every path kong.yml routes: its routes' `paths: [...]` lists. */
+const KONG_PATHS = new Set([...KONG_YML.matchAll(/^\s*paths:\s*\[([^\]]*)\]/gm)].flatMap((match) => match[1].split(',').map((p) => p.trim())));
 
 /**
  * The collection without requests to paths kong.yml does not route yet: the
@@ -36,7 +38,7 @@ function routedOnly(collection: { item: { item: { request: { url: { path: string
   for (const folder of collection.item) {
     folder.item = folder.item.filter(({ request }) => {
       const route = `/${request.url.path.map((part) => (part.startsWith(':') ? '' : part)).join('/')}`;
-      return KONG_YML.split('\n').some((line) => line.trim() === `- ${route}`);
+      return KONG_PATHS.has(route);
     });
   }
   return collection;

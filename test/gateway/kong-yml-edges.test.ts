@@ -1,18 +1,21 @@
 /**
  * The project's kong/kong.yml at its edges, in local gateways with a Lambda
  * stand-in behind them: rate limits counted in one Redis server by several
- * gateways (DECK_RATE_LIMIT_POLICY=redis) or by each alone (local), the
+ * gateways (DECK_RATE_LIMIT_POLICY=redis) or by each alone (local), which
+ * routes share a count (the token service's routes do, per consumer; the
+ * public routes count per address each), the
  * introspection route's limit per resource service, and cors origins as
  * decK renders DECK_CORS_ORIGINS (a list, or none). The whole stack's view
  * (real functions behind the gateway) is test/e2e/edges.test.ts.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import jwt from 'jsonwebtoken';
 import { startGateway, type Gateway } from '../../kong/gateway';
 import { corsDeckEnv, deckEnv } from '../../scripts/stack/gateway';
 import type { RateLimitPolicy, RateLimits } from '../../scripts/stack';
 import { startRedis, type RedisServer } from './redis-server';
-import { admin, send, unique, type Reply } from './support';
+import { admin, createClient, now, send, unique, type Reply } from './support';
 
 /** Answers every invocation 200 and records which function was asked. */
 let lambda: Server;
@@ -38,12 +41,12 @@ afterAll(async () => {
   lambda.closeAllConnections();
   await new Promise<void>((resolve) => lambda.close(() => resolve()));
 });
-async function projectGateway(policy: RateLimitPolicy, corsOrigins: string[] = []): Promise<Gateway> {
+async function projectGateway(policy: RateLimitPolicy, corsOrigins: string[] = [], rateLimits: RateLimits = LIMITS): Promise<Gateway> {
   const gateway = await startGateway({
     proxyPort: 0,
     adminPort: 0,
     env: {
-      ...deckEnv({ lambdaPort, proxyPort: 9, sessionCacheTtlSeconds: 0, rateLimits: LIMITS, rateLimitPolicy: policy, corsOrigins }),
+      ...deckEnv({ lambdaPort, proxyPort: 9, sessionCacheTtlSeconds: 0, rateLimits, rateLimitPolicy: policy, corsOrigins }),
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     },
@@ -97,6 +100,38 @@ describe('rate limits as kong.yml sets them (DECK_RATE_LIMIT_POLICY)', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429, 429]);
     expect(await redis.client.keys('ratelimit:*')).toEqual([]);
   });
+});
+
+describe('which routes share a count (a limit on a Kong service counts for all its routes)', () => {
+  test('token routes: one count per consumer for all of them; the password change counts apart, at its own limit', async () => {
+    const gateway = await projectGateway({ policy: 'local' }, [], { ...LIMITS, protected: 4, password: 2 });
+    const target = { ...gateway, close: gateway.close };
+    const bearer = async () => {
+      const { credential } = await createClient(target);
+      return { Authorization: `Bearer ${jwt.sign({ iss: credential.key, exp: now() + 600 }, credential.secret, { algorithm: 'HS256', noTimestamp: true })}` };
+    };
+    const [busy, other] = [await bearer(), await bearer()];
+    await atStartOfMinute();
+    const calls: [string, string][] = [['GET', '/api/jwt/info'], ['GET', '/api/jwt/sessions'], ['POST', '/api/jwt/logout'], ['DELETE', '/api/jwt/sessions/x'], ['POST', '/api/jwt/logout-all']];
+    const statuses = [];
+    for (const [method, path] of calls) statuses.push((await send(gateway.proxyUrl, path, { method, headers: busy })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    const password = await send(gateway.proxyUrl, '/api/jwt/password', { method: 'POST', headers: busy, body: '{}' });
+    expect([password.status, password.headers['x-ratelimit-limit-minute'], password.headers['x-ratelimit-remaining-minute']]).toEqual([200, '2', '1']);
+    expect((await send(gateway.proxyUrl, '/api/jwt/info', { headers: other })).status).toBe(200);
+  }, 30_000);
+
+  test('per client address: each public route counts apart, as before services', async () => {
+    const gateway = await projectGateway({ policy: 'local' });
+    await atStartOfMinute();
+    const post = (path: string) => send(gateway.proxyUrl, path, { method: 'POST', body: '{}' });
+    const statuses = [];
+    for (let i = 0; i <= LIMITS.public; i++) statuses.push((await post('/api/public/signup')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    for (const path of ['/api/public/signin', '/api/public/refresh', '/api/session/login']) expect({ path, status: (await post(path)).status }).toEqual({ path, status: 200 });
+    const jwks = await send(gateway.proxyUrl, '/.well-known/jwks.json');
+    expect([jwks.status, jwks.headers['x-ratelimit-remaining-minute']]).toEqual([200, String(LIMITS.public - 1)]);
+  }, 30_000);
 });
 
 describe('introspection: a limit per resource service (key-auth consumer)', () => {

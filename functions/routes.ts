@@ -1,0 +1,180 @@
+/**
+ * Every HTTP route of the service, once: which function answers it, its
+ * handler, the Kong service (audience) whose plugins guard it, its Kong route,
+ * and each method and path with its OpenAPI operation.
+ *
+ * The places that must agree with it are checked, not generated:
+ * test/unit/routes.test.ts reads serverless.yml (functions, their http
+ * events, the policy that lets Kong invoke them), kong/kong.yml (rendered as
+ * the local stack renders it) and openapi.yaml, and names whatever is missing
+ * or different. Those files stay hand-written (comments, role and environment
+ * per function, plugins per service, the operations' descriptions), so this
+ * table holds only what they must share. docs/adding-a-route.md: the steps.
+ *
+ * Data only, imported by no handler: no function bundles it.
+ */
+
+/** The Kong services of kong/kong.yml: one per audience, carrying the plugins their routes share. */
+export type KongService =
+  | 'public' // signup, signin, refresh, revoke: cors, a limit per client address
+  | 'documents' // public keys, discovery, the OpenAPI description: cors (GET), a limit per address
+  | 'pages' // pages and the health check: no credentials, no cors
+  | 'token' // jwt, a limit per consumer
+  | 'browser-session' // the identity provider of browser sessions: cors with credentials
+  | 'userprofile' // the user-profile API: cors with credentials, forward-auth
+  | 'userprofile-pages' // the user-profile pages: forward-auth
+  | 'services'; // for resource services: key-auth
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** `METHOD /path`, the path as OpenAPI and serverless.yml write it. */
+export type Operation = `${Method} /${string}`;
+
+export interface Route {
+  /**
+   * The function's name in serverless.yml; Kong's aws-lambda plugin invokes
+   * DECK_FUNCTION_PREFIX + this name.
+   */
+  function: string;
+  /** serverless.yml's `handler`: the file without `.ts`, then the export. */
+  handler: string;
+  service: KongService;
+  /** The Kong route's name in kong/kong.yml. */
+  route: string;
+  /**
+   * Each method and path the route takes, with its OpenAPI operationId. The
+   * Kong route takes every method with every path, so list them all. A path
+   * ending in `{param}` is a prefix in Kong (the part before it).
+   * OPTIONS: CORS preflights, which Kong's cors plugin answers; the function
+   * gets no http event for them.
+   */
+  operations: Record<Operation, string>;
+}
+
+export const ROUTES: readonly Route[] = [
+  // Kong service `public` (functions/public)
+  {
+    function: 'signup', handler: 'functions/public/signup.handler', service: 'public', route: 'signup',
+    operations: { 'POST /api/public/signup': 'signup', 'OPTIONS /api/public/signup': 'preflightPublicSignup' },
+  },
+  {
+    function: 'signin', handler: 'functions/public/signin.handler', service: 'public', route: 'signin',
+    operations: { 'POST /api/public/signin': 'signin', 'OPTIONS /api/public/signin': 'preflightPublicSignin' },
+  },
+  {
+    function: 'refresh', handler: 'functions/public/refresh.handler', service: 'public', route: 'refresh',
+    operations: { 'POST /api/public/refresh': 'refresh', 'OPTIONS /api/public/refresh': 'preflightPublicRefresh' },
+  },
+  {
+    function: 'revoke', handler: 'functions/public/revoke.handler', service: 'public', route: 'revoke',
+    operations: { 'POST /api/public/revoke': 'revoke', 'OPTIONS /api/public/revoke': 'preflightPublicRevoke' },
+  },
+
+  // Kong service `documents` (functions/public)
+  {
+    function: 'jwks', handler: 'functions/public/jwks.handler', service: 'documents', route: 'jwks',
+    operations: { 'GET /.well-known/jwks.json': 'jwks', 'OPTIONS /.well-known/jwks.json': 'preflightWellKnownJwksJson' },
+  },
+  {
+    function: 'openidConfiguration', handler: 'functions/public/openid-configuration.handler', service: 'documents', route: 'openid-configuration',
+    operations: {
+      'GET /.well-known/openid-configuration': 'openidConfiguration',
+      'OPTIONS /.well-known/openid-configuration': 'preflightWellKnownOpenidConfiguration',
+    },
+  },
+  {
+    function: 'openapiDescription', handler: 'functions/public/openapi.handler', service: 'documents', route: 'openapi-description',
+    operations: { 'GET /api/public/openapi.json': 'openapiDescription', 'OPTIONS /api/public/openapi.json': 'preflightPublicOpenapiJson' },
+  },
+
+  // Kong service `pages` (functions/pages, functions/public)
+  {
+    function: 'signinPage', handler: 'functions/pages/signin.handler', service: 'pages', route: 'signin-page',
+    operations: { 'GET /signin': 'signinPage' },
+  },
+  {
+    function: 'registerPage', handler: 'functions/pages/register.handler', service: 'pages', route: 'register-page',
+    operations: { 'GET /register': 'registerPage' },
+  },
+  {
+    function: 'assets', handler: 'functions/pages/assets.handler', service: 'pages', route: 'assets',
+    operations: { 'GET /assets/app.js': 'appScript', 'GET /assets/app.css': 'appStylesheet' },
+  },
+  {
+    function: 'apiReference', handler: 'functions/public/api-reference.handler', service: 'pages', route: 'api-reference',
+    operations: { 'GET /api/public/docs': 'apiReference' },
+  },
+  {
+    function: 'health', handler: 'functions/public/health.handler', service: 'pages', route: 'health',
+    operations: { 'GET /api/public/health': 'health' },
+  },
+
+  // Kong service `token` (functions/protected)
+  {
+    function: 'info', handler: 'functions/protected/info.handler', service: 'token', route: 'info',
+    operations: { 'GET /api/jwt/info': 'info' },
+  },
+  {
+    function: 'logout', handler: 'functions/protected/logout.handler', service: 'token', route: 'logout',
+    operations: { 'POST /api/jwt/logout': 'logout' },
+  },
+  {
+    function: 'logoutAll', handler: 'functions/protected/logout-all.handler', service: 'token', route: 'logout-all',
+    operations: { 'POST /api/jwt/logout-all': 'logoutAll' },
+  },
+  {
+    function: 'password', handler: 'functions/protected/password.handler', service: 'token', route: 'password',
+    operations: { 'POST /api/jwt/password': 'changePassword' },
+  },
+  {
+    function: 'sessions', handler: 'functions/protected/sessions.handler', service: 'token', route: 'sessions',
+    operations: { 'GET /api/jwt/sessions': 'listSessions' },
+  },
+  {
+    function: 'endSession', handler: 'functions/protected/end-session.handler', service: 'token', route: 'end-session',
+    operations: { 'DELETE /api/jwt/sessions/{id}': 'endSession' },
+  },
+
+  // Kong service `browser-session` (functions/session)
+  {
+    function: 'sessionRegister', handler: 'functions/session/register.handler', service: 'browser-session', route: 'session-register',
+    operations: { 'POST /api/session/register': 'sessionRegister', 'OPTIONS /api/session/register': 'preflightSessionRegister' },
+  },
+  {
+    function: 'sessionLogin', handler: 'functions/session/login.handler', service: 'browser-session', route: 'session-login',
+    operations: { 'POST /api/session/login': 'sessionLogin', 'OPTIONS /api/session/login': 'preflightSessionLogin' },
+  },
+  {
+    function: 'sessionAuthenticate', handler: 'functions/session/authenticate.handler', service: 'browser-session', route: 'session-authenticate',
+    operations: { 'GET /api/session/authenticate': 'sessionAuthenticate', 'OPTIONS /api/session/authenticate': 'preflightSessionAuthenticate' },
+  },
+  {
+    function: 'sessionLogout', handler: 'functions/session/logout.handler', service: 'browser-session', route: 'session-logout',
+    operations: { 'POST /api/session/logout': 'sessionLogout', 'OPTIONS /api/session/logout': 'preflightSessionLogout' },
+  },
+
+  // Kong services `userprofile` and `userprofile-pages` (functions/userprofile)
+  {
+    function: 'userprofileGet', handler: 'functions/userprofile/get.handler', service: 'userprofile', route: 'userprofile-get',
+    // The preflights of all three /api/userprofile routes.
+    operations: { 'GET /api/userprofile': 'getProfile', 'OPTIONS /api/userprofile': 'preflightUserprofile' },
+  },
+  {
+    function: 'userprofileCreate', handler: 'functions/userprofile/create.handler', service: 'userprofile', route: 'userprofile-create',
+    operations: { 'POST /api/userprofile': 'createProfile' },
+  },
+  {
+    function: 'userprofileUpdate', handler: 'functions/userprofile/update.handler', service: 'userprofile', route: 'userprofile-update',
+    operations: { 'PUT /api/userprofile': 'updateProfile' },
+  },
+  {
+    function: 'profilePage', handler: 'functions/userprofile/page.handler', service: 'userprofile-pages', route: 'profile-page',
+    operations: { 'GET /profile': 'profilePage' },
+  },
+
+  // Kong service `services` (functions/services)
+  {
+    function: 'introspect', handler: 'functions/services/introspect.handler', service: 'services', route: 'introspect',
+    operations: { 'POST /api/introspect': 'introspect' },
+  },
+];
