@@ -19,6 +19,8 @@ async function main(): Promise<void> {
     KONG_ADMIN_URL: `http://127.0.0.1:${ports.admin}`,
     ...keysEnv(proxyUrl, path.join(dataDir, 'signing-keys')),
     ...browserEnv(proxyUrl),
+    // The SDK's notice that it will need Node 22 in 2027, on every call under Node 20 (the functions run on nodejs24.x in Lambda).
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   for (const [name, value] of Object.entries(env)) console.log(`export ${name}='${value.replaceAll("'", `'\\''`)}'`);
 }
