@@ -5,8 +5,7 @@
  * function and starts osls: tens of seconds on a busy machine.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { localBin, REPO_ROOT } from '../../scripts/stack';
@@ -14,13 +13,10 @@ import { exampleEvent, valuesFromAnswer } from '../../scripts/event';
 
 const INVOKE_TIMEOUT_MS = 240_000;
 
-let workFolder: string;
+// Its own bundle folder (serverless-esbuild takes it relative to the repository), apart from the stacks' API.
+const workFolder = path.join('.esbuild', `invoke-local-${process.pid}`);
 
-beforeAll(async () => {
-  workFolder = await mkdtemp(path.join(os.tmpdir(), 'invoke-local-'));
-});
-
-afterAll(() => rm(workFolder, { recursive: true, force: true }));
+afterAll(() => rm(path.join(REPO_ROOT, workFolder), { recursive: true, force: true }));
 
 /**
  * `sls invoke local --stage local -f <fn> --data <event>` with the stack's
