@@ -13,8 +13,15 @@ export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
 
 const env = process.env;
 
-/** In AWS Lambda proper (serverless-offline sets IS_OFFLINE): no loopback defaults there. */
-const deployed = Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.IS_OFFLINE;
+/**
+ * In AWS Lambda proper: no loopback defaults there. Lambda sets
+ * AWS_LAMBDA_FUNCTION_NAME (a reserved name no configuration can set), and
+ * so do the two local runners, which say so: serverless-offline with
+ * IS_OFFLINE, `sls invoke local` with IS_LOCAL. Packaging refuses either in a
+ * function's environment (scripts/serverless/deploy-shape.js), so neither
+ * reaches a deployed function.
+ */
+const deployed = Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.IS_OFFLINE && !env.IS_LOCAL;
 
 /**
  * ES256 (the default) and RS256: the service signs with its own key and

@@ -22,4 +22,5 @@ export {
 export { onParentGone } from './lifetime';
 export { databaseFile, dynamodbLocalDir } from './dynamodb-local';
 export { dataDirFromEnv, localBin, REPO_ROOT } from './paths';
+export { browserEnv } from './browser-env';
 export { ensureTables, tableEnvironment } from './tables';

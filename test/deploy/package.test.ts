@@ -276,7 +276,7 @@ it("lets only the functions that sign use this stage's KMS keys, tagged as its s
 it('refuses to package a deployed stage without its Kong Admin URL and VPC', async () => {
   const refused = await sls(['package', '--stage', 'prod', '--package', path.join(dir, 'refused')]).catch((error) => error);
   expect(refused.code).toBe(1);
-  expect(`${refused.stdout}${refused.stderr}`).toContain('The param "kongAdminUrl" cannot be resolved');
+  expect(`${refused.stdout}${refused.stderr}`).toContain('Cannot resolve variable at "provider.environment.KONG_ADMIN_URL": Value not found at "param" source');
 }, 60_000);
 
 it('refuses to package a deployed stage without its password pepper', async () => {
@@ -285,5 +285,5 @@ it('refuses to package a deployed stage without its password pepper', async () =
     .map(([name, value]) => `--param=${name}=${value}`);
   const refused = await sls(['package', '--stage', 'prod', '--package', path.join(dir, 'no-pepper'), ...params]).catch((error) => error);
   expect(refused.code).toBe(1);
-  expect(`${refused.stdout}${refused.stderr}`).toContain('The param "passwordPepper" cannot be resolved');
+  expect(`${refused.stdout}${refused.stderr}`).toContain('Cannot resolve variable at "provider.environment.PASSWORD_PEPPER": Value not found at "param" source');
 }, 60_000);

@@ -37,6 +37,16 @@ it('requires a password pepper of at least 32 characters in a deployed function,
   expect(configWith({ ...noPepper, IS_OFFLINE: 'true' }).passwordPepper.length).toBeGreaterThanOrEqual(32);
 });
 
+it('refuses key files in a deployed function; the local runners (serverless-offline, `sls invoke local`) may use them', () => {
+  expect(configWith(DEPLOYED).signingKeyCustody).toBe('kms');
+  expect(() => configWith({ ...DEPLOYED, SIGNING_KEY_CUSTODY: 'file' })).toThrow('Invalid configuration: SIGNING_KEY_CUSTODY=file is for local runs only');
+  const localRunners: Record<string, string>[] = [{ IS_OFFLINE: 'true' }, { IS_LOCAL: 'true' }];
+  for (const local of localRunners) {
+    expect(configWith({ ...DEPLOYED, ...local, SIGNING_KEY_CUSTODY: 'file' }).signingKeyCustody).toBe('file');
+    expect(configWith({ ...DEPLOYED, ...local }).signingKeyCustody).toBe('file');
+  }
+});
+
 it('keeps bcrypt at cost 10 or more in a deployed function; only local runs may lower it', () => {
   expect(() => configWith({ ...DEPLOYED, BCRYPT_COST: '4' })).toThrow('BCRYPT_COST=4 must be an integer from 10 to 15');
   expect(configWith({ ...BASE, BCRYPT_COST: '4' }).bcryptCost).toBe(4);
