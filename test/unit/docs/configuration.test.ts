@@ -38,7 +38,7 @@ const DECK = table('kong.yml');
 /** Read by a library, not by our readers: the library's own default. */
 const READ_BY_LIBRARIES: Record<string, string> = { POWERTOOLS_METRICS_DISABLED: '`false`' };
 /** Set by the platform, never by an operator: they tell a deployed function from a local one. */
-const PLATFORM = new Set(['AWS_LAMBDA_FUNCTION_NAME', 'IS_OFFLINE']);
+const PLATFORM = new Set(['AWS_LAMBDA_FUNCTION_NAME', 'IS_OFFLINE', 'IS_LOCAL']);
 
 const REQUIRED_LOCALLY = {
   USERS_TABLE: 'u',
@@ -108,7 +108,7 @@ it('documents the settings libraries read, with their defaults', () => {
   for (const [name, fallback] of Object.entries(READ_BY_LIBRARIES)) expect(SERVICE.get(name)?.default).toBe(fallback);
 });
 
-it('reads no variable except through a reader that records it (or the two the platform sets)', () => {
+it('reads no variable except through a reader that records it (or the three the platform sets)', () => {
   for (const run of [local, deployed]) {
     expect([...run.touched].filter((name) => !run.settings.has(name) && !PLATFORM.has(name))).toEqual([]);
   }
