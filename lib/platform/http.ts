@@ -36,6 +36,12 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
 /** Whether the body is an HTML form post (application/x-www-form-urlencoded). */
 export const isFormPost = (event: Event): boolean => FORM_CONTENT_TYPE.test(event.headers['content-type'] ?? '');
 
+/** JSON.parse's complaint without the text it quotes: its position at most. */
+function bodyFreeSyntaxError(error: unknown): SyntaxError {
+  const position = error instanceof Error ? /\bat position (\d+)/.exec(error.message)?.[1] : undefined;
+  return new SyntaxError(position === undefined ? 'JSON.parse failed' : `JSON.parse failed at position ${position}`);
+}
+
 /** The raw body, present, within the size limit, and of a content type the route takes (`expected` names them). */
 function rawBody(event: Event, accepted: boolean, expected: string): string {
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
@@ -85,7 +91,9 @@ export function readBody(event: Event, { forms = false } = {}): Record<string, u
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw invalidRequest('Request body is not valid JSON', error);
+    // Not the SyntaxError itself as the cause: V8's message quotes the body
+    // (a password with it), and causes are logged. Where it broke is enough.
+    throw invalidRequest('Request body is not valid JSON', bodyFreeSyntaxError(error));
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalidRequest('Request body must be a JSON object');
