@@ -1,4 +1,5 @@
 'use strict';
+const { prepareOffline } = require('./offline-ports');
 /**
  * A local serverless v3 plugin (listed in serverless.yml) for what
  * serverless.yml alone cannot say:
@@ -13,6 +14,9 @@
  *   503 meanwhile), and its schedule may be 15 minutes away: the deploy runs
  *   it once as it ends. On later deploys that only applies whatever step of
  *   the keys' timeline is due, as the schedule would.
+ * - `serverless offline` (the local stack) opens no HTTP port unless
+ *   API_HTTP=1, and its hapi servers refuse compressed bodies
+ *   (offline-ports.js says why).
  */
 class DeployShape {
   constructor(serverless, _options, utils) {
@@ -23,6 +27,8 @@ class DeployShape {
     this.hooks = {
       'before:package:initialize': () => this.dropHttpEvents(),
       'after:deploy:deploy': () => this.runKeyRotation(),
+      'before:offline:start:init': () => prepareOffline(serverless, _options, () => this.dropHttpEvents()),
+      'before:offline:start': () => prepareOffline(serverless, _options, () => this.dropHttpEvents()),
     };
   }
 
