@@ -20,6 +20,7 @@
  * read. TRUSTED_PROXIES takes the value of Kong's KONG_TRUSTED_IPS.
  */
 import { BlockList, isIP } from 'node:net';
+import { readString } from './env';
 
 /** Which peers may say who the client is (nginx set_real_ip_from). */
 export interface TrustedProxies {
@@ -67,7 +68,7 @@ let fromEnv: TrustedProxies | undefined;
 
 /** TRUSTED_PROXIES, read on first use (lib/platform/config.ts checks it at cold start). */
 export function trustedProxies(): TrustedProxies {
-  return (fromEnv ??= parseTrustedProxies(process.env.TRUSTED_PROXIES ?? ''));
+  return (fromEnv ??= parseTrustedProxies(readString(process.env, 'TRUSTED_PROXIES', 'NONE')));
 }
 
 /**

@@ -62,7 +62,7 @@ export const config = Object.freeze({
    * which reads it itself; checked here so a bad list fails at cold start).
    * Unset or NONE: the TCP peer Kong saw is the client.
    */
-  trustedProxies: (parseTrustedProxies(env.TRUSTED_PROXIES ?? ''), env.TRUSTED_PROXIES || 'NONE'),
+  trustedProxies: parseTrustedProxies(readString(env, 'TRUSTED_PROXIES', 'NONE')),
   accessTokenAlgorithm,
   /** The service's own keys' algorithm: the access tokens' unless those are HS256 (its keys still sign tokens for other services). */
   keyAlgorithm: accessTokenAlgorithm === 'HS256' ? ('ES256' as const) : accessTokenAlgorithm,
