@@ -10,5 +10,5 @@ RUN mkdir .esbuild && chown node:node .esbuild
 RUN mkdir -m 700 /home/node/signing-keys && chown node:node /home/node/signing-keys
 USER node
 ENV SLS_TELEMETRY_DISABLED=1
-EXPOSE 4000
+EXPOSE 4002
 CMD ["sh", "-c", "node_modules/.bin/tsx scripts/create-tables.ts && exec node_modules/.bin/serverless offline start --stage local"]

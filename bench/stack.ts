@@ -39,6 +39,8 @@ export async function startBenchStack(bcryptCost: number, verbose: boolean): Pro
     portEnvPrefix: 'BENCH_',
     inMemory: true,
     env: { BCRYPT_COST: String(bcryptCost) },
+    // The bench compares the gateway with calls straight to the functions.
+    apiHttp: true,
     rateLimits: { public: UNLIMITED_PER_MINUTE, protected: UNLIMITED_PER_MINUTE, password: UNLIMITED_PER_MINUTE },
     log: verbose ? printLine : undefined,
     onCrash: (component, description) => {
@@ -58,7 +60,8 @@ export async function startBenchStack(bcryptCost: number, verbose: boolean): Pro
 /**
  * A stack already running (`npm start`, or the tests' stack), described by
  * the environment with `npm start`'s addresses and key as defaults. Its
- * public routes may be rate-limited, so they are driven straight at the API.
+ * public routes may be rate-limited, so they are driven straight at the API:
+ * start it with API_HTTP=1, which opens that port.
  */
 export async function runningStack(env = process.env): Promise<BenchStack> {
   const url = (name: string, port: number) => env[name] || `http://127.0.0.1:${port}`;

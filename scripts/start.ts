@@ -8,7 +8,10 @@
  *                      DECK_PROTECTED_…, DECK_PASSWORD_…, DECK_INTROSPECT_RATE_LIMIT_PER_MINUTE
  *   RATE_LIMIT_POLICY   local (default) or redis: then a redis-server is started on REDIS_PORT (default 8379)
  *   CORS_ORIGINS        comma-separated origins whose pages may call the API (default none)
- *   KONG_TRUSTED_IPS, KONG_REAL_IP_HEADER, KONG_REAL_IP_RECURSIVE, KONG_HEADERS  passed on to the gateway
+ *   KONG_TRUSTED_IPS, KONG_REAL_IP_HEADER, KONG_REAL_IP_RECURSIVE, KONG_HEADERS  passed on to the gateway;
+ *                      KONG_TRUSTED_IPS also to the functions, as TRUSTED_PROXIES (docs/client-address.md)
+ *   API_HTTP=1          also open serverless-offline's HTTP port (API_PORT) on loopback, for debugging:
+ *                      it bypasses the gateway (docs/local-stack.md)
  *   STACK_DATA_DIR      where data and DynamoDB Local's key are kept (default .data/)
  *   STACK_IN_MEMORY=1   keep no tables or consumers on disk (the key is kept all the same)
  *   STACK_VERBOSE=1     show everything the components print
@@ -71,6 +74,7 @@ const starting: Promise<Stack> = (async () =>
       introspect: integerFromEnv('DECK_INTROSPECT_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.introspect, { min: 1 }),
     },
     rateLimitPolicy: rateLimitPolicyFromEnv(),
+    apiHttp: ['1', 'true', 'on'].includes((process.env.API_HTTP ?? '').toLowerCase()),
     corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     log,
     signal: startup.signal,
@@ -97,11 +101,11 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 onParentGone(() => void shutdown(0));
 
 starting.then(
-  ({ urls }) => {
+  ({ urls, apiHttp }) => {
     ready = true;
     console.log(
       `Stack ready${inMemory ? ' (in memory)' : ''}: proxy ${urls.proxy}  admin ${urls.admin}  ` +
-        `API ${urls.api}  DynamoDB ${urls.dynamodb}${urls.redis ? `  Redis ${urls.redis}` : ''}  (Ctrl-C to stop)`,
+        `${apiHttp ? `API ${urls.api} (API_HTTP=1: bypasses the gateway)  ` : ''}DynamoDB ${urls.dynamodb}${urls.redis ? `  Redis ${urls.redis}` : ''}  (Ctrl-C to stop)`,
     );
   },
   (error: Error) => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseTrustedProxies } from './client-address';
 import { readChoice, readInt, readOptional, readSecret, readString, readUrl } from './env';
 
 /**
@@ -63,6 +64,13 @@ export const config = Object.freeze({
   /** NIST SP 800-63B rev. 4: 15 for a password used alone; 8 is the floor, for deployments with a second factor. */
   passwordMinLength: readInt(env, 'PASSWORD_MIN_LENGTH', 15, 8, 64),
   protection: readProtection(),
+  /**
+   * Kong's trusted_ips, the same list (KONG_TRUSTED_IPS): the load balancers
+   * whose X-Forwarded-For names the client (lib/platform/client-address.ts,
+   * which reads it itself; checked here so a bad list fails at cold start).
+   * Unset or NONE: the TCP peer Kong saw is the client.
+   */
+  trustedProxies: parseTrustedProxies(readString(env, 'TRUSTED_PROXIES', 'NONE')),
   accessTokenAlgorithm,
   /** The service's own keys' algorithm: the access tokens' unless those are HS256 (its keys still sign tokens for other services). */
   keyAlgorithm: accessTokenAlgorithm === 'HS256' ? ('ES256' as const) : accessTokenAlgorithm,

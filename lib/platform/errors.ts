@@ -41,10 +41,22 @@ export class DependencyError extends AppError {
   }
 }
 
+/**
+ * An error's message for the logs. A SyntaxError is a parser's (JSON.parse,
+ * which quotes the text it read, V8's `Unexpected token 'p', "password=..." is
+ * not valid JSON`): parsed text may be a request body or an answer carrying
+ * secrets, so only where it broke is kept.
+ */
+function safeDetail(error: Error): string {
+  if (!(error instanceof SyntaxError)) return error.message;
+  const position = /\bat position (\d+)/.exec(error.message)?.[1];
+  return position === undefined ? 'syntax error' : `syntax error at position ${position}`;
+}
+
 /** What a log line says about an error: its name, message, code, and the chain of causes. */
 export function describeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { error: String(error) };
-  const described: Record<string, unknown> = { error: error.name, detail: error.message };
+  const described: Record<string, unknown> = { error: error.name, detail: safeDetail(error) };
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') described.code = code;
   if (error.cause !== undefined) described.cause = describeError(error.cause);

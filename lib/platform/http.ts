@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as v from 'valibot';
+import { clientAddress, trustedProxies } from './client-address';
 import { AppError, DependencyError, describeError, invalidRequest, UNAVAILABLE } from './errors';
 import { log, withRequestIds } from './log';
 
@@ -34,6 +35,12 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
 
 /** Whether the body is an HTML form post (application/x-www-form-urlencoded). */
 export const isFormPost = (event: Event): boolean => FORM_CONTENT_TYPE.test(event.headers['content-type'] ?? '');
+
+/** JSON.parse's complaint without the text it quotes: its position at most. */
+function bodyFreeSyntaxError(error: unknown): SyntaxError {
+  const position = error instanceof Error ? /\bat position (\d+)/.exec(error.message)?.[1] : undefined;
+  return new SyntaxError(position === undefined ? 'JSON.parse failed' : `JSON.parse failed at position ${position}`);
+}
 
 /** The raw body, present, within the size limit, and of a content type the route takes (`expected` names them). */
 function rawBody(event: Event, accepted: boolean, expected: string): string {
@@ -84,7 +91,9 @@ export function readBody(event: Event, { forms = false } = {}): Record<string, u
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw invalidRequest('Request body is not valid JSON', error);
+    // Not the SyntaxError itself as the cause: V8's message quotes the body
+    // (a password with it), and causes are logged. Where it broke is enough.
+    throw invalidRequest('Request body is not valid JSON', bodyFreeSyntaxError(error));
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalidRequest('Request body must be a JSON object');
@@ -158,15 +167,28 @@ export interface Client {
   userAgent?: string;
 }
 
+/** A header's lines, any spelling of its name: from multiValueHeaders (Kong sends both), else headers. */
+function headerLines(event: Event, name: string): string[] {
+  for (const [key, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (key.toLowerCase() === name && Array.isArray(values) && values.length > 0) return values.filter((value) => typeof value === 'string');
+  }
+  const value = header(event, name);
+  return value === undefined ? [] : [value];
+}
+
 /**
- * The caller's address is the one Kong saw: its aws-lambda plugin puts the
- * TCP peer (or what Kong's trusted_ips / real_ip_header make of it behind a
- * load balancer) in requestContext.identity.sourceIp. Never a header the
- * client sends itself, such as X-Forwarded-For, which anyone can fill in.
+ * The caller's address. Kong's aws-lambda plugin puts the TCP peer in
+ * requestContext.identity.sourceIp (nginx's $realip_remote_addr, before
+ * trusted_ips apply), which behind a load balancer is the balancer; so when
+ * that peer is one of TRUSTED_PROXIES (Kong's trusted_ips), the client is the
+ * right-most X-Forwarded-For entry that is not a trusted proxy
+ * (client-address.ts). From any other peer no header the client sends
+ * (X-Forwarded-For, X-Real-IP) counts.
  */
 export function clientOf(event: Event): Client {
-  const address = event.requestContext?.identity?.sourceIp;
-  return { address: address || undefined, userAgent: header(event, 'user-agent')?.slice(0, 256) || undefined };
+  const peer = event.requestContext?.identity?.sourceIp;
+  const address = peer ? clientAddress(peer, headerLines(event, 'x-forwarded-for'), trustedProxies()) : undefined;
+  return { address, userAgent: header(event, 'user-agent')?.slice(0, 256) || undefined };
 }
 
 /**

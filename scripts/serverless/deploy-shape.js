@@ -1,4 +1,5 @@
 'use strict';
+const { prepareOffline } = require('./offline-ports');
 /**
  * A local osls plugin (listed in serverless.yml) for what serverless.yml
  * alone cannot say:
@@ -17,6 +18,9 @@
  *   (serverless-offline, `sls invoke local`) calls the handler, which then
  *   accepts key files and loopback defaults: packaging refuses a function
  *   whose environment sets either, so that no deployed function can.
+ * - `serverless offline` (the local stack) opens no HTTP port unless
+ *   API_HTTP=1, and its hapi servers refuse compressed bodies
+ *   (offline-ports.js says why).
  */
 class DeployShape {
   constructor(serverless, _options, utils) {
@@ -30,6 +34,8 @@ class DeployShape {
         this.dropHttpEvents();
       },
       'after:deploy:deploy': () => this.runKeyRotation(),
+      'before:offline:start:init': () => prepareOffline(serverless, _options, () => this.dropHttpEvents()),
+      'before:offline:start': () => prepareOffline(serverless, _options, () => this.dropHttpEvents()),
     };
   }
 

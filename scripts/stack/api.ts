@@ -8,7 +8,14 @@ import { LOCAL_STAGE, localAwsEnv, type LocalCredentials } from './local-aws';
 import { localBin, REPO_ROOT } from './paths';
 
 export interface ApiOptions {
+  /** serverless-offline's HTTP port (API Gateway emulation), open only with `http`. */
   port: number;
+  /**
+   * Open the HTTP port too, on loopback, for debugging: a way around the
+   * gateway. Off by default: the gateway calls the Lambda Invoke port
+   * (scripts/serverless/offline-ports.js).
+   */
+  http?: boolean;
   lambdaPort: number;
   dynamodbEndpoint: string;
   /** DynamoDB Local's key, which serverless-offline hands the handlers with the other AWS_* variables. */
@@ -28,7 +35,8 @@ const READY_TIMEOUT_MS = 90_000;
 
 /** The Lambda handlers under serverless-offline, bundled by serverless-esbuild. */
 export function api(options: ApiOptions): Component {
-  const url = `http://127.0.0.1:${options.port}`;
+  // Up once the Invoke port answers (serverless-offline opens it before the HTTP port).
+  const url = options.http ? `http://127.0.0.1:${options.port}` : `http://127.0.0.1:${options.lambdaPort}`;
   // Two stacks can run from one checkout; each bundles into its own folder.
   const workFolder = path.join('.esbuild', `api-${options.port}`);
   const component = childComponent({
@@ -48,6 +56,7 @@ export function api(options: ApiOptions): Component {
         ESBUILD_WORK_FOLDER: workFolder,
         DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
         KONG_ADMIN_URL: options.kongAdminUrl,
+        API_HTTP: options.http ? '1' : '0',
         ...options.env,
       },
       log: options.log,

@@ -26,6 +26,8 @@ export interface GatewayOptions extends DeckSettings {
   adminPort: number;
   /** Where consumers and credentials are kept; undefined keeps them in memory. */
   dataFile?: string;
+  /** KONG_TRUSTED_IPS, KONG_REAL_IP_HEADER, KONG_REAL_IP_RECURSIVE for the gateway (stack.ts realIpSettings). */
+  realIp?: Record<string, string>;
   log?: LogSink;
   onCrash?: CrashHandler;
 }
@@ -125,6 +127,7 @@ export function gateway(options: GatewayOptions): Component {
           GATEWAY_DATA_FILE: options.dataFile ?? ':memory:',
           KONG_PROXY_PORT: String(options.proxyPort),
           KONG_ADMIN_PORT: String(options.adminPort),
+          ...options.realIp,
           ...deckEnv(options),
           // The Invoke calls are signed, so some key is needed; serverless-offline checks none.
           AWS_ACCESS_KEY_ID: 'local-gateway',

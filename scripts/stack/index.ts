@@ -3,7 +3,7 @@
  * start DynamoDB Local, the API and the gateway, and to talk to them. Its
  * users import from here; the files behind it are its parts.
  */
-export { handlerEnv, keysEnv, startStack, DEFAULT_RATE_LIMITS, DEFAULT_SESSION_CACHE_TTL_SECONDS, type RateLimitPolicy, type RateLimits, type Stack, type StackOptions } from './stack';
+export { handlerEnv, keysEnv, realIpSettings, startStack, DEFAULT_RATE_LIMITS, DEFAULT_SESSION_CACHE_TTL_SECONDS, type RateLimitPolicy, type RateLimits, type RealIpSettings, type Stack, type StackOptions } from './stack';
 export type { Component } from './component';
 export { printLine, type LogSink } from './child';
 export { assertPortFree, DEFAULT_PORTS, freePorts, portsFromEnv, type StackPorts } from './ports';

@@ -44,6 +44,18 @@ export interface StackOptions {
   corsOrigins?: readonly string[];
   /** How long the gateway reuses an identity provider's answer (DECK_SESSION_CACHE_TTL); default 5 s, as in docker-compose.yml. */
   sessionCacheTtlSeconds?: number;
+  /**
+   * Open serverless-offline's HTTP port (urls.api) on loopback, for debugging
+   * and for tests that call the functions around the gateway. Off by default:
+   * nothing needs it, and it bypasses the gateway.
+   */
+  apiHttp?: boolean;
+  /**
+   * Kong's trusted_ips, real_ip_header and real_ip_recursive for the gateway
+   * (unset: KONG_TRUSTED_IPS... from the environment, else Kong's defaults);
+   * the functions get the same trusted list as TRUSTED_PROXIES.
+   */
+  realIp?: RealIpSettings;
   log?: LogSink;
   /** Called when a component dies on its own after the stack has started. */
   onCrash?: CrashHandler;
@@ -51,15 +63,35 @@ export interface StackOptions {
   signal?: AbortSignal;
 }
 
+/** Kong's settings for the client address behind a load balancer, as kong.conf spells them. */
+export interface RealIpSettings {
+  trustedIps?: string;
+  realIpHeader?: string;
+  realIpRecursive?: 'on' | 'off';
+}
+
+/** The settings given, else KONG_TRUSTED_IPS, KONG_REAL_IP_HEADER, KONG_REAL_IP_RECURSIVE from the environment. */
+export function realIpSettings(given: RealIpSettings = {}, env = process.env): Record<string, string> {
+  const settings: Record<string, string | undefined> = {
+    KONG_TRUSTED_IPS: given.trustedIps ?? env.KONG_TRUSTED_IPS,
+    KONG_REAL_IP_HEADER: given.realIpHeader ?? env.KONG_REAL_IP_HEADER,
+    KONG_REAL_IP_RECURSIVE: given.realIpRecursive ?? env.KONG_REAL_IP_RECURSIVE,
+  };
+  return Object.fromEntries(Object.entries(settings).filter((entry): entry is [string, string] => Boolean(entry[1])));
+}
+
 export interface Stack {
   /** `redis` when the rate limits count in a Redis server of the stack's. */
-  urls: { proxy: string; admin: string; api: string; dynamodb: string; redis?: string };
+  /** `lambda`: serverless-offline's Invoke port, which the gateway calls. */
+  urls: { proxy: string; admin: string; api: string; lambda?: string; dynamodb: string; redis?: string };
   /** What a process needs to call the handlers in-process against this stack. */
   env: Record<string, string>;
   /** The only key that sees this stack's tables. */
   credentials: LocalCredentials;
   /** Where the service's private signing keys are (custody `file`). */
   signingKeyDir: string;
+  /** Whether urls.api (serverless-offline's HTTP port) is open. */
+  apiHttp: boolean;
   components: { dynamodb: Component; api: Component; gateway: Component; redis?: Component };
   stop(): Promise<void>;
 }
@@ -128,6 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     proxy: `http://127.0.0.1:${ports.proxy}`,
     admin: `http://127.0.0.1:${ports.admin}`,
     api: `http://127.0.0.1:${ports.api}`,
+    lambda: `http://127.0.0.1:${ports.lambda}`,
     dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
     ...(options.rateLimitPolicy?.policy === 'redis' ? { redis: `redis://127.0.0.1:${options.rateLimitPolicy.port}` } : {}),
   };
@@ -138,8 +171,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const signingKeyDir = options.inMemory ? await mkdtemp(path.join(tmpdir(), 'signing-keys-')) : path.join(dataDir, 'signing-keys');
   const keyEnv = keysEnv(urls.proxy, signingKeyDir);
   const algorithm = keyAlgorithmFor(options.env?.ACCESS_TOKEN_ALGORITHM ?? process.env.ACCESS_TOKEN_ALGORITHM);
+  const realIp = realIpSettings(options.realIp);
+  // Kong's trusted_ips, shared: the functions find the client behind the same proxies.
+  const trustedProxies = { TRUSTED_PROXIES: realIp.KONG_TRUSTED_IPS ?? 'NONE' };
   // Before options.env, so that a test can change any of them.
-  const handlerSettings = { ...keyEnv, ...browserEnv(urls.proxy), ...options.env };
+  const handlerSettings = { ...keyEnv, ...browserEnv(urls.proxy), ...trustedProxies, ...options.env };
 
   const policy = options.rateLimitPolicy ?? { policy: 'local' };
   const components = {
@@ -156,6 +192,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ),
     api: api({
       port: ports.api,
+      http: options.apiHttp ?? false,
       lambdaPort: ports.lambda,
       dynamodbEndpoint: urls.dynamodb,
       credentials,
@@ -172,6 +209,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       rateLimitPolicy: policy.policy === 'redis' ? { policy: 'redis', host: '127.0.0.1', port: policy.port } : policy,
       corsOrigins: options.corsOrigins ?? [],
       sessionCacheTtlSeconds: options.sessionCacheTtlSeconds ?? DEFAULT_SESSION_CACHE_TTL_SECONDS,
+      realIp,
       ...common,
     }),
   };
@@ -200,7 +238,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw failures[0];
   }
 
-  return { urls, env: await handlerEnv(urls, credentials, handlerSettings), credentials, signingKeyDir, components, stop };
+  return { urls, env: await handlerEnv(urls, credentials, handlerSettings), credentials, signingKeyDir, apiHttp: options.apiHttp ?? false, components, stop };
 }
 
 /** The handlers' key settings on a local stack: key files in `dir`, the gateway's proxy as the issuer. */

@@ -22,7 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { startGateway } from '../../kong/gateway';
+import { startGateway, type GatewayOptions } from '../../kong/gateway';
 
 export const REMOTE = Boolean(process.env.GATEWAY_PROXY_URL && process.env.GATEWAY_ADMIN_URL);
 
@@ -118,9 +118,9 @@ export async function startTarget(options: { rateLimitPerMinute?: number } = {})
  * The gateway under test with a suite's own fixture kong.yml; against real
  * Kong the fixture must have been synced beforehand (the suite says how).
  */
-export async function startFixtureTarget(configPath: string, env: Record<string, string>): Promise<Target> {
+export async function startFixtureTarget(configPath: string, env: Record<string, string>, settings: Pick<GatewayOptions, 'trustedIps' | 'realIpHeader' | 'realIpRecursive'> = {}): Promise<Target> {
   if (REMOTE) return { proxyUrl: process.env.GATEWAY_PROXY_URL!, adminUrl: process.env.GATEWAY_ADMIN_URL!, close: async () => undefined };
-  const gateway = await startGateway({ configPath, proxyPort: 0, adminPort: 0, env });
+  const gateway = await startGateway({ configPath, proxyPort: 0, adminPort: 0, env, ...settings });
   return { proxyUrl: gateway.proxyUrl, adminUrl: gateway.adminUrl, close: gateway.close };
 }
 

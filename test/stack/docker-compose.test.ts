@@ -164,15 +164,17 @@ describe('docker-compose.yml', () => {
     expect(services.dynamodb.ports!.map(portMapping).map((port) => port.containerPort)).toContain(Number(dynamodb.port));
   });
 
-  it("judges the API healthy by its own health route, which serverless.yml serves on the API's HTTP port", () => {
+  it('judges the API healthy by its own health function, invoked on the Lambda Invoke port as Kong invokes it (the HTTP port stays closed)', () => {
     const healthcheck = services.api.healthcheck as { test: string[] };
     const script = healthcheck.test[healthcheck.test.indexOf('-e') + 1];
-    const url = new URL(/fetch\('([^']+)'\)/.exec(script)![1]);
-    expect(url.pathname).toBe('/api/public/health');
-    expect(url.port).toBe(services.api.environment!.API_PORT);
+    const url = new URL(/fetch\('([^']+)'/.exec(script)![1]);
+    expect(url.pathname).toBe('/2015-03-31/functions/kong-lambda-auth-local-health/invocations');
+    expect(url.port).toBe(services.api.environment!.LAMBDA_PORT);
     // A 503 (a dependency down) is unhealthy, not merely an answer.
-    expect(script).toContain('r.ok ? 0 : 1');
-    expect(read('serverless.yml')).toContain('- http: { path: /api/public/health, method: get }');
+    expect(script).toContain('p.statusCode === 200 ? 0 : 1');
+    expect(services.api.environment!.API_PORT).toBeUndefined();
+    expect(services.api.environment!.API_HTTP).toBeUndefined();
+    expect(services.api.environment!.TRUSTED_PROXIES).toBe(services.kong.environment!.KONG_TRUSTED_IPS);
   });
 
   it("loads the project's Lua plugins (kong/plugins/*) into Kong and its migrations: enabled, mounted, on the Lua path", () => {

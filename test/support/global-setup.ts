@@ -1,6 +1,6 @@
 /** Starts the suite's one shared stack before any test file runs. */
 import { portsFromEnv, startStack, type Stack, type StackPorts } from '../../scripts/stack';
-import { stackEnv, TEST_API_ENV, TEST_CORS_ORIGINS, TEST_RATE_LIMITS, TEST_SESSION_CACHE_TTL_SECONDS, testLog } from './stack';
+import { stackEnv, TEST_API_ENV, TEST_CORS_ORIGINS, TEST_REAL_IP, TEST_RATE_LIMITS, TEST_SESSION_CACHE_TTL_SECONDS, testLog } from './stack';
 
 /** Away from `npm start`'s defaults, so tests run while a developer's stack is up. */
 const TEST_PORTS: StackPorts = { proxy: 18000, admin: 18001, api: 14000, lambda: 14002, dynamodb: 18100 };
@@ -20,6 +20,9 @@ export default async function globalSetup(): Promise<void> {
     rateLimits: TEST_RATE_LIMITS,
     corsOrigins: TEST_CORS_ORIGINS,
     sessionCacheTtlSeconds: TEST_SESSION_CACHE_TTL_SECONDS,
+    realIp: TEST_REAL_IP,
+    // Tests call the functions around the gateway too (that it is refused is the point).
+    apiHttp: true,
     log: testLog,
   });
   globalThis.testStack = stack;

@@ -39,6 +39,16 @@ export const TEST_CORS_ORIGINS = ['https://app.example.test'];
  */
 export const TEST_SESSION_CACHE_TTL_SECONDS = 0;
 
+/**
+ * The suite's stack stands behind a load balancer at 127.0.0.2 (and
+ * 127.0.2.0/24 for a second hop), as Kong's trusted_ips would name it:
+ * test/e2e/client-address.test.ts is a client behind it. No other test
+ * connects from there (their own addresses are 127.1-254.x.y), so for them
+ * the TCP peer stays the client, as before.
+ */
+export const TEST_REAL_IP = { trustedIps: '127.0.0.2, 127.0.2.0/24', realIpHeader: 'X-Forwarded-For', realIpRecursive: 'on' } as const;
+export const TEST_BALANCER_ADDRESS = '127.0.0.2';
+
 /** STACK_VERBOSE=1 shows what the test stacks' components print. */
 export const testLog: LogSink | undefined = process.env.STACK_VERBOSE === '1' ? printLine : undefined;
 
@@ -53,6 +63,7 @@ export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {
     rateLimits: TEST_RATE_LIMITS,
     corsOrigins: TEST_CORS_ORIGINS,
     sessionCacheTtlSeconds: TEST_SESSION_CACHE_TTL_SECONDS,
+    apiHttp: true,
     log: testLog,
     ...options,
     env: { ...TEST_API_ENV, ...options.env },
@@ -82,6 +93,7 @@ export function stackEnv(stack: Stack): Record<string, string> {
     PROXY_URL: stack.urls.proxy,
     ADMIN_URL: stack.urls.admin,
     API_URL: stack.urls.api,
+    ...(stack.urls.lambda ? { LAMBDA_URL: stack.urls.lambda } : {}),
   };
 }
 

@@ -121,6 +121,27 @@ describe('the event (API Gateway payload 1.0)', () => {
     expect(context.requestTime).toMatch(new RegExp(`^${utc[1]}/${utc[2]}/${utc[3]}:${utc[4]} [+-]\\d{4}$`));
   });
 
+  // request-util.lua: sourceIp = var.realip_remote_addr or var.remote_addr, the
+  // TCP peer before trusted_ips/real_ip_header apply; the headers are the
+  // request's own (the balancer's X-Forwarded-For), not what Kong adds when
+  // proxying. The functions find the client from these (lib/platform/client-address.ts).
+  (REMOTE ? test.skip : test)('behind trusted_ips and real_ip_header, sourceIp is still the TCP peer, and X-Forwarded-For reaches the function as sent', async () => {
+    const behind = await startFixtureTarget(FIXTURE, {
+      DECK_LAMBDA_HOST: '127.0.0.1',
+      DECK_LAMBDA_PORT: String(lambda.port),
+      DECK_LAMBDA_CLOSED_PORT: String(await closedPort()),
+    }, { trustedIps: '127.0.0.0/8', realIpHeader: 'X-Forwarded-For', realIpRecursive: 'on' });
+    try {
+      await send(behind.proxyUrl, '/lambda', { headers: { 'X-Forwarded-For': ['203.0.113.9, 198.51.100.7', '127.0.0.5'], 'X-Real-IP': '192.0.2.1' } });
+      const { event } = lambda.last();
+      expect(event.requestContext.identity.sourceIp).toBe('127.0.0.1');
+      expect(event.multiValueHeaders['x-forwarded-for']).toEqual(['203.0.113.9, 198.51.100.7', '127.0.0.5']);
+      expect(event.headers['x-real-ip']).toBe('192.0.2.1');
+    } finally {
+      await behind.close();
+    }
+  });
+
   test('the path is the upstream path: strip_path applied, service-less routes start at /', async () => {
     await call('/lambda');
     expect([lambda.last().event.path, lambda.last().event.requestContext.path]).toEqual(['/', '/']);
