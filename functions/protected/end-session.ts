@@ -1,6 +1,6 @@
 import { authenticateCaller } from '../../lib/flows/caller';
 import { json, route } from '../../lib/platform/http';
-import { sessionNotFound, sessions } from '../../lib/sessions';
+import { sessionNotFound, sessions } from '../../lib/token-sessions';
 
 /**
  * The id in the path. Kong routes the prefix /api/jwt/sessions/ here and

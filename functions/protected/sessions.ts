@@ -1,6 +1,6 @@
 import { authenticateCaller } from '../../lib/flows/caller';
 import { json, route } from '../../lib/platform/http';
-import { sessions } from '../../lib/sessions';
+import { sessions } from '../../lib/token-sessions';
 
 /** GET /api/jwt/sessions → 200 with the caller's live sessions, newest first; `current` marks the asking one. */
 export const handler = route(async (event) => {

@@ -1,6 +1,6 @@
 import { json, oauthRoute } from '../../lib/platform/http';
-import { sessions } from '../../lib/sessions';
-import { revocableToken, revokeBody } from '../../lib/sessions/schemas';
+import { sessions } from '../../lib/token-sessions';
+import { revocableToken, revokeBody } from '../../lib/token-sessions/schemas';
 
 /** POST /api/public/revoke, JSON `{"token"}` or an RFC 7009 form: revokes a refresh token; the same answer whether it was known or not. */
 export const handler = oauthRoute(revokeBody, async ({ body }) => {

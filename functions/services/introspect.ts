@@ -1,7 +1,7 @@
 import { introspect } from '../../lib/flows/introspect';
 import { AppError } from '../../lib/platform/errors';
 import { formRoute, json } from '../../lib/platform/http';
-import { introspectionBody } from '../../lib/sessions/schemas';
+import { introspectionBody } from '../../lib/token-sessions/schemas';
 
 /**
  * POST /api/introspect (RFC 7662), form-encoded `token` (and an optional

@@ -2,14 +2,14 @@ import { accounts, isActive, type ActiveAccount } from '../accounts';
 import { signingKeys } from '../keys';
 // Not the capability's index: that one makes the Admin API client, which verifying never calls.
 import { credentialKey } from '../kong/credentials';
-import { sessions, type SessionState } from '../sessions';
+import { sessions, type TokenSessionState } from '../token-sessions';
 import { accessTokens, secretKey, type AccessTokenClaims, type UnverifiedClaims, type VerificationKey } from '../tokens';
 
 export interface CheckedAccessToken {
   account: ActiveAccount;
   claims: AccessTokenClaims;
   /** Whether its session stands: callers decide what `ended` means for them. */
-  state: SessionState;
+  state: TokenSessionState;
 }
 
 /**

@@ -5,7 +5,7 @@ import { kongCredentials } from '../kong';
 import type { Client } from '../platform/http';
 import { securityEvent } from '../platform/security-events';
 import { protection } from '../protection';
-import { sessions, type TokenResponse } from '../sessions';
+import { sessions, type TokenResponse } from '../token-sessions';
 import { currentKey, subjectOf } from './subject';
 
 /**

@@ -1,5 +1,5 @@
 import { accounts, isActive } from '../accounts';
-import { sessions } from '../sessions';
+import { sessions } from '../token-sessions';
 import { looksLikeJwt } from '../tokens/refresh-tokens';
 import { checkAccessToken } from './access-token';
 

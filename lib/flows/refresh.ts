@@ -1,5 +1,5 @@
 import { accounts, isActive } from '../accounts';
-import { sessions, type TokenResponse } from '../sessions';
+import { sessions, type TokenResponse } from '../token-sessions';
 import { readySubject } from './subject';
 
 /** Rotates a refresh token; the account must still be active, and the current key signs the new access token. */

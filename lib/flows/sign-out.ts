@@ -1,7 +1,7 @@
 import type { ActiveAccount } from '../accounts';
 import { kongCredentials } from '../kong';
 import { securityEvent } from '../platform/security-events';
-import { sessions } from '../sessions';
+import { sessions } from '../token-sessions';
 import { currentKey } from './subject';
 
 /**

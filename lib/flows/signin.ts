@@ -1,5 +1,5 @@
 import type { Client } from '../platform/http';
-import { sessions, type TokenResponse } from '../sessions';
+import { sessions, type TokenResponse } from '../token-sessions';
 import { passwordAttempt } from './password-attempt';
 import { signinSubject } from './subject';
 

@@ -2,7 +2,7 @@ import type { ActiveAccount } from '../accounts';
 import { signingKeys, type CurrentKey } from '../keys';
 import { credentialKey, kongCredentials } from '../kong';
 import { config } from '../platform/config';
-import type { SessionSubject } from '../sessions';
+import type { TokenSubject } from '../token-sessions';
 import { localSigner, secretKey } from '../tokens';
 
 /**
@@ -19,7 +19,7 @@ const publicKeys = config.accessTokenAlgorithm !== 'HS256';
 export const currentKey = async (): Promise<CurrentKey | undefined> => (publicKeys ? signingKeys.current() : undefined);
 
 /** What signs the account's tokens; `key` is currentKey()'s answer, and Kong has a credential for it (lib/kong). */
-export function subjectOf(account: ActiveAccount, key: CurrentKey | undefined): SessionSubject {
+export function subjectOf(account: ActiveAccount, key: CurrentKey | undefined): TokenSubject {
   const { id: accountId, username, credential } = account;
   if (credential.kind === 'secret') {
     return { accountId, username, issuer: credential.key, signer: localSigner('HS256', secretKey(credential.secret)) };
@@ -29,13 +29,13 @@ export function subjectOf(account: ActiveAccount, key: CurrentKey | undefined): 
 }
 
 /** Signin: the account's credential checked at Kong (one Admin API call) and repaired if lost. */
-export async function signinSubject(account: ActiveAccount): Promise<SessionSubject> {
+export async function signinSubject(account: ActiveAccount): Promise<TokenSubject> {
   const key = await currentKey();
   return subjectOf(await kongCredentials.ensure(account, key), key);
 }
 
 /** Refresh: no Admin API call, unless the account has no credential for the current key yet (once per key rotation). */
-export async function readySubject(account: ActiveAccount): Promise<SessionSubject> {
+export async function readySubject(account: ActiveAccount): Promise<TokenSubject> {
   const key = await currentKey();
   const published = key && (await signingKeys.publishedKids());
   return subjectOf(await kongCredentials.ready(account, key, published), key);

@@ -2,12 +2,12 @@
 import { config } from '../platform/config';
 import { dynamodb } from '../platform/dynamodb';
 import { accessTokens } from '../tokens';
-import { DynamoDBSessionStore } from './dynamodb-store';
-import { Sessions } from './sessions';
+import { DynamoDBTokenSessionStore } from './dynamodb-store';
+import { TokenSessions } from './token-sessions';
 
-export * from './session';
-export const sessions = new Sessions(
-  new DynamoDBSessionStore(dynamodb(), config.tokensTable),
+export * from './token-session';
+export const sessions = new TokenSessions(
+  new DynamoDBTokenSessionStore(dynamodb(), config.tokensTable),
   accessTokens,
   config.refreshTokenTtlSeconds,
   config.refreshRetryGraceSeconds,

@@ -1,17 +1,17 @@
-import { Sessions } from '../../../lib/sessions/sessions';
-import type { SessionSubject } from '../../../lib/sessions/session';
+import { TokenSessions } from '../../../lib/token-sessions/token-sessions';
+import type { TokenSubject } from '../../../lib/token-sessions/token-session';
 import { AccessTokens, secretKey } from '../../../lib/tokens/access-tokens';
 import { localSigner } from '../../../lib/tokens/signer';
 import { hashRefreshToken } from '../../../lib/tokens/refresh-tokens';
-import { MemorySessionStore } from '../support/memory-stores';
+import { MemoryTokenSessionStore } from '../support/memory-stores';
 
-const subject: SessionSubject = { accountId: 'account-1', username: 'alice', issuer: 'kid-1', signer: localSigner('HS256', secretKey('a secret of some length')) };
+const subject: TokenSubject = { accountId: 'account-1', username: 'alice', issuer: 'kid-1', signer: localSigner('HS256', secretKey('a secret of some length')) };
 const INVALID_GRANT = { status: 401, code: 'invalid_grant', message: 'Invalid or expired refresh token' };
 
 function setup() {
-  const store = new MemorySessionStore();
+  const store = new MemoryTokenSessionStore();
   const accessTokens = new AccessTokens(900, 3600);
-  const sessions = new Sessions(store, accessTokens, 3600, 60);
+  const sessions = new TokenSessions(store, accessTokens, 3600, 60);
   const load = async () => subject;
   const claimsOf = (token: string) => accessTokens.unverifiedClaims(token)!;
   return { store, sessions, load, claimsOf };

@@ -8,7 +8,7 @@ import type { JwtSigner } from '../tokens/signer';
  * sessions (the user's session epoch moves past the session's), or when it
  * expires (an absolute lifetime that refreshes never extend).
  */
-export interface Session {
+export interface TokenSession {
   id: string;
   /** The account's immutable id: a later account under the same name inherits nothing. */
   accountId: string;
@@ -27,7 +27,7 @@ export interface Session {
 }
 
 /** What the user sees of one of their sessions (GET /api/jwt/sessions). */
-export interface SessionView {
+export interface TokenSessionView {
   id: string;
   created_at: string | null;
   last_used_at: string | null;
@@ -61,15 +61,15 @@ export type RevocationReason = 'logout' | 'revoked' | 'reuse' | 'ended';
 export type RotationResult = 'rotated' | 'already-consumed' | 'session-revoked' | 'sessions-ended';
 
 /** Whom a session's tokens are for, the `iss` they carry (the Kong credential's key), and what signs them. */
-export interface SessionSubject {
+export interface TokenSubject {
   accountId: string;
   username: string;
   issuer: string;
   signer: JwtSigner;
 }
 
-/** Where an access token's session stands (Sessions.accessTokenState). */
-export type SessionState = 'live' | 'ended' | 'revoked';
+/** Where an access token's session stands (TokenSessions.accessTokenState). */
+export type TokenSessionState = 'live' | 'ended' | 'revoked';
 
 /** The OAuth 2.0-style token response (RFC 6749 §5.1). */
 export interface TokenResponse {

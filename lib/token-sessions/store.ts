@@ -1,14 +1,14 @@
-import type { RefreshToken, RevocationReason, RotationResult, Session } from './session';
+import type { RefreshToken, RevocationReason, RotationResult, TokenSession } from './token-session';
 
 /** Where sessions live: the tokens table in the service (dynamodb-store.ts), memory in unit tests. */
-export interface SessionStore {
+export interface TokenSessionStore {
   /** The user's session epoch: raised to end every session at once. */
   epoch(username: string): Promise<number>;
   /**
    * Stores a new session and its first refresh token, if the user's epoch is
    * still `session.epoch`; false when all sessions were ended meanwhile.
    */
-  start(session: Session, first: RefreshToken): Promise<boolean>;
+  start(session: TokenSession, first: RefreshToken): Promise<boolean>;
   getRefreshToken(hash: string): Promise<RefreshToken | undefined>;
   /**
    * Consumes `current` and stores its successor in one step, which also
@@ -28,12 +28,12 @@ export interface SessionStore {
   /** Raises the user's epoch, ending every session started before. */
   endAll(username: string): Promise<void>;
   /** A session by id, however it ended. */
-  get(sessionId: string): Promise<Session | undefined>;
+  get(sessionId: string): Promise<TokenSession | undefined>;
   /** The account's sessions not revoked and not expired at `now`, in one query (an index by account); ended ones by epoch included. */
-  listUnrevoked(accountId: string, now: number): Promise<Session[]>;
+  listUnrevoked(accountId: string, now: number): Promise<TokenSession[]>;
   /**
    * In one read: the session (undefined if unknown), its user's current
    * epoch, and whether the access token `jti` (when given) was revoked.
    */
-  sessionState(sessionId: string, username: string, jti?: string): Promise<{ session?: Session; epoch: number; tokenRevoked: boolean }>;
+  sessionState(sessionId: string, username: string, jti?: string): Promise<{ session?: TokenSession; epoch: number; tokenRevoked: boolean }>;
 }

@@ -9,17 +9,18 @@ import {
 import { nowSeconds } from '../platform/clock';
 import { cancellationReasons, consistentBatchGet, isConditionFailure, TransactionCanceledException } from '../platform/dynamodb';
 import { DependencyError } from '../platform/errors';
-import type { RefreshToken, RevocationReason, RotationResult, Session } from './session';
-import type { SessionStore } from './store';
+import { epochIs, epochKey, epochOf, raiseEpoch, readEpoch } from '../sign-out-epoch/dynamodb-store';
+import type { RefreshToken, RevocationReason, RotationResult, TokenSession } from './token-session';
+import type { TokenSessionStore } from './store';
 
 /**
- * The tokens table holds four kinds of items of this module's, keyed by `id`; all but the
- * epoch expire through the table's TTL attribute `expiresAt`:
+ * The tokens table holds three kinds of items of this module's, keyed by `id`, which
+ * expire through the table's TTL attribute `expiresAt`:
  * - `session#<id>`: a session, with its epoch and revocation;
  * - `rt#<sha256>`: a refresh token, stored only as its hash;
  * - `jti#<id>`: a revoked access token, kept until it would have expired;
- * - `epoch#<username>`: the user's session epoch (absent means 0), which
- *   browser sessions (`browser#<sha256>`, lib/browser-sessions) also obey.
+ * and checks and raises `epoch#<username>`, the user's sign-out epoch (lib/sign-out-epoch),
+ * which browser sessions (`browser#<sha256>`, lib/browser-sessions) also obey.
  * Session items also carry `sessionOwner` (the account id), the partition key
  * of the index SESSIONS_BY_OWNER (sort key `createdAt`): only they have it,
  * so the index holds sessions and nothing else, and listing a user's
@@ -29,44 +30,28 @@ export const SESSIONS_BY_OWNER = 'sessions-by-owner';
 const sessionKey = (id: string) => ({ id: `session#${id}` });
 const refreshTokenKey = (hash: string) => ({ id: `rt#${hash}` });
 const accessTokenKey = (jti: string) => ({ id: `jti#${jti}` });
-/** Also read by lib/browser-sessions, whose sessions end with the same epoch. */
-export const epochKey = (username: string) => ({ id: `epoch#${username}` });
 
 const MAX_ATTEMPTS = 3;
 const ROTATION_ITEMS = ['consume', 'successor', 'session', 'epoch'] as const;
 const START_ITEMS = ['session', 'refreshToken', 'epoch'] as const;
 
-/** A condition that the user's epoch is still `epoch` (an absent item counts as 0). */
-function epochIs(epoch: number) {
-  return {
-    ConditionExpression: epoch === 0 ? 'attribute_not_exists(epoch) OR epoch = :epoch' : 'epoch = :epoch',
-    ExpressionAttributeValues: { ':epoch': epoch },
-  };
-}
-
 function refreshTokenItem({ hash, ...token }: RefreshToken) {
   return { ...refreshTokenKey(hash), ...token };
 }
 
-function sessionItem(session: Session) {
+function sessionItem(session: TokenSession) {
   return { ...session, ...sessionKey(session.id), sessionOwner: session.accountId };
 }
 
-function toSession(item: Record<string, unknown>): Session {
+function toSession(item: Record<string, unknown>): TokenSession {
   const { id, sessionOwner: _owner, ...session } = item;
-  return { ...session, id: (id as string).slice('session#'.length) } as Session;
+  return { ...session, id: (id as string).slice('session#'.length) } as TokenSession;
 }
 
 // Concurrent transactions on one item may all be cancelled: a short random pause lets one of them win.
-/** The user's session epoch (absent means 0): browser sessions obey it too. */
-export async function readEpoch(client: DynamoDBDocumentClient, table: string, username: string): Promise<number> {
-  const { Item } = await client.send(new GetCommand({ TableName: table, Key: epochKey(username), ConsistentRead: true }));
-  return (Item?.epoch as number | undefined) ?? 0;
-}
-
 const pause = () => new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
 
-export class DynamoDBSessionStore implements SessionStore {
+export class DynamoDBTokenSessionStore implements TokenSessionStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
@@ -76,7 +61,7 @@ export class DynamoDBSessionStore implements SessionStore {
     return readEpoch(this.client, this.table, username);
   }
 
-  async start(session: Session, first: RefreshToken): Promise<boolean> {
+  async start(session: TokenSession, first: RefreshToken): Promise<boolean> {
     const TableName = this.table;
     try {
       await this.client.send(
@@ -161,7 +146,7 @@ export class DynamoDBSessionStore implements SessionStore {
     const items = await consistentBatchGet(this.client, this.table, keys);
     const successor = items.get(keys[0].id);
     const session = items.get(keys[1].id);
-    const epoch = (items.get(keys[2].id)?.epoch as number | undefined) ?? 0;
+    const epoch = epochOf(items.get(keys[2].id));
     return successor !== undefined && successor.consumedAt === undefined && session?.revokedAt === undefined && session !== undefined && epoch === consumed.epoch;
   }
 
@@ -185,35 +170,28 @@ export class DynamoDBSessionStore implements SessionStore {
     await this.client.send(new PutCommand({ TableName: this.table, Item: { ...accessTokenKey(jti), expiresAt } }));
   }
 
-  async endAll(username: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: epochKey(username),
-        UpdateExpression: 'ADD epoch :one',
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
-    );
+  endAll(username: string): Promise<void> {
+    return raiseEpoch(this.client, this.table, username);
   }
 
   async sessionState(sessionId: string, username: string, jti?: string) {
     const keys = [sessionKey(sessionId), epochKey(username), ...(jti === undefined ? [] : [accessTokenKey(jti)])];
     const items = await consistentBatchGet(this.client, this.table, keys);
-    const session = items.get(keys[0].id) as (Session & { id: string }) | undefined;
+    const session = items.get(keys[0].id) as (TokenSession & { id: string }) | undefined;
     return {
-      session: session && ({ ...session, id: sessionId } as Session),
-      epoch: (items.get(keys[1].id)?.epoch as number | undefined) ?? 0,
+      session: session && ({ ...session, id: sessionId } as TokenSession),
+      epoch: epochOf(items.get(keys[1].id)),
       tokenRevoked: keys.length > 2 && items.has(keys[2].id),
     };
   }
 
-  async get(sessionId: string): Promise<Session | undefined> {
+  async get(sessionId: string): Promise<TokenSession | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: sessionKey(sessionId), ConsistentRead: true }));
     return Item ? toSession(Item) : undefined;
   }
 
-  async listUnrevoked(accountId: string, now: number): Promise<Session[]> {
-    const sessions: Session[] = [];
+  async listUnrevoked(accountId: string, now: number): Promise<TokenSession[]> {
+    const sessions: TokenSession[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     // A page is 1 MB, thousands of sessions: more pages only for an account signed in that often.
     do {

@@ -1,4 +1,4 @@
-import { refreshTokenOf, revocableToken } from '../../../lib/sessions/schemas';
+import { refreshTokenOf, revocableToken } from '../../../lib/token-sessions/schemas';
 
 const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
 const REFRESH = 'dGhpcyBpcyBhIHJlZnJlc2ggdG9rZW4gb2YgMzIgYnl0ZXM';

@@ -5,8 +5,8 @@ import { log } from '../platform/log';
 import { securityEvent } from '../platform/security-events';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens';
 import { hashRefreshToken, newChainKey, newRefreshToken, successorOf } from '../tokens/refresh-tokens';
-import { invalidGrant, sessionNotFound, type RefreshToken, type Session, type SessionState, type SessionSubject, type SessionView, type TokenResponse } from './session';
-import type { SessionStore } from './store';
+import { invalidGrant, sessionNotFound, type RefreshToken, type TokenSession, type TokenSessionState, type TokenSubject, type TokenSessionView, type TokenResponse } from './token-session';
+import type { TokenSessionStore } from './store';
 
 /** A signin whose session the user ended at that very moment may try again once, with the new epoch. */
 const START_ATTEMPTS = 2;
@@ -16,26 +16,26 @@ const START_ATTEMPTS = 2;
  * tokens, every way of ending it (logout, revoke, reuse, end-all), and the
  * one check that a session and its access token are still valid.
  */
-export class Sessions {
+export class TokenSessions {
   /**
    * @param refreshTtlSeconds a session's absolute lifetime
    * @param retryGraceSeconds how long after a refresh the same refresh token
    *   may be presented again and get the same successor, while that is unused
    */
   constructor(
-    private readonly store: SessionStore,
+    private readonly store: TokenSessionStore,
     private readonly accessTokens: AccessTokens,
     private readonly refreshTtlSeconds: number,
     private readonly retryGraceSeconds: number,
   ) {}
 
   /** A new session with an absolute expiry, and its first tokens; `client` is remembered for the user to recognise it. */
-  async start(subject: SessionSubject, client: Client = {}): Promise<TokenResponse> {
+  async start(subject: TokenSubject, client: Client = {}): Promise<TokenResponse> {
     const { username, accountId } = subject;
     for (let attempt = 1; ; attempt++) {
       const epoch = await this.store.epoch(username);
       const now = nowSeconds();
-      const session: Session = {
+      const session: TokenSession = {
         id: randomUUID(),
         accountId,
         username,
@@ -70,7 +70,7 @@ export class Sessions {
    * the retry grace lasts. Any other use of a consumed token means it was
    * copied: its whole session is revoked.
    */
-  async refresh(presented: string, loadSubject: (username: string) => Promise<SessionSubject | undefined>): Promise<TokenResponse> {
+  async refresh(presented: string, loadSubject: (username: string) => Promise<TokenSubject | undefined>): Promise<TokenResponse> {
     const current = await this.store.getRefreshToken(hashRefreshToken(presented));
     if (!current || current.expiresAt <= nowSeconds()) throw invalidGrant();
     const successor = successorOf(presented, current.chainKey);
@@ -90,7 +90,7 @@ export class Sessions {
   }
 
   /** A consumed refresh token presented again: the same successor within the grace, else the session ends. */
-  private async repeat(consumed: RefreshToken, successorToken: string, loadSubject: (username: string) => Promise<SessionSubject | undefined>) {
+  private async repeat(consumed: RefreshToken, successorToken: string, loadSubject: (username: string) => Promise<TokenSubject | undefined>) {
     const inGrace = consumed.consumedAt !== undefined && consumed.consumedAt >= nowSeconds() - this.retryGraceSeconds;
     if (inGrace && consumed.successorHash === hashRefreshToken(successorToken) && (await this.store.canRepeat(consumed))) {
       const subject = await this.subjectFor(consumed, loadSubject);
@@ -103,7 +103,7 @@ export class Sessions {
   }
 
   /** The account the token's session belongs to, if it is still that very account (not a later one of the same name). */
-  private async subjectFor(token: RefreshToken, loadSubject: (username: string) => Promise<SessionSubject | undefined>) {
+  private async subjectFor(token: RefreshToken, loadSubject: (username: string) => Promise<TokenSubject | undefined>) {
     const subject = await loadSubject(token.username);
     if (!subject || (token.accountId !== undefined && subject.accountId !== token.accountId)) throw invalidGrant();
     return subject;
@@ -135,7 +135,7 @@ export class Sessions {
    * credential is rotated), but tokens signed with the service's own key
    * verify until they expire, so the epoch is what ends them everywhere else.
    */
-  async accessTokenState(claims: Pick<AccessTokenClaims, 'sid' | 'jti' | 'sub'>): Promise<SessionState> {
+  async accessTokenState(claims: Pick<AccessTokenClaims, 'sid' | 'jti' | 'sub'>): Promise<TokenSessionState> {
     const { session, epoch, tokenRevoked } = await this.store.sessionState(claims.sid, claims.sub, claims.jti);
     if (!session || session.revokedAt !== undefined || tokenRevoked || session.username !== claims.sub) return 'revoked';
     return session.epoch === epoch ? 'live' : 'ended';
@@ -147,7 +147,7 @@ export class Sessions {
    * The index is eventually consistent; the caller's own session is read
    * directly if it has not reached it yet.
    */
-  async list(caller: { accountId: string; username: string; sessionId: string }): Promise<SessionView[]> {
+  async list(caller: { accountId: string; username: string; sessionId: string }): Promise<TokenSessionView[]> {
     const now = nowSeconds();
     const [found, epoch] = await Promise.all([this.store.listUnrevoked(caller.accountId, now), this.store.epoch(caller.username)]);
     if (!found.some((session) => session.id === caller.sessionId)) {
@@ -196,7 +196,7 @@ export class Sessions {
   }
 
   /** `now`: when the refresh token was issued, so that a new session's refresh_expires_in is its whole lifetime. */
-  private async tokens(subject: SessionSubject, refresh: RefreshToken, refreshToken: string, now = nowSeconds()): Promise<TokenResponse> {
+  private async tokens(subject: TokenSubject, refresh: RefreshToken, refreshToken: string, now = nowSeconds()): Promise<TokenResponse> {
     const access = await this.accessTokens.sign(subject.username, refresh.sessionId, subject.issuer, subject.signer);
     return {
       access_token: access.token,
