@@ -1,5 +1,5 @@
-import { authenticateCaller } from '../../lib/flows/caller';
-import { signOutEverywhere } from '../../lib/flows/sign-out';
+import { authenticateCaller } from '../../lib/composition/caller';
+import { signOutEverywhere } from '../../lib/composition/sign-out-everywhere';
 import { json, route } from '../../lib/platform/http';
 
 /** POST /api/jwt/logout-all: ends every session of the caller and rotates its Kong credential. */

@@ -1,4 +1,4 @@
-import { refresh } from '../../lib/flows/refresh';
+import { refresh } from '../../lib/composition/refresh';
 import { json, oauthRoute } from '../../lib/platform/http';
 import { refreshBody, refreshTokenOf } from '../../lib/token-sessions/schemas';
 

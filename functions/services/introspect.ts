@@ -1,4 +1,4 @@
-import { introspect } from '../../lib/flows/introspect';
+import { introspect } from '../../lib/composition/introspection';
 import { AppError } from '../../lib/platform/errors';
 import { formRoute, json } from '../../lib/platform/http';
 import { introspectionBody } from '../../lib/token-sessions/schemas';

@@ -31,7 +31,7 @@ ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: '
   );
 }
 
-export interface RegisterPage {
+export interface SignUpPage {
   next?: string;
   values?: { username?: string; email?: string; first_name?: string };
   error?: string;
@@ -39,7 +39,7 @@ export interface RegisterPage {
   invalid?: string;
 }
 
-export function registerPage({ next, values = {}, error, invalid }: RegisterPage = {}): Html {
+export function signUpPage({ next, values = {}, error, invalid }: SignUpPage = {}): Html {
   return layout(
     'Register',
     html`<h1>Register</h1>
