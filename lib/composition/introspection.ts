@@ -1,4 +1,4 @@
-import { introspection } from '../flows/introspect';
+import { introspection } from '../flows/introspection';
 import { accounts } from './accounts';
 import { checkAccessToken } from './caller';
 import { tokenSessions } from './token-sessions';

@@ -1,4 +1,4 @@
-import { passwordChangeFlow } from '../flows/change-password';
+import { passwordChangeFlow } from '../flows/password-change';
 import { kongCredentials } from './kong';
 import { passwordAccounts } from './password-accounts';
 import { passwordPolicy } from './password-policy';
