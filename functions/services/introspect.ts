@@ -11,6 +11,6 @@ import { introspectionBody } from '../../lib/token-sessions/schemas';
  * X-Consumer-ID; a request without it did not come through that route.
  */
 export const handler = formRoute(introspectionBody, async (event) => {
-  if (!event.headers['x-consumer-id']) throw new AppError(401, 'invalid_client', 'Unauthorized');
+  if (!event.headers['x-consumer-id']) throw new AppError('invalid_client');
   return json(200, await introspect(event.body.token));
 });

@@ -4,7 +4,7 @@ import { identityOf } from '../../lib/composition/browser-identity';
 import { AppError } from '../../lib/platform/errors';
 import { json, route } from '../../lib/platform/http';
 
-const loginRequired = () => new AppError(401, 'login_required', 'Please sign in');
+const loginRequired = () => new AppError('login_required');
 
 /**
  * GET /api/session/authenticate (the JSESSIONID cookie) → 200 with X-User,

@@ -18,7 +18,7 @@ export const refreshBody = object({ refresh_token: opaqueToken, grant_type: v.op
 /** The token to refresh with; any other grant is not this endpoint's (RFC 6749 §5.2 unsupported_grant_type). */
 export function refreshTokenOf(body: v.InferOutput<typeof refreshBody>): string {
   if (body.grant_type !== undefined && body.grant_type !== 'refresh_token') {
-    throw new AppError(400, 'unsupported_grant_type', 'grant_type must be refresh_token');
+    throw new AppError('unsupported_grant_type');
   }
   return body.refresh_token;
 }
@@ -33,7 +33,7 @@ export const revokeBody = object({ token: anyToken, token_type_hint: v.optional(
  */
 export function revocableToken(body: v.InferOutput<typeof revokeBody>): string {
   if (body.token_type_hint === 'access_token' || looksLikeJwt(body.token)) {
-    throw new AppError(400, 'unsupported_token_type', 'Only refresh tokens can be revoked; an access token ends with its session (logout)');
+    throw new AppError('unsupported_token_type');
   }
   return body.token;
 }

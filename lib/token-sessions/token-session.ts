@@ -81,7 +81,7 @@ export interface TokenResponse {
 }
 
 /** RFC 6749 §5.2: the refresh token is unknown, expired, consumed or revoked. */
-export const invalidGrant = (cause?: unknown) => new AppError(401, 'invalid_grant', 'Invalid or expired refresh token', { cause });
+export const invalidGrant = (cause?: unknown) => new AppError('invalid_grant', undefined, { cause });
 
 /** Someone else's session and one that is over look the same: neither is the caller's to end. */
-export const sessionNotFound = () => new AppError(404, 'not_found', 'Session not found');
+export const sessionNotFound = () => new AppError('not_found', 'Session not found');
