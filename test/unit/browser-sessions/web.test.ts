@@ -98,7 +98,7 @@ describe('registration input', () => {
   });
 
   it.each([
-    // Password strength is the signup flow's (lib/accounts/policy.ts), for both kinds of signup.
+    // Password strength is the signup flow's (lib/composition/password-policy.ts), for both kinds of signup.
     ['a bad username', { username: 'a/b' }],
     ['no email', { email: undefined }],
     ['a bad email', { email: 'alice@' }],
