@@ -25,32 +25,30 @@ export function tokenSubjects({ kongCredentials, signingKeys }: TokenSubjectsDep
   /** The service's current key in ES256/RS256 mode; undefined in HS256 mode. */
   const currentKey = async (): Promise<CurrentKey | undefined> => signingKeys?.current();
 
-  return {
-    currentKey,
+  /** What signs the account's tokens; `key` is currentKey()'s answer, and Kong has a credential for it (lib/kong). */
+  function subjectOf(account: ActiveAccount, key: CurrentKey | undefined): TokenSubject {
+    const { id: accountId, username, credential } = account;
+    if (credential.kind === 'secret') {
+      return { accountId, username, issuer: credential.key, signer: localSigner('HS256', secretKey(credential.secret)) };
+    }
+    if (!key || !credential.kids.includes(key.kid)) throw new Error('no credential at Kong for the current signing key');
+    return { accountId, username, issuer: credentialKey(credential.issuer, key.kid), signer: key.signer };
+  }
 
-    /** What signs the account's tokens; `key` is currentKey()'s answer, and Kong has a credential for it (lib/kong). */
-    subjectOf(account: ActiveAccount, key: CurrentKey | undefined): TokenSubject {
-      const { id: accountId, username, credential } = account;
-      if (credential.kind === 'secret') {
-        return { accountId, username, issuer: credential.key, signer: localSigner('HS256', secretKey(credential.secret)) };
-      }
-      if (!key || !credential.kids.includes(key.kid)) throw new Error('no credential at Kong for the current signing key');
-      return { accountId, username, issuer: credentialKey(credential.issuer, key.kid), signer: key.signer };
-    },
+  /** Sign-in: the account's credential checked at Kong (one Admin API call) and repaired if lost. */
+  async function forSignIn(account: ActiveAccount): Promise<TokenSubject> {
+    const key = await currentKey();
+    return subjectOf(await kongCredentials.ensure(account, key), key);
+  }
 
-    /** Sign-in: the account's credential checked at Kong (one Admin API call) and repaired if lost. */
-    async forSignIn(account: ActiveAccount): Promise<TokenSubject> {
-      const key = await currentKey();
-      return this.subjectOf(await kongCredentials.ensure(account, key), key);
-    },
+  /** Refresh: no Admin API call, unless the account has no credential for the current key yet (once per key rotation). */
+  async function forRefresh(account: ActiveAccount): Promise<TokenSubject> {
+    const key = await currentKey();
+    const published = key && (await signingKeys?.publishedKids());
+    return subjectOf(await kongCredentials.ready(account, key, published), key);
+  }
 
-    /** Refresh: no Admin API call, unless the account has no credential for the current key yet (once per key rotation). */
-    async forRefresh(account: ActiveAccount): Promise<TokenSubject> {
-      const key = await currentKey();
-      const published = key && (await signingKeys?.publishedKids());
-      return this.subjectOf(await kongCredentials.ready(account, key, published), key);
-    },
-  };
+  return { currentKey, subjectOf, forSignIn, forRefresh };
 }
 
 export type TokenSubjects = ReturnType<typeof tokenSubjects>;
