@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   }
   process.env.LOG_LEVEL ??= 'warn';
   // Only now: the service's settings are read when its modules load.
-  const { rotateKeys } = await import('../lib/flows/rotate-keys');
+  const { rotateKeys } = await import('../lib/composition/key-rotation');
   const { config } = await import('../lib/platform/config');
   const { nowSeconds } = await import('../lib/platform/clock');
 

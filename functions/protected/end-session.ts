@@ -1,6 +1,7 @@
-import { authenticateCaller } from '../../lib/flows/caller';
+import { authenticateCaller } from '../../lib/composition/caller';
 import { json, route } from '../../lib/platform/http';
-import { sessionNotFound, sessions } from '../../lib/sessions';
+import { tokenSessions } from '../../lib/composition/token-sessions';
+import { sessionNotFound } from '../../lib/token-sessions';
 
 /**
  * The id in the path. Kong routes the prefix /api/jwt/sessions/ here and
@@ -14,6 +15,6 @@ export const handler = route(async (event) => {
   const { account } = await authenticateCaller(event);
   const id = SESSION_PATH.exec(event.path ?? '')?.[1];
   if (!id) throw sessionNotFound();
-  await sessions.endOwn({ accountId: account.id, username: account.username }, id);
+  await tokenSessions.endOwn({ accountId: account.id, username: account.username }, id);
   return json(200, { message: 'Session ended' });
 });

@@ -1,5 +1,5 @@
 import { publicAccount } from '../../lib/accounts/account';
-import { authenticateCaller } from '../../lib/flows/caller';
+import { authenticateCaller } from '../../lib/composition/caller';
 import { json, route } from '../../lib/platform/http';
 
 /** GET /api/jwt/info (behind Kong's jwt plugin) → 200 with the caller's identity. */

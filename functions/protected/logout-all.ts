@@ -1,6 +1,6 @@
 import { revokedUser } from '../../lib/browser-sessions/gateway-revocation';
-import { authenticateCaller } from '../../lib/flows/caller';
-import { signOutEverywhere } from '../../lib/flows/sign-out';
+import { authenticateCaller } from '../../lib/composition/caller';
+import { signOutEverywhere } from '../../lib/composition/sign-out-everywhere';
 import { json, route } from '../../lib/platform/http';
 
 /** POST /api/jwt/logout-all: ends every session of the caller and rotates its Kong credential. */

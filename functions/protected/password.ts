@@ -1,7 +1,7 @@
 import { passwordChangeBody } from '../../lib/accounts/schemas';
 import { revokedUser } from '../../lib/browser-sessions/gateway-revocation';
-import { authenticateCaller } from '../../lib/flows/caller';
-import { changePassword } from '../../lib/flows/change-password';
+import { authenticateCaller } from '../../lib/composition/caller';
+import { changePassword } from '../../lib/composition/password-change';
 import { clientOf, json, jsonRoute } from '../../lib/platform/http';
 
 /** POST /api/jwt/password {"current_password","new_password"}: ends every other session; answers fresh tokens. */

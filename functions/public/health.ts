@@ -1,4 +1,4 @@
-import { healthCheck } from '../../lib/health';
+import { healthCheck } from '../../lib/composition/health';
 import { UNAVAILABLE } from '../../lib/platform/errors';
 import { json, route } from '../../lib/platform/http';
 

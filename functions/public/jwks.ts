@@ -1,4 +1,4 @@
-import { signingKeys } from '../../lib/keys';
+import { signingKeys } from '../../lib/composition/keys';
 import { config } from '../../lib/platform/config';
 import { json, route } from '../../lib/platform/http';
 

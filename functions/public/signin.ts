@@ -1,5 +1,5 @@
 import { signinBody } from '../../lib/accounts/schemas';
-import { signIn } from '../../lib/flows/signin';
+import { signIn } from '../../lib/composition/sign-in';
 import { clientOf, json, jsonRoute } from '../../lib/platform/http';
 
 /** POST /api/public/signin {"username","password"} → 200 with access and refresh tokens. */

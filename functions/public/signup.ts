@@ -1,5 +1,5 @@
 import { signupBody } from '../../lib/accounts/schemas';
-import { signUp } from '../../lib/flows/signup';
+import { signUp } from '../../lib/composition/sign-up';
 import { clientOf, json, jsonRoute } from '../../lib/platform/http';
 
 /** POST /api/public/signup {"username","password"} → 201 with the user's public fields. */

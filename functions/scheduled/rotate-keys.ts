@@ -1,4 +1,4 @@
-import { rotateKeys } from '../../lib/flows/rotate-keys';
+import { rotateKeys } from '../../lib/composition/key-rotation';
 import { nowSeconds } from '../../lib/platform/clock';
 import { log } from '../../lib/platform/log';
 

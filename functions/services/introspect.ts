@@ -1,7 +1,7 @@
-import { introspect } from '../../lib/flows/introspect';
+import { introspect } from '../../lib/composition/introspection';
 import { AppError } from '../../lib/platform/errors';
 import { formRoute, json } from '../../lib/platform/http';
-import { introspectionBody } from '../../lib/sessions/schemas';
+import { introspectionBody } from '../../lib/token-sessions/schemas';
 
 /**
  * POST /api/introspect (RFC 7662), form-encoded `token` (and an optional
@@ -11,6 +11,6 @@ import { introspectionBody } from '../../lib/sessions/schemas';
  * X-Consumer-ID; a request without it did not come through that route.
  */
 export const handler = formRoute(introspectionBody, async (event) => {
-  if (!event.headers['x-consumer-id']) throw new AppError(401, 'invalid_client', 'Unauthorized');
+  if (!event.headers['x-consumer-id']) throw new AppError('invalid_client');
   return json(200, await introspect(event.body.token));
 });

@@ -1,13 +1,10 @@
-import { browserSessions, sessionIdFrom } from '../../lib/browser-sessions';
-import { identityOf } from '../../lib/flows/browser';
-import { identityTokens } from '../../lib/identity-tokens';
+import { sessionIdFrom } from '../../lib/browser-sessions';
+import { browserSessions } from '../../lib/composition/browser-sessions';
+import { identityOf } from '../../lib/composition/browser-identity';
 import { AppError } from '../../lib/platform/errors';
 import { json, route } from '../../lib/platform/http';
 
-// At cold start: a function without its signing key must not start.
-identityTokens();
-
-const loginRequired = () => new AppError(401, 'login_required', 'Please sign in');
+const loginRequired = () => new AppError('login_required');
 
 /**
  * GET /api/session/authenticate (the JSESSIONID cookie) → 200 with X-User,

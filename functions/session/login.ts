@@ -1,6 +1,7 @@
-import { browserConfig, browserSessions, DEFAULT_AFTER_SIGNIN, safeNext, revokedSession, sessionCookie, sessionIdFrom } from '../../lib/browser-sessions';
-import { loginBody } from '../../lib/browser-sessions/schemas';
-import { logIn } from '../../lib/flows/browser-login';
+import { DEFAULT_AFTER_SIGNIN, safeNext, revokedSession, sessionCookie, sessionIdFrom } from '../../lib/browser-sessions';
+import { browserConfig, browserSessions } from '../../lib/composition/browser-sessions';
+import { browserSignInBody } from '../../lib/browser-sessions/schemas';
+import { browserSignIn } from '../../lib/composition/browser-sign-in';
 import { signInPage } from '../../lib/pages/auth-pages';
 import { echoed, pageFormRoute } from '../../lib/pages/forms';
 import { seeOther } from '../../lib/pages/html';
@@ -13,10 +14,10 @@ import { clientOf, json } from '../../lib/platform/http';
  * sign-in page with the error. Same 401 for an unknown user and a wrong password.
  */
 export const handler = pageFormRoute({
-  schema: loginBody,
+  schema: browserSignInBody,
   allowedOrigins: browserConfig.allowedOrigins,
   async handle({ event, body, form }) {
-    const { id, session } = await logIn(body.username, body.password, clientOf(event));
+    const { id, session } = await browserSignIn(body.username, body.password, clientOf(event));
     // Whatever session id the browser held before is not the one signed in (no
     // fixation); if it named a session, that one ends.
     const previous = sessionIdFrom(event.headers.cookie);

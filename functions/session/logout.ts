@@ -1,4 +1,5 @@
-import { browserConfig, browserSessions, clearedCookie, revokedSession, sessionIdFrom } from '../../lib/browser-sessions';
+import { clearedCookie, revokedSession, sessionIdFrom } from '../../lib/browser-sessions';
+import { browserConfig, browserSessions } from '../../lib/composition/browser-sessions';
 import { seeOther } from '../../lib/pages/html';
 import { isFormPost, json, route } from '../../lib/platform/http';
 import { requireSameOrigin } from '../../lib/platform/origin';

@@ -1,7 +1,7 @@
 import { browserConfig, safeNext } from '../../lib/browser-sessions';
-import { registerBody } from '../../lib/browser-sessions/schemas';
-import { register } from '../../lib/flows/browser-register';
-import { registerPage } from '../../lib/pages/auth-pages';
+import { browserSignUpBody } from '../../lib/browser-sessions/schemas';
+import { browserSignUp } from '../../lib/composition/browser-sign-up';
+import { signUpPage } from '../../lib/pages/auth-pages';
 import { echoed, pageFormRoute } from '../../lib/pages/forms';
 import { seeOther } from '../../lib/pages/html';
 import { config } from '../../lib/platform/config';
@@ -13,16 +13,16 @@ import { clientOf, json } from '../../lib/platform/http';
  * goes on to the sign-in page, or comes back with what was wrong.
  */
 export const handler = pageFormRoute({
-  schema: registerBody,
+  schema: browserSignUpBody,
   allowedOrigins: browserConfig.allowedOrigins,
   async handle({ event, body, form }) {
-    const account = await register(body.username, body.password, body.email, body.first_name, clientOf(event));
+    const account = await browserSignUp(body.username, body.password, body.email, body.first_name, clientOf(event));
     if (!form) return json(201, account);
     const next = safeNext(body.next);
     return seeOther(`/signin?registered=1${next ? `&next=${encodeURIComponent(next)}` : ''}`);
   },
   refusedPage: (values, shown) =>
-    registerPage({
+    signUpPage({
       passwordMinLength: config.passwordMinLength,
       next: safeNext(values.next),
       values: echoed(values, ['username', 'email', 'first_name']),

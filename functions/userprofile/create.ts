@@ -1,6 +1,7 @@
 import { json, jsonRoute } from '../../lib/platform/http';
 import { requireSameOrigin } from '../../lib/platform/origin';
-import { fieldsOf, identityVerifier, profileConfig, profiles } from '../../lib/profiles';
+import { identityVerifier, profileConfig, profiles } from '../../lib/composition/profiles';
+import { fieldsOf } from '../../lib/profiles';
 import { profileBody } from '../../lib/profiles/schemas';
 
 /** POST /api/userprofile {"display_name","bio","location","website"} (behind forward-auth) → 201; 409 if one exists. */

@@ -1,7 +1,7 @@
 import { htmlResponse } from '../../lib/pages/html';
 import { profilePage } from '../../lib/pages/profile-page';
 import { route } from '../../lib/platform/http';
-import { identityVerifier, profiles } from '../../lib/profiles';
+import { identityVerifier, profiles } from '../../lib/composition/profiles';
 
 /** GET /profile (behind forward-auth, which sends browsers without a session to /signin): the profile page. */
 export const handler = route(async (event) => {

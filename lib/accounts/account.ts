@@ -81,11 +81,11 @@ export const publicAccount = (account: ActiveAccount) => ({
   created_at: account.createdAt,
 });
 
-export const usernameTaken = () => new AppError(409, 'username_taken', 'Username is already taken');
+export const usernameTaken = () => new AppError('username_taken');
 /** Same answer for an unknown user and a wrong password; `reason` (the cause) is for the logs only. */
 export const invalidCredentials = (reason?: CredentialFailure) =>
-  new AppError(401, 'invalid_credentials', 'Invalid username or password', { cause: reason });
-export const incorrectPassword = () => new AppError(403, 'incorrect_password', 'Current password is incorrect', { cause: 'wrong_password' });
+  new AppError('invalid_credentials', undefined, { cause: reason });
+export const incorrectPassword = () => new AppError('incorrect_password', undefined, { cause: 'wrong_password' });
 
 export type CredentialFailure = 'unknown_user' | 'wrong_password' | 'inactive_account';
-export const passwordChangedConcurrently = () => new AppError(409, 'conflict', 'The password was changed concurrently');
+export const passwordChangedConcurrently = () => new AppError('conflict');

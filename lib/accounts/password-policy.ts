@@ -7,7 +7,7 @@ export type StrengthEstimator = (password: string, context: string[]) => number;
 export const MIN_STRENGTH = 3;
 
 /** Refused passwords say what to do, and never which list or rule of the estimator matched. */
-export const weakPassword = (message: string) => new AppError(400, 'weak_password', message);
+export const weakPassword = (message: string) => new AppError('weak_password', message);
 
 /**
  * NIST SP 800-63B rev. 4's rules for a password chosen by its user: long

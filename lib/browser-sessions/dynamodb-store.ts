@@ -1,12 +1,12 @@
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { consistentBatchGet, isConditionFailure } from '../platform/dynamodb';
-import { epochKey, readEpoch } from '../sessions/dynamodb-store';
+import { epochKey, epochOf, readEpoch } from '../sign-out-epoch/dynamodb-store';
 import type { BrowserSession } from './session';
 import type { BrowserSessionStore } from './store';
 
 /**
  * Browser sessions on the tokens table, beside the token sessions whose
- * epoch they share: `browser#<sha256 of the session id>`, expired by the
+ * sign-out epoch (lib/sign-out-epoch) they share: `browser#<sha256 of the session id>`, expired by the
  * table's TTL attribute `expiresAt` once idle or past their lifetime (TTL
  * deletes lazily, so every read checks the times itself).
  */
@@ -35,7 +35,7 @@ export class DynamoDBBrowserSessionStore implements BrowserSessionStore {
   async find(hash: string, username: string): Promise<{ session?: BrowserSession; epoch: number }> {
     const keys = [browserKey(hash), epochKey(username)];
     const items = await consistentBatchGet(this.client, this.table, keys);
-    const epoch = (items.get(keys[1].id)?.epoch as number | undefined) ?? 0;
+    const epoch = epochOf(items.get(keys[1].id));
     const item = items.get(keys[0].id) as Item | undefined;
     if (!item) return { epoch };
     const { id: _id, expiresAt: _ttl, ...session } = item;

@@ -6,8 +6,8 @@ import { object } from '../platform/schemas';
 /** `next` comes with the sign-in form; it is checked where it is used (redirects.ts), and ignored if unsafe. */
 const next = v.optional(v.pipe(v.string(), v.maxLength(4096)));
 
-/** Registration is signup (the same username and password rules) plus the identity fields. */
-export const registerBody = object({ ...signupBody.entries, email, first_name: firstName, next });
+/** Browser sign-up (/register) is token sign-up (the same username and password rules) plus the identity fields. */
+export const browserSignUpBody = object({ ...signupBody.entries, email, first_name: firstName, next });
 
 /** Sign-in checks only the shape of the password, as the token signin does. */
-export const loginBody = object({ ...signinBody.entries, next });
+export const browserSignInBody = object({ ...signinBody.entries, next });

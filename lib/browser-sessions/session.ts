@@ -5,7 +5,7 @@ import { USERNAME_PATTERN } from '../accounts/schemas';
  * A browser session: one sign-in on /signin, held by the browser as an opaque
  * cookie and stored only as that cookie's SHA-256. It carries the identity
  * the gateway hands on (so that checking a request needs no account read),
- * and the user's session epoch at sign-in (lib/sessions), so that signing
+ * and the user's sign-out epoch at sign-in (lib/sign-out-epoch), so that signing
  * out everywhere and a password change end it as they end token sessions.
  * Times are whole seconds since the epoch.
  */

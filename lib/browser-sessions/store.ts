@@ -2,7 +2,7 @@ import type { BrowserSession } from './session';
 
 /** Where browser sessions live: the tokens table in the service (dynamodb-store.ts), memory in unit tests. */
 export interface BrowserSessionStore {
-  /** The user's session epoch (lib/sessions' `epoch#<username>`; absent means 0). */
+  /** The user's session epoch (lib/sign-out-epoch: `epoch#<username>`, absent means 0). */
   epoch(username: string): Promise<number>;
   create(session: BrowserSession): Promise<void>;
   /** The session stored under `hash` (if any) and the user's current epoch, in one read. */

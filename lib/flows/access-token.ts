@@ -1,16 +1,26 @@
-import { accounts, isActive, type ActiveAccount } from '../accounts';
-import { signingKeys } from '../keys';
-// Not the capability's index: that one makes the Admin API client, which verifying never calls.
+import { isActive, type ActiveAccount } from '../accounts/account';
+import type { Accounts } from '../accounts/accounts';
+import type { SigningKeys } from '../keys/signing-keys';
 import { credentialKey } from '../kong/credentials';
-import { sessions, type SessionState } from '../sessions';
-import { accessTokens, secretKey, type AccessTokenClaims, type UnverifiedClaims, type VerificationKey } from '../tokens';
+import type { TokenSessionState } from '../token-sessions/token-session';
+import type { TokenSessions } from '../token-sessions/token-sessions';
+import { secretKey, type AccessTokenClaims, type AccessTokens, type UnverifiedClaims, type VerificationKey } from '../tokens/access-tokens';
 
 export interface CheckedAccessToken {
   account: ActiveAccount;
   claims: AccessTokenClaims;
   /** Whether its session stands: callers decide what `ended` means for them. */
-  state: SessionState;
+  state: TokenSessionState;
 }
+
+export interface AccessTokenCheckDeps {
+  accounts: Pick<Accounts, 'get'>;
+  tokenSessions: Pick<TokenSessions, 'accessTokenState'>;
+  accessTokens: Pick<AccessTokens, 'unverifiedClaims' | 'verify'>;
+  signingKeys: Pick<SigningKeys, 'verificationKey'>;
+}
+
+export type CheckAccessToken = (token: string) => Promise<CheckedAccessToken | undefined>;
 
 /**
  * An access token checked as strictly as Kong's jwt plugin checks it, and for
@@ -19,13 +29,16 @@ export interface CheckedAccessToken {
  * forged, expired, or names no active account. Protected routes (caller.ts)
  * and introspection both check tokens here.
  */
-export async function checkAccessToken(token: string): Promise<CheckedAccessToken | undefined> {
-  const claimed = accessTokens.unverifiedClaims(token);
-  if (!claimed) return undefined;
-  const [account, state] = await Promise.all([accounts.get(claimed.sub), sessions.accessTokenState(claimed)]);
-  if (!isActive(account)) return undefined;
-  const claims = await accessTokens.verify(token, (unverified) => verificationKeyFor(account, unverified));
-  return claims && { account, claims, state };
+export function accessTokenCheck(deps: AccessTokenCheckDeps): CheckAccessToken {
+  const { accounts, tokenSessions, accessTokens, signingKeys } = deps;
+  return async function checkAccessToken(token) {
+    const claimed = accessTokens.unverifiedClaims(token);
+    if (!claimed) return undefined;
+    const [account, state] = await Promise.all([accounts.get(claimed.sub), tokenSessions.accessTokenState(claimed)]);
+    if (!isActive(account)) return undefined;
+    const claims = await accessTokens.verify(token, (unverified) => verificationKeyFor(signingKeys, account, unverified));
+    return claims && { account, claims, state };
+  };
 }
 
 /**
@@ -34,7 +47,11 @@ export async function checkAccessToken(token: string): Promise<CheckedAccessToke
  * public keys by the header's `kid`, which must be published and one the
  * account has a credential for.
  */
-export async function verificationKeyFor(account: ActiveAccount, claimed: UnverifiedClaims): Promise<VerificationKey | undefined> {
+export async function verificationKeyFor(
+  signingKeys: Pick<SigningKeys, 'verificationKey'>,
+  account: ActiveAccount,
+  claimed: UnverifiedClaims,
+): Promise<VerificationKey | undefined> {
   const { credential } = account;
   if (credential.kind === 'secret') {
     if (claimed.kid !== undefined || claimed.iss !== credential.key) return undefined;

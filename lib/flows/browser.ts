@@ -1,20 +1,60 @@
-import { browserConfig, type BrowserSession } from '../browser-sessions';
-import { identityTokens } from '../identity-tokens';
+import type { ActiveAccount } from '../accounts/account';
+import type { BrowserSessions } from '../browser-sessions/browser-sessions';
+import type { BrowserSession } from '../browser-sessions/session';
+import type { IdentityTokenSigner } from '../identity-tokens/identity-tokens';
+import type { Client } from '../platform/http';
+import { passwordAttempt, type PasswordAttemptDeps } from './sign-in';
+import type { CreateAccount } from './sign-up';
+
+export interface BrowserSignInDeps extends PasswordAttemptDeps {
+  browserSessions: Pick<BrowserSessions, 'start'>;
+}
+
+/** Sign-in on /signin: the password checked as token sign-in checks it, then a new browser session. */
+export function browserSignInFlow(deps: BrowserSignInDeps) {
+  return async function browserSignIn(username: string, password: string, client: Client) {
+    const account = await passwordAttempt(deps, username, password, client);
+    return deps.browserSessions.start({ id: account.id, username: account.username, email: account.email, firstName: account.firstName });
+  };
+}
+
+/** Sign-up for browser sessions (/register): the token sign-up's account, with the identity fields on it. */
+export function browserSignUpFlow({ createAccount }: { createAccount: CreateAccount }) {
+  return async function browserSignUp(username: string, password: string, email: string, firstName: string, client: Client) {
+    return signedUpAccount(await createAccount(username, password, client, { email, firstName }));
+  };
+}
+
+const signedUpAccount = (account: ActiveAccount) => ({
+  username: account.username,
+  email: account.email,
+  first_name: account.firstName,
+  created_at: account.createdAt,
+});
+
+export interface BrowserIdentityDeps {
+  identityTokens: Pick<IdentityTokenSigner, 'sign'>;
+  /** For whom the identity token is, and for how long. */
+  audience: string;
+  ttlSeconds: number;
+}
 
 /**
- * What the gateway hands to the service behind it for a live session: the
- * identity headers and a short-lived identity token that says the same,
+ * What the gateway hands to the service behind it for a live browser session:
+ * the identity headers and a short-lived identity token that says the same,
  * signed for that service alone. X-First-Name is percent-encoded UTF-8
  * (names are in any script; header values are bytes).
  */
-export async function identityOf(session: BrowserSession) {
-  const token = await identityTokens().sign(
-    { sub: session.username, uid: session.accountId, email: session.email, given_name: session.firstName },
-    browserConfig.identityAudience,
-    browserConfig.identityTtlSeconds,
-  );
-  const headers: Record<string, string> = { 'X-User': session.username, Authorization: `Bearer ${token}` };
-  if (session.email) headers['X-Email'] = session.email;
-  if (session.firstName) headers['X-First-Name'] = encodeURIComponent(session.firstName);
-  return { headers, token, expiresIn: browserConfig.identityTtlSeconds };
+export function browserIdentityFlow({ identityTokens, audience, ttlSeconds }: BrowserIdentityDeps) {
+  return async function identityOf(session: BrowserSession) {
+    const token = await identityTokens.sign(
+      { sub: session.username, uid: session.accountId, email: session.email, given_name: session.firstName },
+      audience,
+      ttlSeconds,
+    );
+    const headers: Record<string, string> = { 'X-User': session.username, Authorization: `Bearer ${token}` };
+    if (session.email) headers['X-Email'] = session.email;
+    if (session.firstName) headers['X-First-Name'] = encodeURIComponent(session.firstName);
+    return { headers, token, expiresIn: ttlSeconds };
+  };
 }

@@ -1,33 +1,4 @@
-// The service's signing keys: the keyring in the tokens table, private keys in the configured custody.
-import { config } from '../platform/config';
-import { dynamodb } from '../platform/dynamodb';
-import type { KeyCustody } from './custody';
-import { DynamoDBKeyRingStore } from './dynamodb-store';
-import { FileKeyCustody } from './file-custody';
-import type { RotationTiming } from './rotation';
-import { SigningKeys } from './signing-keys';
-
+// The service's signing keys; the real keyring and custody are built in lib/composition/keys.ts.
 export type { PublicJwk, PublicKey } from './algorithms';
 export type { CurrentKey, Jwks, SigningKeys } from './signing-keys';
 export { KeyRotation, type GatewayKeys, type RotationReport, type RotationTiming } from './rotation';
-
-export function keyCustody(): KeyCustody {
-  if (config.signingKeyCustody === 'file') return new FileKeyCustody(config.signingKeyDir);
-  // Loaded only here: the KMS client is a cold-start cost the local (file) custody need not pay.
-  const { KmsKeyCustody, kmsClient } = require('./kms-custody') as typeof import('./kms-custody'); // eslint-disable-line @typescript-eslint/no-require-imports
-  return new KmsKeyCustody(kmsClient({ endpoint: config.kmsEndpoint, timeoutMs: config.kmsTimeoutMs }), config.kmsKeyTag, config.kmsKeyAdminPrincipal);
-}
-
-export const keyRingStore = new DynamoDBKeyRingStore(dynamodb(), config.tokensTable);
-
-/**
- * The service's keys for everyone who signs or verifies: access tokens
- * (lib/flows), the JWKS, and tokens for other services (`signJwt`).
- */
-export const signingKeys = new SigningKeys(keyRingStore, keyCustody(), config.signingKeysRefreshSeconds, config.issuerUrl);
-
-export const rotationTiming: RotationTiming = {
-  jwksCacheSeconds: config.jwksCacheSeconds,
-  accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-  rotationSeconds: config.keyRotationSeconds,
-};

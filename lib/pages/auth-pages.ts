@@ -31,7 +31,7 @@ ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: '
   );
 }
 
-export interface RegisterPage {
+export interface SignUpPage {
   /** The shortest new password the service takes (config.passwordMinLength): the hint says what the check enforces. */
   passwordMinLength: number;
   next?: string;
@@ -41,7 +41,7 @@ export interface RegisterPage {
   invalid?: string;
 }
 
-export function registerPage({ passwordMinLength, next, values = {}, error, invalid }: RegisterPage): Html {
+export function signUpPage({ passwordMinLength, next, values = {}, error, invalid }: SignUpPage): Html {
   return layout(
     'Register',
     html`<h1>Register</h1>

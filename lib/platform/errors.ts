@@ -1,35 +1,41 @@
+import { ERROR_CODES, type ErrorCode } from './error-codes';
+
+export { ERROR_CODES, type ErrorCode };
+
 /**
- * Every error a client may see: an HTTP status, a stable machine-readable
- * `code` (the OAuth 2.0 / RFC 6750 name where one exists) and a message safe
- * to show. The `cause` keeps what went wrong underneath, for the logs only.
+ * Every error a client may see: a stable machine-readable `code` from the
+ * catalogue (error-codes.ts), which fixes its HTTP status, and a message
+ * safe to show (the catalogue's unless a more precise one is given). The
+ * `cause` keeps what went wrong underneath, for the logs only.
  */
 export class AppError extends Error {
+  readonly status: number;
   /** Response headers that belong to the answer, e.g. Retry-After on a 429. */
   readonly headers?: Readonly<Record<string, string>>;
 
   constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code].message,
     options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(message, options);
     this.name = new.target.name;
+    this.status = ERROR_CODES[code].status;
     this.headers = options?.headers;
   }
 }
 
 /** The request itself is malformed: a body that does not parse or validate. */
-export const invalidRequest = (message: string, cause?: unknown) => new AppError(400, 'invalid_request', message, { cause });
+export const invalidRequest = (message: string, cause?: unknown) => new AppError('invalid_request', message, { cause });
 
 /** A protected route's bearer token is missing, forged, expired or revoked (RFC 6750 `invalid_token`). */
-export const invalidToken = (cause?: unknown) => new AppError(401, 'invalid_token', 'Unauthorized', { cause });
+export const invalidToken = (cause?: unknown) => new AppError('invalid_token', undefined, { cause });
 
 /** What a 503 blames in the logs: `signing-keys` is a keyring with no active key (none made yet). */
 export type Dependency = 'kong' | 'dynamodb' | 'kms' | 'signing-keys' | 'identity-keys';
 
 /** What every 503 says, whoever answers it: a failing dependency, a function about to time out, the health check. */
-export const UNAVAILABLE = Object.freeze({ status: 503, code: 'temporarily_unavailable', message: 'Service temporarily unavailable, please retry' });
+export const UNAVAILABLE = Object.freeze({ code: 'temporarily_unavailable', ...ERROR_CODES.temporarily_unavailable } as const);
 
 /** A dependency (Kong Admin API, DynamoDB, KMS, the identity provider's keys) failed or timed out: retrying later may work. */
 export class DependencyError extends AppError {
@@ -37,7 +43,7 @@ export class DependencyError extends AppError {
     readonly dependency: Dependency,
     cause: unknown,
   ) {
-    super(UNAVAILABLE.status, UNAVAILABLE.code, UNAVAILABLE.message, { cause });
+    super(UNAVAILABLE.code, UNAVAILABLE.message, { cause });
   }
 }
 

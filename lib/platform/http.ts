@@ -3,7 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as v from 'valibot';
 import { clientAddress, trustedProxies } from './client-address';
-import { AppError, DependencyError, describeError, invalidRequest, UNAVAILABLE } from './errors';
+import { AppError, DependencyError, describeError, ERROR_CODES, invalidRequest, UNAVAILABLE } from './errors';
 import { log, withRequestIds } from './log';
 
 /** Credentials and tokens are small; anything bigger is a mistake or an attack. */
@@ -130,7 +130,7 @@ interface ErrorShape {
   oauth?: boolean;
 }
 
-const SERVER_ERROR = { status: 500, code: 'server_error', message: 'Internal server error' };
+const SERVER_ERROR = { code: 'server_error', ...ERROR_CODES.server_error } as const;
 
 /** An error answer, `{"code","message"}` (and the OAuth names where the route takes them). */
 function errorResponse({ oauth = false }: ErrorShape, status: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}): Response {

@@ -2,7 +2,7 @@ import { AppError } from './errors';
 import type { Event } from './http';
 
 /** A cookie-authenticated change asked for by another site's page (CSRF). */
-export const crossSiteRequest = () => new AppError(403, 'cross_site_request', 'Cross-site request refused');
+export const crossSiteRequest = () => new AppError('cross_site_request');
 
 /**
  * Refuses a state-changing request that a browser sent on behalf of another

@@ -5,7 +5,7 @@ import type { Event } from '../platform/http';
 import type { Identity } from './profile';
 
 /** The profile service trusts no header without a valid identity token for that same user. */
-export const invalidIdentity = (cause?: unknown) => new AppError(401, 'invalid_token', 'Unauthorized', { cause });
+export const invalidIdentity = (cause?: unknown) => new AppError('invalid_token', undefined, { cause });
 
 /** RFC 6750's bearer token (b64token); identity tokens are compact JWS, far below this length. */
 const BEARER = /^[ \t]*bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;

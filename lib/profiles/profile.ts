@@ -41,5 +41,5 @@ export const publicProfile = (identity: Identity, profile: Profile) => ({
   updated_at: profile.updatedAt,
 });
 
-export const profileNotFound = () => new AppError(404, 'profile_not_found', 'No profile yet: create it with POST');
-export const profileExists = () => new AppError(409, 'profile_exists', 'The profile already exists: change it with PUT');
+export const profileNotFound = () => new AppError('profile_not_found');
+export const profileExists = () => new AppError('profile_exists');

@@ -32,7 +32,7 @@ export function delayAfterFailure(n: number, limits: Limits): number {
 /** The answer while a backoff or an address block runs; the same for both, so it tells nothing of which. */
 export function tooManyAttempts(retryAt: number, now: number): AppError {
   const retryAfter = Math.max(1, Math.ceil((retryAt - now) / 1000));
-  return new AppError(429, 'too_many_attempts', 'Too many failed attempts: try again later', {
+  return new AppError('too_many_attempts', undefined, {
     headers: { 'Retry-After': String(retryAfter) },
   });
 }

@@ -6,7 +6,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { handler as jwks } from '../../functions/public/jwks';
 import { handler as discovery } from '../../functions/public/openid-configuration';
-import { signingKeys } from '../../lib/keys';
+import { signingKeys } from '../../lib/composition/keys';
 import { apiEvent, invoke } from '../support/events';
 import { keyring } from '../support/signing';
 

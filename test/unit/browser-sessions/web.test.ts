@@ -1,7 +1,7 @@
 import type { Event } from '../../../lib/platform/http';
 import { clearedCookie, sessionCookie, sessionIdFrom } from '../../../lib/browser-sessions/cookie';
 import { safeNext } from '../../../lib/browser-sessions/redirects';
-import { registerBody } from '../../../lib/browser-sessions/schemas';
+import { browserSignUpBody } from '../../../lib/browser-sessions/schemas';
 import { parseOrigins, requireSameOrigin } from '../../../lib/platform/origin';
 import * as v from 'valibot';
 
@@ -90,7 +90,7 @@ describe('the same-origin check (CSRF)', () => {
 
 describe('registration input', () => {
   const valid = { username: 'Alice', password: 'correct horse battery', email: ' Alice@Example.COM ', first_name: ' Jose\u0301 ' };
-  const parse = (body: object) => v.safeParse(registerBody, body);
+  const parse = (body: object) => v.safeParse(browserSignUpBody, body);
 
   it('applies the signup rules, lower-cases the email domain only and normalises the name', () => {
     const result = parse(valid);
@@ -98,7 +98,7 @@ describe('registration input', () => {
   });
 
   it.each([
-    // Password strength is the signup flow's (lib/accounts/policy.ts), for both kinds of signup.
+    // Password strength is the signup flow's (lib/composition/password-policy.ts), for both kinds of signup.
     ['a bad username', { username: 'a/b' }],
     ['no email', { email: undefined }],
     ['a bad email', { email: 'alice@' }],

@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 const ENV = { USERS_TABLE: 'u', TOKENS_TABLE: 't', ATTEMPTS_TABLE: 'a', LOG_LEVEL: 'silent' };
 
 /** GET /register as its handler answers, and the config it read, under `env`. */
-async function registerPageWith(env: Record<string, string>) {
+async function signUpPageWith(env: Record<string, string>) {
   const saved = process.env;
   process.env = { ...ENV, ...env };
   try {
@@ -26,21 +26,21 @@ async function registerPageWith(env: Record<string, string>) {
 }
 
 it('says the default minimum the service enforces', async () => {
-  const { body, config } = await registerPageWith({});
+  const { body, config } = await signUpPageWith({});
   expect(config.passwordMinLength).toBe(15);
   expect(body).toContain('At least 15 characters.');
   expect(body).not.toMatch(/At least 8 characters/);
 });
 
 it('follows PASSWORD_MIN_LENGTH, as the password check does', async () => {
-  const { body, config } = await registerPageWith({ PASSWORD_MIN_LENGTH: '12' });
+  const { body, config } = await signUpPageWith({ PASSWORD_MIN_LENGTH: '12' });
   expect(config.passwordMinLength).toBe(12);
   expect(body).toContain('At least 12 characters.');
 });
 
 it('keeps the hint on a refused form rendered by the register route', () => {
-  const { registerPage } = require('../../../lib/pages/auth-pages') as typeof import('../../../lib/pages/auth-pages');
-  expect(String(registerPage({ passwordMinLength: 20, error: 'Password must be at least 20 characters', invalid: 'password' }))).toContain(
+  const { signUpPage } = require('../../../lib/pages/auth-pages') as typeof import('../../../lib/pages/auth-pages');
+  expect(String(signUpPage({ passwordMinLength: 20, error: 'Password must be at least 20 characters', invalid: 'password' }))).toContain(
     'At least 20 characters.',
   );
 });

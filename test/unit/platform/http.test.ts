@@ -22,7 +22,7 @@ afterEach(() => jest.restoreAllMocks());
 
 it('answers an AppError with its status, stable code and message, never its cause', async () => {
   const handler = route(async () => {
-    throw new AppError(409, 'username_taken', 'Username is already taken', { cause: new Error('secret detail') });
+    throw new AppError('username_taken', undefined, { cause: new Error('secret detail') });
   });
   const response = await handler(event(), context);
   expect(response.statusCode).toBe(409);
@@ -181,7 +181,7 @@ describe('who is calling', () => {
 
 it('answers with the headers an error carries, such as Retry-After on a 429', async () => {
   const handler = route(async () => {
-    throw new AppError(429, 'too_many_attempts', 'Too many failed attempts: try again later', { headers: { 'Retry-After': '4' } });
+    throw new AppError('too_many_attempts', undefined, { headers: { 'Retry-After': '4' } });
   });
   const response = await handler(event(), context);
   expect(response).toMatchObject({ statusCode: 429, headers: { 'Retry-After': '4', 'Cache-Control': 'no-store', 'Content-Type': 'application/json' } });

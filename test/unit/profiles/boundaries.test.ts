@@ -8,7 +8,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const FORBIDDEN = /^lib\/(accounts|sessions|browser-sessions|identity-tokens|kong|tokens|flows)\//;
+const FORBIDDEN = /^lib\/(accounts|token-sessions|sign-out-epoch|browser-sessions|identity-tokens|kong|keys|tokens|flows)\//;
 
 it.each(readdirSync(path.join(ROOT, 'functions', 'userprofile')))('functions/userprofile/%s bundles none of the auth service', async (file) => {
   const { metafile } = await build({

@@ -68,7 +68,7 @@ describe('per-username backoff', () => {
 
   it('counts a dependency failure as an attempt, but not as a failure to log or to hold against the address', async () => {
     const { protection, attempts } = await setup();
-    const outage = new AppError(503, 'temporarily_unavailable', 'down');
+    const outage = new AppError('temporarily_unavailable', 'down');
     await expect(protection.attempt('alice', { address: '198.51.100.1' }, async () => Promise.reject(outage), describeFailure)).rejects.toBe(outage);
     expect(attempts.users.get('alice')?.attempts).toBe(1);
     expect(attempts.addresses.size).toBe(0);

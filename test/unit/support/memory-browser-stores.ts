@@ -7,7 +7,7 @@ import type { ProfileStore } from '../../../lib/profiles/store';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
-/** Epochs are the token sessions' (MemorySessionStore.epochs), shared as in the tokens table. */
+/** Epochs are the sign-out epochs of the token sessions' store (MemoryTokenSessionStore.epochs), shared as on the tokens table. */
 export class MemoryBrowserSessionStore implements BrowserSessionStore {
   readonly sessions = new Map<string, BrowserSession>();
   /** Makes touch fail, as a DynamoDB outage would. */

@@ -7,8 +7,8 @@ import type { JwtCredential, PublicKeyCredentialInput } from '../../../lib/kong/
 import type { KongAdmin } from '../../../lib/kong/credentials';
 import { delayAfterFailure, type Limits } from '../../../lib/protection/limits';
 import type { Admission, AttemptStore } from '../../../lib/protection/store';
-import type { RefreshToken, RevocationReason, RotationResult, Session } from '../../../lib/sessions/session';
-import type { SessionStore } from '../../../lib/sessions/store';
+import type { RefreshToken, RevocationReason, RotationResult, TokenSession } from '../../../lib/token-sessions/token-session';
+import type { TokenSessionStore } from '../../../lib/token-sessions/store';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -62,8 +62,8 @@ export class MemoryAccountStore implements AccountStore {
   }
 }
 
-export class MemorySessionStore implements SessionStore {
-  readonly sessions = new Map<string, Session>();
+export class MemoryTokenSessionStore implements TokenSessionStore {
+  readonly sessions = new Map<string, TokenSession>();
   readonly refreshTokens = new Map<string, RefreshToken>();
   readonly revokedAccessTokens = new Map<string, number>();
   readonly epochs = new Map<string, number>();
@@ -72,7 +72,7 @@ export class MemorySessionStore implements SessionStore {
     return this.epochs.get(username) ?? 0;
   }
 
-  async start(session: Session, first: RefreshToken) {
+  async start(session: TokenSession, first: RefreshToken) {
     if ((await this.epoch(session.username)) !== session.epoch) return false;
     this.sessions.set(session.id, copy(session));
     this.refreshTokens.set(first.hash, copy(first));

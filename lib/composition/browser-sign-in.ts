@@ -1,0 +1,7 @@
+// Sign-in on /signin: the hasher, no password rules, no Admin API client.
+import { browserSignInFlow } from '../flows/browser';
+import { browserSessions } from './browser-sessions';
+import { passwordAccounts } from './password-accounts';
+import { protection } from './protection';
+
+export const browserSignIn = browserSignInFlow({ protection, passwordAccounts, browserSessions });

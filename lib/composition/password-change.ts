@@ -1,0 +1,9 @@
+import { passwordChangeFlow } from '../flows/password-change';
+import { kongCredentials } from './kong';
+import { passwordAccounts } from './password-accounts';
+import { passwordPolicy } from './password-policy';
+import { protection } from './protection';
+import { subjects } from './subjects';
+import { tokenSessions } from './token-sessions';
+
+export const changePassword = passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects });

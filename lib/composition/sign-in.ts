@@ -1,0 +1,7 @@
+import { signInFlow } from '../flows/sign-in';
+import { passwordAccounts } from './password-accounts';
+import { protection } from './protection';
+import { subjects } from './subjects';
+import { tokenSessions } from './token-sessions';
+
+export const signIn = signInFlow({ protection, passwordAccounts, tokenSessions, subjects });

@@ -1,0 +1,46 @@
+import type { ActiveAccount } from '../accounts/account';
+import type { PasswordAccounts } from '../accounts/password-accounts';
+import type { PasswordPolicy } from '../accounts/password-policy';
+import type { KongCredentials } from '../kong/credentials';
+import type { Client } from '../platform/http';
+import { securityEvent } from '../platform/security-events';
+import type { Protection } from '../protection/protection';
+import type { TokenResponse } from '../token-sessions/token-session';
+import type { TokenSessions } from '../token-sessions/token-sessions';
+import type { TokenSubjects } from './subject';
+
+export interface PasswordChangeDeps {
+  passwordPolicy: Pick<PasswordPolicy, 'check'>;
+  protection: Pick<Protection, 'attempt'>;
+  passwordAccounts: Pick<PasswordAccounts, 'checkPassword' | 'setPassword'>;
+  tokenSessions: Pick<TokenSessions, 'endAll' | 'start'>;
+  kongCredentials: Pick<KongCredentials, 'rotate'>;
+  subjects: Pick<TokenSubjects, 'currentKey' | 'subjectOf'>;
+}
+
+/**
+ * Changes the password after checking the current one, ends every session,
+ * and answers fresh tokens. The new password is checked against the rules
+ * first, so that a weak one costs no attempt. The current one is checked as
+ * an attempt at the username, on the same count as sign-in: with a stolen
+ * access token this route would otherwise be an unthrottled way to guess it.
+ * Sessions end before the password changes: if a later step fails, the old
+ * password still works and a retry starts over.
+ */
+export function passwordChangeFlow(deps: PasswordChangeDeps) {
+  const { passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects } = deps;
+  return async function changePassword(account: ActiveAccount, currentPassword: string, newPassword: string, client: Client): Promise<TokenResponse> {
+    await passwordPolicy.check(newPassword, account.username, 'new_password');
+    await protection.attempt(
+      account.username,
+      client,
+      () => passwordAccounts.checkPassword(account, currentPassword),
+      () => ({ event: 'password_change_failed', reason: 'wrong_password' }),
+    );
+    await tokenSessions.endAll(account.username);
+    const key = await subjects.currentKey();
+    const updated = await kongCredentials.rotate(await passwordAccounts.setPassword(account, newPassword), key);
+    securityEvent('password_changed', { username: account.username, reason: 'user_request' });
+    return tokenSessions.start(subjects.subjectOf(updated, key), client);
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Every error code a client may see, with its HTTP status and the message it
+ * carries unless a more precise one is given (a field's validation, a
+ * password rule): the one catalogue, as jose's error codes are. Codes are
+ * stable and machine-readable (the OAuth 2.0 / RFC 6750 name where one
+ * exists); openapi.yaml's documented codes and docs/errors.md are checked
+ * against it (test/unit/platform/error-codes.test.ts).
+ */
+export const ERROR_CODES = {
+  invalid_request: { status: 400, message: 'Invalid request', when: 'a body, form or query that does not parse or validate' },
+  weak_password: { status: 400, message: 'The password is too weak', when: 'sign-up and password change: a new password the rules refuse' },
+  unsupported_grant_type: { status: 400, message: 'grant_type must be refresh_token', when: 'refresh: an OAuth form with another grant_type' },
+  unsupported_token_type: {
+    status: 400,
+    message: 'Only refresh tokens can be revoked; an access token ends with its session (logout)',
+    when: 'revoke: an access token',
+  },
+  invalid_credentials: { status: 401, message: 'Invalid username or password', when: 'sign-in: an unknown user or a wrong password, alike' },
+  invalid_grant: { status: 401, message: 'Invalid or expired refresh token', when: 'refresh: a refresh token unknown, expired, consumed or revoked' },
+  invalid_token: { status: 401, message: 'Unauthorized', when: 'protected routes and the profile service: a missing, forged, expired or revoked token' },
+  invalid_client: { status: 401, message: 'Unauthorized', when: 'introspection reached without the key Kong checks' },
+  login_required: { status: 401, message: 'Please sign in', when: 'browser sessions: no live session' },
+  incorrect_password: { status: 403, message: 'Current password is incorrect', when: 'password change: a wrong current password' },
+  cross_site_request: { status: 403, message: 'Cross-site request refused', when: 'a cookie-authenticated change from another origin' },
+  not_found: { status: 404, message: 'Not found', when: 'a session that is not the caller’s to end, an unknown asset' },
+  profile_not_found: { status: 404, message: 'No profile yet: create it with POST', when: 'the profile service, before a profile is made' },
+  username_taken: { status: 409, message: 'Username is already taken', when: 'sign-up: the name belongs to an account' },
+  profile_exists: { status: 409, message: 'The profile already exists: change it with PUT', when: 'the profile service: creating a second profile' },
+  conflict: { status: 409, message: 'The password was changed concurrently', when: 'a concurrent change won' },
+  too_many_attempts: { status: 429, message: 'Too many failed attempts: try again later', when: 'sign-in, password change, sign-up: backoff or a blocked address, with Retry-After' },
+  server_error: { status: 500, message: 'Internal server error', when: 'anything unexpected' },
+  temporarily_unavailable: {
+    status: 503,
+    message: 'Service temporarily unavailable, please retry',
+    when: 'a dependency failed or timed out, or the function sheds load before its timeout (with Retry-After)',
+  },
+} as const satisfies Record<string, { status: number; message: string; when: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

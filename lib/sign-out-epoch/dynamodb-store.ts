@@ -1,0 +1,33 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The sign-out-everywhere epoch: one counter per user on the tokens table,
+ * `epoch#<username>` (an absent item counts as 0). Every token session
+ * (lib/token-sessions) and every browser session (lib/browser-sessions)
+ * records the epoch it started in; raising it (sign-out everywhere, a
+ * password change) ends all of them at once, since a session whose epoch is
+ * not the current one is over. Both session stores read and check it here.
+ */
+export const epochKey = (username: string) => ({ id: `epoch#${username}` });
+
+/** The epoch an item read under epochKey holds (batch reads hand over the item, or nothing). */
+export const epochOf = (item: Record<string, unknown> | undefined): number => (item?.epoch as number | undefined) ?? 0;
+
+/** The user's epoch, read consistently. */
+export async function readEpoch(client: DynamoDBDocumentClient, table: string, username: string): Promise<number> {
+  const { Item } = await client.send(new GetCommand({ TableName: table, Key: epochKey(username), ConsistentRead: true }));
+  return epochOf(Item);
+}
+
+/** Raises the user's epoch by one: every session started before it ends. */
+export async function raiseEpoch(client: DynamoDBDocumentClient, table: string, username: string): Promise<void> {
+  await client.send(new UpdateCommand({ TableName: table, Key: epochKey(username), UpdateExpression: 'ADD epoch :one', ExpressionAttributeValues: { ':one': 1 } }));
+}
+
+/** A transaction's condition that the user's epoch is still `epoch` (an absent item counts as 0). */
+export function epochIs(epoch: number) {
+  return {
+    ConditionExpression: epoch === 0 ? 'attribute_not_exists(epoch) OR epoch = :epoch' : 'epoch = :epoch',
+    ExpressionAttributeValues: { ':epoch': epoch },
+  };
+}

@@ -1,0 +1,49 @@
+import { composeOnMemory, PASSWORD } from '../support/flows';
+
+const INVALID = { status: 401, code: 'invalid_credentials' };
+
+it('signs up with the identity fields, on an account that can also sign in for tokens', async () => {
+  const world = composeOnMemory();
+  await expect(world.browserSignUp('alice', PASSWORD, 'alice@example.test', 'Alice', {})).resolves.toEqual({
+    username: 'alice', email: 'alice@example.test', first_name: 'Alice', created_at: expect.any(String),
+  });
+  expect(world.kongAdmin.credentials.size).toBe(1);
+  await expect(world.signIn('alice', PASSWORD, {})).resolves.toMatchObject({ token_type: 'Bearer' });
+});
+
+it('refuses a weak password and a taken name, as token sign-up does', async () => {
+  const world = composeOnMemory();
+  await expect(world.browserSignUp('alice', 'weak weak weak weak', 'a@example.test', 'A', {})).rejects.toMatchObject({ status: 400, code: 'weak_password' });
+  await world.signUp('alice', PASSWORD, {});
+  await expect(world.browserSignUp('alice', `${PASSWORD} 2`, 'a@example.test', 'A', {})).rejects.toMatchObject({ status: 409, code: 'username_taken' });
+});
+
+it('signs in to a new browser session carrying the identity, which resumes by its id', async () => {
+  const world = composeOnMemory();
+  await world.browserSignUp('alice', PASSWORD, 'alice@example.test', 'Zoë', {});
+  const { id, session } = await world.browserSignIn('alice', PASSWORD, { address: '203.0.113.7' });
+  expect(session).toMatchObject({ username: 'alice', email: 'alice@example.test', firstName: 'Zoë' });
+  await expect(world.browserSessions.resume(id)).resolves.toMatchObject({ username: 'alice' });
+});
+
+it('refuses a wrong password and an unknown user alike, on the same count as token sign-in', async () => {
+  const world = composeOnMemory();
+  await world.signUp('alice', PASSWORD, {});
+  await expect(world.browserSignIn('alice', 'wrong password of length', {})).rejects.toMatchObject(INVALID);
+  await expect(world.browserSignIn('nobody', PASSWORD, {})).rejects.toMatchObject(INVALID);
+  for (let i = 0; i < 5; i++) await world.signIn('alice', 'wrong password of length', {}).catch(() => undefined);
+  await expect(world.browserSignIn('alice', PASSWORD, {})).rejects.toMatchObject({ status: 429, code: 'too_many_attempts' });
+});
+
+it('hands the gateway the identity headers and an identity token for the service', async () => {
+  const signed: unknown[] = [];
+  const world = composeOnMemory({ identityTokens: { sign: async (...args) => (signed.push(args), 'identity.token.here') } });
+  await world.browserSignUp('alice', PASSWORD, 'alice@example.test', 'Zoë', {});
+  const { session } = await world.browserSignIn('alice', PASSWORD, {});
+  await expect(world.identityOf(session)).resolves.toEqual({
+    headers: { 'X-User': 'alice', 'X-Email': 'alice@example.test', 'X-First-Name': 'Zo%C3%AB', Authorization: 'Bearer identity.token.here' },
+    token: 'identity.token.here',
+    expiresIn: 60,
+  });
+  expect(signed).toEqual([[{ sub: 'alice', uid: session.accountId, email: 'alice@example.test', given_name: 'Zoë' }, 'userprofile', 60]]);
+});

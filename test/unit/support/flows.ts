@@ -1,0 +1,98 @@
+/**
+ * Every flow composed as lib/composition composes it, over the in-memory
+ * stores, a fake Kong Admin API and plain-text "hashes": the flows' unit
+ * tests and the protection tests start here. HS256 mode (each account's own
+ * Kong secret signs) unless `signingKeys` is given.
+ */
+import { Accounts } from '../../../lib/accounts/accounts';
+import { PasswordAccounts } from '../../../lib/accounts/password-accounts';
+import { PasswordPolicy, type StrengthEstimator } from '../../../lib/accounts/password-policy';
+import { BrowserSessions } from '../../../lib/browser-sessions/browser-sessions';
+import { accessTokenCheck } from '../../../lib/flows/access-token';
+import { browserIdentityFlow, browserSignInFlow, browserSignUpFlow } from '../../../lib/flows/browser';
+import { callerAuthentication } from '../../../lib/flows/caller';
+import { introspection } from '../../../lib/flows/introspection';
+import { passwordChangeFlow } from '../../../lib/flows/password-change';
+import { refreshFlow } from '../../../lib/flows/refresh';
+import { signInFlow } from '../../../lib/flows/sign-in';
+import { signOutEverywhereFlow } from '../../../lib/flows/sign-out-everywhere';
+import { accountCreation, signUpFlow } from '../../../lib/flows/sign-up';
+import { tokenSubjects } from '../../../lib/flows/subject';
+import type { IdentityTokenSigner } from '../../../lib/identity-tokens/identity-tokens';
+import type { SigningKeys } from '../../../lib/keys/signing-keys';
+import { KongCredentials } from '../../../lib/kong/credentials';
+import type { Limits } from '../../../lib/protection/limits';
+import { Protection } from '../../../lib/protection/protection';
+import { TokenSessions } from '../../../lib/token-sessions/token-sessions';
+import { AccessTokens } from '../../../lib/tokens/access-tokens';
+import { CONTRACT_LIMITS } from '../../support/attempt-store-contract';
+import { MemoryBrowserSessionStore } from './memory-browser-stores';
+import { FakeKongAdmin, MemoryAccountStore, MemoryAttemptStore, MemoryTokenSessionStore, plainHasher } from './memory-stores';
+
+/** A password the stand-in estimator below finds strong, and long enough for the policy's 15. */
+export const PASSWORD = 'correct horse battery staple';
+/** Strong unless it says "weak" or repeats one character: the flows' tests check the flows, not zxcvbn. */
+export const plainEstimator: StrengthEstimator = (password) => (/weak|^(.)\1*$/.test(password) ? 0 : 4);
+
+export interface MemoryWorld {
+  limits?: Limits;
+  /** ES256/RS256 mode: the service's keys sign and verify. */
+  signingKeys?: SigningKeys;
+  identityTokens?: Pick<IdentityTokenSigner, 'sign'>;
+}
+
+export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identityTokens }: MemoryWorld = {}) {
+  const clock = { now: 1_700_000_000_000 };
+  const accountStore = new MemoryAccountStore();
+  const tokenSessionStore = new MemoryTokenSessionStore();
+  // The sign-out epoch is one per user, shared by both kinds of session, as on the tokens table.
+  const browserSessionStore = new MemoryBrowserSessionStore(tokenSessionStore.epochs);
+  const attemptStore = new MemoryAttemptStore(limits);
+  const kongAdmin = new FakeKongAdmin();
+
+  const accounts = new Accounts(accountStore);
+  const passwordAccounts = new PasswordAccounts(accountStore, plainHasher);
+  const passwordPolicy = new PasswordPolicy(15, async () => plainEstimator);
+  const protection = new Protection(attemptStore, limits, () => clock.now);
+  const accessTokens = new AccessTokens(900, 3600);
+  const tokenSessions = new TokenSessions(tokenSessionStore, accessTokens, 3600, 60);
+  const browserSessions = new BrowserSessions(browserSessionStore, { idleSeconds: 1800, absoluteSeconds: 43200 });
+  const kongCredentials = new KongCredentials(kongAdmin, accounts);
+  const noKeys = { verificationKey: async () => undefined };
+
+  const subjects = tokenSubjects({ kongCredentials, signingKeys });
+  const checkAccessToken = accessTokenCheck({ accounts, tokenSessions, accessTokens, signingKeys: signingKeys ?? noKeys });
+  const createAccount = accountCreation({ protection, passwordPolicy, passwordAccounts, kongCredentials, subjects });
+  const unusedIdentity = { sign: async () => Promise.reject(new Error('no identity tokens in this world')) };
+
+  return {
+    clock,
+    advance: (seconds: number) => void (clock.now += seconds * 1000),
+    stores: { accounts: accountStore, tokenSessions: tokenSessionStore, browserSessions: browserSessionStore, attempts: attemptStore },
+    kongAdmin,
+    accessTokens,
+    tokenSessions,
+    browserSessions,
+    protection,
+    passwordAccounts,
+    subjects,
+    checkAccessToken,
+    createAccount,
+    authenticateCaller: callerAuthentication({ checkAccessToken }),
+    signUp: signUpFlow({ createAccount }),
+    signIn: signInFlow({ protection, passwordAccounts, tokenSessions, subjects }),
+    refresh: refreshFlow({ accounts, tokenSessions, subjects }),
+    signOutEverywhere: signOutEverywhereFlow({ tokenSessions, kongCredentials, subjects }),
+    changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects }),
+    introspect: introspection({ checkAccessToken, tokenSessions, accounts }),
+    browserSignIn: browserSignInFlow({ protection, passwordAccounts, browserSessions }),
+    browserSignUp: browserSignUpFlow({ createAccount }),
+    identityOf: browserIdentityFlow({ identityTokens: identityTokens ?? unusedIdentity, audience: 'userprofile', ttlSeconds: 60 }),
+  };
+}
+
+export type Flows = ReturnType<typeof composeOnMemory>;
+
+/** A protected request as Kong hands it on: the bearer token, and the consumer Kong matched when given. */
+export const bearer = (token: string, headers: Record<string, string> = {}) =>
+  ({ headers: { authorization: `Bearer ${token}`, ...headers } }) as unknown as Parameters<Flows['authenticateCaller']>[0];
