@@ -79,13 +79,15 @@ export class PasswordAccounts extends Accounts {
     // sign-in's count (`attempt`), so that it guesses no faster than sign-in
     // does, rather than answered only to "the same client": nothing would tell
     // that client apart across a lost answer but its address, which a NAT
-    // shares and a mobile retry changes.
+    // shares and a mobile retry changes. While the name's backoff runs, the
+    // retry is not checked at all and answered 409 as any taken name is (not
+    // 429): it tells nothing, and people racing for one name see no 429.
     try {
       await attempt(async () => {
         if (!(await this.passwords.verify(password, existing!.passwordHash))) throw invalidCredentials('wrong_password');
       });
     } catch (error) {
-      if (error instanceof AppError && error.status === 401) throw usernameTaken();
+      if (error instanceof AppError && (error.status === 401 || error.status === 429)) throw usernameTaken();
       throw error;
     }
     if (pending) return this.complete(pending, credentials);
