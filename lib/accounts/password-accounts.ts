@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { nowSeconds } from '../platform/clock';
-import { describeError } from '../platform/errors';
+import { AppError, describeError } from '../platform/errors';
 import { log } from '../platform/log';
 import {
   incorrectPassword,
@@ -20,6 +20,9 @@ import type { AccountStore } from './store';
 /** A pending claim older than this belongs to a signup that died: it may be taken over. */
 const CLAIM_LEASE_SECONDS = 60;
 
+/** Runs a signup retry's password check as an attempt at the name; the default counts nothing. */
+export type RetryAttempt = (check: () => Promise<void>) => Promise<void>;
+
 /** Accounts with their passwords: signup (claim to active), signin, and password changes. */
 export class PasswordAccounts extends Accounts {
   constructor(
@@ -38,9 +41,17 @@ export class PasswordAccounts extends Accounts {
    * A signup is idempotent for whoever knows the password: a retry after an
    * answer that never arrived (a 503 whose claim landed late, a timeout)
    * takes over its own pending claim, or gets the account it already made,
-   * instead of a 409 for its own name.
+   * instead of a 409 for its own name. `attempt` runs that retry's password
+   * check as an attempt at the name (account protection, lib/flows/sign-up.ts):
+   * a wrong password there must throw a 401 to be counted.
    */
-  async signUp(username: string, password: string, credentials: CredentialSource, identity: AccountIdentity = {}): Promise<ActiveAccount> {
+  async signUp(
+    username: string,
+    password: string,
+    credentials: CredentialSource,
+    identity: AccountIdentity = {},
+    attempt: RetryAttempt = (check) => check(),
+  ): Promise<ActiveAccount> {
     const now = nowSeconds();
     const claim = {
       ...identity,
@@ -55,10 +66,32 @@ export class PasswordAccounts extends Accounts {
     if (await this.store.claim(claim, now - CLAIM_LEASE_SECONDS)) return this.complete(claim, credentials);
 
     const existing = await this.store.get(username);
-    if (!existing || !(await this.passwords.verify(password, existing.passwordHash))) throw usernameTaken();
-    if (existing.status === 'pending' && existing.claimId) return this.complete({ ...existing, claimId: existing.claimId }, credentials);
-    if (isActive(existing) && existing.claimedAt >= now - CLAIM_LEASE_SECONDS) return existing;
-    throw usernameTaken();
+    const pending = existing?.status === 'pending' && existing.claimId ? { ...existing, claimId: existing.claimId } : undefined;
+    const recent = isActive(existing) && existing.claimedAt >= now - CLAIM_LEASE_SECONDS ? existing : undefined;
+    if (!pending && !recent) {
+      // No password could change the answer: 409, not counted (someone choosing a
+      // taken name is no guess). Checked all the same, so that both take as long.
+      await this.passwords.verify(password, existing?.passwordHash);
+      throw usernameTaken();
+    }
+    // The idempotent retry is the one answer the password decides (201, not
+    // 409): a password oracle. It is checked as an attempt at the name, on
+    // sign-in's count (`attempt`), so that it guesses no faster than sign-in
+    // does, rather than answered only to "the same client": nothing would tell
+    // that client apart across a lost answer but its address, which a NAT
+    // shares and a mobile retry changes. While the name's backoff runs, the
+    // retry is not checked at all and answered 409 as any taken name is (not
+    // 429): it tells nothing, and people racing for one name see no 429.
+    try {
+      await attempt(async () => {
+        if (!(await this.passwords.verify(password, existing!.passwordHash))) throw invalidCredentials('wrong_password');
+      });
+    } catch (error) {
+      if (error instanceof AppError && (error.status === 401 || error.status === 429)) throw usernameTaken();
+      throw error;
+    }
+    if (pending) return this.complete(pending, credentials);
+    return recent!;
   }
 
   /**

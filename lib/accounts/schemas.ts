@@ -30,8 +30,17 @@ const password = v.pipe(requiredString(), v.maxLength(PASSWORD_MAX_CHARS, `must 
 const anyPassword = v.pipe(requiredString(), v.maxLength(1024, 'is too long'));
 
 export const signupBody = object({ username, password });
-export const signinBody = object({
+/** Sign-in's username and password, for the token and the browser sign-in alike. */
+export const signinCredentials = {
   username: v.pipe(requiredString(), v.maxLength(64, 'is too long'), v.toLowerCase()),
   password: anyPassword,
+};
+
+/** A device token from an earlier sign-in (lib/protection/device-tokens.ts); one that does not verify is ignored. */
+export const DEVICE_TOKEN_MAX_CHARS = 256;
+
+export const signinBody = object({
+  ...signinCredentials,
+  device_token: v.optional(v.pipe(string(), v.maxLength(DEVICE_TOKEN_MAX_CHARS, 'is too long'))),
 });
 export const passwordChangeBody = object({ current_password: anyPassword, new_password: password });

@@ -31,3 +31,28 @@ export function sessionIdFrom(cookieHeader: string | undefined): string | undefi
   // Ids are base64url and a username: nothing to decode.
   return parse(cookieHeader, { decode: (value) => value })[SESSION_COOKIE] || undefined;
 }
+
+/**
+ * The device cookie (lib/protection/device-tokens.ts): the browser's device
+ * token, sent back only to the sign-in that reads it. `__Secure-` where it is
+ * Secure (not `__Host-`, which would force Path=/); HttpOnly: no script reads
+ * it; SameSite=Strict: only our own sign-in form sends it; Path: the login
+ * route alone, so no other request carries it; Max-Age: the token's lifetime,
+ * so that it outlives the browser session, as it must.
+ */
+export const DEVICE_COOKIE_PATH = '/api/session/login';
+export const deviceCookieName = (secure: boolean) => (secure ? '__Secure-device_token' : 'device_token');
+
+export function deviceCookie(token: string, secure: boolean, maxAgeSeconds: number): string {
+  return serialize(deviceCookieName(secure), token, { httpOnly: true, sameSite: 'strict', path: DEVICE_COOKIE_PATH, secure, maxAge: maxAgeSeconds });
+}
+
+/** The device token in a Cookie header; several (cookie tossing) count as none, as for the session cookie. */
+export function deviceTokenFrom(cookieHeader: string | undefined, secure: boolean): string | undefined {
+  if (!cookieHeader) return undefined;
+  const name = deviceCookieName(secure);
+  const named = cookieHeader.split(';').filter((pair) => pair.trim().startsWith(`${name}=`));
+  if (named.length !== 1) return undefined;
+  // Tokens are base64url, digits and dots: nothing to decode.
+  return parse(cookieHeader, { decode: (value) => value })[name] || undefined;
+}

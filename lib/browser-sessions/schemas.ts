@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { email, firstName } from '../accounts/identity';
-import { signinBody, signupBody } from '../accounts/schemas';
+import { signinCredentials, signupBody } from '../accounts/schemas';
 import { object } from '../platform/schemas';
 
 /** `next` comes with the sign-in form; it is checked where it is used (redirects.ts), and ignored if unsafe. */
@@ -9,5 +9,5 @@ const next = v.optional(v.pipe(v.string(), v.maxLength(4096)));
 /** Browser sign-up (/register) is token sign-up (the same username and password rules) plus the identity fields. */
 export const browserSignUpBody = object({ ...signupBody.entries, email, first_name: firstName, next });
 
-/** Sign-in checks only the shape of the password, as the token signin does. */
-export const browserSignInBody = object({ ...signinBody.entries, next });
+/** Sign-in checks only the shape of the password, as the token signin does; the device token comes in its cookie. */
+export const browserSignInBody = object({ ...signinCredentials, next });

@@ -1,7 +1,8 @@
 // Sign-in on /signin: the hasher, no password rules, no Admin API client.
 import { browserSignInFlow } from '../flows/browser';
 import { browserSessions } from './browser-sessions';
+import { deviceTokens } from './device-tokens';
 import { passwordAccounts } from './password-accounts';
 import { protection } from './protection';
 
-export const browserSignIn = browserSignInFlow({ protection, passwordAccounts, browserSessions });
+export const browserSignIn = browserSignInFlow({ protection, passwordAccounts, deviceTokens, browserSessions });

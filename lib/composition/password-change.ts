@@ -1,4 +1,5 @@
 import { passwordChangeFlow } from '../flows/password-change';
+import { deviceTokens } from './device-tokens';
 import { kongCredentials } from './kong';
 import { passwordAccounts } from './password-accounts';
 import { passwordPolicy } from './password-policy';
@@ -6,4 +7,4 @@ import { protection } from './protection';
 import { subjects } from './subjects';
 import { tokenSessions } from './token-sessions';
 
-export const changePassword = passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects });
+export const changePassword = passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens });

@@ -10,11 +10,16 @@ export interface BrowserSignInDeps extends PasswordAttemptDeps {
   browserSessions: Pick<BrowserSessions, 'start'>;
 }
 
-/** Sign-in on /signin: the password checked as token sign-in checks it, then a new browser session. */
+/**
+ * Sign-in on /signin: the password checked as token sign-in checks it (the
+ * device token from the browser's device cookie, if any), then a new browser
+ * session, and a new device token for the cookie.
+ */
 export function browserSignInFlow(deps: BrowserSignInDeps) {
-  return async function browserSignIn(username: string, password: string, client: Client) {
-    const account = await passwordAttempt(deps, username, password, client);
-    return deps.browserSessions.start({ id: account.id, username: account.username, email: account.email, firstName: account.firstName });
+  return async function browserSignIn(username: string, password: string, client: Client, deviceToken?: string) {
+    const { account, deviceToken: nextDeviceToken } = await passwordAttempt(deps, username, password, client, deviceToken);
+    const started = await deps.browserSessions.start({ id: account.id, username: account.username, email: account.email, firstName: account.firstName });
+    return { ...started, deviceToken: nextDeviceToken };
   };
 }
 

@@ -4,9 +4,10 @@ import type { PasswordPolicy } from '../accounts/password-policy';
 import type { KongCredentials } from '../kong/credentials';
 import type { Client } from '../platform/http';
 import { securityEvent } from '../platform/security-events';
+import type { DeviceTokens } from '../protection/device-tokens';
 import type { Protection } from '../protection/protection';
-import type { TokenResponse } from '../token-sessions/token-session';
 import type { TokenSessions } from '../token-sessions/token-sessions';
+import type { SignInResponse } from './sign-in';
 import type { TokenSubjects } from './subject';
 
 export interface PasswordChangeDeps {
@@ -16,6 +17,7 @@ export interface PasswordChangeDeps {
   tokenSessions: Pick<TokenSessions, 'endAll' | 'start'>;
   kongCredentials: Pick<KongCredentials, 'rotate'>;
   subjects: Pick<TokenSubjects, 'currentKey' | 'subjectOf'>;
+  deviceTokens: Pick<DeviceTokens, 'issue'>;
 }
 
 /**
@@ -24,23 +26,37 @@ export interface PasswordChangeDeps {
  * first, so that a weak one costs no attempt. The current one is checked as
  * an attempt at the username, on the same count as sign-in: with a stolen
  * access token this route would otherwise be an unthrottled way to guess it.
+ * The caller's session is what proves it signed in before, as a device token
+ * does at sign-in: its guesses are counted on the session's own lane
+ * (`session#<id>`), so that others' failures at sign-in cannot hold a signed-in
+ * user off changing the password, and a stolen access token still guesses no
+ * faster than the backoff allows.
  * Sessions end before the password changes: if a later step fails, the old
- * password still works and a retry starts over.
+ * password still works and a retry starts over. Raising the sign-out epoch
+ * revokes the user's device tokens too: the answer brings this client a new one.
  */
 export function passwordChangeFlow(deps: PasswordChangeDeps) {
-  const { passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects } = deps;
-  return async function changePassword(account: ActiveAccount, currentPassword: string, newPassword: string, client: Client): Promise<TokenResponse> {
+  const { passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens } = deps;
+  return async function changePassword(
+    account: ActiveAccount,
+    currentPassword: string,
+    newPassword: string,
+    client: Client,
+    sessionId?: string,
+  ): Promise<SignInResponse> {
     await passwordPolicy.check(newPassword, account.username, 'new_password');
     await protection.attempt(
       account.username,
       client,
       () => passwordAccounts.checkPassword(account, currentPassword),
       () => ({ event: 'password_change_failed', reason: 'wrong_password' }),
+      sessionId === undefined ? undefined : `session#${sessionId}`,
     );
     await tokenSessions.endAll(account.username);
     const key = await subjects.currentKey();
     const updated = await kongCredentials.rotate(await passwordAccounts.setPassword(account, newPassword), key);
     securityEvent('password_changed', { username: account.username, reason: 'user_request' });
-    return tokenSessions.start(subjects.subjectOf(updated, key), client);
+    const tokens = await tokenSessions.start(subjects.subjectOf(updated, key), client);
+    return { ...tokens, device_token: await deviceTokens.issue(account.username) };
   };
 }

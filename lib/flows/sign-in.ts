@@ -1,5 +1,6 @@
 import type { PasswordAccounts } from '../accounts/password-accounts';
 import type { Client } from '../platform/http';
+import type { DeviceTokens } from '../protection/device-tokens';
 import type { Protection } from '../protection/protection';
 import type { TokenResponse } from '../token-sessions/token-session';
 import type { TokenSessions } from '../token-sessions/token-sessions';
@@ -8,21 +9,34 @@ import type { TokenSubjects } from './subject';
 export interface PasswordAttemptDeps {
   protection: Pick<Protection, 'admit' | 'attempt'>;
   passwordAccounts: Pick<PasswordAccounts, 'authenticate'>;
+  deviceTokens: Pick<DeviceTokens, 'verify' | 'issue'>;
 }
 
 /**
  * A password checked as one attempt that account protection counts (and may
  * refuse unchecked): the same answer in the same time for an unknown user and
- * a wrong password. Token sign-in and the browser's sign-in (browser.ts) both start here.
+ * a wrong password. Token sign-in and the browser's sign-in (browser.ts) both
+ * start here. A client with a device token of this user's (from an earlier
+ * success) is counted on its own lane, apart from the backoff others build up
+ * on the name; whoever succeeds gets a new device token.
  */
-export async function passwordAttempt({ protection, passwordAccounts }: PasswordAttemptDeps, username: string, password: string, client: Client) {
+export async function passwordAttempt(
+  { protection, passwordAccounts, deviceTokens }: PasswordAttemptDeps,
+  username: string,
+  password: string,
+  client: Client,
+  deviceToken?: string,
+) {
   await protection.admit(client);
-  return protection.attempt(
+  const device = await deviceTokens.verify(deviceToken, username);
+  const account = await protection.attempt(
     username,
     client,
     () => passwordAccounts.authenticate(username, password),
     (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
+    device?.lane,
   );
+  return { account, deviceToken: await deviceTokens.issue(account.username) };
 }
 
 export interface SignInDeps extends PasswordAttemptDeps {
@@ -30,14 +44,18 @@ export interface SignInDeps extends PasswordAttemptDeps {
   subjects: Pick<TokenSubjects, 'forSignIn'>;
 }
 
+/** What sign-in answers: the tokens, and a device token for the client's next sign-in. */
+export type SignInResponse = TokenResponse & { device_token: string };
+
 /**
  * Token sign-in: checks the password, as one attempt that account protection
  * counts (and may refuse unchecked), repairs the Kong credential if Kong lost
  * it, and starts a token session.
  */
 export function signInFlow(deps: SignInDeps) {
-  return async function signIn(username: string, password: string, client: Client): Promise<TokenResponse> {
-    const authenticated = await passwordAttempt(deps, username, password, client);
-    return deps.tokenSessions.start(await deps.subjects.forSignIn(authenticated), client);
+  return async function signIn(username: string, password: string, client: Client, deviceToken?: string): Promise<SignInResponse> {
+    const authenticated = await passwordAttempt(deps, username, password, client, deviceToken);
+    const tokens = await deps.tokenSessions.start(await deps.subjects.forSignIn(authenticated.account), client);
+    return { ...tokens, device_token: authenticated.deviceToken };
   };
 }

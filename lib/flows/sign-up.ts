@@ -7,7 +7,7 @@ import type { Protection } from '../protection/protection';
 import type { TokenSubjects } from './subject';
 
 export interface AccountCreationDeps {
-  protection: Pick<Protection, 'admit'>;
+  protection: Pick<Protection, 'admit' | 'attempt'>;
   passwordPolicy: Pick<PasswordPolicy, 'check'>;
   passwordAccounts: Pick<PasswordAccounts, 'signUp'>;
   kongCredentials: Pick<KongCredentials, 'provision' | 'discard' | 'keepOnly'>;
@@ -35,6 +35,8 @@ export function accountCreation({ protection, passwordPolicy, passwordAccounts, 
         keepOnly: (credential) => kongCredentials.keepOnly(credential),
       },
       identity,
+      // A retry's password check counts as a sign-in attempt (password-accounts.ts says why).
+      (check) => protection.attempt(username, client, check, () => ({ event: 'signin_failed', reason: 'signup_retry_wrong_password' })),
     );
   };
 }

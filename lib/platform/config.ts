@@ -61,6 +61,15 @@ export const config = Object.freeze({
    * local stack and the tests share a fixed development value.
    */
   passwordPepper: readSecret(env, 'PASSWORD_PEPPER', 32, deployed ? undefined : 'local development pepper: not a secret, never deployed'),
+  /**
+   * The server-side secret device tokens are HMAC'd with (lib/protection/device-tokens.ts,
+   * docs/device-tokens.md). Its own secret, not the pepper: it can be rotated at will
+   * (every device token then stops counting until its client signs in again), the pepper
+   * never. A deployed function refuses to start without it.
+   */
+  deviceTokenSecret: readSecret(env, 'DEVICE_TOKEN_SECRET', 32, deployed ? undefined : 'local development device-token secret: not a secret, never deployed'),
+  /** How long a device token exempts its client from others' backoff; browsers keep a cookie 400 days at most. */
+  deviceTokenTtlSeconds: readInt(env, 'DEVICE_TOKEN_TTL_DAYS', 90, 1, 400) * 24 * 3600,
   /** NIST SP 800-63B rev. 4: 15 for a password used alone; 8 is the floor, for deployments with a second factor. */
   passwordMinLength: readInt(env, 'PASSWORD_MIN_LENGTH', 15, 8, 64),
   protection: readProtection(),

@@ -9,7 +9,9 @@ import type { Admission, AttemptStore } from './store';
  * The attempts table, keyed by `id`, every item expiring through the TTL
  * attribute `expiresAt` (seconds) once it no longer matters:
  * - `user#<username>`: { attempts, nextDelayMs, blockedUntil, lastAttemptAt },
- *   for any name tried, whether or not an account has it;
+ *   for any name tried, whether or not an account has it; the same for a
+ *   trusted client's own lane (protection.ts), `user#device#<nonce>` or
+ *   `user#session#<id>` (no username holds a `#`);
  * - `addr#<address>`: { failures, windowStart, blockedUntil }.
  * Times are epoch milliseconds. A table of its own rather than items in the
  * tokens table: it is written on every attempt, by anyone, for names that do

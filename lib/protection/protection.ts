@@ -40,6 +40,10 @@ export function addressKey(address: string): string {
  * - per username, tried or not, existing or not: consecutive failures past
  *   the free ones hold the name off for a doubling delay, capped; a correct
  *   password during it is refused too, unchecked;
+ * - a client that proves it signed in as that user before (a device token,
+ *   device-tokens.ts; a live session of the user) is counted on a lane of its
+ *   own instead, with the same rule: others' failures do not hold it off
+ *   (no targeted lockout), and its own hold it, and only it, off;
  * - per client address, across usernames: too many failures within a
  *   window block the address for a while (credential stuffing, spraying).
  * Both answer 429 too_many_attempts with Retry-After.
@@ -64,10 +68,17 @@ export class Protection {
    * unrun (429) while the name's backoff runs; a refusal by `check` (a 401
    * or 403) counts as a failure of the name and the client's address, and
    * a success forgets the name's failures.
+   *
+   * `lane`: the key of a client proven to have signed in as this user before
+   * (`device#<nonce>`, `session#<id>`: no username holds a `#`); its attempts
+   * are counted, refused and forgotten there instead of on the username.
+   * The username's own backoff then runs on for everyone else.
    */
-  async attempt<T>(username: string, client: Client, check: () => Promise<T>, describe: (error: AppError) => Failure): Promise<T> {
+  async attempt<T>(username: string, client: Client, check: () => Promise<T>, describe: (error: AppError) => Failure, lane?: string): Promise<T> {
+    if (lane !== undefined && !lane.includes('#')) throw new Error('a lane is never a username');
+    const key = lane ?? username;
     const now = this.clock();
-    const admission = await this.store.begin(username, now);
+    const admission = await this.store.begin(key, now);
     if (!admission.admitted) throw tooManyAttempts(admission.retryAt, now);
 
     let result: T;
@@ -75,21 +86,23 @@ export class Protection {
       result = await check();
     } catch (error) {
       if (error instanceof AppError && (error.status === 401 || error.status === 403)) {
-        await this.failed(username, admission.attempt, client, describe(error));
+        await this.failed(username, admission.attempt, client, describe(error), lane);
       }
       // Anything else (a 503) leaves the attempt counted: the password was not found right.
       throw error;
     }
-    await this.store.reset(username);
+    await this.store.reset(key);
     return result;
   }
 
-  private async failed(username: string, attempt: number, client: Client, failure: Failure): Promise<void> {
+  private async failed(username: string, attempt: number, client: Client, failure: Failure, lane?: string): Promise<void> {
     const delayMs = delayAfterFailure(attempt, this.limits);
     const clientAddress = client.address;
-    securityEvent(failure.event, { username, clientAddress, reason: failure.reason, attempt, retryAfterSeconds: Math.ceil(delayMs / 1000) || undefined });
+    // Which lane, never its key: a device token's nonce is what the device proves itself with.
+    const trusted = lane === undefined ? undefined : lane.slice(0, lane.indexOf('#'));
+    securityEvent(failure.event, { username, clientAddress, reason: failure.reason, attempt, trusted, retryAfterSeconds: Math.ceil(delayMs / 1000) || undefined });
     if (attempt === this.limits.freeFailures + 1) {
-      securityEvent('backoff_started', { username, clientAddress, reason: failure.reason, retryAfterSeconds: delayMs / 1000 });
+      securityEvent('backoff_started', { username, clientAddress, reason: failure.reason, trusted, retryAfterSeconds: delayMs / 1000 });
     }
     if (!clientAddress) return;
     try {

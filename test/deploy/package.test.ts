@@ -21,6 +21,7 @@ const PARAMS = {
   identityJwksUrl: 'https://auth.example.com/.well-known/jwks.json',
   browserAllowedOrigins: 'https://auth.example.com',
   passwordPepper: 'a deployment pepper of at least thirty-two characters',
+  deviceTokenSecret: 'a deployment device-token secret of at least thirty-two characters',
 };
 /** Every function Kong invokes; rotateKeys runs on a schedule instead. */
 const KONG_FUNCTIONS = [
@@ -88,6 +89,8 @@ it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Ad
     expect(fn.Properties.Environment.Variables).toMatchObject({
       KONG_ADMIN_URL: PARAMS.kongAdminUrl,
       PASSWORD_PEPPER: PARAMS.passwordPepper,
+      DEVICE_TOKEN_SECRET: PARAMS.deviceTokenSecret,
+      DEVICE_TOKEN_TTL_DAYS: '90',
       BCRYPT_COST: '10',
       PASSWORD_MIN_LENGTH: '15',
       POWERTOOLS_METRICS_DISABLED: 'false',
@@ -279,11 +282,12 @@ it('refuses to package a deployed stage without its Kong Admin URL and VPC', asy
   expect(`${refused.stdout}${refused.stderr}`).toContain('Cannot resolve variable at "provider.environment.KONG_ADMIN_URL": Value not found at "param" source');
 }, 60_000);
 
-it('refuses to package a deployed stage without its password pepper', async () => {
+it.each(['passwordPepper', 'deviceTokenSecret'])('refuses to package a deployed stage without its %s', async (secret) => {
   const params = Object.entries(PARAMS)
-    .filter(([name]) => name !== 'passwordPepper')
+    .filter(([name]) => name !== secret)
     .map(([name, value]) => `--param=${name}=${value}`);
-  const refused = await sls(['package', '--stage', 'prod', '--package', path.join(dir, 'no-pepper'), ...params]).catch((error) => error);
+  const refused = await sls(['package', '--stage', 'prod', '--package', path.join(dir, `no-${secret}`), ...params]).catch((error) => error);
   expect(refused.code).toBe(1);
-  expect(`${refused.stdout}${refused.stderr}`).toContain('Cannot resolve variable at "provider.environment.PASSWORD_PEPPER": Value not found at "param" source');
+  const variable = { passwordPepper: 'PASSWORD_PEPPER', deviceTokenSecret: 'DEVICE_TOKEN_SECRET' }[secret];
+  expect(`${refused.stdout}${refused.stderr}`).toContain(`Cannot resolve variable at "provider.environment.${variable}": Value not found at "param" source`);
 }, 60_000);

@@ -70,8 +70,8 @@ describe('per-username backoff at signin', () => {
   });
 });
 
-describe('per-username backoff at password change', () => {
-  it('counts wrong current passwords on the same count as signin, and holds both off', async () => {
+describe('backoff at password change', () => {
+  it('counts wrong current passwords on the caller’s session (its own lane: docs/device-tokens.md), and holds that off, not sign-in', async () => {
     const { username, tokens } = await signedInUser('pwchange');
     const from = address();
     for (let i = 0; i < 6; i++) {
@@ -80,7 +80,8 @@ describe('per-username backoff at password change', () => {
     const refused = await changePassword(tokens.access_token, PASSWORD, from);
     expect(refused).toMatchObject(TOO_MANY);
     expect(refused.headers['Retry-After']).toBe('2');
-    expect(await signinFrom(from, username, PASSWORD)).toMatchObject(TOO_MANY);
+    // Others' failures, or these, do not lock the user out of signing in (issue 22, item 7).
+    expect((await signinFrom(from, username, PASSWORD)).status).toBe(200);
   });
 });
 

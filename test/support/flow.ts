@@ -5,6 +5,8 @@ import { bearer, request, type Send } from './http';
 export interface Tokens {
   access_token: string;
   refresh_token: string;
+  /** Sign-in's and the password change's: for the next sign-in (lib/protection/device-tokens.ts). */
+  device_token?: string;
 }
 
 /** The service's routes, called over HTTP at `base` (the gateway's proxy, or the API directly), through `send`. */

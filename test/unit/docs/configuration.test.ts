@@ -52,6 +52,7 @@ const DEPLOYED = {
   AWS_LAMBDA_FUNCTION_NAME: 'kong-lambda-auth-prod-signin',
   KONG_ADMIN_URL: 'http://10.0.1.5:8001',
   PASSWORD_PEPPER: 'p'.repeat(40),
+  DEVICE_TOKEN_SECRET: 'd'.repeat(40),
   ISSUER_URL: 'https://auth.example.test',
 };
 

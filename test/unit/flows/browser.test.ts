@@ -47,3 +47,18 @@ it('hands the gateway the identity headers and an identity token for the service
   });
   expect(signed).toEqual([[{ sub: 'alice', uid: session.accountId, email: 'alice@example.test', given_name: 'Zoë' }, 'userprofile', 60]]);
 });
+
+it('hands the browser a device token that takes it through the backoff others built up on the name (issue 22, item 7)', async () => {
+  const world = composeOnMemory();
+  await world.browserSignUp('alice', PASSWORD, 'alice@example.test', 'Alice', {});
+  const { deviceToken } = await world.browserSignIn('alice', PASSWORD, { address: '203.0.113.7' });
+  for (let i = 0; i < 8; i++) {
+    await world.browserSignIn('alice', `wrong password ${i}`, { address: '198.51.100.66' }).catch(() => undefined);
+    world.advance(1);
+  }
+  await expect(world.browserSignIn('alice', PASSWORD, { address: '203.0.113.7' })).rejects.toMatchObject({ status: 429 });
+  await expect(world.browserSignIn('alice', PASSWORD, { address: '203.0.113.7' }, deviceToken)).resolves.toMatchObject({
+    session: { username: 'alice' },
+    deviceToken: expect.stringMatching(/^d1\./),
+  });
+});

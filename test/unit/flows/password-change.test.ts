@@ -42,3 +42,31 @@ it('refuses a wrong current password (403) as an attempt at the username, and le
   await expect(world.checkAccessToken(tokens.access_token)).resolves.toMatchObject({ state: 'live' });
   await expect(world.signIn('alice', PASSWORD, {})).resolves.toMatchObject({ token_type: 'Bearer' });
 });
+
+describe('the caller’s session as its lane (issue 22, item 7)', () => {
+  it('lets a signed-in user change the password through the backoff others built up on the name, and answers a new device token', async () => {
+    const { world, tokens, account } = await signedIn();
+    for (let i = 0; i < 8; i++) {
+      await world.signIn('alice', `wrong password ${i}`, { address: '198.51.100.66' }).catch(() => undefined);
+      world.advance(1);
+    }
+    await expect(world.signIn('alice', PASSWORD, {})).rejects.toMatchObject({ status: 429 });
+    const sid = world.accessTokens.unverifiedClaims(tokens.access_token)!.sid;
+    const fresh = await world.changePassword(account, PASSWORD, NEW_PASSWORD, {}, sid);
+    expect(fresh).toMatchObject({ token_type: 'Bearer', device_token: expect.stringMatching(/^d1\./) });
+    // The old device token is revoked with the sessions; the new one takes its client through the name's backoff.
+    await expect(world.signIn('alice', NEW_PASSWORD, {}, tokens.device_token)).rejects.toMatchObject({ status: 429 });
+    await expect(world.signIn('alice', NEW_PASSWORD, {}, fresh.device_token)).resolves.toMatchObject({ token_type: 'Bearer' });
+  });
+
+  it('counts a session’s wrong current passwords against that session: five free, then its own backoff', async () => {
+    const { world, tokens, account } = await signedIn();
+    const sid = world.accessTokens.unverifiedClaims(tokens.access_token)!.sid;
+    for (let i = 0; i < 6; i++) {
+      await expect(world.changePassword(account, `wrong current ${i}`, NEW_PASSWORD, {}, sid)).rejects.toMatchObject({ status: 403 });
+    }
+    await expect(world.changePassword(account, PASSWORD, NEW_PASSWORD, {}, sid)).rejects.toMatchObject({ status: 429 });
+    // Not the name's failures: sign-in is not held off.
+    await expect(world.signIn('alice', PASSWORD, {})).resolves.toMatchObject({ token_type: 'Bearer' });
+  });
+});

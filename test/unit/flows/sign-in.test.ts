@@ -1,4 +1,4 @@
-import { composeOnMemory, PASSWORD } from '../support/flows';
+import { bearer, composeOnMemory, PASSWORD } from '../support/flows';
 
 const client = { address: '203.0.113.7', userAgent: 'test' };
 const INVALID = { status: 401, code: 'invalid_credentials', message: 'Invalid username or password' };
@@ -42,4 +42,35 @@ it('repairs the Kong credential when Kong lost it', async () => {
   const [credential] = world.kongAdmin.credentials.values();
   expect(world.accessTokens.unverifiedClaims(tokens.access_token)).toMatchObject({ iss: credential.key });
   await expect(world.checkAccessToken(tokens.access_token)).resolves.toMatchObject({ state: 'live' });
+});
+
+describe('device tokens (issue 22, item 7)', () => {
+  const attacker = { address: '198.51.100.66' };
+  const hammer = async (world: Awaited<ReturnType<typeof signedUp>>) => {
+    for (let i = 0; i < 8; i++) {
+      await world.signIn('alice', `wrong password ${i}`, attacker).catch(() => undefined);
+      world.advance(1);
+    }
+  };
+
+  it('answers a device token with the tokens, which takes its client through the backoff others built up; a client without one meets it', async () => {
+    const world = await signedUp();
+    const first = await world.signIn('alice', PASSWORD, client);
+    expect(first.device_token).toMatch(/^d1\./);
+    await hammer(world);
+
+    await expect(world.signIn('alice', PASSWORD, client)).rejects.toMatchObject({ status: 429, code: 'too_many_attempts' });
+    const again = await world.signIn('alice', PASSWORD, client, first.device_token);
+    expect(again).toMatchObject({ token_type: 'Bearer', device_token: expect.stringMatching(/^d1\./) });
+    await expect(world.checkAccessToken(again.access_token)).resolves.toMatchObject({ state: 'live' });
+  });
+
+  it('stops honouring the user’s device tokens once the user signs out everywhere', async () => {
+    const world = await signedUp();
+    const first = await world.signIn('alice', PASSWORD, client);
+    const { account } = await world.authenticateCaller(bearer(first.access_token));
+    await world.signOutEverywhere(account);
+    await hammer(world);
+    await expect(world.signIn('alice', PASSWORD, client, first.device_token)).rejects.toMatchObject({ status: 429 });
+  });
 });

@@ -36,3 +36,31 @@ it('gives up the name when Kong cannot provision a credential', async () => {
   world.kongAdmin.down = false;
   await expect(world.signUp('alice', PASSWORD, client)).resolves.toMatchObject({ username: 'alice' });
 });
+
+describe('the idempotent retry is no password oracle (issue 22, item 8)', () => {
+  it('counts a retry with a wrong password, within the minute, as a failed attempt at the name; in the backoff, even the right one is 409, unchecked', async () => {
+    const world = composeOnMemory();
+    await world.signUp('alice', PASSWORD, client);
+    for (let i = 0; i < 6; i++) {
+      await expect(world.signUp('alice', `a guessed passphrase ${i}`, { address: '198.51.100.66' })).rejects.toMatchObject({ status: 409, code: 'username_taken' });
+    }
+    // The guesses are on sign-in's count: the right password is now held off, here (409, unchecked) and at sign-in (429).
+    await expect(world.signUp('alice', PASSWORD, { address: '198.51.100.66' })).rejects.toMatchObject({ status: 409, code: 'username_taken' });
+    await expect(world.signIn('alice', PASSWORD, client)).rejects.toMatchObject({ status: 429 });
+  });
+
+  it('still answers the same client’s retry with the right password as the account it made, and forgets nothing else', async () => {
+    const world = composeOnMemory();
+    const made = await world.signUp('alice', PASSWORD, client);
+    await expect(world.signUp('alice', PASSWORD, client)).resolves.toEqual(made);
+  });
+
+  it('does not count a taken name outside the retry window: no password could change that 409', async () => {
+    const world = composeOnMemory();
+    await world.signUp('alice', PASSWORD, client);
+    world.stores.accounts.accounts.get('alice')!.claimedAt -= 120;
+    await expect(world.signUp('alice', 'someone else wants this name', client)).rejects.toMatchObject({ status: 409 });
+    await expect(world.signUp('alice', PASSWORD, client)).rejects.toMatchObject({ status: 409 });
+    expect(world.stores.attempts.users.size).toBe(0);
+  });
+});

@@ -16,7 +16,14 @@ const answer = (method: string, path: string, status: number, body: unknown, hea
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
-const tokens = { access_token: 'eyJ.a.b', token_type: 'Bearer', expires_in: 900, refresh_token: 'r', refresh_expires_in: 604800 };
+const tokens = {
+  access_token: 'eyJ.a.b',
+  token_type: 'Bearer',
+  expires_in: 900,
+  refresh_token: 'r',
+  refresh_expires_in: 604800,
+  device_token: `d1.${'n'.repeat(22)}.1700000000.${'m'.repeat(43)}`,
+};
 const noStore = { ...JSON_TYPE, 'Cache-Control': 'no-store' };
 
 describe('the description check', () => {

@@ -4,6 +4,7 @@ const DEPLOYED = {
   ...BASE,
   AWS_LAMBDA_FUNCTION_NAME: 'kong-lambda-auth-prod-signin',
   PASSWORD_PEPPER: 'p'.repeat(40),
+  DEVICE_TOKEN_SECRET: 'd'.repeat(40),
   ISSUER_URL: 'https://auth.example.test',
 };
 
@@ -45,6 +46,16 @@ it('refuses key files in a deployed function; the local runners (serverless-offl
     expect(configWith({ ...DEPLOYED, ...local, SIGNING_KEY_CUSTODY: 'file' }).signingKeyCustody).toBe('file');
     expect(configWith({ ...DEPLOYED, ...local }).signingKeyCustody).toBe('file');
   }
+});
+
+it('requires a device-token secret of at least 32 characters in a deployed function, apart from the pepper, and gives the local stack one', () => {
+  const { DEVICE_TOKEN_SECRET: _none, ...noSecret } = DEPLOYED;
+  expect(() => configWith(noSecret)).toThrow('Invalid configuration: DEVICE_TOKEN_SECRET is required');
+  expect(() => configWith({ ...DEPLOYED, DEVICE_TOKEN_SECRET: 'too short' })).toThrow('DEVICE_TOKEN_SECRET must be at least 32 characters');
+  const local = configWith({ ...noSecret, IS_OFFLINE: 'true' });
+  expect(local.deviceTokenSecret.length).toBeGreaterThanOrEqual(32);
+  expect(local.deviceTokenSecret).not.toBe(local.passwordPepper);
+  expect(configWith(DEPLOYED).deviceTokenTtlSeconds).toBe(90 * 24 * 3600);
 });
 
 it('keeps bcrypt at cost 10 or more in a deployed function; only local runs may lower it', () => {

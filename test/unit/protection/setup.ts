@@ -23,15 +23,18 @@ export async function setup(limits = LIMITS) {
     keepOnly: async () => undefined,
   });
   const checks = jest.fn();
-  const { protection, passwordAccounts, clock, advance } = world;
+  const { protection, passwordAccounts, deviceTokens, clock, advance } = world;
   const counted = { authenticate: (username: string, password: string) => (checks(username), passwordAccounts.authenticate(username, password)) };
-  const signIn = (username: string, password: string, client: Client = { address: '203.0.113.7' }) =>
-    passwordAttempt({ protection, passwordAccounts: counted }, username, password, client);
+  /** The account signed in, with the device token its client gets for the next time. */
+  const signIn = async (username: string, password: string, client: Client = { address: '203.0.113.7' }, deviceToken?: string) => {
+    const { account, deviceToken: next } = await passwordAttempt({ protection, passwordAccounts: counted, deviceTokens }, username, password, client, deviceToken);
+    return { ...account, deviceToken: next };
+  };
   /** The error a sign-in ends with, its Retry-After header alongside. */
-  const refusal = (username: string, password: string, client?: Client) =>
-    signIn(username, password, client).then(
+  const refusal = (username: string, password: string, client?: Client, deviceToken?: string) =>
+    signIn(username, password, client, deviceToken).then(
       () => undefined,
       (error: AppError) => ({ status: error.status, code: error.code, message: error.message, retryAfter: error.headers?.['Retry-After'] }),
     );
-  return { clock, attempts: world.stores.attempts, protection, signIn, refusal, advance, checks };
+  return { world, clock, attempts: world.stores.attempts, protection, signIn, refusal, advance, checks };
 }

@@ -21,6 +21,7 @@ import { tokenSubjects } from '../../../lib/flows/subject';
 import type { IdentityTokenSigner } from '../../../lib/identity-tokens/identity-tokens';
 import type { SigningKeys } from '../../../lib/keys/signing-keys';
 import { KongCredentials } from '../../../lib/kong/credentials';
+import { DeviceTokens } from '../../../lib/protection/device-tokens';
 import type { Limits } from '../../../lib/protection/limits';
 import { Protection } from '../../../lib/protection/protection';
 import { TokenSessions } from '../../../lib/token-sessions/token-sessions';
@@ -58,6 +59,13 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
   const tokenSessions = new TokenSessions(tokenSessionStore, accessTokens, 3600, 60);
   const browserSessions = new BrowserSessions(browserSessionStore, { idleSeconds: 1800, absoluteSeconds: 43200 });
   const kongCredentials = new KongCredentials(kongAdmin, accounts);
+  // Revoked by the sign-out epoch, as lib/composition/device-tokens.ts reads it from the tokens table.
+  const deviceTokens = new DeviceTokens({
+    secret: 'a device-token secret for the unit tests only',
+    ttlSeconds: 90 * 24 * 3600,
+    epoch: (username) => tokenSessionStore.epoch(username),
+    clock: () => clock.now,
+  });
   const noKeys = { verificationKey: async () => undefined };
 
   const subjects = tokenSubjects({ kongCredentials, signingKeys });
@@ -75,17 +83,18 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     browserSessions,
     protection,
     passwordAccounts,
+    deviceTokens,
     subjects,
     checkAccessToken,
     createAccount,
     authenticateCaller: callerAuthentication({ checkAccessToken }),
     signUp: signUpFlow({ createAccount }),
-    signIn: signInFlow({ protection, passwordAccounts, tokenSessions, subjects }),
+    signIn: signInFlow({ protection, passwordAccounts, deviceTokens, tokenSessions, subjects }),
     refresh: refreshFlow({ accounts, tokenSessions, subjects }),
     signOutEverywhere: signOutEverywhereFlow({ tokenSessions, kongCredentials, subjects }),
-    changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects }),
+    changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens }),
     introspect: introspection({ checkAccessToken, tokenSessions, accounts }),
-    browserSignIn: browserSignInFlow({ protection, passwordAccounts, browserSessions }),
+    browserSignIn: browserSignInFlow({ protection, passwordAccounts, deviceTokens, browserSessions }),
     browserSignUp: browserSignUpFlow({ createAccount }),
     identityOf: browserIdentityFlow({ identityTokens: identityTokens ?? unusedIdentity, audience: 'userprofile', ttlSeconds: 60 }),
   };
