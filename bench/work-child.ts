@@ -158,12 +158,12 @@ async function newSession(): Promise<{ access_token: string; refresh_token: stri
 // The sign-in page's own form post, as a browser on the site sends it (the login route refuses other origins).
 const SAME_ORIGIN = { 'Sec-Fetch-Site': 'same-origin', Origin: (process.env.BROWSER_ALLOWED_ORIGINS ?? '').split(',')[0] };
 
-/** A browser session's cookie (`JSESSIONID=…`), signed in through the login route. */
+/** A browser session's cookie (`JSESSIONID=…`, `__Host-` prefixed where Secure), signed in through the login route. */
 async function newBrowserSession(): Promise<string> {
   const event = post('/api/session/login', { username: await newUser(), password: PASSWORD }, SAME_ORIGIN);
   const response = await invoke(sessionLogin, event);
-  const cookie = String(response.headers['Set-Cookie'] ?? '').split(';')[0];
-  if (response.status !== 200 || !cookie.startsWith('JSESSIONID=')) throw new Error(`browser login answered ${response.status}: ${JSON.stringify(response.body)}`);
+  const cookie = (response.cookies.find((line) => /^(__Host-)?JSESSIONID=/.test(line)) ?? '').split(';')[0];
+  if (response.status !== 200 || !cookie) throw new Error(`browser login answered ${response.status}: ${JSON.stringify(response.body)}`);
   return cookie;
 }
 

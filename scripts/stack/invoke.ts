@@ -41,5 +41,7 @@ const context = { functionName: 'local', awsRequestId: 'local', getRemainingTime
 /** Invokes a handler and parses its JSON body. */
 export async function invoke(handler: Handler, event: APIGatewayProxyEvent) {
   const response = await handler(event as never, context);
-  return { status: response.statusCode, headers: response.headers ?? {}, body: JSON.parse(response.body) };
+  // Several Set-Cookie lines come in multiValueHeaders (a sign-in's session and device cookies).
+  const cookies = [response.headers?.['Set-Cookie'], ...(response.multiValueHeaders?.['Set-Cookie'] ?? [])].filter((c) => c !== undefined).map(String);
+  return { status: response.statusCode, headers: response.headers ?? {}, cookies, body: JSON.parse(response.body) };
 }
