@@ -18,7 +18,7 @@ const refusal = (config: Record<string, unknown>) => {
   return 'accepted';
 };
 
-test('defaults: cookie forwarded, the four identity headers copied, 5 s timeout, 5 s cache, /signin', () => {
+test('defaults: cookie forwarded, the four identity headers copied, 5 s timeout, 5 s cache, /signin; it checks, takes no revocations, leaves cookies alone', () => {
   const config = read({});
   expect({ ...config, url: config.url.href }).toEqual({
     url: URL_OK,
@@ -27,6 +27,12 @@ test('defaults: cookie forwarded, the four identity headers copied, 5 s timeout,
     timeout: 5000,
     cacheTtl: 5,
     loginUrl: '/signin',
+    authenticate: true,
+    acceptRevocations: false,
+    sessionCookie: null,
+    sessionCookieMinLength: 1,
+    sessionCookieMaxLength: 4096,
+    hideCredentials: false,
   });
 });
 
