@@ -5,7 +5,7 @@
  *
  *   KONG_PROXY_PORT, KONG_ADMIN_PORT, API_PORT, LAMBDA_PORT, DYNAMODB_PORT  ports
  *   DECK_PUBLIC_RATE_LIMIT_PER_MINUTE  kong.yml's rate limit on the public routes (default 60); also
- *                      DECK_PROTECTED_…, DECK_PASSWORD_…, DECK_INTROSPECT_RATE_LIMIT_PER_MINUTE
+ *                      DECK_PROTECTED_…, DECK_PASSWORD_…, DECK_INTROSPECT_…, DECK_BROWSER_RATE_LIMIT_PER_MINUTE
  *   RATE_LIMIT_POLICY   local (default) or redis: then a redis-server is started on REDIS_PORT (default 8379)
  *   CORS_ORIGINS        comma-separated origins whose pages may call the API (default none)
  *   KONG_TRUSTED_IPS, KONG_REAL_IP_HEADER, KONG_REAL_IP_RECURSIVE, KONG_HEADERS  passed on to the gateway;
@@ -72,6 +72,7 @@ const starting: Promise<Stack> = (async () =>
       protected: integerFromEnv('DECK_PROTECTED_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.protected, { min: 1 }),
       password: integerFromEnv('DECK_PASSWORD_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.password, { min: 1 }),
       introspect: integerFromEnv('DECK_INTROSPECT_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.introspect, { min: 1 }),
+      browser: integerFromEnv('DECK_BROWSER_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.browser, { min: 1 }),
     },
     rateLimitPolicy: rateLimitPolicyFromEnv(),
     apiHttp: ['1', 'true', 'on'].includes((process.env.API_HTTP ?? '').toLowerCase()),

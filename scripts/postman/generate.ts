@@ -88,6 +88,8 @@ const VARIABLES: Record<string, string> = {
   sessionId: '00000000-0000-4000-8000-000000000000',
   webUsername: 'ada',
   apiKey: '',
+  // The gateway's own key for /api/session/authenticate: `npm start` keeps it in .data/forward-auth-key.
+  forwardAuthKey: '',
 };
 
 function convert(data: string): Promise<Json> {
@@ -145,6 +147,10 @@ export async function generateCollection(): Promise<string> {
     // The session cookie is Postman's cookie jar's to send (the sign-in sets it);
     // the converter would send it as a header named JSESSIONID.
     if (operations.get(operationId)?.security?.some((requirement: Json) => 'sessionCookie' in requirement)) item.request.auth = { type: 'noauth' };
+    // What forward-auth asks answers the gateway only: its key, in apikey.
+    if (operationId === 'sessionAuthenticate') {
+      item.request.auth = { type: 'apikey', apikey: [{ key: 'key', value: 'apikey' }, { key: 'value', value: '{{forwardAuthKey}}' }, { key: 'in', value: 'header' }] };
+    }
     const flow = FLOW[operationId];
     if (!flow) continue;
     if (flow.body) {

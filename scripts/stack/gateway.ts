@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LogSink } from './child';
 import { childComponent, type Component, type CrashHandler } from './component';
+import { randomForwardAuthKey } from './forward-auth-key';
 import { LOCAL_REGION, LOCAL_STAGE } from './local-aws';
 import type { RateLimitPolicy, RateLimits } from './stack';
 import { REPO_ROOT } from './paths';
@@ -20,6 +21,8 @@ export interface DeckSettings {
   corsOrigins: readonly string[];
   /** forward-auth's cache_ttl on the browser routes (DECK_SESSION_CACHE_TTL). */
   sessionCacheTtlSeconds: number;
+  /** The gateway's key for session-authenticate (DECK_FORWARD_AUTH_KEY); default: a new random one. */
+  forwardAuthKey?: string;
 }
 
 export interface GatewayOptions extends DeckSettings {
@@ -53,10 +56,12 @@ function lambdaDeckEnv(lambdaPort: number): Record<string, string> {
  * provider is this gateway's own proxy (the session routes), as in AWS it is
  * Kong's; `cacheTtlSeconds` is how long a signed-out session may keep working.
  */
-function sessionDeckEnv(proxyPort: number, cacheTtlSeconds: number): Record<string, string> {
+function sessionDeckEnv(proxyPort: number, cacheTtlSeconds: number, forwardAuthKey: string): Record<string, string> {
   return {
     DECK_SESSION_AUTHENTICATE_URL: `http://127.0.0.1:${proxyPort}/api/session/authenticate`,
     DECK_SESSION_CACHE_TTL: String(cacheTtlSeconds),
+    // The consumer forward-auth's key, which it sends: session-authenticate answers the gateway only.
+    DECK_FORWARD_AUTH_KEY: forwardAuthKey,
   };
 }
 
@@ -71,6 +76,7 @@ function rateLimitDeckEnv(limits: RateLimits, policy: RateLimitPolicy): Record<s
     DECK_PROTECTED_RATE_LIMIT_PER_MINUTE: String(limits.protected),
     DECK_PASSWORD_RATE_LIMIT_PER_MINUTE: String(limits.password),
     DECK_INTROSPECT_RATE_LIMIT_PER_MINUTE: String(limits.introspect),
+    DECK_BROWSER_RATE_LIMIT_PER_MINUTE: String(limits.browser),
     DECK_RATE_LIMIT_POLICY: policy.policy,
     DECK_REDIS_HOST: policy.policy === 'redis' ? policy.host : '127.0.0.1',
     DECK_REDIS_PORT: String(policy.policy === 'redis' ? policy.port : 6379),
@@ -102,7 +108,7 @@ export function corsDeckEnv(origins: readonly string[]): Record<string, string> 
 export function deckEnv(settings: DeckSettings): Record<string, string> {
   return {
     ...lambdaDeckEnv(settings.lambdaPort),
-    ...sessionDeckEnv(settings.proxyPort, settings.sessionCacheTtlSeconds),
+    ...sessionDeckEnv(settings.proxyPort, settings.sessionCacheTtlSeconds, settings.forwardAuthKey ?? randomForwardAuthKey()),
     ...rateLimitDeckEnv(settings.rateLimits, settings.rateLimitPolicy),
     ...corsDeckEnv(settings.corsOrigins),
   };

@@ -9,6 +9,7 @@ import { api } from './api';
 import type { LogSink } from './child';
 import type { Component, CrashHandler } from './component';
 import { dynamodbLocal } from './dynamodb-local';
+import { persistedForwardAuthKey, randomForwardAuthKey } from './forward-auth-key';
 import { gateway } from './gateway';
 import { redisServer } from './redis';
 import { browserEnv } from './browser-env';
@@ -88,6 +89,8 @@ export interface Stack {
   env: Record<string, string>;
   /** The only key that sees this stack's tables. */
   credentials: LocalCredentials;
+  /** The gateway's key for /api/session/authenticate (key-auth consumer forward-auth). */
+  forwardAuthKey: string;
   /** Where the service's private signing keys are (custody `file`). */
   signingKeyDir: string;
   /** Whether urls.api (serverless-offline's HTTP port) is open. */
@@ -108,8 +111,14 @@ export interface RateLimits {
   password: number;
   /** Introspection, per resource service (key-auth consumer). */
   introspect: number;
+  /**
+   * Per client address on the cookie routes (pages and assets, the profile
+   * service, the browser logout): a page with its assets and API calls is a
+   * handful of requests; a flood of made-up session cookies meets 429.
+   */
+  browser: number;
 }
-export const DEFAULT_RATE_LIMITS: RateLimits = { public: 60, protected: 600, password: 10, introspect: 1200 };
+export const DEFAULT_RATE_LIMITS: RateLimits = { public: 60, protected: 600, password: 10, introspect: 1200, browser: 300 };
 
 /**
  * Where kong.yml's rate limits count (DECK_RATE_LIMIT_POLICY): in each
@@ -167,6 +176,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const common = { log: options.log, onCrash: options.onCrash };
   const credentials =
     options.credentials ?? (options.inMemory ? randomCredentials() : await persistedCredentials(dataDir));
+  const forwardAuthKey = options.inMemory ? randomForwardAuthKey() : await persistedForwardAuthKey(dataDir);
   // In memory, the keyring goes with the tables: so do the key files.
   const signingKeyDir = options.inMemory ? await mkdtemp(path.join(tmpdir(), 'signing-keys-')) : path.join(dataDir, 'signing-keys');
   const keyEnv = keysEnv(urls.proxy, signingKeyDir);
@@ -209,6 +219,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       rateLimitPolicy: policy.policy === 'redis' ? { policy: 'redis', host: '127.0.0.1', port: policy.port } : policy,
       corsOrigins: options.corsOrigins ?? [],
       sessionCacheTtlSeconds: options.sessionCacheTtlSeconds ?? DEFAULT_SESSION_CACHE_TTL_SECONDS,
+      forwardAuthKey,
       realIp,
       ...common,
     }),
@@ -238,7 +249,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw failures[0];
   }
 
-  return { urls, env: await handlerEnv(urls, credentials, handlerSettings), credentials, signingKeyDir, apiHttp: options.apiHttp ?? false, components, stop };
+  return { urls, env: await handlerEnv(urls, credentials, handlerSettings), credentials, forwardAuthKey, signingKeyDir, apiHttp: options.apiHttp ?? false, components, stop };
 }
 
 /** The handlers' key settings on a local stack: key files in `dir`, the gateway's proxy as the issuer. */

@@ -54,6 +54,8 @@ it('walks the flow from signup to sign-out with the tokens it keeps, every answe
           { key: 'baseUrl', value: PROXY },
           { key: 'username', value: uniqueName('postman') },
           { key: 'webUsername', value: uniqueName('postweb') },
+          // The gateway's key, which session-authenticate's key-auth wants.
+          { key: 'forwardAuthKey', value: process.env.FORWARD_AUTH_KEY! },
         ],
         reporters: [],
       },

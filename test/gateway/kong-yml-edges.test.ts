@@ -32,7 +32,7 @@ beforeAll(async () => {
   lambdaPort = (lambda.address() as AddressInfo).port;
 });
 
-const LIMITS: RateLimits = { public: 4, protected: 4, password: 4, introspect: 3 };
+const LIMITS: RateLimits = { public: 4, protected: 4, password: 4, introspect: 3, browser: 4 };
 
 /** A local gateway reading the project's kong.yml with these settings; closed after the test file. */
 const gateways: Gateway[] = [];

@@ -67,7 +67,7 @@ beforeAll(async () => {
         lambdaPort: (lambda.address() as AddressInfo).port,
         proxyPort,
         sessionCacheTtlSeconds: CACHE_TTL_SECONDS,
-        rateLimits: { public: 1000, protected: 1000, password: 1000, introspect: 1000 },
+        rateLimits: { public: 1000, protected: 1000, password: 1000, introspect: 1000, browser: 1000 },
         rateLimitPolicy: { policy: 'local' },
         corsOrigins: [],
       }),

@@ -24,7 +24,7 @@ const PROJECT_ENV = deckEnv({
   lambdaPort: 9,
   proxyPort: 9,
   sessionCacheTtlSeconds: 5,
-  rateLimits: { public: 10, protected: 10, password: 10, introspect: 10 },
+  rateLimits: { public: 10, protected: 10, password: 10, introspect: 10, browser: 10 },
   rateLimitPolicy: { policy: 'local' },
   corsOrigins: ['https://app.example.test'],
 });

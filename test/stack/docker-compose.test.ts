@@ -112,10 +112,18 @@ describe('docker-compose.yml', () => {
     expect(services.redis.ports).toBeUndefined();
   });
 
+  it('has no default for the forward-auth key: compose stops and says how to set it', () => {
+    expect(services.deck.environment!.DECK_FORWARD_AUTH_KEY).toMatch(/^\$\{DECK_FORWARD_AUTH_KEY:\?[^}]*openssl rand[^}]*\}$/);
+  });
+
   it("kong.yml with decK's values from the compose file (their defaults) loads, as Kong's schemas check it", () => {
-    // Compose's `${NAME:-default}` with nothing set in the shell: the default.
+    // Compose's `${NAME:-default}` with nothing set in the shell: the default;
+    // `${NAME:?message}` (a secret, no default): a value the operator set.
     const deckEnv = Object.fromEntries(
-      Object.entries(services.deck.environment!).map(([name, value]) => [name, String(value).replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1')]),
+      Object.entries(services.deck.environment!).map(([name, value]) => [
+        name,
+        String(value).replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1').replace(/\$\{[A-Z0-9_]+:\?[^}]*\}/g, 'operator-set-secret'),
+      ]),
     );
     const config = parseConfig(read('kong/kong.yml'), deckEnv, PLUGINS);
     const plugins = config.routes.flatMap((route) => route.plugins.map((plugin) => ({ route: route.name, ...plugin })));

@@ -1,5 +1,6 @@
 /** The browser-session routes (design 003) over HTTP, as a browser or a script would call them through the gateway. */
 import { PASSWORD, uniqueName } from './clients';
+import { forwardAuthKeyFor } from './stack';
 
 export interface Answer {
   status: number;
@@ -55,7 +56,9 @@ export function browserSessions(base: string) {
       call(base, '/api/session/register', { json: { username, password, email: `${username}@Example.COM`, first_name: 'Ada', ...extra } }),
     login: (username: string, password = PASSWORD, headers: Record<string, string> = {}) =>
       call(base, '/api/session/login', { json: { username, password }, headers }),
-    authenticate: (session?: string) => call(base, '/api/session/authenticate', { session }),
+    /** As the gateway asks it: with forward-auth's key (key-auth; without it, Kong's 401). */
+    authenticate: (session?: string, headers: Record<string, string> = { apikey: forwardAuthKeyFor(base) }) =>
+      call(base, '/api/session/authenticate', { session, headers }),
     logout: (session?: string, headers: Record<string, string> = {}) => call(base, '/api/session/logout', { method: 'POST', session, headers }),
     profile: (session?: string, headers: Record<string, string> = {}) => call(base, '/api/userprofile', { session, headers }),
     createProfile: (session: string | undefined, json: unknown, headers: Record<string, string> = {}) =>

@@ -27,7 +27,7 @@ export const TEST_API_ENV = {
 };
 
 /** High enough that no test trips the public routes' rate limit by accident. */
-export const TEST_RATE_LIMITS = { public: 1_000_000, protected: 1_000_000, password: 1_000_000, introspect: 1_000_000 };
+export const TEST_RATE_LIMITS = { public: 1_000_000, protected: 1_000_000, password: 1_000_000, introspect: 1_000_000, browser: 1_000_000 };
 
 /** A browser client's page on another origin, which kong.yml's cors lets in (test/e2e/edges.test.ts). */
 export const TEST_CORS_ORIGINS = ['https://app.example.test'];
@@ -70,6 +70,7 @@ export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {
     ports: { proxy, admin, api, lambda, dynamodb },
   });
   privateKeys.set(stack.urls.dynamodb, stack.credentials);
+  privateForwardAuthKeys.set(stack.urls.proxy, stack.forwardAuthKey);
   // Its answers are held to openapi.yaml like the suite stack's (in end-to-end tests).
   registerGateway(stack.urls.proxy);
   return stack;
@@ -80,6 +81,19 @@ export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {
  * address: each has its own. The suite's stack's key is in the environment.
  */
 const privateKeys = new Map<string, LocalCredentials>();
+
+/** Each private stack's forward-auth key (session-authenticate's key-auth), by proxy address. */
+const privateForwardAuthKeys = new Map<string, string>();
+
+/**
+ * The key that opens /api/session/authenticate on the stack at `proxyUrl`:
+ * the gateway's own (forward-auth's), as tests call that route directly.
+ */
+export function forwardAuthKeyFor(proxyUrl: string): string {
+  const key = privateForwardAuthKeys.get(proxyUrl) ?? (proxyUrl === process.env.PROXY_URL ? process.env.FORWARD_AUTH_KEY : undefined);
+  if (!key) throw new Error(`no forward-auth key known for the stack at ${proxyUrl}`);
+  return key;
+}
 
 /**
  * What a test process needs to reach a stack: PROXY_URL, ADMIN_URL and
@@ -93,6 +107,7 @@ export function stackEnv(stack: Stack): Record<string, string> {
     PROXY_URL: stack.urls.proxy,
     ADMIN_URL: stack.urls.admin,
     API_URL: stack.urls.api,
+    FORWARD_AUTH_KEY: stack.forwardAuthKey,
     ...(stack.urls.lambda ? { LAMBDA_URL: stack.urls.lambda } : {}),
   };
 }

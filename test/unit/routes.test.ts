@@ -39,7 +39,7 @@ function loadPlaces(): Places {
   // The decK values the local stack renders kong.yml with (scripts/stack/gateway.ts).
   const env = deckEnv({
     lambdaPort: 3002, proxyPort: 8000, sessionCacheTtlSeconds: 5,
-    rateLimits: { public: 60, protected: 600, password: 10, introspect: 1200 },
+    rateLimits: { public: 60, protected: 600, password: 10, introspect: 1200, browser: 300 },
     rateLimitPolicy: { policy: 'local' }, corsOrigins: ['https://app.example.test'],
   });
   return {

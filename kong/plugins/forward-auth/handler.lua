@@ -52,12 +52,13 @@ local INVALID_ANSWER = "Invalid answer from the authentication service"
 
 
 local ForwardAuth = {
-  -- In Kong's authentication band (jwt 1450, key-auth 1250, basic-auth 1100,
-  -- hmac-auth 1030), so after cors (2000): preflights are answered without an
-  -- identity provider round trip, and cors still decorates our 401 and 302.
-  -- Before acl (950) and rate-limiting (910), so those can act on the identity
-  -- this plugin sets (rate-limiting's limit_by: header on X-User, for one).
-  PRIORITY = 1000,
+  -- After cors (2000): preflights are answered without an identity provider
+  -- round trip, and cors still decorates our 401 and 302. After rate-limiting
+  -- (910): a flood of made-up cookies meets the route's per-client limit (429)
+  -- before any of them costs an identity provider call. Before aws-lambda
+  -- (750), which ends the request. (It sets no consumer, so acl, 950, and
+  -- rate-limiting's limit_by: consumer never depended on it.)
+  PRIORITY = 900,
   VERSION = "1.0.0",
 }
 
@@ -306,6 +307,12 @@ local function ask(conf, found)
   for _, credential in ipairs(found) do
     local values = credential.values
     request_headers[credential.name] = #values == 1 and values[1] or values
+  end
+  -- The gateway's own key (key-auth on the identity provider's route), set
+  -- last: it replaces any forwarded header of that name, so what reaches the
+  -- identity provider under it is never the client's.
+  if conf.api_key then
+    request_headers[canonical(conf.api_key_header)] = conf.api_key
   end
 
   local httpc = http.new()

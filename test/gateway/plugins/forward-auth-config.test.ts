@@ -18,7 +18,7 @@ const refusal = (config: Record<string, unknown>) => {
   return 'accepted';
 };
 
-test('defaults: cookie forwarded, the four identity headers copied, 5 s timeout, 5 s cache, /signin; it checks, takes no revocations, leaves cookies alone', () => {
+test('defaults: cookie forwarded, the four identity headers copied, 5 s timeout, 5 s cache, /signin', () => {
   const config = read({});
   expect({ ...config, url: config.url.href }).toEqual({
     url: URL_OK,
@@ -27,13 +27,21 @@ test('defaults: cookie forwarded, the four identity headers copied, 5 s timeout,
     timeout: 5000,
     cacheTtl: 5,
     loginUrl: '/signin',
-    authenticate: true,
-    acceptRevocations: false,
     sessionCookie: null,
     sessionCookieMinLength: 1,
     sessionCookieMaxLength: 4096,
     hideCredentials: false,
+    authenticate: true,
+    acceptRevocations: false,
+    apiKey: null,
+    apiKeyHeader: 'apikey',
   });
+});
+
+test('api_key: a non-empty string, in api_key_header (matched as header names are)', () => {
+  expect(read({ api_key: 'k', api_key_header: 'X_Gateway_Key' })).toMatchObject({ apiKey: 'k', apiKeyHeader: 'x-gateway-key' });
+  expect(() => read({ api_key: '' })).toThrow('length must be at least 1');
+  expect(() => read({ api_key_header: 'bad header' })).toThrow('bad header name');
 });
 
 test('header names are matched in lower case, with _ as -', () => {

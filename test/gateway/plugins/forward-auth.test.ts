@@ -553,3 +553,33 @@ describe('revocations: X-Forward-Auth-Revoke in the answer of a route with accep
     expect((await get(ada.cookie)).asked).toBe(0);
   });
 });
+
+describe('a flood of made-up cookies on a rate-limited route (rate-limiting 910 runs before forward-auth)', () => {
+  test('meets 429 past the limit, and the identity provider is asked no more than the limit allows', async () => {
+    const madeUp = () => `JSESSIONID=eve.${randomBytes(32).toString('base64url').slice(0, 43)}`;
+    const { result: statuses, asked, proxied } = await counting(async () => {
+      const seen: number[] = [];
+      for (let i = 0; i < 10; i += 1) seen.push((await call('/fa-limited', { headers: { Cookie: madeUp() } })).status);
+      return seen;
+    });
+    // fa-limited allows 3 a minute per address: 3 refusals from the identity provider, then Kong's 429.
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+    expect([asked, proxied]).toEqual([3, 0]);
+  });
+});
+
+describe('api_key: the gateway\'s own key for the identity provider', () => {
+  test('goes in api_key_header on every call, replacing a client-sent copy, and never reaches the upstream', async () => {
+    const { cookie } = signedIn('ada');
+    const { result, asked } = await counting(() => call('/fa-keyed', { headers: { Cookie: cookie, apikey: 'client-made-up' } }));
+    expect([result.status, asked, result.body.headers['x-user']]).toEqual([200, 1, 'ada']);
+    expect(idp.calls.at(-1)!.headers.apikey).toBe('fixture-gateway-key');
+    expect(result.body.headers.apikey).toBe('client-made-up');
+
+    await call('/fa-keyed', { headers: { Cookie: cookie } });
+    expect(idp.calls.at(-1)!.headers.apikey).toBe('fixture-gateway-key');
+    // Routes without api_key send none.
+    await call('/fa', { headers: { Cookie: cookie, apikey: 'client-made-up' } });
+    expect(idp.calls.at(-1)!.headers.apikey).toBeUndefined();
+  });
+});

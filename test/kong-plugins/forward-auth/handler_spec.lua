@@ -15,6 +15,7 @@ local function config(overrides)
     timeout = 5000,
     cache_ttl = 0,
     login_url = "/signin",
+    api_key_header = "apikey",
   }
   for key, value in pairs(overrides or {}) do
     conf[key] = value
@@ -76,12 +77,12 @@ end)
 
 
 describe("PRIORITY", function()
-  it("runs after cors and the other authentication plugins, before acl and rate-limiting", function()
-    assert.equal(1000, ForwardAuth.PRIORITY)
-    for _, earlier in ipairs({ 2000 --[[cors]], 1450 --[[jwt]], 1250 --[[key-auth]], 1100 --[[basic-auth]] }) do
+  it("runs after cors and rate-limiting, so a flood of made-up cookies meets 429 before any is asked about; before aws-lambda", function()
+    assert.equal(900, ForwardAuth.PRIORITY)
+    for _, earlier in ipairs({ 2000 --[[cors]], 1450 --[[jwt]], 1250 --[[key-auth]], 910 --[[rate-limiting]] }) do
       assert.is_true(ForwardAuth.PRIORITY < earlier)
     end
-    for _, later in ipairs({ 950 --[[acl]], 910 --[[rate-limiting]], 801 --[[request-transformer]] }) do
+    for _, later in ipairs({ 801 --[[request-transformer]], 750 --[[aws-lambda]] }) do
       assert.is_true(ForwardAuth.PRIORITY > later)
     end
   end)
@@ -105,6 +106,17 @@ describe("asking the identity provider", function()
       headers = { { "Cookie", "a=1" }, { "Cookie", "b=2" }, { "User-Agent", "browser/1" } },
     })
     assert.same({ cookie = { "a=1", "b=2" }, ["user-agent"] = "browser/1" }, pdk.idp_calls()[1].params.headers)
+  end)
+
+  it("sends its api_key in api_key_header, never the client's copy", function()
+    answering(200, IDENTITY)
+    run(config({ api_key = "gateway-key", forward_headers = { "cookie", "apikey" } }),
+      with_cookie({ { "apikey", "client-key" } }))
+    assert.same({ cookie = COOKIE, apikey = "gateway-key" }, pdk.idp_calls()[1].params.headers)
+    pdk.reset()
+    answering(200, IDENTITY)
+    run(config({ api_key = "gateway-key", api_key_header = "X_Gateway_Key" }), with_cookie({ { "X-Gateway-Key", "client-key" } }))
+    assert.same({ cookie = COOKIE, ["x-gateway-key"] = "gateway-key" }, pdk.idp_calls()[1].params.headers)
   end)
 
   it("does not ask when the request carries none of the forwarded headers", function()

@@ -32,7 +32,7 @@ describe("the forward-auth schema", function()
     assert.same({
       "url", "forward_headers", "upstream_headers", "timeout", "cache_ttl", "login_url",
       "session_cookie", "session_cookie_min_length", "session_cookie_max_length",
-      "hide_credentials", "authenticate", "accept_revocations",
+      "hide_credentials", "authenticate", "accept_revocations", "api_key", "api_key_header",
     }, names)
     assert.same({
       forward_headers = { "cookie" },
@@ -45,7 +45,11 @@ describe("the forward-auth schema", function()
       hide_credentials = false,
       authenticate = true,
       accept_revocations = false,
+      api_key_header = "apikey",
     }, defaults)
+    assert.is_nil(fields.api_key.default)
+    assert.is_not_true(fields.api_key.required)
+    assert.is_true(fields.api_key.referenceable)
     assert.is_nil(fields.session_cookie.default)
     assert.is_not_true(fields.session_cookie.required)
     assert.is_true(fields.url.required)

@@ -177,7 +177,7 @@ describe('the local stack and kong.yml', () => {
   });
 
   it("documents kong.yml's rate limits with npm start's defaults", () => {
-    const rows = { public: 'PUBLIC', protected: 'PROTECTED', password: 'PASSWORD', introspect: 'INTROSPECT' } as const;
+    const rows = { public: 'PUBLIC', protected: 'PROTECTED', password: 'PASSWORD', introspect: 'INTROSPECT', browser: 'BROWSER' } as const;
     for (const [key, word] of Object.entries(rows)) {
       expect(DECK.get(`DECK_${word}_RATE_LIMIT_PER_MINUTE`)?.default).toBe(`\`${DEFAULT_RATE_LIMITS[key as keyof typeof rows]}\``);
     }

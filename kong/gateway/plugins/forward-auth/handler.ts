@@ -201,12 +201,13 @@ function readAnswer(res: IncomingMessage): Promise<Answer> {
 export class ForwardAuthHandler implements Plugin {
   static readonly NAME = 'forward-auth';
   /**
-   * In Kong's authentication band (jwt 1450, key-auth 1250, basic-auth 1100),
-   * so after cors (2000): preflights need no identity provider round trip, and
-   * cors still decorates the 401 and 302. Before acl (950) and rate-limiting
-   * (910), so those can act on the identity set here (limit_by: header on X-User).
+   * After cors (2000): preflights need no identity provider round trip, and
+   * cors still decorates the 401 and 302. After rate-limiting (910): a flood
+   * of made-up cookies meets the route's per-client limit (429) before any of
+   * them costs an identity provider call. Before aws-lambda (750). (It sets no
+   * consumer, so acl, 950, and limit_by: consumer never depended on it.)
    */
-  static readonly PRIORITY = 1000;
+  static readonly PRIORITY = 900;
 
   /** One per plugin instance: routes asking different identity providers never share answers. */
   private readonly cache: IdentityCache | null;
@@ -373,6 +374,9 @@ export class ForwardAuthHandler implements Plugin {
   private ask(found: readonly Credential[]): Promise<Answer> {
     const headers: Record<string, string | string[]> = {};
     for (const { name, values } of found) headers[name] = values.length === 1 ? values[0] : values;
+    // The gateway's own key, set last: what reaches the identity provider under
+    // that name is never the client's.
+    if (this.config.apiKey !== null) headers[this.config.apiKeyHeader] = this.config.apiKey;
     return new Promise((resolve, reject) => {
       const req = this.send(this.config.url, { method: 'GET', headers, agent: this.agent, timeout: this.config.timeout }, (res) => {
         res.setTimeout(this.config.timeout, () => res.destroy(new Error('timeout')));

@@ -25,6 +25,10 @@ export interface ForwardAuthConfig {
   authenticate: boolean;
   /** Acts on the revocation header of the upstream's answer. */
   acceptRevocations: boolean;
+  /** The gateway's key for the identity provider's route (key-auth), sent on every call; null: none. */
+  apiKey: string | null;
+  /** The header carrying it (canonical spelling); it replaces any forwarded header of that name. */
+  apiKeyHeader: string;
 }
 
 const FIELDS = [
@@ -40,6 +44,8 @@ const FIELDS = [
   'hide_credentials',
   'authenticate',
   'accept_revocations',
+  'api_key',
+  'api_key_header',
 ];
 
 /** Headers that frame or route the upstream request: the identity provider must not fill them. */
@@ -108,6 +114,12 @@ const loginUrl: Check<string> = (value, where) => {
   return url;
 };
 
+const apiKey: Check<string | null> = (value, where) => {
+  if (value === null) return null;
+  const key = string(value, where);
+  return key.length > 0 ? key : fail(where, 'length must be at least 1');
+};
+
 function nonEmpty<T>(check: Check<T[]>): Check<T[]> {
   return (value, where) => {
     const items = check(value, where);
@@ -130,6 +142,8 @@ export function forwardAuthSchema(value: unknown, where: string): ForwardAuthCon
     hideCredentials: field(c, 'hide_credentials', where, boolean, false),
     authenticate: field(c, 'authenticate', where, boolean, true),
     acceptRevocations: field(c, 'accept_revocations', where, boolean, false),
+    apiKey: field(c, 'api_key', where, apiKey, null),
+    apiKeyHeader: canonicalHeader(field(c, 'api_key_header', where, headerName, 'apikey')),
   };
   // schema.lua's entity checks.
   if (config.sessionCookieMinLength > config.sessionCookieMaxLength) {
