@@ -6,6 +6,7 @@ import { childComponent, type Component, type CrashHandler } from './component';
 import { LOCAL_REGION, LOCAL_STAGE } from './local-aws';
 import type { RateLimitPolicy, RateLimits } from './stack';
 import { REPO_ROOT } from './paths';
+import { sessionCookieName } from '../../lib/browser-sessions/cookie';
 
 /** What kong.yml's decK values say on the local stack (deckEnv). */
 export interface DeckSettings {
@@ -57,6 +58,8 @@ function sessionDeckEnv(proxyPort: number, cacheTtlSeconds: number): Record<stri
   return {
     DECK_SESSION_AUTHENTICATE_URL: `http://127.0.0.1:${proxyPort}/api/session/authenticate`,
     DECK_SESSION_CACHE_TTL: String(cacheTtlSeconds),
+    // Plain http here (browser-env.ts: SESSION_COOKIE_SECURE=false), so the cookie's bare name.
+    DECK_SESSION_COOKIE: sessionCookieName(false),
   };
 }
 
