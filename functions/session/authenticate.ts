@@ -1,5 +1,5 @@
 import { sessionIdFrom } from '../../lib/browser-sessions';
-import { browserSessions } from '../../lib/composition/browser-sessions';
+import { browserConfig, browserSessions } from '../../lib/composition/browser-sessions';
 import { identityOf } from '../../lib/composition/browser-identity';
 import { AppError } from '../../lib/platform/errors';
 import { json, route } from '../../lib/platform/http';
@@ -14,7 +14,7 @@ const loginRequired = () => new AppError('login_required');
  * most once a minute to slide the idle expiry; no Kong Admin API call.
  */
 export const handler = route(async (event) => {
-  const session = await browserSessions.resume(sessionIdFrom(event.headers.cookie));
+  const session = await browserSessions.resume(sessionIdFrom(event.headers.cookie, browserConfig.cookieSecure));
   if (!session) throw loginRequired();
   const { headers, token, expiresIn } = await identityOf(session);
   const answer = json(200, { username: session.username, token_type: 'Bearer', access_token: token, expires_in: expiresIn });

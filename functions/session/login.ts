@@ -29,7 +29,7 @@ export const handler = pageFormRoute({
     const { id, session, deviceToken } = await browserSignIn(body.username, body.password, clientOf(event), deviceTokenFrom(event.headers.cookie, secure));
     // Whatever session id the browser held before is not the one signed in (no
     // fixation); if it named a session, that one ends.
-    const previous = sessionIdFrom(event.headers.cookie);
+    const previous = sessionIdFrom(event.headers.cookie, secure);
     await browserSessions.end(previous);
     const cookies = [sessionCookie(id, secure), deviceCookie(deviceToken, secure, config.deviceTokenTtlSeconds)];
     // The gateway drops its cached answer for the replaced session at once (forward-auth's accept_revocations).

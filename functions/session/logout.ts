@@ -11,7 +11,7 @@ import { requireSameOrigin } from '../../lib/platform/origin';
  */
 export const handler = route(async (event) => {
   requireSameOrigin(event, browserConfig.allowedOrigins);
-  const id = sessionIdFrom(event.headers.cookie);
+  const id = sessionIdFrom(event.headers.cookie, browserConfig.cookieSecure);
   await browserSessions.end(id);
   // The gateway drops its cached answer for the session at once (forward-auth's accept_revocations).
   const cookie = { 'Set-Cookie': clearedCookie(browserConfig.cookieSecure), ...revokedSession(id) };

@@ -4,6 +4,17 @@ import { parse, serialize } from 'cookie';
 export const SESSION_COOKIE = 'JSESSIONID';
 
 /**
+ * Where the cookie is Secure (every deployed stage), its name carries the
+ * `__Host-` prefix: browsers then take it only when it is Secure, from the
+ * host itself, with Path=/ and no Domain, so no sibling subdomain and no
+ * plain-http page can set or overwrite it (RFC 6265bis §4.1.3.2, cookie
+ * tossing). The plain-http local stack, where a prefixed cookie would be
+ * refused, keeps the bare name. kong.yml's forward-auth `session_cookie`
+ * follows it (DECK_SESSION_COOKIE).
+ */
+export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
+
+/**
  * HttpOnly: no script reads it. SameSite=Lax: browsers leave it off
  * cross-site POSTs and subresource requests. Path=/: one cookie for the
  * whole site. Secure unless turned off for plain-http local use. No
@@ -11,26 +22,30 @@ export const SESSION_COOKIE = 'JSESSIONID';
  * absolute expiry are what end the session.
  */
 export function sessionCookie(id: string, secure: boolean): string {
-  return serialize(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'lax', path: '/', secure });
+  return serialize(sessionCookieName(secure), id, { httpOnly: true, sameSite: 'lax', path: '/', secure });
 }
 
 /** Tells the browser to forget the session cookie. */
 export function clearedCookie(secure: boolean): string {
-  return serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: 0, expires: new Date(0) });
+  return serialize(sessionCookieName(secure), '', { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: 0, expires: new Date(0) });
+}
+
+/** The one cookie named `name` in a Cookie header; several (cookie tossing) count as none, as does an empty one. */
+function onlyCookie(cookieHeader: string | undefined, name: string): string | undefined {
+  if (!cookieHeader) return undefined;
+  const named = cookieHeader.split(';').filter((pair) => pair.trim().startsWith(`${name}=`));
+  if (named.length !== 1) return undefined;
+  // Ids and tokens are base64url, digits and dots: nothing to decode.
+  return parse(cookieHeader, { decode: (value) => value })[name] || undefined;
 }
 
 /**
- * The session id in a Cookie header. Several JSESSIONID cookies (one set by
+ * The session id in a Cookie header. Several session cookies (one set by
  * a sibling subdomain for a longer path comes first: "cookie tossing") are
  * refused rather than guessed between.
  */
-export function sessionIdFrom(cookieHeader: string | undefined): string | undefined {
-  if (!cookieHeader) return undefined;
-  const named = cookieHeader.split(';').filter((pair) => pair.trim().startsWith(`${SESSION_COOKIE}=`));
-  if (named.length !== 1) return undefined;
-  // Ids are base64url and a username: nothing to decode.
-  return parse(cookieHeader, { decode: (value) => value })[SESSION_COOKIE] || undefined;
-}
+export const sessionIdFrom = (cookieHeader: string | undefined, secure: boolean): string | undefined =>
+  onlyCookie(cookieHeader, sessionCookieName(secure));
 
 /**
  * The device cookie (lib/protection/device-tokens.ts): the browser's device
@@ -48,11 +63,5 @@ export function deviceCookie(token: string, secure: boolean, maxAgeSeconds: numb
 }
 
 /** The device token in a Cookie header; several (cookie tossing) count as none, as for the session cookie. */
-export function deviceTokenFrom(cookieHeader: string | undefined, secure: boolean): string | undefined {
-  if (!cookieHeader) return undefined;
-  const name = deviceCookieName(secure);
-  const named = cookieHeader.split(';').filter((pair) => pair.trim().startsWith(`${name}=`));
-  if (named.length !== 1) return undefined;
-  // Tokens are base64url, digits and dots: nothing to decode.
-  return parse(cookieHeader, { decode: (value) => value })[name] || undefined;
-}
+export const deviceTokenFrom = (cookieHeader: string | undefined, secure: boolean): string | undefined =>
+  onlyCookie(cookieHeader, deviceCookieName(secure));

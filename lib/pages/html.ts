@@ -1,3 +1,4 @@
+import { pagesServedOverHttps } from './config';
 import type { Response } from '../platform/http';
 
 /** HTML that is safe to insert as is: made only by `html` below, whose values are escaped. */
@@ -45,8 +46,18 @@ export const PAGE_HEADERS = {
   'Cache-Control': 'no-store',
 };
 
+/**
+ * Over https, browsers are told to use nothing else for this host for a year
+ * (RFC 6797; OWASP HTTP Strict Transport Security Cheat Sheet), so no later
+ * visit starts over plain http where a network attacker could strip TLS.
+ * Without includeSubDomains or preload: those bind every subdomain of the
+ * operator's domain, which is the domain owner's decision, not this service's.
+ */
+export const HSTS = { 'Strict-Transport-Security': 'max-age=31536000' };
+const SECURITY_HEADERS = pagesServedOverHttps ? { ...PAGE_HEADERS, ...HSTS } : PAGE_HEADERS;
+
 export function htmlResponse(statusCode: number, page: Html, headers: Record<string, string> = {}): Response {
-  return { statusCode, headers: { 'Content-Type': 'text/html; charset=utf-8', ...PAGE_HEADERS, ...headers }, body: page.text };
+  return { statusCode, headers: { 'Content-Type': 'text/html; charset=utf-8', ...SECURITY_HEADERS, ...headers }, body: page.text };
 }
 
 /** After a form post: the browser GETs `location` (303, so a reload does not post again). */

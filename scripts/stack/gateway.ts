@@ -7,6 +7,7 @@ import { randomForwardAuthKey } from './forward-auth-key';
 import { LOCAL_REGION, LOCAL_STAGE } from './local-aws';
 import type { RateLimitPolicy, RateLimits } from './stack';
 import { REPO_ROOT } from './paths';
+import { sessionCookieName } from '../../lib/browser-sessions/cookie';
 
 /** What kong.yml's decK values say on the local stack (deckEnv). */
 export interface DeckSettings {
@@ -62,6 +63,8 @@ function sessionDeckEnv(proxyPort: number, cacheTtlSeconds: number, forwardAuthK
     DECK_SESSION_CACHE_TTL: String(cacheTtlSeconds),
     // The consumer forward-auth's key, which it sends: session-authenticate answers the gateway only.
     DECK_FORWARD_AUTH_KEY: forwardAuthKey,
+    // Plain http here (browser-env.ts: SESSION_COOKIE_SECURE=false), so the cookie's bare name.
+    DECK_SESSION_COOKIE: sessionCookieName(false),
   };
 }
 

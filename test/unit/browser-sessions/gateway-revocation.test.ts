@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REVOKE_HEADER, revokedSession, revokedUser } from '../../../lib/browser-sessions/gateway-revocation';
-import { SESSION_COOKIE } from '../../../lib/browser-sessions/cookie';
+import { sessionCookieName } from '../../../lib/browser-sessions/cookie';
+import { deckEnv } from '../../../scripts/stack/gateway';
 import { hashSessionId, newSessionId } from '../../../lib/browser-sessions/session';
 
 describe('the revoke header', () => {
@@ -34,11 +35,19 @@ describe("kong.yml's forward-auth session cookie check", () => {
   const values = (field: string) => [...yml.matchAll(new RegExp(`^\\s+${field}: (\\S+)$`, 'gm'))].map((m) => m[1]);
 
   it('names the cookie the service sets, and hides it from every route it checks', () => {
-    expect(values('session_cookie').length).toBeGreaterThan(0);
-    expect(new Set(values('session_cookie'))).toEqual(new Set([SESSION_COOKIE]));
+    const named = [...yml.matchAll(/^\s+session_cookie: (.*)$/gm)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(0);
+    // The name the functions use: __Host- prefixed where Secure (deploying.md), bare on the local stack.
+    expect(new Set(named)).toEqual(new Set(['${{ env "DECK_SESSION_COOKIE" }}']));
+    expect(deckEnv({
+      lambdaPort: 3002, proxyPort: 8000, sessionCacheTtlSeconds: 5,
+      rateLimits: { public: 60, protected: 600, password: 10, introspect: 1200, browser: 300 },
+      rateLimitPolicy: { policy: 'local' }, corsOrigins: [],
+    }).DECK_SESSION_COOKIE).toBe(sessionCookieName(false));
+    expect(readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'deploying.md'), 'utf8')).toContain(`DECK_SESSION_COOKIE=${sessionCookieName(true)}`);
     // Each check is followed by hide_credentials: true (comment lines may come between).
     const hidden = [...yml.matchAll(/^\s+session_cookie_max_length: \d+\n(?:\s+#.*\n)*\s+hide_credentials: true$/gm)];
-    expect(hidden.length).toBe(values('session_cookie').length);
+    expect(hidden.length).toBe(named.length);
   });
 
   it('lets through every length of id the service issues (usernames of 3 to 32 characters), and no more', () => {

@@ -6,25 +6,32 @@ import { parseOrigins, requireSameOrigin } from '../../../lib/platform/origin';
 import * as v from 'valibot';
 
 describe('the session cookie', () => {
-  it('is HttpOnly, SameSite=Lax, Path=/ and Secure, a session cookie with no lifetime of its own', () => {
+  it('is HttpOnly, SameSite=Lax, Path=/ and Secure, named with the __Host- prefix, a session cookie with no lifetime of its own', () => {
     const cookie = sessionCookie('alice.abc', true);
-    expect(cookie.split('; ').sort()).toEqual(['HttpOnly', 'JSESSIONID=alice.abc', 'Path=/', 'SameSite=Lax', 'Secure']);
+    expect(cookie.split('; ').sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Lax', 'Secure', '__Host-JSESSIONID=alice.abc']);
   });
 
-  it('leaves Secure out only when told to (plain-http local use)', () => {
-    expect(sessionCookie('alice.abc', false)).not.toMatch(/Secure/);
+  it('keeps the bare name and leaves Secure out only when told to (plain-http local use, where browsers refuse a prefixed cookie)', () => {
+    expect(sessionCookie('alice.abc', false).split('; ').sort()).toEqual(['HttpOnly', 'JSESSIONID=alice.abc', 'Path=/', 'SameSite=Lax']);
   });
 
-  it('is cleared with the same attributes and an expiry in the past', () => {
-    expect(clearedCookie(true)).toMatch(/^JSESSIONID=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax$/);
+  it('is cleared with the same name and attributes and an expiry in the past', () => {
+    expect(clearedCookie(true)).toMatch(/^__Host-JSESSIONID=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax$/);
+    expect(clearedCookie(false)).toMatch(/^JSESSIONID=; Max-Age=0;/);
   });
 
   it('is read from a Cookie header among others, and refused when there are two (cookie tossing)', () => {
-    expect(sessionIdFrom('theme=dark; JSESSIONID=alice.abc; x=1')).toBe('alice.abc');
-    expect(sessionIdFrom('JSESSIONID=alice.abc; JSESSIONID=mallory.def')).toBeUndefined();
-    expect(sessionIdFrom('JSESSIONID=')).toBeUndefined();
-    expect(sessionIdFrom(undefined)).toBeUndefined();
-    expect(sessionIdFrom('XJSESSIONID=alice.abc')).toBeUndefined();
+    expect(sessionIdFrom('theme=dark; JSESSIONID=alice.abc; x=1', false)).toBe('alice.abc');
+    expect(sessionIdFrom('JSESSIONID=alice.abc; JSESSIONID=mallory.def', false)).toBeUndefined();
+    expect(sessionIdFrom('JSESSIONID=', false)).toBeUndefined();
+    expect(sessionIdFrom(undefined, false)).toBeUndefined();
+    expect(sessionIdFrom('XJSESSIONID=alice.abc', false)).toBeUndefined();
+    expect(sessionIdFrom('__Host-JSESSIONID=alice.abc; __Host-JSESSIONID=mallory.def', true)).toBeUndefined();
+  });
+
+  it('where Secure, is read only under its __Host- name: an unprefixed one (settable by a sibling subdomain or over http) is not a session', () => {
+    expect(sessionIdFrom('JSESSIONID=mallory.def; __Host-JSESSIONID=alice.abc', true)).toBe('alice.abc');
+    expect(sessionIdFrom('JSESSIONID=mallory.def', true)).toBeUndefined();
   });
 });
 

@@ -57,7 +57,7 @@ const DEPLOYED = {
 };
 
 /** The only modules of lib/ and functions/ that read the environment; the test loads each. */
-const READERS = ['lib/platform/config.ts', 'lib/browser-sessions/config.ts', 'lib/profiles/config.ts', 'lib/platform/log.ts', 'lib/platform/client-address.ts'];
+const READERS = ['lib/platform/config.ts', 'lib/browser-sessions/config.ts', 'lib/profiles/config.ts', 'lib/platform/log.ts', 'lib/platform/client-address.ts', 'lib/pages/config.ts'];
 
 /** Every module that reads settings, loaded fresh under `env`: what the readers recorded, and every name anything read. */
 function settingsUnder(env: Record<string, string>): { settings: Map<string, SettingDefault>; touched: Set<string> } {
