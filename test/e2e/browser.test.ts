@@ -57,8 +57,10 @@ it('signs in on /signin, edits the profile, signs out and is sent back to /signi
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/profile');
-    const [cookie] = await context.cookies();
+    const cookie = (await context.cookies()).find((c) => c.name === 'JSESSIONID');
     expect(cookie).toMatchObject({ name: 'JSESSIONID', httpOnly: true, sameSite: 'Lax', path: '/' });
+    // Beside it, the device cookie (docs/device-tokens.md), sent back to the sign-in alone.
+    expect((await context.cookies()).find((c) => c.name === 'device_token')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/session/login' });
     expect(await page.evaluate('document.cookie')).toBe(''); // HttpOnly: no script sees it
 
     await page.getByLabel('Display name').fill('Admiral Hopper');
@@ -80,7 +82,8 @@ it('signs in on /signin, edits the profile, signs out and is sent back to /signi
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/signin?signed_out=1');
     await page.getByRole('status').filter({ hasText: 'You have signed out.' }).waitFor();
-    expect(await context.cookies()).toEqual([]);
+    // The session cookie is gone; the device cookie stays, for the next sign-in on this browser.
+    expect((await context.cookies()).map((c) => c.name)).toEqual(['device_token']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'signed-out.png'), fullPage: true });
 
     // And the profile is out of reach again.

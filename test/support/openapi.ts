@@ -181,7 +181,9 @@ export function conformBrowser(context: { on(event: 'response', listener: (respo
     const redirect = response.status() >= 300 && response.status() < 400;
     void (async () => {
       // allHeaders(): headers() leaves out Set-Cookie and other security-related ones.
-      const headers = new Headers(await response.allHeaders());
+      // allHeaders() joins several Set-Cookie lines with a newline, which Headers refuses: one each.
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(await response.allHeaders())) for (const line of value.split('\n')) headers.append(name, line);
       const body = redirect ? undefined : await response.text().catch(() => undefined);
       conform({ method: request.method(), url: response.url(), status: response.status(), headers, body });
     })();
