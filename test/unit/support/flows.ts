@@ -85,7 +85,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     refresh: refreshFlow({ accounts, tokenSessions, subjects }),
     signOutEverywhere: signOutEverywhereFlow({ tokenSessions, kongCredentials, subjects }),
     changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects }),
-    introspect: introspection({ checkAccessToken, tokenSessions, accounts }),
+    introspect: introspection({ checkAccessToken, tokenSessions, accounts, refreshTokens: ACCESS_TOKEN_PROFILE }),
     browserSignIn: browserSignInFlow({ protection, passwordAccounts, browserSessions }),
     browserSignUp: browserSignUpFlow({ createAccount }),
     identityOf: browserIdentityFlow({ identityTokens: identityTokens ?? unusedIdentity, audience: 'userprofile', ttlSeconds: 60 }),
