@@ -76,7 +76,7 @@ type TokenAlgorithm = 'ES256' | 'HS256';
 async function consumerToken(adminUrl: string, algorithm: TokenAlgorithm): Promise<string> {
   const consumer = await requestExpecting<{ id: string }>(`${adminUrl}/consumers`, { body: { username: 'bench' } }, 201);
   const credential = (body: object) => requestExpecting<{ secret: string }>(`${adminUrl}/consumers/${consumer.id}/jwt`, { body }, 201);
-  const claims = { iss: 'bench-issuer', sub: 'bench' };
+  const claims = { iss: 'https://auth.example.test', ckey: 'bench-issuer', sub: 'bench' };
   if (algorithm === 'HS256') {
     const { secret } = await credential({ key: 'bench-issuer', algorithm });
     return jwt.sign(claims, secret, { algorithm, expiresIn: 1800 });

@@ -249,7 +249,7 @@ async function signingCost(): Promise<SigningCost> {
   const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const secret = crypto.createSecretKey(crypto.randomBytes(32));
-  const claims = { sub: 'bench', iss: 'bench-credential', sid: 'session', exp: Math.floor(Date.now() / 1000) + 900 };
+  const claims = { sub: 'bench', iss: 'https://auth.example.test', ckey: 'bench-credential', sid: 'session', exp: Math.floor(Date.now() / 1000) + 900 };
   const perToken = async (sign: () => unknown) => {
     for (let i = 0; i < 50; i++) await sign(); // warm-up
     const before = process.cpuUsage();

@@ -4,8 +4,8 @@ import { json, route } from '../../lib/platform/http';
 /**
  * GET /.well-known/openid-configuration → where the service's keys and
  * endpoints are (the RFC 8414 metadata fields that apply; it issues no ID
- * tokens). Access tokens carry a per-user `iss` for Kong's jwt plugin
- * (docs/signing-keys.md, "Verifying tokens in another service"), not this `issuer`.
+ * tokens). Access tokens (RFC 9068) carry this `issuer` as `iss`, and the
+ * user's Kong credential in a claim of their own (`ckey`, lib/tokens).
  */
 export const handler = route(async () => {
   const base = config.issuerUrl;

@@ -43,7 +43,7 @@ export function accessTokenCheck(deps: AccessTokenCheckDeps): CheckAccessToken {
 
 /**
  * The key a token of `account` verifies with, as Kong's jwt plugin would
- * find it: by `iss`, which must be the account's credential key, and for
+ * find it: by the credential key claim (`ckey`), which must be the account's, and for
  * public keys by the header's `kid`, which must be published and one the
  * account has a credential for.
  */
@@ -54,12 +54,12 @@ export async function verificationKeyFor(
 ): Promise<VerificationKey | undefined> {
   const { credential } = account;
   if (credential.kind === 'secret') {
-    if (claimed.kid !== undefined || claimed.iss !== credential.key) return undefined;
-    return { issuer: credential.key, algorithm: 'HS256', key: secretKey(credential.secret) };
+    if (claimed.kid !== undefined || claimed.ckey !== credential.key) return undefined;
+    return { credentialKey: credential.key, algorithm: 'HS256', key: secretKey(credential.secret) };
   }
   if (claimed.kid === undefined || !credential.kids.includes(claimed.kid)) return undefined;
-  const issuer = credentialKey(credential.issuer, claimed.kid);
-  if (claimed.iss !== issuer) return undefined;
+  const expected = credentialKey(credential.issuer, claimed.kid);
+  if (claimed.ckey !== expected) return undefined;
   const key = await signingKeys.verificationKey(claimed.kid);
-  return key && { issuer, algorithm: key.algorithm, key: key.key };
+  return key && { credentialKey: expected, algorithm: key.algorithm, key: key.key };
 }

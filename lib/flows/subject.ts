@@ -16,7 +16,7 @@ export interface TokenSubjectsDeps {
 
 /**
  * Which key signs an account's access tokens. ES256/RS256: the service's
- * current key, with `iss` = the account's Kong credential for that key;
+ * current key, with `ckey` = the account's Kong credential for that key;
  * HS256: the account's own Kong secret. Which key verifies them is
  * access-token.ts', apart from here: signing may call the Kong Admin API,
  * verifying never does.
@@ -29,10 +29,10 @@ export function tokenSubjects({ kongCredentials, signingKeys }: TokenSubjectsDep
   function subjectOf(account: ActiveAccount, key: CurrentKey | undefined): TokenSubject {
     const { id: accountId, username, credential } = account;
     if (credential.kind === 'secret') {
-      return { accountId, username, issuer: credential.key, signer: localSigner('HS256', secretKey(credential.secret)) };
+      return { accountId, username, credentialKey: credential.key, signer: localSigner('HS256', secretKey(credential.secret)) };
     }
     if (!key || !credential.kids.includes(key.kid)) throw new Error('no credential at Kong for the current signing key');
-    return { accountId, username, issuer: credentialKey(credential.issuer, key.kid), signer: key.signer };
+    return { accountId, username, credentialKey: credentialKey(credential.issuer, key.kid), signer: key.signer };
   }
 
   /** Sign-in: the account's credential checked at Kong (one Admin API call) and repaired if lost. */

@@ -1,5 +1,17 @@
 import type { JWK } from 'jose';
 import type { SigningKeys } from '../keys/signing-keys';
+import type { TokenType } from '../tokens/signer';
+
+/**
+ * The header `typ` of identity tokens: their own (RFC 8725 §3.11), as their
+ * `aud` (IDENTITY_TOKEN_AUDIENCE, the profile service) is, so that an identity
+ * token is never taken for an access token (`at+jwt`, aud ACCESS_TOKEN_AUDIENCE)
+ * nor for an OpenID Connect ID token (`JWT`, aud the client's id; to come), and
+ * none of those for an identity token, though one key and one issuer sign them
+ * all. The profile service checks it (lib/profiles/identity.ts, which imports
+ * nothing of this service's and so names it again).
+ */
+export const IDENTITY_TOKEN_TYPE = 'identity+jwt' satisfies TokenType;
 
 /**
  * Who a browser session belongs to, as the identity token tells a service
@@ -28,7 +40,7 @@ export function identityTokenSigner(keys: Pick<SigningKeys, 'signJwt' | 'jwks'>)
   return {
     sign: (claims, audience, ttlSeconds) => {
       const present = Object.entries(claims).filter(([, value]) => value !== undefined && value !== '');
-      return keys.signJwt({ ...Object.fromEntries(present), sub: claims.sub, aud: audience }, ttlSeconds);
+      return keys.signJwt({ ...Object.fromEntries(present), sub: claims.sub, aud: audience }, ttlSeconds, IDENTITY_TOKEN_TYPE);
     },
     jwks: () => keys.jwks() as ReturnType<IdentityTokenSigner['jwks']>,
   };

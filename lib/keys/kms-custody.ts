@@ -10,7 +10,7 @@ import {
 import { createPublicKey } from 'node:crypto';
 import { derToJose } from 'ecdsa-sig-formatter';
 import { DependencyError } from '../platform/errors';
-import type { JwtSigner } from '../tokens/signer';
+import type { JwtSigner, TokenType } from '../tokens/signer';
 import type { KeyAlgorithm } from './algorithms';
 import type { KeyCustody } from './custody';
 import { signingKeyPolicy } from './key-policy';
@@ -73,12 +73,17 @@ export class KmsKeyCustody implements KeyCustody {
   }
 
   async signer(ref: string, algorithm: KeyAlgorithm, kid: string): Promise<JwtSigner> {
-    const header = base64url(JSON.stringify({ alg: algorithm, typ: 'JWT', kid }));
+    const headers = new Map<TokenType, string>();
+    const header = (typ: TokenType) => {
+      let encoded = headers.get(typ);
+      if (encoded === undefined) headers.set(typ, (encoded = base64url(JSON.stringify({ alg: algorithm, typ, kid }))));
+      return encoded;
+    };
     return {
       algorithm,
       kid,
-      sign: async (claims) => {
-        const input = `${header}.${base64url(JSON.stringify(claims))}`;
+      sign: async (claims, typ = 'JWT') => {
+        const input = `${header(typ)}.${base64url(JSON.stringify(claims))}`;
         // The message itself, which KMS hashes with the algorithm's SHA-256: tokens are a few hundred bytes.
         if (Buffer.byteLength(input) > MAX_MESSAGE_BYTES) throw new RangeError(`a JWT signed in KMS must not exceed ${MAX_MESSAGE_BYTES} bytes before its signature`);
         const { Signature } = await this.call(() =>

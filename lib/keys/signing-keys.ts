@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { nowSeconds } from '../platform/clock';
 import { DependencyError, describeError } from '../platform/errors';
 import { log } from '../platform/log';
-import type { JwtSigner } from '../tokens/signer';
+import type { JwtSigner, TokenType } from '../tokens/signer';
 import { publicKey, type PublicJwk, type PublicKey } from './algorithms';
 import type { KeyCustody } from './custody';
 import { isPublished, type KeyRecord, type KeyRingStore } from './keyring';
@@ -81,15 +81,17 @@ export class SigningKeys {
    * A short-lived JWT for another service (design 004: "the auth service
    * signs, others verify with its public key"): `iss` is the service's URL,
    * `aud` the service it is for, signed with the current key and named by
-   * `kid`, verifiable with nothing but the JWKS.
+   * `kid`, verifiable with nothing but the JWKS. `typ` names the kind of
+   * token (lib/tokens/signer.ts: `JWT` unless said), so that a verifier checking
+   * it takes no other kind signed with the same key.
    */
-  async signJwt(claims: { aud: string; sub: string } & Record<string, unknown>, ttlSeconds: number): Promise<string> {
+  async signJwt(claims: { aud: string; sub: string } & Record<string, unknown>, ttlSeconds: number, typ: TokenType = 'JWT'): Promise<string> {
     if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_SERVICE_TOKEN_SECONDS) {
       throw new RangeError(`ttlSeconds must be 1 to ${MAX_SERVICE_TOKEN_SECONDS}`);
     }
     const { signer } = await this.current();
     const iat = nowSeconds();
-    return signer.sign({ jti: randomUUID(), ...claims, iss: this.issuer, iat, exp: iat + ttlSeconds });
+    return signer.sign({ jti: randomUUID(), ...claims, iss: this.issuer, iat, exp: iat + ttlSeconds }, typ);
   }
 
   /** Forgets what was read: the next call reads the keyring again (tests, and the rotation command). */

@@ -31,8 +31,8 @@ export const OWNER_TAG = 'kong-lambda-auth:account';
 export const kidTag = (kid: string) => `kong-lambda-auth:kid:${kid}`;
 
 /**
- * The key of an account's credential for one signing key, and so the `iss`
- * of the tokens that key signs for the account: unique per account (the
+ * The key of an account's credential for one signing key, and so the `ckey`
+ * claim of the access tokens that key signs for the account (`iss` is the issuer URL): unique per account (the
  * random issuer) and per signing key. Never 36 characters long, so Kong
  * never takes it for a credential id.
  */

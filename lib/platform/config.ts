@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseTrustedProxies } from './client-address';
-import { readChoice, readInt, readOptional, readSecret, readString, readUrl } from './env';
+import { readChoice, readInt, readList, readOptional, readSecret, readString, readUrl } from './env';
 
 /**
  * The service's configuration, read from the environment once and checked here, so a
@@ -36,6 +36,17 @@ const signingKeyCustody = readChoice(env, 'SIGNING_KEY_CUSTODY', ['file', 'kms']
 if (deployed && signingKeyCustody === 'file') throw new Error('Invalid configuration: SIGNING_KEY_CUSTODY=file is for local runs only');
 
 const jwksCacheSeconds = readInt(env, 'JWKS_CACHE_SECONDS', 300, 60, 86400);
+
+const issuerUrl = readUrl(env, 'ISSUER_URL', deployed ? undefined : 'http://127.0.0.1:8000');
+
+/**
+ * The access tokens' `aud` (RFC 9068 §3): the resource servers they are for,
+ * comma-separated. By default `<ISSUER_URL>/api`, the API this gateway
+ * serves: an absolute URI as RFC 8707 resource indicators are, and never the
+ * issuer itself, which is the audience of what is sent to the authorization
+ * server (RFC 7523 client assertions), nor a client id (the audience of ID tokens).
+ */
+const accessTokenAudience = readList(env, 'ACCESS_TOKEN_AUDIENCE', `${issuerUrl}/api`, '<ISSUER_URL>/api');
 
 export const config = Object.freeze({
   usersTable: readString(env, 'USERS_TABLE'),
@@ -102,9 +113,19 @@ export const config = Object.freeze({
   signingKeysRefreshSeconds: readInt(env, 'SIGNING_KEYS_REFRESH_SECONDS', 60, 0, jwksCacheSeconds),
   /** A key signs this long before the scheduled rotation publishes its successor. */
   keyRotationSeconds: readInt(env, 'KEY_ROTATION_DAYS', 30, 1, 365) * 24 * 3600,
-  /** The service's public URL (Kong's proxy): the issuer in its discovery document, and in tokens it signs for other services. */
-  issuerUrl: readUrl(env, 'ISSUER_URL', deployed ? undefined : 'http://127.0.0.1:8000'),
+  /** The service's public URL (Kong's proxy): the issuer in its discovery document, and `iss` of every token it signs. */
+  issuerUrl,
+  accessTokenAudience,
+  /**
+   * The `client_id` of access tokens from the seeds' first-party routes
+   * (signin, refresh): the service's own applications, with `scope`
+   * FIRST_PARTY_SCOPE.
+   */
+  firstPartyClientId: readString(env, 'FIRST_PARTY_CLIENT_ID', 'first-party'),
 });
+
+/** The scope of first-party access tokens: everything the user may do, as the user. */
+export const FIRST_PARTY_SCOPE = 'openid profile email';
 
 /** The limits of lib/protection (see its limits.ts for what each means). */
 function readProtection() {

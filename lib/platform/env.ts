@@ -73,6 +73,21 @@ export function readUrl(env: Env, name: string, fallback?: string): string {
   }
 }
 
+/**
+ * A comma-separated list of one or more non-empty values, spaces around each
+ * ignored; unset or empty means the fallback's. `shown` is how the fallback is
+ * documented when it derives from another setting (`<ISSUER_URL>/api`).
+ */
+export function readList(env: Env, name: string, fallback: string, shown = fallback): string[] {
+  note(name, shown);
+  const raw = env[name] || fallback;
+  const values = raw.split(',').map((value) => value.trim());
+  if (values.some((value) => value === '' || /\s/.test(value))) {
+    throw new Error(`Invalid configuration: ${name}=${raw} must be a comma-separated list of values without spaces`);
+  }
+  return [...new Set(values)];
+}
+
 export function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
   note(name, fallback);
   const value = env[name] || fallback;

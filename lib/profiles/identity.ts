@@ -11,6 +11,13 @@ export const invalidIdentity = (cause?: unknown) => new AppError('invalid_token'
 const BEARER = /^[ \t]*bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
 const MAX_TOKEN_CHARS = 4096;
 
+/**
+ * The `typ` of identity tokens (lib/identity-tokens names the same): an
+ * access token (`at+jwt`) or an ID token (`JWT`) of the same issuer, signed
+ * with the same keys, is no identity token here, whatever its `aud`.
+ */
+export const IDENTITY_TOKEN_TYPE = 'identity+jwt';
+
 /** What this service needs in a verified token, and nothing looser. */
 const claimsSchema = v.object({
   sub: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
@@ -40,7 +47,7 @@ function headerValue(event: Event, name: string, decode = false): string | undef
 
 /**
  * Who the caller is: the identity token the gateway obtained (signature by
- * the identity provider's key, ES256 only, issuer, audience, expiry), and
+ * the identity provider's key, ES256 only, `typ`, issuer, audience, expiry), and
  * only that. X-User, X-Email and X-First-Name must agree with it: a request
  * with forged headers and no valid token, or a valid token and headers
  * naming someone else, is refused.
@@ -55,6 +62,7 @@ export class IdentityVerifier {
     try {
       ({ payload } = await jwtVerify(token, this.options.keys, {
         algorithms: ['ES256'],
+        typ: IDENTITY_TOKEN_TYPE,
         issuer: this.options.issuer,
         audience: this.options.audience,
         requiredClaims: ['exp', 'iat'],

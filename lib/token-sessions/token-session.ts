@@ -60,11 +60,11 @@ export type RevocationReason = 'logout' | 'revoked' | 'reuse' | 'ended';
 
 export type RotationResult = 'rotated' | 'already-consumed' | 'session-revoked' | 'sessions-ended';
 
-/** Whom a session's tokens are for, the `iss` they carry (the Kong credential's key), and what signs them. */
+/** Whom a session's tokens are for, the `ckey` they carry (the Kong credential's key), and what signs them. */
 export interface TokenSubject {
   accountId: string;
   username: string;
-  issuer: string;
+  credentialKey: string;
   signer: JwtSigner;
 }
 

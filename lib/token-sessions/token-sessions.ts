@@ -110,7 +110,7 @@ export class TokenSessions {
   }
 
   /** Logout: ends the session (its refresh tokens), and this access token until it expires. */
-  async end(claims: AccessTokenClaims): Promise<void> {
+  async end(claims: Pick<AccessTokenClaims, 'sid' | 'jti' | 'exp'>): Promise<void> {
     await Promise.all([this.store.revoke(claims.sid, 'logout'), this.store.revokeAccessToken(claims.jti, claims.exp)]);
   }
 
@@ -197,7 +197,7 @@ export class TokenSessions {
 
   /** `now`: when the refresh token was issued, so that a new session's refresh_expires_in is its whole lifetime. */
   private async tokens(subject: TokenSubject, refresh: RefreshToken, refreshToken: string, now = nowSeconds()): Promise<TokenResponse> {
-    const access = await this.accessTokens.sign(subject.username, refresh.sessionId, subject.issuer, subject.signer);
+    const access = await this.accessTokens.sign(subject.username, refresh.sessionId, subject.credentialKey, subject.signer);
     return {
       access_token: access.token,
       token_type: 'Bearer',

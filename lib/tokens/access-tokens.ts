@@ -3,30 +3,63 @@ import jwt from 'jsonwebtoken';
 import * as v from 'valibot';
 import { USERNAME_PATTERN } from '../accounts/schemas';
 import { nowSeconds } from '../platform/clock';
-import type { JwtSigner, SigningAlgorithm } from './signer';
+import { normalizedType, type JwtSigner, type SigningAlgorithm } from './signer';
 
+/** The header `typ` of access tokens (RFC 9068 §2.1): no other token of the service carries it (signer.ts). */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+/**
+ * The private claim Kong's jwt plugin finds the user's credential by
+ * (kong.yml's `key_claim_name`): the key of the user's Kong credential,
+ * Kong-generated for HS256, `<issuer>.<kid>` per user and signing key for
+ * ES256/RS256 (lib/kong/credentials.ts). In the payload, where Kong looks
+ * first (`claims[key_claim_name] or header[key_claim_name]`, Kong 3.9
+ * kong/plugins/jwt/handler.lua); `iss` stays the issuer URL.
+ */
+export const CREDENTIAL_KEY_CLAIM = 'ckey';
+
+/** An access token's claims (RFC 9068 §2.2), and `sid` and the credential key. */
 export interface AccessTokenClaims {
-  /**
-   * The key of the user's Kong credential, which Kong's jwt plugin finds the
-   * credential by (lib/kong/credentials.ts): Kong-generated for HS256, one per
-   * user and signing key for ES256/RS256.
-   */
+  /** The service's issuer URL: the discovery document's `issuer`. */
   iss: string;
   sub: string;
+  /** The resource audiences configured (ACCESS_TOKEN_AUDIENCE): one string, or an array of several. */
+  aud: string | string[];
+  /** The client the token was issued to: the first-party client for signin and refresh. */
+  client_id: string;
+  /** Space-separated scopes (RFC 6749 §3.3). */
+  scope: string;
   iat: number;
   exp: number;
   jti: string;
   /** The session (one per signin) this token belongs to. */
   sid: string;
+  /** The key of the user's Kong credential (CREDENTIAL_KEY_CLAIM). */
+  ckey: string;
+}
+
+/** Whom a token is issued to and for what: the first-party client's grant on the seeds' signin and refresh routes. */
+export interface Grant {
+  clientId: string;
+  scope: string;
+}
+
+/** What every access token of the service says about its issuer and audience, and the first-party grant. */
+export interface AccessTokenProfile {
+  /** ISSUER_URL. */
+  issuer: string;
+  /** ACCESS_TOKEN_AUDIENCE: at least one; a token carries them all and must carry one of them to verify here. */
+  audience: readonly string[];
+  firstParty: Grant;
 }
 
 /**
  * What a token is verified with: the key, the one algorithm accepted with it,
- * and the `iss` the token must carry (the Kong credential's key, which Kong
- * found the credential by).
+ * and the credential key the token must carry (the Kong credential's key,
+ * which Kong found the credential by).
  */
 export interface VerificationKey {
-  issuer: string;
+  credentialKey: string;
   algorithm: SigningAlgorithm;
   key: KeyObject;
 }
@@ -46,7 +79,7 @@ export type KeyResolver = (claims: UnverifiedClaims) => Promise<VerificationKey 
 export const secretKey = (secret: string): KeyObject => createSecretKey(Buffer.from(secret, 'utf8'));
 
 /** What a token claims before it is verified; `kid` is its header's, present on tokens signed with the service's own keys. */
-export type UnverifiedClaims = Pick<AccessTokenClaims, 'iss' | 'sub' | 'jti' | 'sid'> & { kid?: string };
+export type UnverifiedClaims = Pick<AccessTokenClaims, 'ckey' | 'sub' | 'jti' | 'sid'> & { kid?: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -56,15 +89,25 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * DynamoDB call and cannot reach one with values it would reject.
  */
 const identifyingClaims = v.object({
-  iss: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+  ckey: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
   sub: v.pipe(v.string(), v.regex(USERNAME_PATTERN)),
   jti: v.pipe(v.string(), v.regex(UUID)),
   sid: v.pipe(v.string(), v.regex(UUID)),
 });
-/** An RFC 7638 thumbprint, as the service names its keys. */
-const headerFields = v.object({ kid: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))) });
+/** `typ` at+jwt, and `kid` an RFC 7638 thumbprint, as the service names its keys. */
+const headerFields = v.object({
+  typ: v.custom<string>((typ) => normalizedType(typ) === ACCESS_TOKEN_TYPE),
+  kid: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
+});
 const seconds = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
-const timeClaims = v.object({ iat: seconds, exp: seconds });
+/** The claims checked once the signature is: the rest (iss, aud, sub) jsonwebtoken compares. */
+const verifiedClaims = v.object({
+  iat: seconds,
+  exp: seconds,
+  aud: v.union([v.pipe(v.string(), v.minLength(1)), v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1))]),
+  client_id: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+  scope: v.pipe(v.string(), v.maxLength(1024)),
+});
 
 /**
  * The token in an `Authorization: Bearer` header (RFC 6750 §2.1): the scheme
@@ -75,67 +118,89 @@ export function bearerToken(header: string | undefined): string | undefined {
   return /^[ \t]*bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i.exec(header ?? '')?.[1];
 }
 
-/** Signs and verifies access tokens of a fixed lifetime. */
+/** Signs and verifies access tokens (RFC 9068) of a fixed lifetime. */
 export class AccessTokens {
   /**
    * @param ttlSeconds the lifetime of the tokens this service signs
    * @param maxLifetimeSeconds the longest lifetime accepted, as Kong's jwt
    *   `maximum_expiration`: no token may live longer, wherever it came from
+   * @param profile the issuer and audiences every token carries, and the first-party grant
    */
   constructor(
     private readonly ttlSeconds: number,
     private readonly maxLifetimeSeconds: number,
-  ) {}
+    private readonly profile: AccessTokenProfile,
+  ) {
+    if (profile.audience.length === 0) throw new RangeError('an access token needs an audience');
+  }
 
-  /** A token for `subject` in session `sessionId`, carrying `issuer` as `iss` (the Kong credential's key). */
-  async sign(subject: string, sessionId: string, issuer: string, signer: JwtSigner) {
+  /**
+   * A token for `subject` in session `sessionId`, carrying `credentialKey`
+   * (the Kong credential's key) for Kong to find the credential by; `grant`
+   * is the first-party client's unless said (the token endpoint's clients).
+   */
+  async sign(subject: string, sessionId: string, credentialKey: string, signer: JwtSigner, grant: Grant = this.profile.firstParty) {
     const iat = nowSeconds();
+    const { issuer, audience } = this.profile;
     const claims: AccessTokenClaims = {
       iss: issuer,
       sub: subject,
+      aud: audience.length === 1 ? audience[0] : [...audience],
+      client_id: grant.clientId,
+      scope: grant.scope,
       iat,
       exp: iat + this.ttlSeconds,
       jti: randomUUID(),
       sid: sessionId,
+      ckey: credentialKey,
     };
-    return { token: await signer.sign(claims), claims };
+    return { token: await signer.sign(claims, ACCESS_TOKEN_TYPE), claims };
   }
 
   /**
    * What a token claims before it is verified, if it is shaped like one this
-   * service issues: needed to find the key and the state to verify it against.
+   * service issues (`typ` at+jwt, a credential key, a username, ids): needed
+   * to find the key and the state to verify it against.
    */
   unverifiedClaims(token: string): UnverifiedClaims | undefined {
     const decoded = jwt.decode(token, { complete: true, json: true });
     const claims = v.safeParse(identifyingClaims, decoded?.payload);
     const head = v.safeParse(headerFields, decoded?.header);
     if (!claims.success || !head.success) return undefined;
-    const { iss, sub, jti, sid } = claims.output;
+    const { ckey, sub, jti, sid } = claims.output;
     const { kid } = head.output;
-    return kid === undefined ? { iss, sub, jti, sid } : { iss, sub, jti, sid, kid };
+    return kid === undefined ? { ckey, sub, jti, sid } : { ckey, sub, jti, sid, kid };
   }
 
   /**
-   * Verifies signature, algorithm, issuer, subject and time with the key
-   * `resolve` finds: `iat` and `exp` must be whole seconds, the token not
-   * expired, and its lifetime within the maximum. Undefined if anything is off.
+   * Verifies signature, algorithm, `typ` (at+jwt), issuer (ISSUER_URL),
+   * audience (one of ACCESS_TOKEN_AUDIENCE), credential key, subject and time
+   * with the key `resolve` finds: `iat` and `exp` must be whole seconds, the
+   * token not expired, and its lifetime within the maximum. Undefined if
+   * anything is off: an identity token, an ID token or a token for another
+   * audience is no access token here.
    */
   async verify(token: string, resolve: KeyResolver): Promise<AccessTokenClaims | undefined> {
     const claimed = this.unverifiedClaims(token);
     const signingKey = claimed && (await resolve(claimed));
-    if (!claimed || !signingKey) return undefined;
+    if (!claimed || !signingKey || claimed.ckey !== signingKey.credentialKey) return undefined;
     let payload: unknown;
     try {
-      payload = jwt.verify(token, signingKey.key, { algorithms: [signingKey.algorithm], issuer: signingKey.issuer, subject: claimed.sub });
+      payload = jwt.verify(token, signingKey.key, {
+        algorithms: [signingKey.algorithm],
+        issuer: this.profile.issuer,
+        audience: [...this.profile.audience] as [string, ...string[]],
+        subject: claimed.sub,
+      });
     } catch {
       return undefined;
     }
-    const times = v.safeParse(timeClaims, payload);
-    if (!times.success) return undefined;
-    const { iat, exp } = times.output;
+    const checked = v.safeParse(verifiedClaims, payload);
+    if (!checked.success) return undefined;
+    const { iat, exp, aud, client_id, scope } = checked.output;
     const now = nowSeconds();
     if (exp <= now || exp - iat > this.maxLifetimeSeconds || exp - now > this.maxLifetimeSeconds) return undefined;
-    const { iss, sub, jti, sid } = claimed;
-    return { iss, sub, jti, sid, iat, exp };
+    const { ckey, sub, jti, sid } = claimed;
+    return { iss: this.profile.issuer, sub, aud, client_id, scope, iat, exp, jti, sid, ckey };
   }
 }

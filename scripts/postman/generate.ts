@@ -67,7 +67,7 @@ const FLOW: Record<string, { body?: { mode: string }; test?: string[]; path?: Re
  * The order a run of the whole collection (Postman's runner, newman) takes
  * within each folder: the README's walk-through. Signing out everywhere
  * rotates the Kong credential, so the logout after it shows Kong's own 401
- * ("No credentials found for given 'iss'"); revocation answers 200 whatever
+ * ("No credentials found for given 'ckey'"); revocation answers 200 whatever
  * the token.
  */
 const RUN_ORDER = [

@@ -119,8 +119,11 @@ describe('when a dependency stops mid-flow', () => {
     const loggedOut = (await gateway().signin(alice)).body;
     expect((await gateway().logout(loggedOut.access_token)).status).toBe(200);
 
+    // The same public URL, as a deployment's is across restarts: access tokens name it as their issuer
+    // (the restarted stack's gateway listens on other ports).
+    const { ISSUER_URL } = stack.env;
     await stack.stop();
-    stack = await startPrivateStack({ inMemory: false, dataDir });
+    stack = await startPrivateStack({ inMemory: false, dataDir, env: { ISSUER_URL } });
 
     expect((await gateway().info(loggedOut.access_token)).status).toBe(401);
     expect((await gateway().refresh(loggedOut.refresh_token)).status).toBe(401);

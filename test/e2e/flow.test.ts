@@ -54,8 +54,8 @@ describe('the whole flow through the gateway', () => {
     const unsigned = jwt.sign(claims, '', { algorithm: 'none' });
     expect(await info(unsigned)).toMatchObject({ status: 401, body: { message: 'Bad token; invalid alg' } });
 
-    const unknownIssuer = await signAs(username, { ...claims, iss: 'nobody' });
-    expect(await info(unknownIssuer)).toMatchObject({ status: 401, body: { message: "No credentials found for given 'iss'" } });
+    const unknownCredential = await signAs(username, { ...claims, ckey: 'nobody' });
+    expect(await info(unknownCredential)).toMatchObject({ status: 401, body: { message: "No credentials found for given 'ckey'" } });
 
     const tooLong = await signAs(username, { ...claims, exp: now + 7200 });
     expect(await info(tooLong)).toMatchObject({ status: 401, body: { exp: 'exceeds maximum allowed expiration' } });

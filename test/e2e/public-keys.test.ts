@@ -41,7 +41,7 @@ it(PUBLIC_KEYS ? 'keeps no signing secret in the users table, and only the publi
   const credentials = (await admin('GET', `/consumers/${user.consumerId}/jwt`)).body.data;
   expect(credentials).toHaveLength(1);
   const [credential] = credentials;
-  expect(credential.key).toBe(jwt.decode(tokens.access_token, { json: true })!.iss);
+  expect(credential.key).toBe(jwt.decode(tokens.access_token, { json: true })!.ckey);
   if (PUBLIC_KEYS) {
     expect(Object.keys(user).filter((name) => /secret|private|pem/i.test(name))).toEqual([]);
     expect(credential).toMatchObject({ algorithm: ALGORITHM, rsa_public_key: expect.stringMatching(/^-----BEGIN PUBLIC KEY-----/) });

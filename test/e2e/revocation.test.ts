@@ -2,7 +2,7 @@ import { PASSWORD } from '../support/clients';
 import { client } from '../support/flow';
 
 const gateway = client(process.env.PROXY_URL!);
-const NO_CREDENTIAL = { status: 401, body: { message: "No credentials found for given 'iss'" } };
+const NO_CREDENTIAL = { status: 401, body: { message: "No credentials found for given 'ckey'" } };
 
 describe('revocation through the gateway', () => {
   it('logout: both tokens of the session stop working', async () => {

@@ -25,6 +25,9 @@ const active = async (token: string) => (await ask(token)).body.active as boolea
 const post = (handler: Parameters<typeof invoke>[0], path: string, token?: string, body?: unknown) =>
   invoke(handler, apiEvent('POST', path, { body, headers: token ? bearer(token) : {} }));
 
+/** What the seeds' signin issues: the issuer URL, the first-party client, its scope. */
+const FIRST_PARTY = { iss: process.env.ISSUER_URL, client_id: 'first-party', scope: 'openid profile email' };
+
 it('describes an active access token and an active refresh token', async () => {
   const { username, tokens } = await signedInUser();
   const access = await ask(tokens.access_token, { token_type_hint: 'access_token' });
@@ -37,13 +40,15 @@ it('describes an active access token and an active refresh token', async () => {
     exp: expect.any(Number),
     iat: expect.any(Number),
     sid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    ...FIRST_PARTY,
+    aud: `${process.env.ISSUER_URL}/api`,
     token_type: 'access_token',
   });
   expect(access.body.exp - access.body.iat).toBe(tokens.expires_in);
 
   // A hint that is wrong, or unknown, changes nothing (RFC 7009 §2.2.1).
   const refreshed = await ask(tokens.refresh_token, { token_type_hint: 'something else' });
-  expect(refreshed.body).toEqual({ active: true, sub: username, username, exp: expect.any(Number), iat: expect.any(Number), sid, token_type: 'refresh_token' });
+  expect(refreshed.body).toEqual({ active: true, sub: username, username, exp: expect.any(Number), iat: expect.any(Number), sid, ...FIRST_PARTY, token_type: 'refresh_token' });
 });
 
 it('answers {"active": false} with 200 for unknown, malformed, expired and forged tokens', async () => {

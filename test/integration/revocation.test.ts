@@ -61,7 +61,7 @@ describe('logout-all', () => {
     expect(await callLogoutAll(tokens.access_token)).toMatchObject({ status: 200 });
 
     const after = (await storedUser(username))!;
-    // What Kong finds tokens' credentials by (their iss): one secret credential's key, or the public-key credentials' issuer.
+    // What Kong finds tokens' credentials by (their ckey): one secret credential's key, or the public-key credentials' issuer.
     const keysOf = async (consumerId: string) => (await admin('GET', `/consumers/${consumerId}/jwt`)).body.data.map((c: { key: string }) => c.key);
     if (PUBLIC_KEYS) {
       expect(after.credentialIssuer).not.toBe(before.credentialIssuer);

@@ -30,7 +30,7 @@ describe('signin', () => {
     } else {
       claims = jwt.verify(response.body.access_token, user.credentialSecret, { algorithms: ['HS256'] }) as jwt.JwtPayload;
     }
-    expect(claims).toMatchObject({ iss: await expectedIssuer(user), sub: username });
+    expect(claims).toMatchObject({ iss: process.env.PROXY_URL, aud: `${process.env.PROXY_URL}/api`, ckey: await expectedIssuer(user), sub: username });
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(claims.jti).toEqual(expect.any(String));
 
@@ -67,7 +67,7 @@ describe('signin', () => {
     const credential = (await admin('GET', `/consumers/${after.consumerId}/jwt/${issuer}`)).body;
     if (!PUBLIC_KEYS) expect(credential.secret).toBe(after.credentialSecret);
     expect(credential.algorithm).toBe(ALGORITHM);
-    expect(jwt.decode(response.body.access_token, { json: true })!.iss).toBe(issuer);
+    expect(jwt.decode(response.body.access_token, { json: true })!.ckey).toBe(issuer);
   });
 
   it('re-creates the consumer when Kong lost it', async () => {

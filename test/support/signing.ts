@@ -27,14 +27,17 @@ export async function keyring(): Promise<KeyItem[]> {
   return (Item?.keys as KeyItem[]) ?? [];
 }
 
-/** Signs `claims` exactly as given (jsonwebtoken's noTimestamp would drop a given iat; its default would add a missing one). */
-export async function signAs(username: string, claims: Record<string, unknown>): Promise<string> {
+/**
+ * Signs `claims` exactly as given (jsonwebtoken's noTimestamp would drop a given iat; its default would add a missing one),
+ * with an access token's header (`typ` at+jwt) unless `typ` says otherwise.
+ */
+export async function signAs(username: string, claims: Record<string, unknown>, typ = 'at+jwt'): Promise<string> {
   const noTimestamp = !Object.hasOwn(claims, 'iat');
   if (!PUBLIC_KEYS) {
     const user = (await storedUser(username))!;
-    return jwt.sign(claims, user.credentialSecret, { algorithm: 'HS256', noTimestamp });
+    return jwt.sign(claims, user.credentialSecret, { algorithm: 'HS256', noTimestamp, header: { alg: 'HS256', typ } });
   }
   const active = (await keyring()).find((key) => key.state === 'active')!;
   const privateKey = await readFile(path.join(process.env.SIGNING_KEY_DIR!, active.ref));
-  return jwt.sign(claims, privateKey, { algorithm: active.algorithm, keyid: active.kid, noTimestamp });
+  return jwt.sign(claims, privateKey, { algorithm: active.algorithm, keyid: active.kid, noTimestamp, header: { alg: active.algorithm, typ } });
 }

@@ -25,7 +25,7 @@ const pem = (pair: ReturnType<typeof es256>) => pair.publicKey.export({ type: 's
 async function verifiedOnce(claims: Record<string, unknown> = {}) {
   const pair = es256();
   const client = await createClient(target, {}, { algorithm: 'ES256', rsa_public_key: pem(pair) });
-  const token = jwt.sign({ iss: client.credential.key, exp: now() + 600, ...claims }, pair.privateKey, { algorithm: 'ES256', noTimestamp: true });
+  const token = jwt.sign({ ckey: client.credential.key, exp: now() + 600, ...claims }, pair.privateKey, { algorithm: 'ES256', noTimestamp: true });
   expect(outcome(await bearer(token))).toEqual({ status: 200, body: undefined });
   expect(outcome(await bearer(token))).toEqual({ status: 200, body: undefined });
   return { client, token };
@@ -34,7 +34,7 @@ async function verifiedOnce(claims: Record<string, unknown> = {}) {
 test('a verified token whose credential is deleted is refused at once', async () => {
   const { client, token } = await verifiedOnce();
   expect((await admin(target, 'DELETE', `/jwts/${client.credential.id}`)).status).toBe(204);
-  expect(outcome(await bearer(token))).toEqual({ status: 401, body: { message: "No credentials found for given 'iss'" } });
+  expect(outcome(await bearer(token))).toEqual({ status: 401, body: { message: "No credentials found for given 'ckey'" } });
 });
 
 test('a verified token whose credential is replaced with another key under the same key claim is refused', async () => {

@@ -23,7 +23,7 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
 
 /** A token valid for the test client unless overridden. */
 function token(claims: Record<string, unknown> = {}, secret = client.credential.secret, algorithm: jwt.Algorithm = 'HS256') {
-  return jwt.sign({ iss: client.credential.key, exp: now() + 600, ...claims }, secret, { algorithm, noTimestamp: true });
+  return jwt.sign({ ckey: client.credential.key, exp: now() + 600, ...claims }, secret, { algorithm, noTimestamp: true });
 }
 
 /** An HS256 token with claims jsonwebtoken would refuse to sign. */
@@ -57,7 +57,7 @@ test('malformed tokens: Bad token; invalid JSON', async () => {
 });
 
 test('alg none or unknown: Bad token; invalid alg', async () => {
-  const claims = b64({ iss: client.credential.key, exp: now() + 600 });
+  const claims = b64({ ckey: client.credential.key, exp: now() + 600 });
   expectRejected(await bearer(`${b64({ alg: 'none', typ: 'JWT' })}.${claims}.`), { message: 'Bad token; invalid alg' });
   expectRejected(await bearer(`${b64({ typ: 'JWT' })}.${claims}.sig`), { message: 'Bad token; invalid alg' });
 });
@@ -67,24 +67,40 @@ test('an undecodable signature: Bad token; invalid signature', async () => {
   expectRejected(await bearer(`${header}.${claims}.not+base64url`), { message: 'Bad token; invalid signature' });
 });
 
-test('missing, empty or unknown iss', async () => {
-  const noIss = jwt.sign({ exp: now() + 600 }, client.credential.secret, { noTimestamp: true });
-  expectRejected(await bearer(noIss), { message: "No mandatory 'iss' in claims" });
-  expectRejected(await bearer(token({ iss: '' })), { message: "Invalid 'iss' in claims" });
-  expectRejected(await bearer(token({ iss: 'no-such-key' })), { message: "No credentials found for given 'iss'" });
+test('missing, empty or unknown ckey (kong.yml\'s key_claim_name): iss plays no part', async () => {
+  const noKey = jwt.sign({ iss: client.credential.key, exp: now() + 600 }, client.credential.secret, { noTimestamp: true });
+  expectRejected(await bearer(noKey), { message: "No mandatory 'ckey' in claims" });
+  expectRejected(await bearer(token({ ckey: '' })), { message: "Invalid 'ckey' in claims" });
+  expectRejected(await bearer(token({ ckey: 'no-such-key' })), { message: "No credentials found for given 'ckey'" });
 });
 
-test('an iss that is not a string: Kong fails with 500, the local gateway knows no such credential (401)', async () => {
+test('a ckey that is not a string: Kong fails with 500, the local gateway knows no such credential (401)', async () => {
   // Kong's defect (its DAO refuses a non-string key and the plugin errors) is
   // not reproduced; against real Kong this test accepts its answer.
-  for (const iss of [42, true, { key: client.credential.key }]) {
-    const reply = await bearer(token({ iss }));
+  for (const ckey of [42, true, { key: client.credential.key }]) {
+    const reply = await bearer(token({ ckey }));
     if (reply.status === 500) {
       expect([REMOTE, reply.body.message]).toEqual([true, 'An unexpected error occurred']);
     } else {
-      expectRejected(reply, { message: "No credentials found for given 'iss'" });
+      expectRejected(reply, { message: "No credentials found for given 'ckey'" });
     }
   }
+});
+
+test('the key claim is read from the payload, else from the header (Kong 3.9: `claims[key_claim_name] or header[key_claim_name]`)', async () => {
+  const { key, secret } = client.credential;
+  const signed = (claims: Record<string, unknown>, header: Record<string, unknown>) =>
+    jwt.sign({ exp: now() + 600, ...claims }, secret, { algorithm: 'HS256', noTimestamp: true, header: { alg: 'HS256', ...header } });
+  // Only in the header: found there.
+  expect((await bearer(signed({}, { ckey: key }))).status).toBe(200);
+  // In both: the payload's, and the header's is never looked at.
+  expect((await bearer(signed({ ckey: key }, { ckey: 'no-such-key' }))).status).toBe(200);
+  expectRejected(await bearer(signed({ ckey: 'no-such-key' }, { ckey: key })), { message: "No credentials found for given 'ckey'" });
+  expectRejected(await bearer(signed({ ckey: '' }, { ckey: key })), { message: "Invalid 'ckey' in claims" });
+  // Lua's `or` passes over false (and nil) only.
+  expect((await bearer(signed({ ckey: false }, { ckey: key }))).status).toBe(200);
+  // The service's access tokens: typ at+jwt, iss the issuer URL, the key in the payload.
+  expect((await bearer(signed({ iss: 'https://auth.example.test', ckey: key }, { typ: 'at+jwt' }))).status).toBe(200);
 });
 
 test('a token signed with another algorithm than the credential\'s: Invalid algorithm', async () => {
@@ -99,9 +115,9 @@ test('a wrong signature: Invalid signature', async () => {
 });
 
 test('exp is verified: missing, not a number, or past', async () => {
-  const noExp = jwt.sign({ iss: client.credential.key }, client.credential.secret, { noTimestamp: true });
+  const noExp = jwt.sign({ ckey: client.credential.key }, client.credential.secret, { noTimestamp: true });
   expectRejected(await bearer(noExp), { exp: 'must be a number' });
-  expectRejected(await bearer(handMade({ iss: client.credential.key, exp: 'tomorrow' })), { exp: 'must be a number' });
+  expectRejected(await bearer(handMade({ ckey: client.credential.key, exp: 'tomorrow' })), { exp: 'must be a number' });
   expectRejected(await bearer(token({ exp: now() - 1 })), { exp: 'token expired' });
 });
 
@@ -126,7 +142,7 @@ test('a valid token reaches the upstream with the consumer\'s headers, Authoriza
 
 test('client-sent consumer headers are replaced or removed', async () => {
   const plain = await createClient(target); // no custom_id
-  const value = jwt.sign({ iss: plain.credential.key, exp: now() + 600 }, plain.credential.secret);
+  const value = jwt.sign({ ckey: plain.credential.key, exp: now() + 600 }, plain.credential.secret);
   const reply = await call({
     Authorization: `Bearer ${value}`,
     'X-Consumer-ID': 'spoofed',
@@ -158,7 +174,7 @@ test('asymmetric credentials: RS256 and ES256 tokens verify against the stored p
     const { publicKey, privateKey } = generate();
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const { credential } = await createClient(target, {}, { algorithm, rsa_public_key: pem });
-    const claims = { iss: credential.key, exp: now() + 600 };
+    const claims = { ckey: credential.key, exp: now() + 600 };
     expect([algorithm, (await bearer(jwt.sign(claims, privateKey, { algorithm }))).status]).toEqual([algorithm, 200]);
     expectRejected(await bearer(jwt.sign(claims, generate().privateKey, { algorithm })), { message: 'Invalid signature' });
   }
@@ -166,16 +182,16 @@ test('asymmetric credentials: RS256 and ES256 tokens verify against the stored p
 
 test('tokens stop working when the credential or the consumer is deleted', async () => {
   const doomed = await createClient(target);
-  const value = jwt.sign({ iss: doomed.credential.key, exp: now() + 600 }, doomed.credential.secret);
+  const value = jwt.sign({ ckey: doomed.credential.key, exp: now() + 600 }, doomed.credential.secret);
   expect((await bearer(value)).status).toBe(200);
   expect((await admin(target, 'DELETE', `/consumers/${doomed.consumer.id}`)).status).toBe(204);
-  expectRejected(await bearer(value), { message: "No credentials found for given 'iss'" });
+  expectRejected(await bearer(value), { message: "No credentials found for given 'ckey'" });
 
   const revoked = await createClient(target);
-  const revokedToken = jwt.sign({ iss: revoked.credential.key, exp: now() + 600 }, revoked.credential.secret);
+  const revokedToken = jwt.sign({ ckey: revoked.credential.key, exp: now() + 600 }, revoked.credential.secret);
   expect((await bearer(revokedToken)).status).toBe(200);
   expect((await admin(target, 'DELETE', `/jwts/${revoked.credential.id}`)).status).toBe(204);
-  expectRejected(await bearer(revokedToken), { message: "No credentials found for given 'iss'" });
+  expectRejected(await bearer(revokedToken), { message: "No credentials found for given 'ckey'" });
 });
 
 /** The plugin's entity in the Admin API (kong/plugins/jwt/daos.lua). */
@@ -301,7 +317,7 @@ describe('Admin API: JWT credentials', () => {
  * Public-key credentials as the auth service makes them in ES256/RS256 mode
  * (lib/kong/credentials.ts): created through the Admin API with a chosen key
  * `<issuer>.<kid>`, the algorithm, the public key only and tags; used through
- * the proxy with tokens whose `iss` is that key and whose header names the
+ * the proxy with tokens whose `ckey` is that key and whose header names the
  * signing key by `kid`.
  */
 describe('ES256 and RS256 credentials, as the auth service makes them', () => {
@@ -322,7 +338,7 @@ describe('ES256 and RS256 credentials, as the auth service makes them', () => {
     });
     expect(created.status).toBe(201);
     const sign = (claims: Record<string, unknown> = {}, key = pair.privateKey, alg: jwt.Algorithm = algorithm) =>
-      jwt.sign({ iss: created.body.key, sub: consumer.username, exp: now() + 600, ...claims }, key, { algorithm: alg, keyid: kid });
+      jwt.sign({ ckey: created.body.key, sub: consumer.username, exp: now() + 600, ...claims }, key, { algorithm: alg, keyid: kid });
     return { consumer, credential: created.body, pair, kid, sign };
   }
 
@@ -349,12 +365,12 @@ describe('ES256 and RS256 credentials, as the auth service makes them', () => {
       expectRejected(await bearer(sign({}, credential.secret, 'HS256')), { message: 'Invalid algorithm' });
     });
 
-    test('the credential is found by iss; the kid in the header plays no part', async () => {
+    test('the credential is found by ckey; the kid in the header plays no part', async () => {
       const first = await serviceCredential(algorithm);
       const second = await serviceCredential(algorithm);
-      const token = jwt.sign({ iss: first.credential.key, exp: now() + 600 }, first.pair.privateKey, { algorithm, keyid: second.kid });
+      const token = jwt.sign({ ckey: first.credential.key, exp: now() + 600 }, first.pair.privateKey, { algorithm, keyid: second.kid });
       expect((await bearer(token)).status).toBe(200);
-      expectRejected(await bearer(second.sign({ iss: first.credential.key })), { message: 'Invalid signature' });
+      expectRejected(await bearer(second.sign({ ckey: first.credential.key })), { message: 'Invalid signature' });
     });
   });
 
@@ -371,7 +387,7 @@ describe('ES256 and RS256 credentials, as the auth service makes them', () => {
     for (const rsa_public_key of ['not a key', pemOf(p384)]) {
       const created = await admin(target, 'POST', `/consumers/${consumer.id}/jwt`, { algorithm: 'ES256', rsa_public_key });
       expect(created.status).toBe(201);
-      const token = jwt.sign({ iss: created.body.key, exp: now() + 600 }, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, { algorithm: 'ES256' });
+      const token = jwt.sign({ ckey: created.body.key, exp: now() + 600 }, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, { algorithm: 'ES256' });
       expect((await bearer(token)).status).not.toBe(200);
     }
   });

@@ -1,3 +1,5 @@
+import jwt from 'jsonwebtoken';
+import { AUDIENCE, ISSUER } from '../support/access-token-profile';
 import { composeOnMemory, PASSWORD } from '../support/flows';
 
 async function signedIn() {
@@ -9,12 +11,28 @@ async function signedIn() {
 it('answers an access token and a refresh token of a live session as active, with their session', async () => {
   const { world, tokens } = await signedIn();
   const { sid } = world.accessTokens.unverifiedClaims(tokens.access_token)!;
+  const first = { iss: ISSUER, client_id: 'first-party', scope: 'openid profile email' };
   await expect(world.introspect(tokens.access_token)).resolves.toEqual({
-    active: true, sub: 'alice', username: 'alice', exp: expect.any(Number), iat: expect.any(Number), sid, token_type: 'access_token',
+    active: true, sub: 'alice', username: 'alice', exp: expect.any(Number), iat: expect.any(Number), sid, ...first, aud: AUDIENCE, token_type: 'access_token',
   });
   await expect(world.introspect(tokens.refresh_token)).resolves.toEqual({
-    active: true, sub: 'alice', username: 'alice', exp: expect.any(Number), iat: expect.any(Number), sid, token_type: 'refresh_token',
+    active: true, sub: 'alice', username: 'alice', exp: expect.any(Number), iat: expect.any(Number), sid, ...first, token_type: 'refresh_token',
   });
+});
+
+it('answers {active: false} for a token of another type or audience signed with the very key: identity token, ID token, another API\'s', async () => {
+  const { world, tokens } = await signedIn();
+  const credential = world.stores.accounts.accounts.get('alice')!.credential!;
+  if (credential.kind !== 'secret') throw new Error('an HS256 world');
+  const claims = jwt.decode(tokens.access_token) as Record<string, unknown>;
+  const signed = (typ: string, change: Record<string, unknown> = {}) =>
+    jwt.sign({ ...claims, ...change }, credential.secret, { algorithm: 'HS256', header: { alg: 'HS256', typ } });
+  await expect(world.introspect(signed('at+jwt'))).resolves.toMatchObject({ active: true });
+  await expect(world.introspect(signed('identity+jwt', { aud: 'userprofile' }))).resolves.toEqual({ active: false });
+  await expect(world.introspect(signed('identity+jwt'))).resolves.toEqual({ active: false });
+  await expect(world.introspect(signed('JWT', { aud: 'first-party' }))).resolves.toEqual({ active: false });
+  await expect(world.introspect(signed('at+jwt', { aud: 'https://orders.example.test' }))).resolves.toEqual({ active: false });
+  await expect(world.introspect(signed('at+jwt', { iss: credential.key }))).resolves.toEqual({ active: false });
 });
 
 it('answers only {active: false} for junk, a revoked refresh token, and tokens of sessions ended everywhere', async () => {

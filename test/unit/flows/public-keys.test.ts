@@ -1,4 +1,4 @@
-/** The flows in ES256 mode: the service's current key signs, with `iss` the account's Kong credential for that key. */
+/** The flows in ES256 mode: the service's current key signs, with `ckey` the account's Kong credential for that key and `iss` the issuer URL. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,14 +35,14 @@ it('signs in with the current key, and the token checks, refreshes and introspec
   expect(credential.kids).toEqual([kid]);
 
   const checked = await checkAccessToken(tokens.access_token);
-  expect(checked).toMatchObject({ state: 'live', claims: { sub: 'alice', iss: credentialKey(credential.issuer, kid) } });
+  expect(checked).toMatchObject({ state: 'live', claims: { sub: 'alice', iss: 'https://auth.example.test', ckey: credentialKey(credential.issuer, kid) } });
   await expect(authenticateCaller(bearer(tokens.access_token))).resolves.toMatchObject({ account: { username: 'alice' } });
   await expect(introspect(tokens.access_token)).resolves.toMatchObject({ active: true, token_type: 'access_token' });
   const next = await refresh(tokens.refresh_token);
   await expect(checkAccessToken(next.access_token)).resolves.toMatchObject({ state: 'live' });
 });
 
-it('refuses a token whose iss is not the account credential for its key', async () => {
+it('refuses a token whose ckey is not the account credential for its key', async () => {
   const { signIn, checkAccessToken, stores } = await world();
   const tokens = await signIn('alice', PASSWORD, {});
   const account = stores.accounts.accounts.get('alice')!;

@@ -15,7 +15,7 @@ it('answers an access token signed with the account credential and a refresh tok
   expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 900, refresh_expires_in: 3600 });
   const claims = world.accessTokens.unverifiedClaims(tokens.access_token)!;
   const credential = world.stores.accounts.accounts.get('alice')!.credential!;
-  expect(claims).toMatchObject({ sub: 'alice', iss: credential.kind === 'secret' ? credential.key : undefined });
+  expect(claims).toMatchObject({ sub: 'alice', ckey: credential.kind === 'secret' ? credential.key : undefined });
   expect(world.stores.tokenSessions.sessions.get(claims.sid)).toMatchObject({ username: 'alice', clientAddress: client.address, userAgent: 'test' });
   await expect(world.checkAccessToken(tokens.access_token)).resolves.toMatchObject({ state: 'live' });
 });
@@ -40,7 +40,7 @@ it('repairs the Kong credential when Kong lost it', async () => {
   world.kongAdmin.credentials.clear();
   const tokens = await world.signIn('alice', PASSWORD, client);
   const [credential] = world.kongAdmin.credentials.values();
-  expect(world.accessTokens.unverifiedClaims(tokens.access_token)).toMatchObject({ iss: credential.key });
+  expect(world.accessTokens.unverifiedClaims(tokens.access_token)).toMatchObject({ ckey: credential.key });
   await expect(world.checkAccessToken(tokens.access_token)).resolves.toMatchObject({ state: 'live' });
 });
 

@@ -23,7 +23,7 @@ it('ends every token session and browser session of the account, and rotates its
   // A new sign-in starts in the new epoch, with the new credential.
   const fresh = await world.signIn('alice', PASSWORD, {});
   await expect(world.checkAccessToken(fresh.access_token)).resolves.toMatchObject({ state: 'live' });
-  expect(world.accessTokens.unverifiedClaims(fresh.access_token)).toMatchObject({ iss: after[0] });
+  expect(world.accessTokens.unverifiedClaims(fresh.access_token)).toMatchObject({ ckey: after[0] });
 });
 
 it('can be retried with the same token after a failure midway (Kong down)', async () => {

@@ -2,7 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { identityTokenSigner } from '../../../lib/identity-tokens/identity-tokens';
+import { IDENTITY_TOKEN_TYPE, identityTokenSigner } from '../../../lib/identity-tokens/identity-tokens';
+import type { Event } from '../../../lib/platform/http';
+import { IDENTITY_TOKEN_TYPE as PROFILES_IDENTITY_TOKEN_TYPE, IdentityVerifier } from '../../../lib/profiles/identity';
+import { AccessTokens } from '../../../lib/tokens/access-tokens';
+import { ACCESS_TOKEN_PROFILE } from '../support/access-token-profile';
 import { FileKeyCustody } from '../../../lib/keys/file-custody';
 import { KeyRotation } from '../../../lib/keys/rotation';
 import { SigningKeys } from '../../../lib/keys/signing-keys';
@@ -43,4 +47,17 @@ it('leaves absent claims out rather than sending them empty', async () => {
   expect(payload).toMatchObject({ sub: 'bob', uid: 'u', aud: 'userprofile', iss: ISSUER });
   expect(payload).not.toHaveProperty('email');
   expect(payload).not.toHaveProperty('given_name');
+});
+
+it('carries its own typ (identity+jwt), so neither a resource server checking at+jwt nor the access-token check takes it, and the profile service does', async () => {
+  const token = await signer.sign({ sub: 'alice', uid: 'account-1' }, 'userprofile', 60);
+  expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', typ: IDENTITY_TOKEN_TYPE });
+  const jwks = createLocalJWKSet(await signer.jwks());
+  await expect(jwtVerify(token, jwks, { issuer: ISSUER, audience: 'userprofile', typ: 'at+jwt' })).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'typ' });
+  const accessTokens = new AccessTokens(900, 3600, { ...ACCESS_TOKEN_PROFILE, issuer: ISSUER, audience: ['userprofile'] });
+  expect(accessTokens.unverifiedClaims(token)).toBeUndefined();
+
+  const profiles = new IdentityVerifier({ keys: jwks, issuer: ISSUER, audience: 'userprofile' });
+  expect(PROFILES_IDENTITY_TOKEN_TYPE).toBe(IDENTITY_TOKEN_TYPE);
+  await expect(profiles.identify({ headers: { authorization: `Bearer ${token}` } } as unknown as Event)).resolves.toMatchObject({ username: 'alice', accountId: 'account-1' });
 });

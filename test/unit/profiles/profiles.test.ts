@@ -65,6 +65,26 @@ describe('who the caller is', () => {
     }
   });
 
+  it('refuses a token of another type from the very issuer and key, even for this audience: an access token (at+jwt), an ID token (JWT), none', async () => {
+    const key = ec();
+    const own = new Es256IdentityTokenSigner(key, 'kong-lambda-auth');
+    const { kid } = (await own.jwks()).keys[0];
+    const strict = new IdentityVerifier({ keys: createLocalJWKSet(await own.jwks()), issuer: 'kong-lambda-auth', audience: 'userprofile' });
+    const typed = (typ: string | undefined) =>
+      new SignJWT({ ...ALICE })
+        .setProtectedHeader(typ === undefined ? { alg: 'ES256', kid } : { alg: 'ES256', kid, typ })
+        .setIssuer('kong-lambda-auth')
+        .setAudience('userprofile')
+        .setIssuedAt()
+        .setExpirationTime('1m')
+        .sign(key);
+    const headers = { 'x-user': 'alice' };
+    await expect(strict.identify(event({ authorization: `Bearer ${await typed('identity+jwt')}`, ...headers }))).resolves.toMatchObject({ username: 'alice' });
+    for (const typ of ['at+jwt', 'JWT', undefined]) {
+      await expect(strict.identify(event({ authorization: `Bearer ${await typed(typ)}`, ...headers }))).rejects.toMatchObject(UNAUTHORIZED);
+    }
+  });
+
   it('refuses a token that lacks the account id', async () => {
     const token = await signer.sign({ sub: 'alice' } as never, 'userprofile', 60);
     await expect(verifier.identify(event({ authorization: `Bearer ${token}` }))).rejects.toMatchObject(UNAUTHORIZED);

@@ -27,6 +27,7 @@ import { Protection } from '../../../lib/protection/protection';
 import { TokenSessions } from '../../../lib/token-sessions/token-sessions';
 import { AccessTokens } from '../../../lib/tokens/access-tokens';
 import { CONTRACT_LIMITS } from '../../support/attempt-store-contract';
+import { ACCESS_TOKEN_PROFILE } from './access-token-profile';
 import { MemoryBrowserSessionStore } from './memory-browser-stores';
 import { FakeKongAdmin, MemoryAccountStore, MemoryAttemptStore, MemoryTokenSessionStore, plainHasher } from './memory-stores';
 
@@ -55,7 +56,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
   const passwordAccounts = new PasswordAccounts(accountStore, plainHasher);
   const passwordPolicy = new PasswordPolicy(15, async () => plainEstimator);
   const protection = new Protection(attemptStore, limits, () => clock.now);
-  const accessTokens = new AccessTokens(900, 3600);
+  const accessTokens = new AccessTokens(900, 3600, ACCESS_TOKEN_PROFILE);
   const tokenSessions = new TokenSessions(tokenSessionStore, accessTokens, 3600, 60);
   const browserSessions = new BrowserSessions(browserSessionStore, { idleSeconds: 1800, absoluteSeconds: 43200 });
   const kongCredentials = new KongCredentials(kongAdmin, accounts);
@@ -93,7 +94,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     refresh: refreshFlow({ accounts, tokenSessions, subjects }),
     signOutEverywhere: signOutEverywhereFlow({ tokenSessions, kongCredentials, subjects }),
     changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens }),
-    introspect: introspection({ checkAccessToken, tokenSessions, accounts }),
+    introspect: introspection({ checkAccessToken, tokenSessions, accounts, refreshTokens: ACCESS_TOKEN_PROFILE }),
     browserSignIn: browserSignInFlow({ protection, passwordAccounts, deviceTokens, browserSessions }),
     browserSignUp: browserSignUpFlow({ createAccount }),
     identityOf: browserIdentityFlow({ identityTokens: identityTokens ?? unusedIdentity, audience: 'userprofile', ttlSeconds: 60 }),

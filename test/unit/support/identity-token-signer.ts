@@ -29,7 +29,7 @@ export class Es256IdentityTokenSigner implements IdentityTokenSigner {
     // Absent claims are left out rather than sent empty.
     const payload = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined && value !== ''));
     return new SignJWT(payload)
-      .setProtectedHeader({ alg: 'ES256', kid: await this.keyId(), typ: 'JWT' })
+      .setProtectedHeader({ alg: 'ES256', kid: await this.keyId(), typ: 'identity+jwt' })
       .setIssuer(this.issuer)
       .setAudience(audience)
       .setIssuedAt(iat)

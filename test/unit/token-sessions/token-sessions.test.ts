@@ -3,14 +3,15 @@ import type { TokenSubject } from '../../../lib/token-sessions/token-session';
 import { AccessTokens, secretKey } from '../../../lib/tokens/access-tokens';
 import { localSigner } from '../../../lib/tokens/signer';
 import { hashRefreshToken } from '../../../lib/tokens/refresh-tokens';
+import { ACCESS_TOKEN_PROFILE } from '../support/access-token-profile';
 import { MemoryTokenSessionStore } from '../support/memory-stores';
 
-const subject: TokenSubject = { accountId: 'account-1', username: 'alice', issuer: 'kid-1', signer: localSigner('HS256', secretKey('a secret of some length')) };
+const subject: TokenSubject = { accountId: 'account-1', username: 'alice', credentialKey: 'kid-1', signer: localSigner('HS256', secretKey('a secret of some length')) };
 const INVALID_GRANT = { status: 401, code: 'invalid_grant', message: 'Invalid or expired refresh token' };
 
 function setup() {
   const store = new MemoryTokenSessionStore();
-  const accessTokens = new AccessTokens(900, 3600);
+  const accessTokens = new AccessTokens(900, 3600, ACCESS_TOKEN_PROFILE);
   const sessions = new TokenSessions(store, accessTokens, 3600, 60);
   const load = async () => subject;
   const claimsOf = (token: string) => accessTokens.unverifiedClaims(token)!;
@@ -119,7 +120,7 @@ describe('inspecting a refresh token (introspection)', () => {
   it('sees nothing of a session ended by logout', async () => {
     const { sessions, claimsOf } = setup();
     const tokens = await sessions.start(subject);
-    await sessions.end({ ...claimsOf(tokens.access_token), iat: 0, exp: 0 });
+    await sessions.end({ ...claimsOf(tokens.access_token), exp: 0 });
     await expect(sessions.inspectRefreshToken(tokens.refresh_token)).resolves.toBeUndefined();
   });
 });
