@@ -28,7 +28,7 @@ import bcrypt from 'bcryptjs';
 import jwt from 'jsonwebtoken';
 import { dynamodb } from '../lib/platform/dynamodb';
 import { localSigner } from '../lib/tokens/signer';
-import { apiEvent, invoke, type Handler } from '../scripts/stack';
+import { apiEvent, invoke, invokeForCookies, type Handler } from '../scripts/stack';
 import type { RouteWork, SigningCost, WorkReply } from './work';
 
 /** Requests measured per route, after WARMUP unmeasured ones that warm the JIT and the connections (a warm Lambda's state). */
@@ -161,7 +161,7 @@ const SAME_ORIGIN = { 'Sec-Fetch-Site': 'same-origin', Origin: (process.env.BROW
 /** A browser session's cookie (`JSESSIONID=…`, `__Host-` prefixed where Secure), signed in through the login route. */
 async function newBrowserSession(): Promise<string> {
   const event = post('/api/session/login', { username: await newUser(), password: PASSWORD }, SAME_ORIGIN);
-  const response = await invoke(sessionLogin, event);
+  const response = await invokeForCookies(sessionLogin, event);
   const cookie = (response.cookies.find((line) => /^(__Host-)?JSESSIONID=/.test(line)) ?? '').split(';')[0];
   if (response.status !== 200 || !cookie) throw new Error(`browser login answered ${response.status}: ${JSON.stringify(response.body)}`);
   return cookie;

@@ -9,7 +9,7 @@ export { printLine, type LogSink } from './child';
 export { assertPortFree, DEFAULT_PORTS, freePorts, portsFromEnv, type StackPorts } from './ports';
 export { integerFromEnv, parseInteger } from './env';
 export { answers, bearer, request, requestExpecting, type JsonResponse } from './http';
-export { apiEvent, invoke, type Handler } from './invoke';
+export { apiEvent, invoke, invokeForCookies, type Handler } from './invoke';
 export {
   credentialsFromEnv,
   localAwsEnv,

@@ -41,7 +41,12 @@ const context = { functionName: 'local', awsRequestId: 'local', getRemainingTime
 /** Invokes a handler and parses its JSON body. */
 export async function invoke(handler: Handler, event: APIGatewayProxyEvent) {
   const response = await handler(event as never, context);
-  // Several Set-Cookie lines come in multiValueHeaders (a sign-in's session and device cookies).
+  return { status: response.statusCode, headers: response.headers ?? {}, body: JSON.parse(response.body) };
+}
+
+/** Every Set-Cookie line of an answer: several come in multiValueHeaders (a sign-in's session and device cookies). */
+export async function invokeForCookies(handler: Handler, event: APIGatewayProxyEvent) {
+  const response = await handler(event as never, context);
   const cookies = [response.headers?.['Set-Cookie'], ...(response.multiValueHeaders?.['Set-Cookie'] ?? [])].filter((c) => c !== undefined).map(String);
-  return { status: response.statusCode, headers: response.headers ?? {}, cookies, body: JSON.parse(response.body) };
+  return { status: response.statusCode, cookies, body: JSON.parse(response.body) };
 }

@@ -11,7 +11,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import jwt from 'jsonwebtoken';
 import { browserSessions, sessionSet } from '../support/browser-sessions';
-import { admin, storedUser, uniqueName } from '../support/clients';
+import { admin, resourceService, storedUser, uniqueName } from '../support/clients';
 import { client } from '../support/flow';
 import { request } from '../support/http';
 import { ALGORITHM, PUBLIC_KEYS } from '../support/signing';
@@ -87,8 +87,7 @@ it('refuses the browser flow\'s identity token for the same checks: as an access
   // It names no Kong credential, and the functions take it for nothing.
   expect(await gateway.info(token)).toMatchObject({ status: 401, body: { message: "No mandatory 'ckey' in claims" } });
   expect(await request(`${process.env.API_URL}/api/jwt/info`, { headers: { Authorization: `Bearer ${token}` } })).toMatchObject({ status: 401 });
-  const service = await admin('POST', '/consumers', { username: uniqueName('svc') });
-  const apikey = (await admin('POST', `/consumers/${service.body.id}/key-auth`, {})).body.key;
+  const apikey = await resourceService();
   const introspected = await fetch(`${PROXY}/api/introspect`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', apikey },

@@ -108,7 +108,7 @@ describe('which routes share a count (a limit on a Kong service counts for all i
     const target = { ...gateway, close: gateway.close };
     const bearer = async () => {
       const { credential } = await createClient(target);
-      return { Authorization: `Bearer ${jwt.sign({ iss: credential.key, exp: now() + 600 }, credential.secret, { algorithm: 'HS256', noTimestamp: true })}` };
+      return { Authorization: `Bearer ${jwt.sign({ ckey: credential.key, exp: now() + 600 }, credential.secret, { algorithm: 'HS256', noTimestamp: true })}` };
     };
     const [busy, other] = [await bearer(), await bearer()];
     await atStartOfMinute();
