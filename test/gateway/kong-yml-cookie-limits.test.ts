@@ -9,60 +9,25 @@
  * The whole stack: test/e2e/cookie-rate-limits.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { startGateway, type Gateway } from '../../kong/gateway';
-import { freePorts } from '../../scripts/stack';
-import { deckEnv } from '../../scripts/stack/gateway';
-import { send } from './support';
+import type { Gateway } from '../../kong/gateway';
+import { send, startProjectGateway, type FunctionCall, type ProjectGateway } from './support';
 
 /** DECK_BROWSER_RATE_LIMIT_PER_MINUTE here: low, so a flood is a few requests. */
 const BROWSER_LIMIT = 5;
 const KEY = randomBytes(32).toString('base64url');
 
-/** The functions asked, by name without the stage prefix, and the events they got. */
-const invoked: { name: string; event: any }[] = [];
-
-let lambda: Server;
+let project: ProjectGateway;
 let gateway: Gateway;
+let invoked: FunctionCall[];
 beforeAll(async () => {
-  lambda = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const name = (/\/functions\/([^/]+)\/invocations/.exec(req.url ?? '')?.[1] ?? '?').replace(/^kong-lambda-auth-[^-]+-/, '');
-      const event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      invoked.push({ name, event });
-      // No session is known: the identity provider refuses every cookie, as it would a made-up one.
-      const answer = name === 'sessionAuthenticate' ? { statusCode: 401, body: '{"code":"login_required"}' } : { statusCode: 200, body: '{}' };
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
-    });
-  });
-  await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
-  const [proxyPort] = await freePorts(1);
-  gateway = await startGateway({
-    proxyPort,
-    adminPort: 0,
-    env: {
-      ...deckEnv({
-        lambdaPort: (lambda.address() as AddressInfo).port,
-        proxyPort,
-        sessionCacheTtlSeconds: 0,
-        rateLimits: { public: 1000, protected: 1000, password: 1000, introspect: 1000, browser: BROWSER_LIMIT },
-        rateLimitPolicy: { policy: 'local' },
-        corsOrigins: [],
-        forwardAuthKey: KEY,
-      }),
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-    },
-  });
+  // No session is known: the identity provider refuses every cookie, as it would a made-up one.
+  project = await startProjectGateway(
+    (name) => (name === 'sessionAuthenticate' ? { statusCode: 401, body: '{"code":"login_required"}' } : { statusCode: 200, body: '{}' }),
+    { rateLimits: { public: 1000, protected: 1000, password: 1000, introspect: 1000, browser: BROWSER_LIMIT }, forwardAuthKey: KEY },
+  );
+  ({ gateway, invoked } = project);
 });
-afterAll(async () => {
-  await gateway?.close();
-  lambda?.closeAllConnections();
-  await new Promise<void>((resolve) => lambda.close(() => resolve()));
-});
+afterAll(() => project?.close());
 
 /** A well-formed session cookie nobody was given: the shape check lets it through to the identity provider. */
 const madeUp = () => `JSESSIONID=eve.${randomBytes(32).toString('base64url')}`;

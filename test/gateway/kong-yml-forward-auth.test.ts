@@ -8,18 +8,12 @@
  * test/e2e/forward-auth-revocation.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { startGateway, type Gateway } from '../../kong/gateway';
+import type { Gateway } from '../../kong/gateway';
 import { revokedSession } from '../../lib/browser-sessions/gateway-revocation';
-import { freePorts } from '../../scripts/stack';
-import { deckEnv } from '../../scripts/stack/gateway';
-import { send } from './support';
+import { send, startProjectGateway, type ProjectGateway } from './support';
 
 const CACHE_TTL_SECONDS = 60;
 
-/** The functions asked, by name without the stage prefix, and the events they got. */
-const invoked: { name: string; event: any }[] = [];
 /** Signed-in session ids and their users, as the sessionAuthenticate stand-in knows them. */
 const sessions = new Map<string, string>();
 
@@ -43,44 +37,13 @@ function answerOf(name: string, event: any): { statusCode: number; headers?: Rec
   return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: event.headers?.['x-user'] }) };
 }
 
-let lambda: Server;
+let project: ProjectGateway;
 let gateway: Gateway;
 beforeAll(async () => {
-  lambda = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const name = (/\/functions\/([^/]+)\/invocations/.exec(req.url ?? '')?.[1] ?? '?').replace(/^kong-lambda-auth-[^-]+-/, '');
-      const event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      invoked.push({ name, event });
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answerOf(name, event)));
-    });
-  });
-  await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
-  // forward-auth asks the gateway's own session route: its port must be known beforehand.
-  const [proxyPort] = await freePorts(1);
-  gateway = await startGateway({
-    proxyPort,
-    adminPort: 0,
-    env: {
-      ...deckEnv({
-        lambdaPort: (lambda.address() as AddressInfo).port,
-        proxyPort,
-        sessionCacheTtlSeconds: CACHE_TTL_SECONDS,
-        rateLimits: { public: 1000, protected: 1000, password: 1000, introspect: 1000, browser: 1000 },
-        rateLimitPolicy: { policy: 'local' },
-        corsOrigins: [],
-      }),
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-    },
-  });
+  project = await startProjectGateway(answerOf, { sessionCacheTtlSeconds: CACHE_TTL_SECONDS });
+  gateway = project.gateway;
 });
-afterAll(async () => {
-  await gateway?.close();
-  lambda?.closeAllConnections();
-  await new Promise<void>((resolve) => lambda.close(() => resolve()));
-});
+afterAll(() => project?.close());
 
 function signIn(user: string): string {
   const id = `${user}.${randomBytes(32).toString('base64url')}`;
@@ -89,9 +52,9 @@ function signIn(user: string): string {
 }
 
 async function counting<T>(block: () => Promise<T>): Promise<{ result: T; asked: number; profile: any[] }> {
-  const before = invoked.length;
+  const before = project.invoked.length;
   const result = await block();
-  const calls = invoked.slice(before);
+  const calls = project.invoked.slice(before);
   return { result, asked: calls.filter((c) => c.name === 'sessionAuthenticate').length, profile: calls.filter((c) => c.name === 'userprofileGet').map((c) => c.event) };
 }
 
@@ -140,9 +103,9 @@ describe(`logout through the gateway, with forward-auth's cache_ttl at ${CACHE_T
   test('a client cannot end another user\'s cached answer: a revoke header it sends reaches no function and counts for nothing', async () => {
     const grace = signIn('grace');
     expect((await counting(() => profile(`JSESSIONID=${grace}`))).asked).toBe(1);
-    const before = invoked.length;
+    const before = project.invoked.length;
     await send(gateway.proxyUrl, '/api/session/logout', { method: 'POST', headers: { 'X-Forward-Auth-Revoke': 'user=grace' } });
-    expect(invoked.slice(before).map(({ event }) => Object.keys(event.headers).filter((name) => /revoke/i.test(name)))).toEqual([[]]);
+    expect(project.invoked.slice(before).map(({ event }) => Object.keys(event.headers).filter((name) => /revoke/i.test(name)))).toEqual([[]]);
     expect((await counting(() => profile(`JSESSIONID=${grace}`))).asked).toBe(0);
   });
 });

@@ -22,7 +22,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { startGateway, type GatewayOptions } from '../../kong/gateway';
+import { startGateway, type Gateway, type GatewayOptions } from '../../kong/gateway';
+import { freePorts } from '../../scripts/stack';
+import { deckEnv } from '../../scripts/stack/gateway';
 
 export const REMOTE = Boolean(process.env.GATEWAY_PROXY_URL && process.env.GATEWAY_ADMIN_URL);
 
@@ -260,3 +262,67 @@ export async function createClient(target: Target, consumer: Record<string, unkn
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const REQUEST_ID = /^[0-9a-f]{32}$/;
 export const now = () => Math.floor(Date.now() / 1000);
+
+/** A call the project's functions got through kong/kong.yml: the function's name without the stage prefix, and its event. */
+export interface FunctionCall {
+  name: string;
+  event: any;
+}
+
+export interface ProjectGateway {
+  gateway: Gateway;
+  /** Every call, in order. */
+  invoked: FunctionCall[];
+  close(): Promise<void>;
+}
+
+/**
+ * The project's kong/kong.yml in a local gateway, its functions played by
+ * `answer` behind a plain Lambda Invoke endpoint (what each returns, as the
+ * function would). `deck` overrides the stack's decK values.
+ */
+export async function startProjectGateway(
+  answer: (name: string, event: any) => { statusCode: number; headers?: Record<string, string>; body: string },
+  deck: Partial<Parameters<typeof deckEnv>[0]> = {},
+): Promise<ProjectGateway> {
+  const invoked: FunctionCall[] = [];
+  const lambda: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const name = (/\/functions\/([^/]+)\/invocations/.exec(req.url ?? '')?.[1] ?? '?').replace(/^kong-lambda-auth-[^-]+-/, '');
+      const event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      invoked.push({ name, event });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer(name, event)));
+    });
+  });
+  await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
+  // forward-auth asks the gateway's own session route: its port must be known beforehand.
+  const [proxyPort] = await freePorts(1);
+  const gateway = await startGateway({
+    proxyPort,
+    adminPort: 0,
+    env: {
+      ...deckEnv({
+        lambdaPort: (lambda.address() as AddressInfo).port,
+        proxyPort,
+        sessionCacheTtlSeconds: 0,
+        rateLimits: { public: 1000, protected: 1000, password: 1000, introspect: 1000, browser: 1000 },
+        rateLimitPolicy: { policy: 'local' },
+        corsOrigins: [],
+        ...deck,
+      }),
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    },
+  });
+  return {
+    gateway,
+    invoked,
+    async close() {
+      await gateway.close();
+      lambda.closeAllConnections();
+      await new Promise<void>((resolve) => lambda.close(() => resolve()));
+    },
+  };
+}
