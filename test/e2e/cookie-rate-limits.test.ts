@@ -9,43 +9,23 @@
 import { randomBytes } from 'node:crypto';
 import type { Stack } from '../../scripts/stack';
 import { browserSessions } from '../support/browser-sessions';
-import { startPrivateStack, TEST_RATE_LIMITS } from '../support/stack';
+import { startWatchedStack, type WatchedStack } from '../support/identity-asks';
+import { TEST_RATE_LIMITS } from '../support/stack';
 
 const BROWSER_LIMIT = 8;
 
+let watched: WatchedStack;
 let stack: Stack;
 let web: ReturnType<typeof browserSessions>;
-/** The gateway's request lines (GATEWAY_LOG): forward-auth asks the gateway's own /api/session/authenticate. */
-const gatewayLines: string[] = [];
-let previousGatewayLog: string | undefined;
 
 beforeAll(async () => {
-  previousGatewayLog = process.env.GATEWAY_LOG;
-  process.env.GATEWAY_LOG = '1';
-  stack = await startPrivateStack({
-    rateLimits: { ...TEST_RATE_LIMITS, browser: BROWSER_LIMIT },
-    log: (component, _stream, line) => {
-      if (component === 'gateway') gatewayLines.push(line);
-    },
-  });
+  watched = await startWatchedStack({ rateLimits: { ...TEST_RATE_LIMITS, browser: BROWSER_LIMIT } });
+  stack = watched.stack;
   web = browserSessions(stack.urls.proxy);
 }, 120_000);
-afterAll(async () => {
-  if (previousGatewayLog === undefined) delete process.env.GATEWAY_LOG;
-  else process.env.GATEWAY_LOG = previousGatewayLog;
-  await stack?.stop();
-});
+afterAll(() => watched?.stop());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** How many times forward-auth asked the identity provider while `block` ran (the gateway logs after each answer). */
-async function asked<T>(block: () => Promise<T>): Promise<{ result: T; asked: number }> {
-  await sleep(200);
-  const before = gatewayLines.length;
-  const result = await block();
-  await sleep(300);
-  return { result, asked: gatewayLines.slice(before).filter((line) => /^proxy GET \/api\/session\/authenticate /.test(line)).length };
-}
+const asked = <T>(block: () => Promise<T>) => watched.asked(block);
 
 /** Kong's minute windows start on the minute: a flood must not straddle one, or its count starts over. */
 async function awayFromMinuteEnd(): Promise<void> {

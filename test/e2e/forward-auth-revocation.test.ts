@@ -11,49 +11,29 @@ import type { Stack } from '../../scripts/stack';
 import { browserSessions, sessionSet } from '../support/browser-sessions';
 import { PASSWORD } from '../support/clients';
 import { client } from '../support/flow';
-import { startPrivateStack } from '../support/stack';
+import { startWatchedStack, type WatchedStack } from '../support/identity-asks';
 
 /** Long enough that without the revocation every check below would still be answered from the cache. */
 const CACHE_TTL_SECONDS = 60;
 const LOGIN_HINT = { code: 'login_required', message: 'Please sign in', login_url: '/signin' };
 
+let watched: WatchedStack;
 let stack: Stack;
 let web: ReturnType<typeof browserSessions>;
 let tokens: ReturnType<typeof client>;
 let origin: Record<string, string>;
-/** The gateway's request lines (GATEWAY_LOG): forward-auth asks the gateway's own /api/session/authenticate. */
-const gatewayLines: string[] = [];
-let previousGatewayLog: string | undefined;
 
 beforeAll(async () => {
-  previousGatewayLog = process.env.GATEWAY_LOG;
-  process.env.GATEWAY_LOG = '1';
-  stack = await startPrivateStack({
-    sessionCacheTtlSeconds: CACHE_TTL_SECONDS,
-    log: (component, _stream, line) => {
-      if (component === 'gateway') gatewayLines.push(line);
-    },
-  });
+  watched = await startWatchedStack({ sessionCacheTtlSeconds: CACHE_TTL_SECONDS });
+  stack = watched.stack;
   web = browserSessions(stack.urls.proxy);
   tokens = client(stack.urls.proxy);
   origin = { Origin: stack.urls.proxy, 'Sec-Fetch-Site': 'same-origin' };
 }, 120_000);
-afterAll(async () => {
-  if (previousGatewayLog === undefined) delete process.env.GATEWAY_LOG;
-  else process.env.GATEWAY_LOG = previousGatewayLog;
-  await stack?.stop();
-});
+afterAll(() => watched?.stop());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** How many times forward-auth asked the identity provider while `block` ran (the gateway logs after each answer). */
-async function asked(block: () => Promise<unknown>): Promise<number> {
-  await sleep(200);
-  const before = gatewayLines.length;
-  await block();
-  await sleep(300);
-  return gatewayLines.slice(before).filter((line) => /^proxy GET \/api\/session\/authenticate /.test(line)).length;
-}
+/** How many times forward-auth asked the identity provider while `block` ran. */
+const asked = async (block: () => Promise<unknown>): Promise<number> => (await watched.asked(block)).asked;
 
 /** A signed-in browser whose profile answer is now in the gateway's cache. */
 async function cached(prefix: string): Promise<{ username: string; session: string }> {
