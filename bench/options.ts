@@ -6,10 +6,11 @@ import { integerFromEnv, parseInteger } from '../scripts/stack';
  * The questions the bench answers, in the order it reports them:
  * cost (work per request and cost per 1,000 monthly active users),
  * cpu (handler CPU against Keycloak's sizing, bcrypt, signing, ES256 and HS256),
+ * peer (better-auth on this machine beside our handlers: sign-in beyond the hash, session check, token issue),
  * scale (the route scenarios with 1k and with 100k users, the gateway's memory per consumer),
  * cold (bundle sizes and module load times), gateway (the gateway beside a bare proxy and Kong's figure).
  */
-export const PARTS = ['cost', 'cpu', 'scale', 'cold', 'gateway'] as const;
+export const PARTS = ['cost', 'cpu', 'peer', 'scale', 'cold', 'gateway'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -23,7 +24,7 @@ export interface BenchOptions {
   connections: number;
   /** bcrypt work factor the handlers and the bcrypt measurement use. */
   bcryptCost: number;
-  /** Requests measured per route in-process (cost and cpu parts). */
+  /** Requests measured per route in-process (cost, cpu and peer parts). */
   samples: number;
   /** Users signed up before the scale part's first and second rounds. */
   users: { small: number; large: number };
@@ -108,6 +109,10 @@ const USAGE = `Usage: npm run bench -- [options]
                                 against Cognito and Auth0
                        cpu      handler CPU against Keycloak's sizing, ES256 against HS256
                                 (Admin API calls too), bcrypt, signing cost per token
+                       peer     better-auth (email and password, jwt plugin with ES256, bearer plugin,
+                                memory adapter) in a process of its own beside our handlers:
+                                CPU per sign-in beyond the hash, session check and token issue,
+                                and its database statements per request
                        scale    the route scenarios with --users-small, then signin, refresh and
                                 info again with --users seeded, and the gateway's memory per consumer
                        cold     bundle sizes (serverless package) and module load times
@@ -116,15 +121,15 @@ const USAGE = `Usage: npm run bench -- [options]
   --duration S       seconds of load per scenario (default 8)
   --connections N    concurrent connections per scenario (default 4; signin's bcrypt ratio
                      and the info latency pair also run at 1)
-  --samples N        requests measured per route in-process, cost and cpu (default 10)
+  --samples N        requests measured per route in-process, cost, cpu and peer (default 10)
   --users N          users seeded for the scale part's large round (default 100000)
   --users-small N    users seeded for its small round (default 1000)
   --running-stack    use the stack in the environment (PROXY_URL, API_URL, KONG_ADMIN_URL,
                      DYNAMODB_ENDPOINT, USERS_TABLE, TOKENS_TABLE, AWS_ACCESS_KEY_ID and
                      AWS_SECRET_ACCESS_KEY; by default npm start's) instead of starting one
   --out DIR          where to write the JSON results (default bench/results)
-  --cpu-prof         write CPU profiles of the gateway processes and of the in-process
-                     handlers (cost, cpu) into DIR/profiles
+  --cpu-prof         write CPU profiles of the gateway processes, of the in-process
+                     handlers (cost, cpu) and of the peer into DIR/profiles
 Environment: BCRYPT_COST (default 10, the production default), BENCH_* ports (see bench/stack.ts).
 The usage profile and the price table are in bench/options.ts.`;
 

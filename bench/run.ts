@@ -10,7 +10,8 @@ import { measureBundles } from './bundles';
 import { costPerThousandUsers } from './cost';
 import { benchGateway } from './gateway-alone';
 import { parseOptions, type BenchOptions } from './options';
-import { formatTables, ratios, targets, type Results } from './report';
+import { measurePeer } from './peer';
+import { formatTables, peerPairs, ratios, targets, type Results } from './report';
 import { benchRoutes, stackStillHealthy } from './routes';
 import { benchScale } from './scale';
 import { runningStack, startBenchStack, type BenchStack } from './stack';
@@ -36,7 +37,8 @@ async function measureStack(options: BenchOptions, results: Measured): Promise<v
   results.settings.stack = stack.description;
   const profileDir = options.cpuProfile ? path.resolve(options.outDir, 'profiles') : undefined;
   try {
-    if (parts.includes('cost') || parts.includes('cpu')) {
+    // The peer part compares itself with exactly this: ES256, as deployed.
+    if (parts.includes('cost') || parts.includes('cpu') || parts.includes('peer')) {
       progress(`work per request, in-process, ES256 (${samples} requests per route)`);
       results.work = { ES256: await measureWork(stack.env, 'ES256', bcryptCost, samples, profileDir) };
       if (parts.includes('cpu')) {
@@ -59,7 +61,7 @@ async function measureStack(options: BenchOptions, results: Measured): Promise<v
   }
 }
 
-/** What needs no stack runs while nothing else does: bcrypt and bundles first, the gateway last. */
+/** What needs no stack runs while nothing else does: bcrypt, bundles and the peer first, the gateway last. */
 async function measure(options: BenchOptions): Promise<Measured> {
   const { duration, connections, bcryptCost, parts } = options;
   const results: Measured = {
@@ -84,7 +86,12 @@ async function measure(options: BenchOptions): Promise<Measured> {
     progress('bundles (serverless package) and their load times');
     results.bundles = await measureBundles();
   }
-  if (parts.some((part) => part === 'cost' || part === 'cpu' || part === 'scale')) await measureStack(options, results);
+  if (parts.includes('peer')) {
+    progress(`the peer: better-auth in a process of its own (${options.samples} requests per operation)`);
+    results.peer = await measurePeer(options.samples, options.cpuProfile ? path.resolve(options.outDir, 'profiles') : undefined);
+  }
+  if (parts.some((part) => part === 'cost' || part === 'cpu' || part === 'peer' || part === 'scale')) await measureStack(options, results);
+  if (results.peer && results.work) results.peerComparison = peerPairs(results.work.ES256, results.peer);
   if (parts.includes('gateway')) {
     progress('the gateway with its plugins (ES256 and HS256 tokens), an aws-lambda route and a bare proxy, each before a trivial upstream');
     const profileDir = options.cpuProfile ? path.resolve(options.outDir, 'profiles') : undefined;
