@@ -50,6 +50,23 @@ function sessionItem(session: TokenSession) {
   return { ...session, ...sessionKey(session.id), sessionOwner: session.accountId };
 }
 
+/**
+ * A token's name as the session item keeps it: `<generation>.<SHA-256, base64url>`, without the session id
+ * and username the item already holds (write units are billed per KB of item: a session item with a
+ * browser's user agent stays within one).
+ */
+function stored(hash: string): string {
+  const name = refreshTokenName(hash);
+  if (!name) throw new Error('not a chained refresh token name');
+  return `${name.generation}.${Buffer.from(hash.slice(-64), 'hex').toString('base64url')}`;
+}
+
+/** The full name back, from what the item keeps and the session's own id and username. */
+function named(value: string | undefined, sessionId: string, username: string): string | undefined {
+  const match = value === undefined ? null : /^(\d{1,9})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  return match ? `${sessionId}.${match[1]}.${username}.${Buffer.from(match[2], 'base64url').toString('hex')}` : undefined;
+}
+
 /** The refresh chain's attributes on a session item: store internals, never part of a TokenSession. */
 interface Chain {
   refreshHash?: string;
@@ -69,10 +86,12 @@ function toSession(item: Record<string, unknown>): TokenSession {
  * one (consumed by the refresh that made the current one), an older one (consumed; `headHash` lets the
  * caller check it truly is of this chain), or nothing (a later generation that was never issued).
  */
-function chainedToken(item: Record<string, unknown>, hash: string, generation: number): RefreshToken | undefined {
+function chainedToken(item: Record<string, unknown>, hash: string, sessionId: string, generation: number): RefreshToken | undefined {
   const chain = item as unknown as Chain & TokenSession;
-  const head = chain.refreshHash === undefined ? undefined : refreshTokenName(chain.refreshHash);
-  if (!head || chain.chainKey === undefined) return undefined;
+  const current = named(chain.refreshHash, sessionId, chain.username);
+  const previous = named(chain.previousHash, sessionId, chain.username);
+  const head = current === undefined ? undefined : refreshTokenName(current);
+  if (!head || current === undefined || chain.chainKey === undefined) return undefined;
   const base: RefreshToken = {
     hash,
     accountId: chain.accountId,
@@ -82,9 +101,9 @@ function chainedToken(item: Record<string, unknown>, hash: string, generation: n
     expiresAt: chain.expiresAt,
     chainKey: chain.chainKey,
   };
-  if (hash === chain.refreshHash) return { ...base, issuedAt: chain.refreshIssuedAt };
-  if (hash === chain.previousHash) return { ...base, consumedAt: chain.previousConsumedAt, successorHash: chain.refreshHash };
-  if (generation < head.generation - 1) return { ...base, consumedAt: 0, headHash: chain.refreshHash };
+  if (hash === current) return { ...base, issuedAt: chain.refreshIssuedAt };
+  if (hash === previous) return { ...base, consumedAt: chain.previousConsumedAt, successorHash: current };
+  if (generation < head.generation - 1) return { ...base, consumedAt: 0, headHash: current };
   return undefined;
 }
 
@@ -107,7 +126,7 @@ export class DynamoDBTokenSessionStore implements TokenSessionStore {
       // One item, one write: the session carries its first token. The epoch is read again afterwards
       // instead of checked in a transaction: a sign-out everywhere that came between the caller's read and
       // this write leaves a session whose epoch is old, which every check refuses, and the caller retries.
-      const chain: Chain = { refreshHash: first.hash, refreshIssuedAt: first.issuedAt, chainKey: first.chainKey };
+      const chain: Chain = { refreshHash: stored(first.hash), refreshIssuedAt: first.issuedAt, chainKey: first.chainKey };
       await this.client.send(new PutCommand({ TableName, Item: { ...sessionItem(session), ...chain }, ConditionExpression: 'attribute_not_exists(id)' }));
       return (await this.epoch(session.username)) === session.epoch;
     }
@@ -141,7 +160,7 @@ export class DynamoDBTokenSessionStore implements TokenSessionStore {
       const item = items.get(keys[0].id);
       if (!item || item.username !== name.username || item.revokedAt !== undefined) return undefined;
       if (epochOf(items.get(keys[1].id)) !== item.epoch) return undefined;
-      return chainedToken(item, hash, name.generation);
+      return chainedToken(item, hash, name.sessionId, name.generation);
     }
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: refreshTokenKey(hash), ConsistentRead: true }));
     if (!Item) return undefined;
@@ -162,7 +181,7 @@ export class DynamoDBTokenSessionStore implements TokenSessionStore {
             Key: sessionKey(current.sessionId),
             UpdateExpression: 'SET previousHash = :current, previousConsumedAt = :now, refreshHash = :successor, refreshIssuedAt = :now, lastUsedAt = :now',
             ConditionExpression: 'refreshHash = :current AND attribute_not_exists(revokedAt)',
-            ExpressionAttributeValues: { ':current': current.hash, ':successor': successorHash, ':now': now },
+            ExpressionAttributeValues: { ':current': stored(current.hash), ':successor': stored(successorHash), ':now': now },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
@@ -230,7 +249,7 @@ export class DynamoDBTokenSessionStore implements TokenSessionStore {
       const keys = [sessionKey(consumed.sessionId), epochKey(consumed.username)];
       const items = await consistentBatchGet(this.client, this.table, keys);
       const session = items.get(keys[0].id);
-      return session !== undefined && session.revokedAt === undefined && session.refreshHash === consumed.successorHash && epochOf(items.get(keys[1].id)) === consumed.epoch;
+      return session !== undefined && session.revokedAt === undefined && session.refreshHash === stored(consumed.successorHash) && epochOf(items.get(keys[1].id)) === consumed.epoch;
     }
     const keys = [refreshTokenKey(consumed.successorHash), sessionKey(consumed.sessionId), epochKey(consumed.username)];
     const items = await consistentBatchGet(this.client, this.table, keys);

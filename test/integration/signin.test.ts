@@ -41,7 +41,8 @@ describe('signin', () => {
     expect(Buffer.from(secret, 'base64url').length).toBe(32);
     const stored = await tokenItems({ username });
     const hash = createHash('sha256').update(refreshToken).digest('hex');
-    expect(stored.find((item) => item.id === `session#${sid}`)).toMatchObject({ refreshHash: `${sid}.0.${username}.${hash}` });
+    // Kept as <generation>.<SHA-256, base64url>: the item already holds the session id and username.
+    expect(stored.find((item) => item.id === `session#${sid}`)).toMatchObject({ refreshHash: `0.${Buffer.from(hash, 'hex').toString('base64url')}` });
     expect(stored.filter((item) => String(item.id).startsWith('rt#'))).toEqual([]);
     expect(JSON.stringify(stored)).not.toContain(secret);
   });
