@@ -133,6 +133,12 @@ it('carries the password hasher only in the functions that hash or check a passw
   expect(await carrying('Illegal number of rounds')).toEqual(['password', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
 });
 
+it('carries neither jsonwebtoken nor semver: tokens are signed with node:crypto and verified with jose (issue 27)', async () => {
+  // One of semver's own constants, and one of jsonwebtoken's own error messages.
+  expect(await carrying('SEMVER_SPEC_VERSION')).toEqual([]);
+  expect(await carrying('jwt must be provided')).toEqual([]);
+});
+
 it('carries the Kong Admin client only in the functions that call the Admin API', async () => {
   // A class of axios' own, which lib/kong/admin-client.ts uses through it.
   expect(await carrying('AxiosHeaders')).toEqual(['health', 'logoutAll', 'password', 'refresh', 'rotateKeys', 'sessionRegister', 'signin', 'signup']);
