@@ -4,7 +4,7 @@
  * CPU-second, at the list prices in options.ts, beside Cognito's and Auth0's
  * price for the same users.
  */
-import { BROWSER_PROFILE, KONG_PER_VCPU, LAMBDA_MEMORY_MB, PRICES, USAGE_PROFILE } from './options';
+import { BROWSER_PROFILE, CONTAINERS_PER_SIGNING_FUNCTION_PER_HOUR, KONG_PER_VCPU, LAMBDA_MEMORY_MB, PRICES, SIGNING_CUSTODY, USAGE_PROFILE } from './options';
 import { round } from './load';
 import type { RouteWork, WorkReply } from './work';
 
@@ -17,7 +17,21 @@ export interface CostLine {
   /** Per month, for 1,000 monthly active users. */
   usd: number;
   basis: string;
+  /** What issue 27 changed in this line, and why (the report prints it beside the figure). */
+  changed: string;
 }
+
+/** Issue 27, line by line: what changed in each line of the cost table, and why. */
+export const CHANGES: Record<string, string> = {
+  'Lambda requests': 'unchanged: the usage profiles are the issue\'s, and each call is still one invocation',
+  'Lambda duration (arm64)':
+    'less CPU per call: refresh reads its session and epoch in one BatchGetItem and writes once instead of a 4-item transaction; tokens signed with node:crypto and verified with jose (no jsonwebtoken); an identity token reused per session in a container',
+  'DynamoDB reads': 'refresh reads the session item (carrying its refresh chain) and the epoch in one consistent BatchGetItem, no refresh-token item',
+  'DynamoDB writes':
+    'refresh is one conditional UpdateItem on the session item (1 unit, was a 4-item transaction: 8); signin one PutItem of the session carrying its first token (was a 3-item transaction: 6)',
+  KMS: 'custody kms-envelope (the deployed default): one symmetric Decrypt per new container instead of an ECC Sign per token; SIGNING_CUSTODY=kms keeps a Sign per token (docs/signing-keys.md)',
+  'Kong compute': 'unchanged: the same requests through Kong at the measured (or published) rate',
+};
 
 export interface CostResult {
   profile: typeof USAGE_PROFILE;
@@ -91,7 +105,7 @@ export function costPerThousandUsers(work: WorkReply, gatewayRequestsPerCpuSecon
     lines: core,
     totalUsd,
     totalWithInfoPerProtectedRequestUsd: total(withInfo),
-    // The current key and, for a rotation's overlap, its successor.
+    // The current key and, for a rotation's overlap, its successor (kms-envelope: their wrapping keys, the same fee).
     fixedMonthlyUsd: 2 * PRICES.kmsPerKeyMonth.usd,
     comparison,
     fractionOfCognitoLite: round(totalUsd / comparison.cognitoLiteUsd, 4),
@@ -122,6 +136,18 @@ function costLines(work: WorkReply, calls: [string, number][], requestsThroughKo
   const readUnits = monthly((r) => r.readUnits);
   const writeUnits = monthly((r) => r.writeUnits);
   const signatures = monthly((r) => r.signatures);
+  // kms-envelope: a Decrypt per new container of each function that signs, never more than it has calls.
+  const signingCalls = calls.filter(([route]) => routes[route].signatures > 0).map(([, count]) => count * MAU);
+  const decrypts = signingCalls.reduce((sum, count) => sum + Math.min(count, CONTAINERS_PER_SIGNING_FUNCTION_PER_HOUR * 24 * 30), 0);
+  const kms =
+    SIGNING_CUSTODY === 'kms'
+      ? { usd: (signatures / 1e4) * PRICES.kmsPer10kAsymmetricRequests.usd, basis: `${signatures} ECC Sign requests (custody kms: one per token issued)` }
+      : {
+          usd: (decrypts / 1e4) * PRICES.kmsPer10kSymmetricRequests.usd,
+          basis:
+            `${round(decrypts)} Decrypt requests (custody kms-envelope: one per new container of the ${signingCalls.length} signing function(s), ` +
+            `${CONTAINERS_PER_SIGNING_FUNCTION_PER_HOUR} an hour each, pessimistically); ${signatures} signatures made in memory`,
+        };
   const perCpuSecond = gatewayRequestsPerCpuSecond ?? KONG_PER_VCPU;
   const gatewayCpuSeconds = throughKong / perCpuSecond;
 
@@ -146,15 +172,11 @@ function costLines(work: WorkReply, calls: [string, number][], requestsThroughKo
       usd: (writeUnits / 1e6) * PRICES.dynamodbPerMillionWriteUnits.usd,
       basis: `${round(writeUnits)} write units`,
     },
-    {
-      item: 'KMS Sign',
-      usd: (signatures / 1e4) * PRICES.kmsPer10kAsymmetricRequests.usd,
-      basis: `${signatures} signatures (one per token issued; KMS holds the keys when deployed)`,
-    },
+    { item: 'KMS', ...kms },
     {
       item: 'Kong compute',
       usd: (gatewayCpuSeconds / 3600) * PRICES.vcpuHour.usd,
       basis: `${throughKong} requests at ${perCpuSecond} per CPU-second`,
     },
-  ].map((line) => ({ ...line, usd: round(line.usd, 4) }));
+  ].map((line) => ({ ...line, usd: round(line.usd, 4), changed: CHANGES[line.item] ?? '' }));
 }

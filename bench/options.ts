@@ -82,6 +82,8 @@ export const PRICES = {
   dynamodbPerGbMonth: { usd: 0.25, source: 'aws.amazon.com/dynamodb/pricing/on-demand (standard table class)' },
   /** ECC_NIST_P256 Sign is an asymmetric request other than RSA 2048. */
   kmsPer10kAsymmetricRequests: { usd: 0.15, source: 'aws.amazon.com/kms/pricing (asymmetric requests except RSA 2048)' },
+  /** Decrypt under a symmetric key (custody kms-envelope: a signing key unwrapped once per container). */
+  kmsPer10kSymmetricRequests: { usd: 0.03, source: 'aws.amazon.com/kms/pricing (symmetric requests)' },
   kmsPerKeyMonth: { usd: 1, source: 'aws.amazon.com/kms/pricing' },
   /** Kong's compute: one vCPU of a c7g.large (2 vCPU at $0.0725/h). */
   vcpuHour: { usd: 0.03625, source: 'aws.amazon.com/ec2/pricing/on-demand (c7g.large, $0.0725/h for 2 vCPU)' },
@@ -178,3 +180,16 @@ export function parseOptions(argv: string[], env = process.env): BenchOptions {
     cpuProfile: values['cpu-prof'],
   };
 }
+
+/**
+ * How the deployed functions sign (SIGNING_KEY_CUSTODY, docs/signing-keys.md): `kms-envelope` (the deployed
+ * default) asks KMS one Decrypt per new container of a signing function; `kms` one Sign per token.
+ */
+export const SIGNING_CUSTODY: 'kms' | 'kms-envelope' = process.env.BENCH_SIGNING_CUSTODY === 'kms' ? 'kms' : 'kms-envelope';
+
+/**
+ * New containers a signing function starts in an hour, each one Decrypt (kms-envelope): a pessimistic
+ * assumption, a new one every 5 minutes around the clock (Lambda keeps an idle one for minutes to hours,
+ * and a busier function runs several), never more than it has invocations.
+ */
+export const CONTAINERS_PER_SIGNING_FUNCTION_PER_HOUR = 12;

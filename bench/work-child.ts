@@ -122,12 +122,18 @@ interface ConsumedCapacity {
   WriteCapacityUnits?: number;
 }
 
-// Signatures: jsonwebtoken signs ES256/RS256 through crypto.createSign (HS256 through createHmac, which KMS never sees).
+// Signatures: the service's signer (lib/tokens/signer.ts) signs ES256/RS256 through crypto.sign, older code
+// through crypto.createSign (HS256 through createHmac, which KMS never sees).
 const createSign = crypto.createSign;
 crypto.createSign = ((...args: Parameters<typeof createSign>) => {
   if (recording) recording.signatures++;
   return createSign(...args);
 }) as typeof createSign;
+const oneShotSign = crypto.sign;
+crypto.sign = ((...args: Parameters<typeof oneShotSign>) => {
+  if (recording) recording.signatures++;
+  return (oneShotSign as (...a: unknown[]) => unknown)(...args);
+}) as typeof oneShotSign;
 
 type Probe = [Handler, APIGatewayProxyEvent, number];
 

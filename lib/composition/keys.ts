@@ -11,7 +11,8 @@ export function keyCustody(): KeyCustody {
   if (config.signingKeyCustody === 'file') return new FileKeyCustody(config.signingKeyDir);
   // Loaded only here: the KMS client is a cold-start cost the local (file) custody need not pay.
   const { KmsKeyCustody, kmsClient } = require('../keys/kms-custody') as typeof import('../keys/kms-custody'); // eslint-disable-line @typescript-eslint/no-require-imports
-  return new KmsKeyCustody(kmsClient({ endpoint: config.kmsEndpoint, timeoutMs: config.kmsTimeoutMs }), config.kmsKeyTag, config.kmsKeyAdminPrincipal);
+  const mode = config.signingKeyCustody === 'kms-envelope' ? 'envelope' : 'sign';
+  return new KmsKeyCustody(kmsClient({ endpoint: config.kmsEndpoint, timeoutMs: config.kmsTimeoutMs }), config.kmsKeyTag, config.kmsKeyAdminPrincipal, mode);
 }
 
 export const keyRingStore = new DynamoDBKeyRingStore(dynamodb(), config.tokensTable);

@@ -1,5 +1,6 @@
 import type { ActiveAccount } from '../accounts/account';
 import type { BrowserSessions } from '../browser-sessions/browser-sessions';
+import type { IdentityTokenCache } from '../browser-sessions/identity-cache';
 import type { BrowserSession } from '../browser-sessions/session';
 import type { IdentityTokenSigner } from '../identity-tokens/identity-tokens';
 import type { Client } from '../platform/http';
@@ -42,6 +43,10 @@ export interface BrowserIdentityDeps {
   /** For whom the identity token is, and for how long. */
   audience: string;
   ttlSeconds: number;
+  /** Tokens reused while most of their life is left (lib/browser-sessions/identity-cache.ts); none: a token per call. */
+  cache?: IdentityTokenCache;
+  /** Milliseconds since the epoch (tests move it). */
+  clock?: () => number;
 }
 
 /**
@@ -50,16 +55,25 @@ export interface BrowserIdentityDeps {
  * signed for that service alone. X-First-Name is percent-encoded UTF-8
  * (names are in any script; header values are bytes).
  */
-export function browserIdentityFlow({ identityTokens, audience, ttlSeconds }: BrowserIdentityDeps) {
+export function browserIdentityFlow({ identityTokens, audience, ttlSeconds, cache, clock = Date.now }: BrowserIdentityDeps) {
+  /** A token for the session's claims: the cached one while most of its life is left, else a new one. */
+  async function tokenFor(session: BrowserSession): Promise<{ token: string; expiresIn: number }> {
+    const claims = { sub: session.username, uid: session.accountId, email: session.email, given_name: session.firstName };
+    const now = Math.floor(clock() / 1000);
+    const key = JSON.stringify([audience, claims.sub, claims.uid, claims.email ?? null, claims.given_name ?? null]);
+    const cached = cache?.get(session.hash, key, now);
+    if (cached) return { token: cached.token, expiresIn: cached.expiresAt - now };
+    // Taken before signing, so the recorded expiry is never later than the token's own.
+    const token = await identityTokens.sign(claims, audience, ttlSeconds);
+    cache?.set(session.hash, key, token, now, now + ttlSeconds);
+    return { token, expiresIn: ttlSeconds };
+  }
+
   return async function identityOf(session: BrowserSession) {
-    const token = await identityTokens.sign(
-      { sub: session.username, uid: session.accountId, email: session.email, given_name: session.firstName },
-      audience,
-      ttlSeconds,
-    );
+    const { token, expiresIn } = await tokenFor(session);
     const headers: Record<string, string> = { 'X-User': session.username, Authorization: `Bearer ${token}` };
     if (session.email) headers['X-Email'] = session.email;
     if (session.firstName) headers['X-First-Name'] = encodeURIComponent(session.firstName);
-    return { headers, token, expiresIn: ttlSeconds };
+    return { headers, token, expiresIn };
   };
 }

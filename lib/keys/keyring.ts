@@ -1,4 +1,5 @@
 import type { KeyAlgorithm, PublicJwk } from './algorithms';
+import type { CustodyKind } from './custody';
 
 /**
  * A key's life: published before it signs anything, then the one key that
@@ -17,7 +18,7 @@ export interface KeyRecord {
   kid: string;
   algorithm: KeyAlgorithm;
   /** Where the private key lives, and its name there (custody.ts). */
-  custody: 'file' | 'kms';
+  custody: CustodyKind;
   ref: string;
   /** The public key, as published: verifying needs no call to the custody. */
   jwk: PublicJwk;

@@ -31,8 +31,13 @@ const deployed = Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.IS_OFFLINE && !en
  */
 const accessTokenAlgorithm = readChoice(env, 'ACCESS_TOKEN_ALGORITHM', ['ES256', 'RS256', 'HS256'] as const, 'ES256');
 
-/** A key file has no place in Lambda: its disk is neither durable nor shared, and nothing there is private. */
-const signingKeyCustody = readChoice(env, 'SIGNING_KEY_CUSTODY', ['file', 'kms'] as const, deployed ? 'kms' : 'file');
+/**
+ * A key file has no place in Lambda: its disk is neither durable nor shared, and nothing there is private.
+ * Deployed, `kms-envelope` by default: KMS wraps each private key and a function unwraps it once, which
+ * takes KMS off the per-token path (an ECC Sign per token was most of the service's bill, issue 27);
+ * `kms` keeps every signature inside KMS for those who want no key in memory (docs/signing-keys.md).
+ */
+const signingKeyCustody = readChoice(env, 'SIGNING_KEY_CUSTODY', ['file', 'kms', 'kms-envelope'] as const, deployed ? 'kms-envelope' : 'file');
 if (deployed && signingKeyCustody === 'file') throw new Error('Invalid configuration: SIGNING_KEY_CUSTODY=file is for local runs only');
 
 const jwksCacheSeconds = readInt(env, 'JWKS_CACHE_SECONDS', 300, 60, 86400);
@@ -94,7 +99,7 @@ export const config = Object.freeze({
   accessTokenAlgorithm,
   /** The service's own keys' algorithm: the access tokens' unless those are HS256 (its keys still sign tokens for other services). */
   keyAlgorithm: accessTokenAlgorithm === 'HS256' ? ('ES256' as const) : accessTokenAlgorithm,
-  /** Where the private keys live: `file` (local runs) or `kms` (AWS; the only choice when deployed). */
+  /** Where the private keys live: `file` (local runs), `kms-envelope` (AWS, by default) or `kms` (AWS, KMS signs each token). */
   signingKeyCustody,
   /** The key files' folder (custody `file`): `npm start` keeps them in .data/signing-keys. */
   signingKeyDir: path.resolve(readString(env, 'SIGNING_KEY_DIR', path.join('.data', 'signing-keys'))),

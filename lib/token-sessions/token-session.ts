@@ -53,6 +53,12 @@ export interface RefreshToken {
   consumedAt?: number;
   /** Set when consumed: the hash of the token that replaced it. */
   successorHash?: string;
+  /**
+   * Set by a store that keeps only a session's newest tokens (DynamoDB, chained tokens) for a token older
+   * than those: the newest token's hash, which a genuine older token derives to (isAncestor) and a made-up
+   * one does not. Such a token is consumed long ago: reuse, if genuine.
+   */
+  headHash?: string;
 }
 
 /** logout: by its own access token; revoked: by its refresh token; reuse: a copied refresh token; ended: by the user from another session. */

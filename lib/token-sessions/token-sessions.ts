@@ -4,7 +4,7 @@ import type { Client } from '../platform/http';
 import { log } from '../platform/log';
 import { securityEvent } from '../platform/security-events';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens';
-import { hashRefreshToken, newChainKey, newRefreshToken, successorOf } from '../tokens/refresh-tokens';
+import { hashRefreshToken, isAncestor, newChainKey, newRefreshToken, successorOf } from '../tokens/refresh-tokens';
 import { invalidGrant, sessionNotFound, type RefreshToken, type TokenSession, type TokenSessionState, type TokenSubject, type TokenSessionView, type TokenResponse } from './token-session';
 import type { TokenSessionStore } from './store';
 
@@ -46,7 +46,7 @@ export class TokenSessions {
         clientAddress: client.address,
         userAgent: client.userAgent,
       };
-      const refresh = newRefreshToken();
+      const refresh = newRefreshToken(session);
       const first: RefreshToken = {
         hash: refresh.hash,
         accountId,
@@ -84,19 +84,22 @@ export class TokenSessions {
         throw invalidGrant();
       }
       // A concurrent refresh of this token won: answer as it did.
-      return this.repeat({ ...current, consumedAt: nowSeconds(), successorHash: successor.hash }, successor.token, loadSubject);
+      return this.repeat({ ...current, consumedAt: nowSeconds(), successorHash: successor.hash }, presented, successor.token, loadSubject);
     }
-    return this.repeat(current, successor.token, loadSubject);
+    return this.repeat(current, presented, successor.token, loadSubject);
   }
 
   /** A consumed refresh token presented again: the same successor within the grace, else the session ends. */
-  private async repeat(consumed: RefreshToken, successorToken: string, loadSubject: (username: string) => Promise<TokenSubject | undefined>) {
+  private async repeat(consumed: RefreshToken, presented: string, successorToken: string, loadSubject: (username: string) => Promise<TokenSubject | undefined>) {
     const inGrace = consumed.consumedAt !== undefined && consumed.consumedAt >= nowSeconds() - this.retryGraceSeconds;
     if (inGrace && consumed.successorHash === hashRefreshToken(successorToken) && (await this.store.canRepeat(consumed))) {
       const subject = await this.subjectFor(consumed, loadSubject);
       log.info('refresh repeated within the retry grace', { username: consumed.username, sessionId: consumed.sessionId });
       return this.tokens(subject, consumed, successorToken);
     }
+    // A store that keeps only the newest tokens (headHash) cannot vouch for an older one: it must derive
+    // the head, or it is made up (the session id is public) and must not end anyone's session.
+    if (consumed.headHash !== undefined && !isAncestor(presented, consumed.headHash, consumed.chainKey)) throw invalidGrant();
     await this.store.revoke(consumed.sessionId, 'reuse');
     securityEvent('refresh_token_reused', { username: consumed.username, sessionId: consumed.sessionId, reason: 'session_revoked' });
     throw invalidGrant();

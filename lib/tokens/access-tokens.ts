@@ -1,5 +1,5 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
-import jwt from 'jsonwebtoken';
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as v from 'valibot';
 import { USERNAME_PATTERN } from '../accounts/schemas';
 import { nowSeconds } from '../platform/clock';
@@ -71,11 +71,7 @@ export interface VerificationKey {
  */
 export type KeyResolver = (claims: UnverifiedClaims) => Promise<VerificationKey | undefined> | VerificationKey | undefined;
 
-/**
- * An HS256 secret as a KeyObject: jsonwebtoken first tries to parse a string
- * secret as a PEM key and throws internally when it is not one; handing it a
- * KeyObject skips that costly path.
- */
+/** An HS256 secret as a KeyObject, prepared once: the signer and jose's verify take it as it is. */
 export const secretKey = (secret: string): KeyObject => createSecretKey(Buffer.from(secret, 'utf8'));
 
 /** What a token claims before it is verified; `kid` is its header's, present on tokens signed with the service's own keys. */
@@ -100,7 +96,7 @@ const headerFields = v.object({
   kid: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
 });
 const seconds = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
-/** The claims checked once the signature is: the rest (iss, aud, sub) jsonwebtoken compares. */
+/** The claims checked once the signature is: the rest (iss, aud, sub) jose compares. */
 const verifiedClaims = v.object({
   iat: seconds,
   exp: seconds,
@@ -163,9 +159,14 @@ export class AccessTokens {
    * to find the key and the state to verify it against.
    */
   unverifiedClaims(token: string): UnverifiedClaims | undefined {
-    const decoded = jwt.decode(token, { complete: true, json: true });
-    const claims = v.safeParse(identifyingClaims, decoded?.payload);
-    const head = v.safeParse(headerFields, decoded?.header);
+    let decoded: { payload: unknown; header: unknown } | undefined;
+    try {
+      decoded = { payload: decodeJwt(token), header: decodeProtectedHeader(token) };
+    } catch {
+      return undefined;
+    }
+    const claims = v.safeParse(identifyingClaims, decoded.payload);
+    const head = v.safeParse(headerFields, decoded.header);
     if (!claims.success || !head.success) return undefined;
     const { ckey, sub, jti, sid } = claims.output;
     const { kid } = head.output;
@@ -186,12 +187,14 @@ export class AccessTokens {
     if (!claimed || !signingKey || claimed.ckey !== signingKey.credentialKey) return undefined;
     let payload: unknown;
     try {
-      payload = jwt.verify(token, signingKey.key, {
+      // Expiry and lifetime are checked below, in whole seconds and against the maximum, as before.
+      ({ payload } = await jwtVerify(token, signingKey.key, {
         algorithms: [signingKey.algorithm],
         issuer: this.profile.issuer,
-        audience: [...this.profile.audience] as [string, ...string[]],
+        audience: [...this.profile.audience],
         subject: claimed.sub,
-      });
+        clockTolerance: 0,
+      }));
     } catch {
       return undefined;
     }

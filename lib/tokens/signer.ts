@@ -1,5 +1,4 @@
-import type { KeyObject } from 'node:crypto';
-import jwt from 'jsonwebtoken';
+import { createHmac, sign as cryptoSign, type KeyObject } from 'node:crypto';
 
 /** The algorithms the service signs with: HS256 with a user's Kong secret, ES256 or RS256 with its own keys. */
 export type SigningAlgorithm = 'HS256' | 'ES256' | 'RS256';
@@ -39,16 +38,34 @@ export function normalizedType(typ: unknown): string | undefined {
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
 
+const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+
 /**
- * A signer holding its key in memory, signing with jsonwebtoken. The key is a
- * prepared KeyObject: jsonwebtoken would otherwise parse a PEM, or try a
- * secret string as one, on every call.
+ * A signer holding its key in memory: a JWS compact serialization (RFC 7515
+ * §7.1) made with node:crypto. Hand-written rather than jsonwebtoken (which
+ * brought semver and lodash into every signing function's bundle, issue 27)
+ * or jose's SignJWT (which re-encodes the header and re-checks the key on
+ * every call): the encoded header is made once per `typ`, the key is a
+ * prepared KeyObject, and ES256 signatures are raw R||S (ieee-p1363), as JWS
+ * and Kong want them. Verification stays with jose (access-tokens.ts).
  */
 export function localSigner(algorithm: SigningAlgorithm, key: KeyObject, kid?: string): JwtSigner {
-  const options: jwt.SignOptions = kid === undefined ? { algorithm } : { algorithm, keyid: kid };
+  const headers = new Map<TokenType, string>();
+  const header = (typ: TokenType) => {
+    let encoded = headers.get(typ);
+    if (encoded === undefined) headers.set(typ, (encoded = base64url(JSON.stringify(kid === undefined ? { alg: algorithm, typ } : { alg: algorithm, typ, kid }))));
+    return encoded;
+  };
+  const signature = (input: string): string => {
+    if (algorithm === 'HS256') return createHmac('sha256', key).update(input).digest('base64url');
+    return cryptoSign('sha256', Buffer.from(input), algorithm === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key).toString('base64url');
+  };
   return {
     algorithm,
     kid,
-    sign: async (claims, typ = 'JWT') => jwt.sign(claims, key, { ...options, header: { alg: algorithm, typ } }),
+    sign: async (claims, typ = 'JWT') => {
+      const input = `${header(typ)}.${base64url(JSON.stringify(claims))}`;
+      return `${input}.${signature(input)}`;
+    },
   };
 }

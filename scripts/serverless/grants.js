@@ -38,11 +38,15 @@ const GRANTS = {
   ],
   'keyring:read': [{ actions: ['dynamodb:GetItem'], table: 'TokensTable', keyring: true }],
   'keyring:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], table: 'TokensTable', keyring: true }],
-  // This stage's KMS keys only (they carry its tag): signing, or making and retiring them.
+  // This stage's KMS keys only (they carry its tag): signing (custody kms), unwrapping a signing key once
+  // per container (custody kms-envelope), or making and retiring them. Signers hold both, so that a stage
+  // can switch custody while keys of the other kind still sign; each key's own policy
+  // (lib/keys/key-policy.ts) allows only the one use its kind has.
   'kms:sign': [{ actions: ['kms:Sign'], kms: 'resource-tag' }],
+  'kms:decrypt': [{ actions: ['kms:Decrypt'], kms: 'resource-tag' }],
   'kms:manage': [
     { actions: ['kms:CreateKey', 'kms:TagResource'], kms: 'request-tag' },
-    { actions: ['kms:GetPublicKey', 'kms:ScheduleKeyDeletion'], kms: 'resource-tag' },
+    { actions: ['kms:GetPublicKey', 'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:ScheduleKeyDeletion'], kms: 'resource-tag' },
   ],
 };
 

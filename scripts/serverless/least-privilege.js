@@ -55,7 +55,7 @@ class LeastPrivilege {
     for (const [name, fn] of Object.entries(this.serverless.service.functions ?? {})) {
       const statements = this.statementsOf(name, fn).map((statement) => this.iamStatement(statement));
       const tags = [];
-      if (fn.access.includes('kms:sign')) tags.push({ Key: SIGNER_TAG, Value: this.kmsTag() });
+      if (fn.access.includes('kms:sign') || fn.access.includes('kms:decrypt')) tags.push({ Key: SIGNER_TAG, Value: this.kmsTag() });
       if (fn.access.includes('kms:manage')) tags.push({ Key: ROTATION_TAG, Value: this.kmsTag() });
       resources.Resources[roleName(name)] = {
         Type: 'AWS::IAM::Role',

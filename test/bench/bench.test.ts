@@ -117,8 +117,11 @@ describe('npm run bench', () => {
   it('prices 1,000 monthly active users beside Cognito and Auth0, with its price table', () => {
     const cost = results.cost!;
     expect(cost.lines.map((line) => line.item)).toEqual(
-      expect.arrayContaining(['Lambda requests', 'Lambda duration (arm64)', 'DynamoDB reads', 'DynamoDB writes', 'KMS Sign', 'Kong compute']),
+      expect.arrayContaining(['Lambda requests', 'Lambda duration (arm64)', 'DynamoDB reads', 'DynamoDB writes', 'KMS', 'Kong compute']),
     );
+    // Every line says what issue 27 changed in it, and why.
+    for (const line of cost.lines) expect(line.changed).toEqual(expect.any(String));
+    expect(cost.lines.every((line) => line.changed.length > 0)).toBe(true);
     expect(cost.totalWithInfoPerProtectedRequestUsd).toBeGreaterThan(cost.totalUsd);
     expect(cost.totalUsd).toBeCloseTo(cost.lines.reduce((sum, line) => sum + line.usd, 0), 3);
     expect(cost.comparison).toEqual({

@@ -96,8 +96,8 @@ it('runs every function on nodejs24.x on arm64, inside the VPC, with the Kong Ad
       POWERTOOLS_METRICS_DISABLED: 'false',
       ISSUER_URL: PARAMS.issuerUrl,
       ACCESS_TOKEN_ALGORITHM: 'ES256',
-      // Private keys in KMS: a deployed function refuses key files.
-      SIGNING_KEY_CUSTODY: 'kms',
+      // Private keys wrapped by KMS, unwrapped once per container: a deployed function refuses key files.
+      SIGNING_KEY_CUSTODY: 'kms-envelope',
       KMS_KEY_TAG: 'kong-lambda-auth-prod',
     });
   }
@@ -131,6 +131,12 @@ it('carries the password dictionaries only in the functions that set passwords',
 it('carries the password hasher only in the functions that hash or check a password', async () => {
   // One of bcryptjs' own error messages.
   expect(await carrying('Illegal number of rounds')).toEqual(['password', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
+});
+
+it('carries neither jsonwebtoken nor semver: tokens are signed with node:crypto and verified with jose (issue 27)', async () => {
+  // One of semver's own constants, and one of jsonwebtoken's own error messages.
+  expect(await carrying('SEMVER_SPEC_VERSION')).toEqual([]);
+  expect(await carrying('jwt must be provided')).toEqual([]);
 });
 
 it('carries the Kong Admin client only in the functions that call the Admin API', async () => {
@@ -225,7 +231,7 @@ it('gives the user-profile service its own table only, and no auth function the 
   const others = ALL_FUNCTIONS.filter((fn) => !PROFILE_FUNCTIONS.includes(`${fn}LambdaFunction`));
   expect(others.filter((fn) => JSON.stringify(statementsOf(fn)).includes('ProfilesTable'))).toEqual([]);
   expect(resources.ProfilesTable.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-  // Identity tokens are signed through KMS as access tokens are: no function holds a private key.
+  // Identity tokens are signed as access tokens are: no function's configuration holds a private key.
   const holders = ofType('AWS::Lambda::Function').filter(([, fn]) => /PRIVATE KEY/.test(JSON.stringify(fn.Properties.Environment)));
   expect(holders).toEqual([]);
 });
@@ -257,19 +263,27 @@ it("ships the policy Kong needs: lambda:InvokeFunction on exactly these function
 it("lets only the functions that sign use this stage's KMS keys, tagged as its signers, and only the rotation make or retire keys", () => {
   const tagged = { StringEquals: { 'aws:ResourceTag/kong-lambda-auth': 'kong-lambda-auth-prod' } };
   const kmsOf = (fn: string) => statementsOf(fn).filter((s) => s.Action.some((a) => a.startsWith('kms:')));
-  const signers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.includes('kms:Sign')));
+  const signers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.includes('kms:Sign') || s.Action.includes('kms:Decrypt')));
   // Those that issue access tokens or identity tokens, and nothing else.
   expect(signers.sort()).toEqual(['Password', 'Refresh', 'SessionAuthenticate', 'Signin']);
   for (const fn of signers) {
-    expect(kmsOf(fn)).toEqual([{ Effect: 'Allow', Action: ['kms:Sign'], Resource: '*', Condition: tagged }]);
+    // Sign (custody kms) and Decrypt (custody kms-envelope: the wrapped private key, once per container), on
+    // this stage's keys only; each key's own policy allows only its kind's use, so a stage can switch custody.
+    expect(kmsOf(fn)).toEqual([
+      { Effect: 'Allow', Action: ['kms:Sign'], Resource: '*', Condition: tagged },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: '*', Condition: tagged },
+    ]);
     // The key policy (lib/keys/key-policy.ts) lets only roles with this tag sign.
     expect(resources[`${fn}Role`].Properties.Tags).toEqual([{ Key: 'kong-lambda-auth-signer', Value: 'kong-lambda-auth-prod' }]);
   }
-  const makers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.some((a) => a !== 'kms:Sign')));
+  const makers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.some((a) => a !== 'kms:Sign' && a !== 'kms:Decrypt')));
+  // Nobody may take a key pair's private half in plaintext from KMS, nor decrypt but the signers.
+  expect(ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.includes('kms:GenerateDataKeyPair')))).toEqual([]);
+  expect(kmsOf('RotateKeys').flatMap((s) => s.Action)).not.toContain('kms:Decrypt');
   expect(makers).toEqual(['RotateKeys']);
   const own = kmsOf('RotateKeys');
   expect(own).toContainEqual(expect.objectContaining({ Action: ['kms:CreateKey', 'kms:TagResource'], Condition: expect.objectContaining({ StringEquals: { 'aws:RequestTag/kong-lambda-auth': 'kong-lambda-auth-prod' } }) }));
-  expect(own).toContainEqual(expect.objectContaining({ Action: ['kms:GetPublicKey', 'kms:ScheduleKeyDeletion'], Condition: tagged }));
+  expect(own).toContainEqual(expect.objectContaining({ Action: ['kms:GetPublicKey', 'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:ScheduleKeyDeletion'], Condition: tagged }));
   expect(resources.RotateKeysRole.Properties.Tags).toEqual([{ Key: 'kong-lambda-auth-rotation', Value: 'kong-lambda-auth-prod' }]);
   // The account, named in each new key's own policy as its administrator (never a signer).
   expect(resources.RotateKeysLambdaFunction.Properties.Environment.Variables.KMS_KEY_ADMIN_PRINCIPAL).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' });

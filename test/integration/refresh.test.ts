@@ -10,6 +10,9 @@ import { signedInUser } from '../support/users';
 const refreshWith = (refresh_token: unknown) =>
   invoke(refresh, apiEvent('POST', '/api/public/refresh', { body: { refresh_token } }));
 
+/** The session item a chained refresh token (r1.<session>.<generation>.<username>.<secret>) lives on. */
+const sessionOf = (refreshToken: string) => ({ id: `session#${refreshToken.split('.')[1]}` });
+
 const INVALID = { status: 401, body: { message: 'Invalid or expired refresh token' } };
 
 describe('refresh', () => {
@@ -41,6 +44,37 @@ describe('refresh', () => {
     expect(await refreshWith(next.body.refresh_token)).toMatchObject(INVALID);
   });
 
+  it('refreshes with one conditional write on the session item: no refresh-token items, the chain on the session (issue 27)', async () => {
+    const { username, tokens } = await signedInUser();
+    const rotated = await refreshWith(tokens.refresh_token);
+    const items = await tokenItems({ username });
+    expect(items.filter((item) => String(item.id).startsWith('rt#'))).toEqual([]);
+    const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
+    const [, sid] = tokens.refresh_token.split('.');
+    expect(items.find((item) => item.id === `session#${sid}`)).toMatchObject({
+      refreshHash: `1.${hash(rotated.body.refresh_token)}`,
+      previousHash: `0.${hash(tokens.refresh_token)}`,
+      previousConsumedAt: expect.any(Number),
+    });
+  });
+
+  it('revokes the session when a token older than the previous one comes back, but not for a made-up token naming the session', async () => {
+    const { tokens } = await signedInUser();
+    const second = await refreshWith(tokens.refresh_token);
+    const third = await refreshWith(second.body.refresh_token);
+    const fourth = await refreshWith(third.body.refresh_token);
+    expect(fourth.status).toBe(200);
+    // The session id is every access token's sid: knowing it must not let anyone end the session.
+    const [prefix, sid, , owner] = tokens.refresh_token.split('.');
+    expect(await refreshWith(`${prefix}.${sid}.0.${owner}.${'A'.repeat(43)}`)).toMatchObject(INVALID);
+    expect(await refreshWith(`${prefix}.${sid}.1.${owner}.${'A'.repeat(43)}`)).toMatchObject(INVALID);
+    expect((await refreshWith(fourth.body.refresh_token)).status).toBe(200);
+    // The first token, three generations back, is genuine: theft, and the whole session ends.
+    const fifth = await refreshWith(fourth.body.refresh_token);
+    expect(await refreshWith(tokens.refresh_token)).toMatchObject(INVALID);
+    expect(await refreshWith(fifth.body.refresh_token)).toMatchObject(INVALID);
+  });
+
   it('answers a refresh repeated within the grace (its first answer lost) with the same successor, not a revoked session', async () => {
     const { tokens } = await signedInUser();
     const lost = await refreshWith(tokens.refresh_token);
@@ -53,8 +87,7 @@ describe('refresh', () => {
   it('refuses a repeat once the grace is over, and revokes the session', async () => {
     const { tokens } = await signedInUser();
     const rotated = await refreshWith(tokens.refresh_token);
-    const hash = createHash('sha256').update(tokens.refresh_token).digest('hex');
-    await setAttribute('tokens', { id: `rt#${hash}` }, 'consumedAt', Math.floor(Date.now() / 1000) - 3600);
+    await setAttribute('tokens', sessionOf(tokens.refresh_token), 'previousConsumedAt', Math.floor(Date.now() / 1000) - 3600);
 
     expect(await refreshWith(tokens.refresh_token)).toMatchObject(INVALID);
     expect(await refreshWith(rotated.body.refresh_token)).toMatchObject(INVALID);
@@ -82,8 +115,7 @@ describe('refresh', () => {
 
   it('refuses an expired token', async () => {
     const { tokens } = await signedInUser();
-    const hash = createHash('sha256').update(tokens.refresh_token).digest('hex');
-    await setAttribute('tokens', { id: `rt#${hash}` }, 'expiresAt', Math.floor(Date.now() / 1000) - 1);
+    await setAttribute('tokens', sessionOf(tokens.refresh_token), 'expiresAt', Math.floor(Date.now() / 1000) - 1);
 
     expect(await refreshWith(tokens.refresh_token)).toMatchObject(INVALID);
   });

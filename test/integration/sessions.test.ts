@@ -54,7 +54,7 @@ describe('GET /api/jwt/sessions', () => {
     const items = await tokenItems({ username });
     const session = items.find((item) => item.id === `session#${sidOf(tokens.access_token)}`)!;
     expect(session).toMatchObject({ sessionOwner: expect.any(String), createdAt: expect.any(Number) });
-    expect(items.filter((item) => String(item.id).startsWith('rt#')).every((item) => item.sessionOwner === undefined)).toBe(true);
+    expect(items.filter((item) => item.sessionOwner !== undefined).every((item) => String(item.id).startsWith('session#'))).toBe(true);
   });
 
   it('keeps the client as first seen, and moves last_used_at on at each refresh', async () => {

@@ -34,12 +34,17 @@ describe('signin', () => {
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(claims.jti).toEqual(expect.any(String));
 
+    // r1.<session>.<generation>.<username>.<256 random bits>: the session item carries its hash (issue 27).
     const refreshToken: string = response.body.refresh_token;
-    expect(Buffer.from(refreshToken, 'base64url').length).toBeGreaterThanOrEqual(32);
+    const [, sid, generation, owner, secret] = refreshToken.split('.');
+    expect([sid, generation, owner]).toEqual([claims.sid, '0', username]);
+    expect(Buffer.from(secret, 'base64url').length).toBe(32);
     const stored = await tokenItems({ username });
     const hash = createHash('sha256').update(refreshToken).digest('hex');
-    expect(stored.map((item) => item.id)).toContain(`rt#${hash}`);
-    expect(JSON.stringify(stored)).not.toContain(refreshToken);
+    // Kept as <generation>.<SHA-256, base64url>: the item already holds the session id and username.
+    expect(stored.find((item) => item.id === `session#${sid}`)).toMatchObject({ refreshHash: `0.${Buffer.from(hash, 'hex').toString('base64url')}` });
+    expect(stored.filter((item) => String(item.id).startsWith('rt#'))).toEqual([]);
+    expect(JSON.stringify(stored)).not.toContain(secret);
   });
 
   it('answers a wrong password and an unknown user with the same 401', async () => {

@@ -48,6 +48,28 @@ it('hands the gateway the identity headers and an identity token for the service
   expect(signed).toEqual([[{ sub: 'alice', uid: session.accountId, email: 'alice@example.test', given_name: 'Zoë' }, 'userprofile', 60]]);
 });
 
+it('reuses the identity token while more than half its minute is left, per session and claims; a logout still refuses at once (issue 27)', async () => {
+  let count = 0;
+  const world = composeOnMemory({ identityTokens: { sign: async () => `identity.token.${++count}` } });
+  await world.browserSignUp('alice', PASSWORD, 'alice@example.test', 'Alice', {});
+  const first = await world.browserSignIn('alice', PASSWORD, {});
+  const second = await world.browserSignIn('alice', PASSWORD, {});
+  await expect(world.identityOf(first.session)).resolves.toMatchObject({ token: 'identity.token.1', expiresIn: 60 });
+  world.advance(29);
+  // Same session: the same token, with what is left of its life.
+  await expect(world.identityOf(first.session)).resolves.toMatchObject({ token: 'identity.token.1', expiresIn: 31 });
+  // Another session of the same user: its own token.
+  await expect(world.identityOf(second.session)).resolves.toMatchObject({ token: 'identity.token.2', expiresIn: 60 });
+  world.advance(1);
+  // Half its life gone: a new one.
+  await expect(world.identityOf(first.session)).resolves.toMatchObject({ token: 'identity.token.3', expiresIn: 60 });
+  // Other claims (a changed name) are never answered with a token that says the old ones.
+  await expect(world.identityOf({ ...first.session, firstName: 'Alicia' })).resolves.toMatchObject({ token: 'identity.token.4' });
+  // The cache saves a signature, never the session check: an ended session resumes no more.
+  await world.browserSessions.end(first.id);
+  await expect(world.browserSessions.resume(first.id)).resolves.toBeUndefined();
+});
+
 it('hands the browser a device token that takes it through the backoff others built up on the name (issue 22, item 7)', async () => {
   const world = composeOnMemory();
   await world.browserSignUp('alice', PASSWORD, 'alice@example.test', 'Alice', {});

@@ -5,7 +5,7 @@
  * What they sign is checked with jose, as another service would check it.
  */
 import { importJWK, jwtVerify } from 'jose';
-import { verify } from 'node:crypto';
+import { createPrivateKey, verify } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,7 @@ afterAll(async () => {
 const custodies: Array<[string, () => KeyCustody]> = [
   ['file', () => new FileKeyCustody(path.join(dir, 'keys'))],
   ['kms', () => new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN)],
+  ['kms-envelope', () => new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN, 'envelope')],
 ];
 
 describe.each(custodies)('%s custody', (_kind, make) => {
@@ -132,5 +133,65 @@ describe('KMS', () => {
     const created = await custody().create('RS256');
     await custody().destroy(created.ref);
     expect(kms.keys.get(created.ref)?.state).toBe('PendingDeletion');
+  });
+});
+
+describe('KMS envelope (a private key wrapped by KMS, unwrapped once per container)', () => {
+  const custody = (stage = 'test-stage') => new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), stage, ADMIN, 'envelope');
+  const calls = (name: string, before: Record<string, number>) => (kms.calls[name] ?? 0) - (before[name] ?? 0);
+
+  it('stores only ciphertext: KMS makes the pair, the rotation never receives the private key in plaintext', async () => {
+    const before = { ...kms.calls };
+    const created = await custody().create('ES256');
+    expect(calls('GenerateDataKeyPairWithoutPlaintext', before)).toBe(1);
+    expect(calls('GenerateDataKeyPair', before)).toBe(0);
+    const [, wrapper, blob] = /^envelope:([^#]+)#(.+)$/.exec(created.ref)!;
+    expect(kms.keys.get(wrapper)).toMatchObject({ spec: 'SYMMETRIC_DEFAULT', tags: [{ TagKey: 'kong-lambda-auth', TagValue: 'test-stage' }] });
+    // Nothing in the ref parses as a private key: it is the ciphertext, and the ref is all the keyring keeps.
+    expect(() => createPrivateKey({ key: Buffer.from(blob, 'base64'), format: 'der', type: 'pkcs8' })).toThrow();
+    expect(created.ref).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it('decrypts once per signer, then signs in memory with no KMS call per token', async () => {
+    const created = await custody().create('ES256');
+    const before = { ...kms.calls };
+    const signer = await custody().signer(created.ref, 'ES256', publicKey(created.publicKey, 'ES256').kid);
+    for (let i = 0; i < 10; i++) await signer.sign({ i });
+    expect(calls('Decrypt', before)).toBe(1);
+    expect(calls('Sign', before)).toBe(0);
+  });
+
+  it("is bound to the stage: another stage's functions, or a ref naming another key, unwrap nothing", async () => {
+    const created = await custody().create('ES256');
+    const { kid } = publicKey(created.publicKey, 'ES256');
+    await expect(custody('other-stage').signer(created.ref, 'ES256', kid)).rejects.toMatchObject({ status: 503, dependency: 'kms' });
+    const other = await custody().create('ES256');
+    await expect(custody().signer(other.ref, 'ES256', kid)).rejects.toThrow('does not hold key');
+  });
+
+  it("makes each wrapper with its own policy: signers may only Decrypt under the stage's context, the rotation only wrap and retire", async () => {
+    const created = await custody().create('ES256');
+    const key = kms.keys.get(/^envelope:([^#]+)#/.exec(created.ref)![1])!;
+    const statements: Array<{ Sid: string; Action: string | string[]; Condition?: unknown }> = JSON.parse(key.policy!).Statement;
+    const actions = (sid: string) => [statements.find((s) => s.Sid === sid)!.Action].flat();
+    expect(actions('AccountAdministersButNeverSigns')).not.toContain('kms:Decrypt');
+    expect(statements.filter((s) => [s.Action].flat().includes('kms:Decrypt'))).toEqual([
+      expect.objectContaining({
+        Condition: { StringEquals: { 'aws:PrincipalTag/kong-lambda-auth-signer': 'test-stage', 'kms:EncryptionContext:kong-lambda-auth-signing-key': 'test-stage' } },
+      }),
+    ]);
+    expect(actions('RotationWrapsOnly')).toEqual(['kms:GenerateDataKeyPairWithoutPlaintext']);
+    expect(statements.flatMap((s) => [s.Action].flat())).not.toContain('kms:GenerateDataKeyPair');
+  });
+
+  it('destroys a key by scheduling its wrapper for deletion, and signs with keys of the other mode (a stage may switch)', async () => {
+    const created = await custody().create('RS256');
+    await custody().destroy(created.ref);
+    expect(kms.keys.get(/^envelope:([^#]+)#/.exec(created.ref)![1])?.state).toBe('PendingDeletion');
+    const signing = await new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN, 'sign').create('ES256');
+    const signer = await custody().signer(signing.ref, 'ES256', publicKey(signing.publicKey, 'ES256').kid);
+    const before = { ...kms.calls };
+    await signer.sign({});
+    expect(calls('Sign', before)).toBe(1);
   });
 });

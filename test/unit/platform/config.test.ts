@@ -39,7 +39,7 @@ it('requires a password pepper of at least 32 characters in a deployed function,
 });
 
 it('refuses key files in a deployed function; the local runners (serverless-offline, `sls invoke local`) may use them', () => {
-  expect(configWith(DEPLOYED).signingKeyCustody).toBe('kms');
+  expect(configWith(DEPLOYED).signingKeyCustody).toBe('kms-envelope');
   expect(() => configWith({ ...DEPLOYED, SIGNING_KEY_CUSTODY: 'file' })).toThrow('Invalid configuration: SIGNING_KEY_CUSTODY=file is for local runs only');
   const localRunners: Record<string, string>[] = [{ IS_OFFLINE: 'true' }, { IS_LOCAL: 'true' }];
   for (const local of localRunners) {

@@ -9,6 +9,7 @@ import { PasswordAccounts } from '../../../lib/accounts/password-accounts';
 import { PasswordPolicy, type StrengthEstimator } from '../../../lib/accounts/password-policy';
 import { BrowserSessions } from '../../../lib/browser-sessions/browser-sessions';
 import { accessTokenCheck } from '../../../lib/flows/access-token';
+import { IdentityTokenCache } from '../../../lib/browser-sessions/identity-cache';
 import { browserIdentityFlow, browserSignInFlow, browserSignUpFlow } from '../../../lib/flows/browser';
 import { callerAuthentication } from '../../../lib/flows/caller';
 import { introspection } from '../../../lib/flows/introspection';
@@ -97,7 +98,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     introspect: introspection({ checkAccessToken, tokenSessions, accounts, refreshTokens: ACCESS_TOKEN_PROFILE }),
     browserSignIn: browserSignInFlow({ protection, passwordAccounts, deviceTokens, browserSessions }),
     browserSignUp: browserSignUpFlow({ createAccount }),
-    identityOf: browserIdentityFlow({ identityTokens: identityTokens ?? unusedIdentity, audience: 'userprofile', ttlSeconds: 60 }),
+    identityOf: browserIdentityFlow({ identityTokens: identityTokens ?? unusedIdentity, audience: 'userprofile', ttlSeconds: 60, cache: new IdentityTokenCache(), clock: () => clock.now }),
   };
 }
 
