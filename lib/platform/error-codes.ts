@@ -20,7 +20,7 @@ export const ERROR_CODES = {
   invalid_token: { status: 401, message: 'Unauthorized', when: 'protected routes and the profile service: a missing, forged, expired or revoked token' },
   invalid_client: { status: 401, message: 'Unauthorized', when: 'introspection reached without the key Kong checks' },
   login_required: { status: 401, message: 'Please sign in', when: 'browser sessions: no live session' },
-  incorrect_password: { status: 403, message: 'Current password is incorrect', when: 'password change: a wrong current password' },
+  incorrect_password: { status: 403, message: 'Current password is incorrect', when: 'password change and account deletion: a wrong current password' },
   account_disabled: { status: 403, message: 'This account is disabled', when: 'sign-in and browser login: the right password for an account an operator disabled' },
   forbidden: { status: 403, message: 'Forbidden', when: 'the admin API reached without an operator of the auth-admins group' },
   cross_site_request: { status: 403, message: 'Cross-site request refused', when: 'a cookie-authenticated change from another origin' },
