@@ -8,13 +8,16 @@ import type { TokenSessions } from '../token-sessions/token-sessions';
 import { noFactors, type EnrolledFactors } from './account-admin';
 import type { ErasureResult } from './account-erasure';
 
-export interface AccountOwnershipDeps {
+export interface AccountExportDeps {
   tokenSessions: Pick<TokenSessions, 'list'>;
   profiles: Pick<Profiles, 'find'>;
+  enrolledFactors?: EnrolledFactors;
+}
+
+export interface AccountDeletionDeps {
   protection: Pick<Protection, 'attempt'>;
   passwordAccounts: Pick<PasswordAccounts, 'checkPassword'>;
   eraseAccount: (username: string, expected?: { id: string }) => Promise<ErasureResult>;
-  enrolledFactors?: EnrolledFactors;
 }
 
 /**
@@ -22,7 +25,12 @@ export interface AccountOwnershipDeps {
  * erasure): everything the service holds about them in one JSON document, and
  * their account's deletion, as complete as an operator's.
  */
-export function accountOwnershipFlow({ tokenSessions, profiles, protection, passwordAccounts, eraseAccount, enrolledFactors = noFactors }: AccountOwnershipDeps) {
+export function accountOwnershipFlow(deps: AccountExportDeps & AccountDeletionDeps) {
+  return { ...accountExportFlow(deps), ...accountDeletionFlow(deps) };
+}
+
+/** The export alone: no hasher, no Kong client in its bundle. */
+export function accountExportFlow({ tokenSessions, profiles, enrolledFactors = noFactors }: AccountExportDeps) {
   return {
     /** Never a hash, a secret, a token or a credential: only what identifies and describes the user and their sessions. */
     async exportData(account: ActiveAccount, sessionId?: string) {
@@ -58,6 +66,12 @@ export function accountOwnershipFlow({ tokenSessions, profiles, protection, pass
         security_events: null,
       };
     },
+  };
+}
+
+/** The user's own deletion: the password check (bcryptjs) and the erasure (axios). */
+export function accountDeletionFlow({ protection, passwordAccounts, eraseAccount }: AccountDeletionDeps) {
+  return {
 
     /**
      * The caller's own account goes, after their password is checked as an
