@@ -162,6 +162,15 @@ export const ROUTES: readonly Route[] = [
     operations: { 'POST /api/session/logout': 'sessionLogout', 'OPTIONS /api/session/logout': 'preflightSessionLogout' },
   },
 
+  {
+    function: 'sessionAccountExport', handler: 'functions/session/account-export.handler', service: 'browser-session', route: 'session-account-export',
+    operations: { 'GET /api/session/account/export': 'sessionAccountExport' },
+  },
+  {
+    function: 'sessionAccountDelete', handler: 'functions/session/account-delete.handler', service: 'browser-session', route: 'session-account-delete',
+    operations: { 'POST /api/session/account/delete': 'sessionAccountDelete' },
+  },
+
   // Kong services `userprofile` and `userprofile-pages` (functions/userprofile)
   {
     function: 'userprofileGet', handler: 'functions/userprofile/get.handler', service: 'userprofile', route: 'userprofile-get',

@@ -29,7 +29,7 @@ const KONG_FUNCTIONS = [
   'jwks', 'openidConfiguration', 'introspect', 'health', 'openapiDescription', 'apiReference',
   'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'signinPage', 'registerPage', 'assets',
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
-  'accountExport', 'accountDelete', 'adminUsers', 'adminUser', 'adminDisable', 'adminEnable', 'adminSignOut', 'adminSessions',
+  'accountExport', 'accountDelete', 'sessionAccountExport', 'sessionAccountDelete', 'adminUsers', 'adminUser', 'adminDisable', 'adminEnable', 'adminSignOut', 'adminSessions',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
 
@@ -131,7 +131,7 @@ it('carries the password dictionaries only in the functions that set passwords',
 
 it('carries the password hasher only in the functions that hash or check a password', async () => {
   // One of bcryptjs' own error messages.
-  expect(await carrying('Illegal number of rounds')).toEqual(['accountDelete', 'password', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
+  expect(await carrying('Illegal number of rounds')).toEqual(['accountDelete', 'password', 'sessionAccountDelete', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
 });
 
 it('carries the Kong Admin client only in the functions that call the Admin API', async () => {
@@ -139,7 +139,7 @@ it('carries the Kong Admin client only in the functions that call the Admin API'
   // The admin functions all import the operators' flow, which deletes consumers.
   expect(await carrying('AxiosHeaders')).toEqual([
     'accountDelete', 'adminDisable', 'adminEnable', 'adminSessions', 'adminSignOut', 'adminUser', 'adminUsers',
-    'health', 'logoutAll', 'password', 'refresh', 'rotateKeys', 'sessionRegister', 'signin', 'signup',
+    'health', 'logoutAll', 'password', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signup',
   ]);
 });
 
