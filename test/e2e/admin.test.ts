@@ -5,6 +5,7 @@
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { browserSessions, call } from '../support/browser-sessions';
 import { admin, db, PASSWORD, resourceService, storedUser, uniqueName } from '../support/clients';
 import { client } from '../support/flow';
 import { bearer, request } from '../support/http';
@@ -182,4 +183,39 @@ it('lets a user export their data and delete their own account with their passwo
   expect((await gateway.info(tokens.access_token)).status).toBe(401);
   expect((await gateway.signin(username)).status).toBe(401);
   expect((await gateway.signup(username)).status).toBe(201);
+});
+
+describe("the profile page's export and deletion, with the browser session's cookie", () => {
+  const web = browserSessions(PROXY);
+  const ORIGIN = { Origin: PROXY, 'Sec-Fetch-Site': 'same-origin' };
+
+  it('offers both on the profile page', async () => {
+    const { session } = await web.signedIn('pg');
+    const page = await call(PROXY, '/profile', { session, headers: { Accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('action="/api/session/account/delete"');
+    expect(page.text).toContain('href="/api/session/account/export"');
+  });
+
+  it('downloads the export; deletes only from the same origin, with the right password, then clears the cookie', async () => {
+    const { username, session } = await web.signedIn('pg');
+    const exported = await call(PROXY, '/api/session/account/export', { session });
+    expect(exported).toMatchObject({ status: 200, body: { account: { username, email: expect.stringContaining('@') } } });
+    expect(exported.headers.get('content-disposition')).toContain('attachment');
+    expectNoSecrets(exported.body, session);
+    expect((await call(PROXY, '/api/session/account/export')).status).toBe(401);
+
+    const cross = await call(PROXY, '/api/session/account/delete', { form: { password: PASSWORD }, session, headers: { Origin: 'https://evil.test', 'Sec-Fetch-Site': 'cross-site' } });
+    expect(cross.status).toBe(403);
+    const wrong = await call(PROXY, '/api/session/account/delete', { form: { password: 'not my password' }, session, headers: ORIGIN });
+    expect(wrong.status).toBe(403);
+    expect(wrong.text).toContain('Delete your account');
+    expect((await storedUser(username))?.status).toBe('active');
+
+    const deleted = await call(PROXY, '/api/session/account/delete', { form: { password: PASSWORD }, session, headers: ORIGIN });
+    expect(deleted.status).toBe(303);
+    expect(deleted.headers.get('location')).toBe('/signin?account_deleted=1');
+    expect(await storedUser(username)).toBeUndefined();
+    expect((await web.profile(session)).status).toBe(401);
+  });
 });
