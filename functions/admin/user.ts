@@ -1,4 +1,5 @@
 import { operatorOf, usernameIn } from '../../lib/admin/operator';
+import { revokedUser } from '../../lib/browser-sessions/gateway-revocation';
 import { accountAdmin } from '../../lib/composition/account-admin';
 import { json, route } from '../../lib/platform/http';
 
@@ -12,7 +13,7 @@ export const handler = route(async (event) => {
   const username = usernameIn(event, '/api/admin/users/');
   if (event.httpMethod === 'DELETE') {
     await accountAdmin.remove(operator, username);
-    return { statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' };
+    return { statusCode: 204, headers: { 'Cache-Control': 'no-store', ...revokedUser(username) }, body: '' };
   }
   return json(200, await accountAdmin.details(operator, username));
 });
