@@ -23,7 +23,8 @@ export type KongService =
   | 'browser-session' // the identity provider of browser sessions: cors with credentials
   | 'userprofile' // the user-profile API: cors with credentials, forward-auth
   | 'userprofile-pages' // the user-profile pages: forward-auth
-  | 'services'; // for resource services: key-auth
+  | 'services' // for resource services: key-auth
+  | 'admin'; // the operators' API: key-auth, acl auth-admins
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
@@ -134,6 +135,14 @@ export const ROUTES: readonly Route[] = [
     function: 'endSession', handler: 'functions/protected/end-session.handler', service: 'token', route: 'end-session',
     operations: { 'DELETE /api/jwt/sessions/{id}': 'endSession' },
   },
+  {
+    function: 'accountExport', handler: 'functions/protected/account-export.handler', service: 'token', route: 'account-export',
+    operations: { 'GET /api/jwt/account/export': 'exportAccount' },
+  },
+  {
+    function: 'accountDelete', handler: 'functions/protected/account-delete.handler', service: 'token', route: 'account-delete',
+    operations: { 'DELETE /api/jwt/account': 'deleteAccount' },
+  },
 
   // Kong service `browser-session` (functions/session)
   {
@@ -151,6 +160,15 @@ export const ROUTES: readonly Route[] = [
   {
     function: 'sessionLogout', handler: 'functions/session/logout.handler', service: 'browser-session', route: 'session-logout',
     operations: { 'POST /api/session/logout': 'sessionLogout', 'OPTIONS /api/session/logout': 'preflightSessionLogout' },
+  },
+
+  {
+    function: 'sessionAccountExport', handler: 'functions/session/account-export.handler', service: 'browser-session', route: 'session-account-export',
+    operations: { 'GET /api/session/account/export': 'sessionAccountExport' },
+  },
+  {
+    function: 'sessionAccountDelete', handler: 'functions/session/account-delete.handler', service: 'browser-session', route: 'session-account-delete',
+    operations: { 'POST /api/session/account/delete': 'sessionAccountDelete' },
   },
 
   // Kong services `userprofile` and `userprofile-pages` (functions/userprofile)
@@ -176,5 +194,32 @@ export const ROUTES: readonly Route[] = [
   {
     function: 'introspect', handler: 'functions/services/introspect.handler', service: 'services', route: 'introspect',
     operations: { 'POST /api/introspect': 'introspect' },
+  },
+
+  // Kong service `admin` (functions/admin): operators, Kong consumers in the acl group auth-admins.
+  // The action comes before the name (…/disable/{username}): Kong matches prefixes, so a {param} is only ever last.
+  {
+    function: 'adminUsers', handler: 'functions/admin/users.handler', service: 'admin', route: 'admin-users',
+    operations: { 'GET /api/admin/users': 'adminSearchUsers' },
+  },
+  {
+    function: 'adminUser', handler: 'functions/admin/user.handler', service: 'admin', route: 'admin-user',
+    operations: { 'GET /api/admin/users/{username}': 'adminGetUser', 'DELETE /api/admin/users/{username}': 'adminDeleteUser' },
+  },
+  {
+    function: 'adminDisable', handler: 'functions/admin/disable.handler', service: 'admin', route: 'admin-disable',
+    operations: { 'POST /api/admin/disable/{username}': 'adminDisableUser' },
+  },
+  {
+    function: 'adminEnable', handler: 'functions/admin/enable.handler', service: 'admin', route: 'admin-enable',
+    operations: { 'POST /api/admin/enable/{username}': 'adminEnableUser' },
+  },
+  {
+    function: 'adminSignOut', handler: 'functions/admin/sign-out.handler', service: 'admin', route: 'admin-sign-out',
+    operations: { 'POST /api/admin/sign-out/{username}': 'adminSignOutUser' },
+  },
+  {
+    function: 'adminSessions', handler: 'functions/admin/sessions.handler', service: 'admin', route: 'admin-sessions',
+    operations: { 'GET /api/admin/sessions/{username}': 'adminListSessions' },
   },
 ];

@@ -36,8 +36,13 @@ export const credentialRef = (credential: GatewayCredential): string => (credent
 
 /**
  * An account is `pending` from the moment its username is claimed until the
- * gateway has its credential; only `active` accounts can sign in.
+ * gateway has its credential; only `active` accounts can sign in. An operator
+ * may make it `disabled` (and active again); `deleting` marks an erasure that
+ * started (lib/flows/account-erasure.ts): nothing signs in, and the name stays
+ * taken until the account item itself, the last thing erased, is gone.
  */
+export type AccountStatus = 'pending' | 'active' | 'disabled' | 'deleting';
+
 export interface Account {
   /**
    * Immutable, unlike the username, which a new account may take once this
@@ -45,7 +50,7 @@ export interface Account {
    */
   id: string;
   username: string;
-  status: 'pending' | 'active';
+  status: AccountStatus;
   passwordHash: string;
   /** Which signup attempt holds a pending claim. */
   claimId?: string;
@@ -86,6 +91,9 @@ export const usernameTaken = () => new AppError('username_taken');
 export const invalidCredentials = (reason?: CredentialFailure) =>
   new AppError('invalid_credentials', undefined, { cause: reason });
 export const incorrectPassword = () => new AppError('incorrect_password', undefined, { cause: 'wrong_password' });
+
+/** Given only after the right password (a wrong one is invalid_credentials as always): counted as an attempt, so it is no faster an oracle. */
+export const accountDisabled = () => new AppError('account_disabled', undefined, { cause: 'account_disabled' });
 
 export type CredentialFailure = 'unknown_user' | 'wrong_password' | 'inactive_account';
 export const passwordChangedConcurrently = () => new AppError('conflict');

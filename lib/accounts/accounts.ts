@@ -1,4 +1,4 @@
-import { credentialRef, invalidCredentials, isActive, type Account, type ActiveAccount, type GatewayCredential, type PublicKeyCredentials } from './account';
+import { credentialRef, invalidCredentials, isActive, type Account, type AccountStatus, type ActiveAccount, type GatewayCredential, type PublicKeyCredentials } from './account';
 import type { AccountStore } from './store';
 
 /**
@@ -37,6 +37,32 @@ export class Accounts {
       return { account: { ...account, credential: { ...account.credential, kids } }, stored: true };
     }
     return { account: await this.current(account), stored: false };
+  }
+
+  /**
+   * An operator's switch: `disabled` from active (or already disabled),
+   * `active` from disabled (or already active), for this very account (its
+   * id). Undefined if the account is gone, another one, or in another state
+   * (pending, deleting).
+   */
+  setStatus(account: Account, to: 'active' | 'disabled'): Promise<Account | undefined> {
+    const from: AccountStatus[] = ['active', 'disabled'];
+    return this.store.setStatus(account.username, account.id, from, to);
+  }
+
+  /** Erasure's first step: from any state but pending to `deleting` (again, on a retry). */
+  markDeleting(account: Account): Promise<Account | undefined> {
+    return this.store.setStatus(account.username, account.id, ['active', 'disabled', 'deleting'], 'deleting');
+  }
+
+  /** Erasure's last step: the account item goes, if it is still this account. */
+  remove(account: Account): Promise<void> {
+    return this.store.remove(account.username, account.id);
+  }
+
+  /** Accounts whose name or email starts with `prefix`, a page at a time (the store says how). */
+  search(prefix: string, limit: number, cursor?: string) {
+    return this.store.search(prefix, limit, cursor);
   }
 
   private async current(account: ActiveAccount): Promise<ActiveAccount> {

@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../platform/dynamodb';
-import type { Account, ActiveAccount, GatewayCredential } from './account';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor, isConditionFailure } from '../platform/dynamodb';
+import type { Account, AccountStatus, ActiveAccount, GatewayCredential } from './account';
 import type { AccountStore } from './store';
 
 /**
@@ -171,4 +171,68 @@ export class DynamoDBAccountStore implements AccountStore {
       ),
     );
   }
+
+  async setStatus(username: string, accountId: string, from: readonly AccountStatus[], to: AccountStatus): Promise<Account | undefined> {
+    let Attributes: Record<string, unknown> | undefined;
+    const values = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
+    const write = this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { username },
+        UpdateExpression: 'SET #status = :to',
+        // Accounts made before ids existed have none: their username stands in.
+        ConditionExpression: `#status IN (${Object.keys(values).join(', ')}) AND (accountId = :id OR (attribute_not_exists(accountId) AND username = :id))`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...values, ':to': to, ':id': accountId },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (!(await applied(write.then((output) => (Attributes = output.Attributes))))) return undefined;
+    return toAccount(Attributes as unknown as Item);
+  }
+
+  async remove(username: string, accountId: string): Promise<void> {
+    await applied(
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { username },
+          ConditionExpression: 'accountId = :id OR (attribute_not_exists(accountId) AND username = :id)',
+          ExpressionAttributeValues: { ':id': accountId },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * A Scan with a filter, not an index: DynamoDB has no prefix query but on a
+   * sort key, and an index whose partition key is one constant (to sort every
+   * name under it) would put every signup on one hot partition, twice (name
+   * and email). Operators search rarely; each request reads a bounded number
+   * of pages (MAX_SCAN_PAGES) and hands back a cursor where it stopped, so a
+   * search of a large table is many short requests, never one long one.
+   */
+  async search(prefix: string, limit: number, cursor?: string): Promise<{ accounts: Account[]; cursor?: string }> {
+    const accounts: Account[] = [];
+    let start = decodeCursor(cursor);
+    for (let page = 0; page < MAX_SCAN_PAGES; page++) {
+      const output = await this.client.send(
+        new ScanCommand({
+          TableName: this.table,
+          ExclusiveStartKey: start,
+          Limit: limit - accounts.length,
+          ...(prefix
+            ? { FilterExpression: 'begins_with(username, :q) OR begins_with(email, :q)', ExpressionAttributeValues: { ':q': prefix } }
+            : {}),
+        }),
+      );
+      accounts.push(...(output.Items ?? []).map((item) => toAccount(item as Item)));
+      start = output.LastEvaluatedKey;
+      if (!start || accounts.length >= limit) break;
+    }
+    return { accounts, cursor: encodeCursor(start) };
+  }
 }
+
+/** How many Scan pages one search request reads at most before it answers with a cursor. */
+const MAX_SCAN_PAGES = 10;

@@ -3,6 +3,7 @@ import { nowSeconds } from '../platform/clock';
 import { AppError, describeError } from '../platform/errors';
 import { log } from '../platform/log';
 import {
+  accountDisabled,
   incorrectPassword,
   invalidCredentials,
   isActive,
@@ -135,6 +136,7 @@ export class PasswordAccounts extends Accounts {
     const matches = await this.passwords.verify(password, account?.passwordHash);
     if (!account) throw invalidCredentials('unknown_user');
     if (!matches) throw invalidCredentials('wrong_password');
+    if (account.status === 'disabled') throw accountDisabled();
     if (!isActive(account)) throw invalidCredentials('inactive_account');
     return this.rehashIfOutdated(account, password);
   }

@@ -43,4 +43,6 @@ export const signinBody = object({
   ...signinCredentials,
   device_token: v.optional(v.pipe(string(), v.maxLength(DEVICE_TOKEN_MAX_CHARS, 'is too long'))),
 });
+/** A user deleting their own account confirms it with their password. */
+export const accountDeletionBody = object({ password: anyPassword });
 export const passwordChangeBody = object({ current_password: anyPassword, new_password: password });

@@ -1,4 +1,4 @@
-import type { Account, ActiveAccount, GatewayCredential } from './account';
+import type { Account, AccountStatus, ActiveAccount, GatewayCredential } from './account';
 
 /** Where accounts live: DynamoDB in the service (dynamodb-store.ts), memory in unit tests. */
 export interface AccountStore {
@@ -19,4 +19,13 @@ export interface AccountStore {
   recordKids(username: string, issuer: string, kids: string[]): Promise<boolean>;
   /** Sets a new password hash if the current one is still `expectedHash`; false otherwise. */
   replacePasswordHash(username: string, expectedHash: string, passwordHash: string): Promise<boolean>;
+  /** Sets the status if it is one of `from` and the account is still `accountId`; the account as now stored, or undefined when the condition fails. */
+  setStatus(username: string, accountId: string, from: readonly AccountStatus[], to: AccountStatus): Promise<Account | undefined>;
+  /** Deletes the account item if it is still `accountId` (not a later account of the same name); a no-op otherwise. */
+  remove(username: string, accountId: string): Promise<void>;
+  /**
+   * One page of accounts whose username or email starts with `prefix`, in no
+   * particular order, at most `limit`; `cursor` (opaque) continues a search.
+   */
+  search(prefix: string, limit: number, cursor?: string): Promise<{ accounts: Account[]; cursor?: string }>;
 }

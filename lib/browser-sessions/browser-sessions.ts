@@ -90,6 +90,11 @@ export class BrowserSessions {
     return session;
   }
 
+  /** Account erasure: every session of the account is deleted. */
+  async erase(owner: { id: string; username: string }): Promise<void> {
+    await this.store.eraseOwner(owner.username, owner.id);
+  }
+
   /** Logout: the session a presented id names ends, if there is one. */
   async end(id: string | undefined): Promise<void> {
     const parsed = id === undefined ? undefined : parseSessionId(id);

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { consistentBatchGet, isConditionFailure } from '../platform/dynamodb';
+import { consistentBatchGet, deleteScanned, isConditionFailure } from '../platform/dynamodb';
 import { epochKey, epochOf, readEpoch } from '../sign-out-epoch/dynamodb-store';
 import type { BrowserSession } from './session';
 import type { BrowserSessionStore } from './store';
@@ -62,5 +62,13 @@ export class DynamoDBBrowserSessionStore implements BrowserSessionStore {
 
   async delete(hash: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.table, Key: browserKey(hash) }));
+  }
+
+  /** A Scan: sessions are keyed by their id's hash, and no index holds them by owner (erasure is rare). */
+  async eraseOwner(username: string, accountId: string): Promise<void> {
+    await deleteScanned(this.client, this.table, (item) => ({ id: item.id }), {
+      FilterExpression: 'begins_with(id, :browser) AND (accountId = :account OR username = :username)',
+      ExpressionAttributeValues: { ':browser': 'browser#', ':account': accountId, ':username': username },
+    });
   }
 }

@@ -11,4 +11,6 @@ export interface BrowserSessionStore {
   touch(hash: string, lastSeenAt: number, idleExpiresAt: number): Promise<void>;
   /** Ends a session; a no-op for one that is gone. */
   delete(hash: string): Promise<void>;
+  /** Account erasure: deletes every session of the account (by its id or its name); idempotent. */
+  eraseOwner(username: string, accountId: string): Promise<void>;
 }

@@ -117,6 +117,11 @@ export class KongAdminClient {
     return response.status === 404 ? [] : expectStatus(response, 200).data;
   }
 
+  /** Deletes the consumer, and with it (Kong cascades) every credential and group it has; an absent one is no error. */
+  async deleteConsumer(consumerId: string): Promise<void> {
+    expectStatus(await this.admin.delete(`/consumers/${segment(consumerId)}`), 204, 404);
+  }
+
   async deleteJwtCredential(consumerId: string, credentialId: string): Promise<void> {
     const response = await this.admin.delete(`/consumers/${segment(consumerId)}/jwt/${segment(credentialId)}`);
     expectStatus(response, 204, 404);

@@ -17,6 +17,8 @@ export type KongAdmin = Pick<
   | 'listJwtCredentials'
   | 'listJwtCredentialsTagged'
   | 'deleteJwtCredential'
+  | 'getConsumer'
+  | 'deleteConsumer'
 >;
 
 /**
@@ -151,6 +153,33 @@ export class KongCredentials {
       }
     }
     return this.replace(account, key);
+  }
+
+  /**
+   * An operator disabling the account: every credential this service made for
+   * it goes, so Kong refuses its live access tokens at once. The account keeps
+   * its record of them: the next signin after it is enabled finds them gone
+   * at Kong and makes new ones (`ensure`).
+   */
+  async revokeAll(account: ActiveAccount | { credential?: GatewayCredential }): Promise<void> {
+    if (!account.credential) return;
+    const { consumerId } = account.credential;
+    for (const credential of await this.admin.listJwtCredentials(consumerId)) {
+      if (credential.tags?.includes(OWNER_TAG)) await this.admin.deleteJwtCredential(consumerId, credential.id);
+    }
+  }
+
+  /**
+   * Account erasure: the user's consumer goes, and its credentials with it.
+   * Found by name as well as by the id the account recorded, so a consumer
+   * made by a signup that never stored it goes too; one this service did not
+   * make (an operator's of the same name) is never touched. Idempotent.
+   */
+  async removeConsumer(username: string, consumerId?: string): Promise<void> {
+    for (const ref of new Set([consumerId, username].filter((ref): ref is string => ref !== undefined))) {
+      const consumer = await this.admin.getConsumer(ref);
+      if (consumer?.tags?.includes(OWNER_TAG) && consumer.username === username) await this.admin.deleteConsumer(consumer.id);
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import { field, html, layout, messages, type Html } from './html';
 const NOTICES: Record<string, string> = {
   signed_out: 'You have signed out.',
   registered: 'Your account is ready. Please sign in.',
+  account_deleted: 'Your account and everything about it have been deleted.',
 };
 
 export interface SignInPage {

@@ -38,6 +38,33 @@ ${field({ name: 'website', label: 'Website', type: 'url', value: profile?.websit
 </form>
 <form method="post" action="/api/session/logout" class="signout">
 <button type="submit" class="secondary">Sign out</button>
-</form>`,
+</form>
+<h2>Your data</h2>
+<p><a href="/api/session/account/export" download="account-export.json" id="export-link">Download everything we hold about you</a> (one JSON file).</p>
+${deleteAccountForm()}`,
+  );
+}
+
+/**
+ * Deleting the account: a plain same-origin form post (no script), confirmed
+ * with the password; the function checks Origin before anything else (CSRF)
+ * and counts a wrong password as a failed sign-in attempt.
+ */
+function deleteAccountForm(): Html {
+  return html`<form method="post" action="/api/session/account/delete" id="delete-account-form" class="danger">
+<p>Deleting your account removes your profile, your sessions and everything else we hold about you. It cannot be undone.</p>
+${field({ name: 'password', label: 'Your password, to confirm', type: 'password', autocomplete: 'current-password', required: true, maxlength: 1024 })}
+<button type="submit" class="secondary">Delete my account</button>
+</form>`;
+}
+
+/** The deletion refused (a wrong password, too many attempts): the form again, with why. */
+export function deleteAccountPage(error: string): Html {
+  return layout(
+    'Delete your account',
+    html`<h1>Delete your account</h1>
+${messages({ error })}
+${deleteAccountForm()}
+<p><a href="/profile">Back to your profile</a></p>`,
   );
 }

@@ -58,6 +58,12 @@ export const config = Object.freeze({
   tokensTable: readString(env, 'TOKENS_TABLE'),
   /** Failed sign-in attempts per username and per client address (lib/protection). */
   attemptsTable: readString(env, 'ATTEMPTS_TABLE'),
+  /**
+   * The profile service's table, for account erasure and export only (the
+   * functions that erase or export have it in serverless.yml; the profile
+   * service's own reader, lib/profiles/config.ts, requires it).
+   */
+  profilesTable: readOptional(env, 'PROFILES_TABLE'),
   /** Unset in AWS; DynamoDB Local's URL when running locally. */
   dynamodbEndpoint: readOptional(env, 'DYNAMODB_ENDPOINT'),
   dynamodbTimeoutMs: readInt(env, 'DYNAMODB_TIMEOUT_MS', 2000, 100, 30000),

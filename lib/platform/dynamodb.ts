@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from './config';
-import { DependencyError } from './errors';
+import { AppError, DependencyError } from './errors';
 import { addIamStandIn, statementsFor } from './iam-stand-in';
 
 export { ConditionalCheckFailedException, TransactionCanceledException };
@@ -80,4 +80,45 @@ export async function consistentBatchGet(client: DynamoDBDocumentClient, table: 
  */
 export async function probeTable(client: DynamoDBDocumentClient, table: string, key: Record<string, string>, signal?: AbortSignal): Promise<void> {
   await client.send(new GetCommand({ TableName: table, Key: key }), { abortSignal: signal });
+}
+
+/** A Scan or Query position as an opaque cursor for clients (base64url JSON of the key: names, never secrets). */
+export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+
+/** The key a cursor holds; anything that is not one of ours is a 400. */
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string')) return key as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new AppError('invalid_request', 'cursor is not one this service gave');
+}
+
+/**
+ * Deletes every item of `table` that `filter` selects (a Scan, page by page):
+ * for erasing a user's items where no index finds them all. Rare and slow by
+ * design (lib/flows/account-erasure.ts says why a Scan); idempotent, as
+ * deleting an absent item is no error.
+ */
+export async function deleteScanned(
+  client: DynamoDBDocumentClient,
+  table: string,
+  keyOf: (item: Record<string, unknown>) => Record<string, unknown>,
+  filter: { FilterExpression: string; ExpressionAttributeValues: Record<string, unknown>; ExpressionAttributeNames?: Record<string, string> },
+): Promise<number> {
+  let start: Record<string, unknown> | undefined;
+  let deleted = 0;
+  do {
+    const output = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true, ...filter }));
+    for (const item of output.Items ?? []) {
+      await client.send(new DeleteCommand({ TableName: table, Key: keyOf(item) }));
+      deleted++;
+    }
+    start = output.LastEvaluatedKey;
+  } while (start);
+  return deleted;
 }

@@ -15,10 +15,34 @@ export const SECURITY_EVENTS = {
   signed_out_everywhere: 'SignedOutEverywhere',
   password_changed: 'PasswordChanged',
   session_ended: 'SessionEnded',
+  /** A wrong password on a user's own account deletion: counted like a failed signin. */
+  account_deletion_failed: 'AccountDeletionFailed',
+  /** The user's own export and deletion (GDPR art. 15, 17, 20). */
+  account_exported: 'AccountExported',
+  account_deleted: 'AccountDeleted',
+  /** Operators' actions (the admin API): each names the operator's Kong consumer. */
+  admin_users_searched: 'AdminUsersSearched',
+  admin_user_viewed: 'AdminUserViewed',
+  admin_sessions_listed: 'AdminSessionsListed',
+  admin_account_disabled: 'AdminAccountDisabled',
+  admin_account_enabled: 'AdminAccountEnabled',
+  admin_signed_out: 'AdminSignedOut',
+  admin_account_deleted: 'AdminAccountDeleted',
 } as const;
 
 /** What a user does on purpose is info; what looks like an attack is a warning. */
-const USER_ACTIONS: ReadonlySet<SecurityEvent> = new Set(['signed_out_everywhere', 'password_changed', 'session_ended']);
+const USER_ACTIONS: ReadonlySet<SecurityEvent> = new Set([
+  'signed_out_everywhere',
+  'password_changed',
+  'session_ended',
+  'account_exported',
+  'account_deleted',
+  'admin_users_searched',
+  'admin_user_viewed',
+  'admin_sessions_listed',
+  'admin_account_enabled',
+  'admin_signed_out',
+]);
 
 export type SecurityEvent = keyof typeof SECURITY_EVENTS;
 

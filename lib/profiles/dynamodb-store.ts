@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../platform/dynamodb';
 import type { Profile, ProfileFields } from './profile';
 import type { ProfileStore } from './store';
@@ -51,5 +51,9 @@ export class DynamoDBProfileStore implements ProfileStore {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
+  }
+
+  async delete(accountId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: { accountId } }));
   }
 }

@@ -25,6 +25,11 @@ export class Profiles {
     return publicProfile(identity, profile);
   }
 
+  /** Account erasure (the auth service's, lib/flows/account-erasure.ts): the profile goes, if there is one. */
+  erase(accountId: string): Promise<void> {
+    return this.store.delete(accountId);
+  }
+
   async update(identity: Identity, fields: ProfileFields) {
     const profile = await this.store.update(identity.accountId, identity.username, fields, new Date().toISOString());
     if (!profile) throw profileNotFound();

@@ -7,4 +7,6 @@ export interface ProfileStore {
   create(profile: Profile): Promise<boolean>;
   /** Replaces the fields of an existing profile; undefined if there is none. */
   update(accountId: string, username: string, fields: ProfileFields, updatedAt: string): Promise<Profile | undefined>;
+  /** Account erasure: deletes the account's profile, if any. */
+  delete(accountId: string): Promise<void>;
 }

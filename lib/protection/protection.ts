@@ -8,7 +8,7 @@ import type { AttemptStore } from './store';
 
 /** What a refused password check is logged as. */
 export interface Failure {
-  event: Extract<SecurityEvent, 'signin_failed' | 'password_change_failed'>;
+  event: Extract<SecurityEvent, 'signin_failed' | 'password_change_failed' | 'account_deletion_failed'>;
   /** For the log only, never the answer: e.g. unknown_user, wrong_password. */
   reason: string;
 }
@@ -54,6 +54,11 @@ export class Protection {
     private readonly limits: Limits,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  /** Account erasure: the name's count of failures goes (a new account of the name starts clean). */
+  forget(username: string): Promise<void> {
+    return this.store.reset(username);
+  }
 
   /** Refuses (429) a client whose address is blocked; a client without one (no gateway) is not counted. */
   async admit(client: Client): Promise<void> {

@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The sign-out-everywhere epoch: one counter per user on the tokens table,
@@ -30,4 +30,13 @@ export function epochIs(epoch: number) {
     ConditionExpression: epoch === 0 ? 'attribute_not_exists(epoch) OR epoch = :epoch' : 'epoch = :epoch',
     ExpressionAttributeValues: { ':epoch': epoch },
   };
+}
+
+/**
+ * Deletes the user's epoch (erasure, after every session item is gone): a
+ * later account of the same name starts at 0, and no session is left that an
+ * epoch of 0 could bring back.
+ */
+export async function deleteEpoch(client: DynamoDBDocumentClient, table: string, username: string): Promise<void> {
+  await client.send(new DeleteCommand({ TableName: table, Key: epochKey(username) }));
 }

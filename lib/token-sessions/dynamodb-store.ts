@@ -7,9 +7,9 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { nowSeconds } from '../platform/clock';
-import { cancellationReasons, consistentBatchGet, isConditionFailure, TransactionCanceledException } from '../platform/dynamodb';
+import { cancellationReasons, consistentBatchGet, deleteScanned, isConditionFailure, TransactionCanceledException } from '../platform/dynamodb';
 import { DependencyError } from '../platform/errors';
-import { epochIs, epochKey, epochOf, raiseEpoch, readEpoch } from '../sign-out-epoch/dynamodb-store';
+import { deleteEpoch, epochIs, epochKey, epochOf, raiseEpoch, readEpoch } from '../sign-out-epoch/dynamodb-store';
 import { refreshTokenName } from '../tokens/refresh-tokens';
 import type { RefreshToken, RevocationReason, RotationResult, TokenSession } from './token-session';
 import type { TokenSessionStore } from './store';
@@ -281,6 +281,22 @@ export class DynamoDBTokenSessionStore implements TokenSessionStore {
 
   endAll(username: string): Promise<void> {
     return raiseEpoch(this.client, this.table, username);
+  }
+
+  /**
+   * A Scan: refresh tokens are found by their hash only, and no index holds
+   * them by owner. Erasure is rare (lib/flows/account-erasure.ts). Revoked
+   * access tokens (`jti#`) carry no owner and expire on their own.
+   */
+  async eraseOwner(username: string, accountId: string): Promise<void> {
+    await deleteScanned(this.client, this.table, (item) => ({ id: item.id }), {
+      FilterExpression: '(begins_with(id, :session) OR begins_with(id, :rt)) AND (accountId = :account OR username = :username)',
+      ExpressionAttributeValues: { ':session': 'session#', ':rt': 'rt#', ':account': accountId, ':username': username },
+    });
+  }
+
+  eraseEpoch(username: string): Promise<void> {
+    return deleteEpoch(this.client, this.table, username);
   }
 
   async sessionState(sessionId: string, username: string, jti?: string) {

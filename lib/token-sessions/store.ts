@@ -36,4 +36,8 @@ export interface TokenSessionStore {
    * epoch, and whether the access token `jti` (when given) was revoked.
    */
   sessionState(sessionId: string, username: string, jti?: string): Promise<{ session?: TokenSession; epoch: number; tokenRevoked: boolean }>;
+  /** Account erasure: deletes every session and refresh token of the account (by its id or, for older items, its name); idempotent. */
+  eraseOwner(username: string, accountId: string): Promise<void>;
+  /** Account erasure, once every session item of the name is gone: deletes its sign-out epoch. */
+  eraseEpoch(username: string): Promise<void>;
 }

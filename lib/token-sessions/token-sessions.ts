@@ -144,16 +144,27 @@ export class TokenSessions {
     return session.epoch === epoch ? 'live' : 'ended';
   }
 
+  /** Account erasure: deletes every session and refresh token of the account, then (`epoch`) its sign-out epoch. */
+  async erase(owner: { id: string; username: string }): Promise<void> {
+    await this.store.eraseOwner(owner.username, owner.id);
+  }
+
+  /** Account erasure's last step for the name, once its token and browser sessions are gone. */
+  eraseEpoch(username: string): Promise<void> {
+    return this.store.eraseEpoch(username);
+  }
+
   /**
    * The caller's live sessions, newest first: not revoked, not expired, not
    * ended by a later sign-out everywhere (the epoch, read beside the query).
    * The index is eventually consistent; the caller's own session is read
    * directly if it has not reached it yet.
    */
-  async list(caller: { accountId: string; username: string; sessionId: string }): Promise<TokenSessionView[]> {
+  async list(caller: { accountId: string; username: string; sessionId?: string }): Promise<TokenSessionView[]> {
     const now = nowSeconds();
     const [found, epoch] = await Promise.all([this.store.listUnrevoked(caller.accountId, now), this.store.epoch(caller.username)]);
-    if (!found.some((session) => session.id === caller.sessionId)) {
+    // An operator's view (no caller session) has no own session to look for.
+    if (caller.sessionId !== undefined && !found.some((session) => session.id === caller.sessionId)) {
       const own = await this.store.get(caller.sessionId);
       if (own && own.accountId === caller.accountId && own.revokedAt === undefined && own.expiresAt > now) found.push(own);
     }

@@ -22,6 +22,8 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
 const GRANTS = {
   'users:read': [{ actions: ['dynamodb:GetItem'], table: 'UsersTable' }],
   'users:write': [{ actions: ['dynamodb:GetItem', ...WRITE], table: 'UsersTable' }],
+  // Operators' search (lib/accounts/dynamodb-store.ts says why a Scan).
+  'users:search': [{ actions: ['dynamodb:Scan'], table: 'UsersTable' }],
   'attempts:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], table: 'AttemptsTable' }],
   'profiles:read': [{ actions: ['dynamodb:GetItem'], table: 'ProfilesTable' }],
   'profiles:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], table: 'ProfilesTable' }],
@@ -36,6 +38,13 @@ const GRANTS = {
     // The keyring shares the table: writing sessions never means writing which keys are trusted.
     { effect: 'Deny', actions: WRITE, table: 'TokensTable', keyring: true },
   ],
+  // Account erasure: the user's sessions and refresh tokens are found by a Scan (no index holds them by owner).
+  'tokens:erase': [
+    { actions: ['dynamodb:Scan', 'dynamodb:DeleteItem'], table: 'TokensTable' },
+    { effect: 'Deny', actions: WRITE, table: 'TokensTable', keyring: true },
+  ],
+  // Account erasure and export reach the profile service's table: read and delete, never write a profile.
+  'profiles:erase': [{ actions: ['dynamodb:GetItem', 'dynamodb:DeleteItem'], table: 'ProfilesTable' }],
   'keyring:read': [{ actions: ['dynamodb:GetItem'], table: 'TokensTable', keyring: true }],
   'keyring:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], table: 'TokensTable', keyring: true }],
   // This stage's KMS keys only (they carry its tag): signing (custody kms), unwrapping a signing key once

@@ -29,6 +29,7 @@ const KONG_FUNCTIONS = [
   'jwks', 'openidConfiguration', 'introspect', 'health', 'openapiDescription', 'apiReference',
   'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'signinPage', 'registerPage', 'assets',
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
+  'accountExport', 'accountDelete', 'sessionAccountExport', 'sessionAccountDelete', 'adminUsers', 'adminUser', 'adminDisable', 'adminEnable', 'adminSignOut', 'adminSessions',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
 
@@ -130,7 +131,7 @@ it('carries the password dictionaries only in the functions that set passwords',
 
 it('carries the password hasher only in the functions that hash or check a password', async () => {
   // One of bcryptjs' own error messages.
-  expect(await carrying('Illegal number of rounds')).toEqual(['password', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
+  expect(await carrying('Illegal number of rounds')).toEqual(['accountDelete', 'password', 'sessionAccountDelete', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
 });
 
 it('carries neither jsonwebtoken nor semver: tokens are signed with node:crypto and verified with jose (issue 27)', async () => {
@@ -141,7 +142,11 @@ it('carries neither jsonwebtoken nor semver: tokens are signed with node:crypto 
 
 it('carries the Kong Admin client only in the functions that call the Admin API', async () => {
   // A class of axios' own, which lib/kong/admin-client.ts uses through it.
-  expect(await carrying('AxiosHeaders')).toEqual(['health', 'logoutAll', 'password', 'refresh', 'rotateKeys', 'sessionRegister', 'signin', 'signup']);
+  // The admin functions all import the operators' flow, which deletes consumers.
+  expect(await carrying('AxiosHeaders')).toEqual([
+    'accountDelete', 'adminDisable', 'adminEnable', 'adminSessions', 'adminSignOut', 'adminUser', 'adminUsers',
+    'health', 'logoutAll', 'password', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signup',
+  ]);
 });
 
 it('expires token and attempt items by TTL and keeps point-in-time recovery on the users table', () => {
@@ -172,9 +177,20 @@ it('gives every function a role of its own, and no role shared by all', () => {
   }
 });
 
-it("grants item-level actions on the service's own tables only: no scan, no wildcard, queries on the sessions index alone", () => {
+/**
+ * The only Scans (docs/admin.md, "Why Scans"): the operators' search of the
+ * users table, and account erasure's of the tokens table (refresh tokens and
+ * browser sessions have no index by owner).
+ */
+const SCANS: Record<string, string> = { AdminUsers: 'UsersTable', AdminUser: 'TokensTable', AccountDelete: 'TokensTable', SessionAccountDelete: 'TokensTable' };
+
+it("grants item-level actions on the service's own tables only: no scan but erasure's and the admin search's, no wildcard, queries on the sessions index alone", () => {
   for (const fn of ALL_FUNCTIONS) {
     for (const statement of statementsOf(fn).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')))) {
+      if (statement.Action.includes('dynamodb:Scan')) {
+        expect({ fn, resource: statement.Resource }).toEqual({ fn, resource: TABLE(SCANS[fn] ?? 'none') });
+        continue;
+      }
       expect(statement.Action.every((action) => !/\*|Scan|Table|Export|Restore|Backup/.test(action))).toBe(true);
       if (statement.Action.includes('dynamodb:Query')) {
         expect(statement).toEqual({ Effect: 'Allow', Action: ['dynamodb:Query'], Resource: { 'Fn::Join': ['/', [TABLE('TokensTable'), 'index', 'sessions-by-owner']] } });
@@ -229,7 +245,13 @@ it('gives the user-profile service its own table only, and no auth function the 
   }
   expect(statementsOf('UserprofileGet')).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE('ProfilesTable') }]);
   const others = ALL_FUNCTIONS.filter((fn) => !PROFILE_FUNCTIONS.includes(`${fn}LambdaFunction`));
-  expect(others.filter((fn) => JSON.stringify(statementsOf(fn)).includes('ProfilesTable'))).toEqual([]);
+  // Account export reads a profile and erasure deletes one (docs/admin.md); no auth function ever writes one.
+  const reaching = ['AccountExport', 'SessionAccountExport', 'AccountDelete', 'SessionAccountDelete', 'AdminUser'];
+  expect(others.filter((fn) => JSON.stringify(statementsOf(fn)).includes('ProfilesTable')).sort()).toEqual(reaching.sort());
+  for (const fn of reaching) {
+    const actions = statementsOf(fn).filter((s) => JSON.stringify(s.Resource) === JSON.stringify(TABLE('ProfilesTable'))).flatMap((s) => s.Action);
+    expect(actions.every((action) => ['dynamodb:GetItem', 'dynamodb:DeleteItem'].includes(action))).toBe(true);
+  }
   expect(resources.ProfilesTable.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   // Identity tokens are signed as access tokens are: no function's configuration holds a private key.
   const holders = ofType('AWS::Lambda::Function').filter(([, fn]) => /PRIVATE KEY/.test(JSON.stringify(fn.Properties.Environment)));

@@ -10,6 +10,9 @@ import { PasswordPolicy, type StrengthEstimator } from '../../../lib/accounts/pa
 import { BrowserSessions } from '../../../lib/browser-sessions/browser-sessions';
 import { accessTokenCheck } from '../../../lib/flows/access-token';
 import { IdentityTokenCache } from '../../../lib/browser-sessions/identity-cache';
+import { accountAdminFlow } from '../../../lib/flows/account-admin';
+import { accountErasureFlow, coreErasers } from '../../../lib/flows/account-erasure';
+import { accountOwnershipFlow } from '../../../lib/flows/account-ownership';
 import { browserIdentityFlow, browserSignInFlow, browserSignUpFlow } from '../../../lib/flows/browser';
 import { callerAuthentication } from '../../../lib/flows/caller';
 import { introspection } from '../../../lib/flows/introspection';
@@ -29,7 +32,8 @@ import { TokenSessions } from '../../../lib/token-sessions/token-sessions';
 import { AccessTokens } from '../../../lib/tokens/access-tokens';
 import { CONTRACT_LIMITS } from '../../support/attempt-store-contract';
 import { ACCESS_TOKEN_PROFILE } from './access-token-profile';
-import { MemoryBrowserSessionStore } from './memory-browser-stores';
+import { Profiles } from '../../../lib/profiles/profiles';
+import { MemoryBrowserSessionStore, MemoryProfileStore } from './memory-browser-stores';
 import { FakeKongAdmin, MemoryAccountStore, MemoryAttemptStore, MemoryTokenSessionStore, plainHasher } from './memory-stores';
 
 /** A password the stand-in estimator below finds strong, and long enough for the policy's 15. */
@@ -52,6 +56,8 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
   const browserSessionStore = new MemoryBrowserSessionStore(tokenSessionStore.epochs);
   const attemptStore = new MemoryAttemptStore(limits);
   const kongAdmin = new FakeKongAdmin();
+  const profileStore = new MemoryProfileStore();
+  const profiles = new Profiles(profileStore);
 
   const accounts = new Accounts(accountStore);
   const passwordAccounts = new PasswordAccounts(accountStore, plainHasher);
@@ -73,12 +79,14 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
   const subjects = tokenSubjects({ kongCredentials, signingKeys });
   const checkAccessToken = accessTokenCheck({ accounts, tokenSessions, accessTokens, signingKeys: signingKeys ?? noKeys });
   const createAccount = accountCreation({ protection, passwordPolicy, passwordAccounts, kongCredentials, subjects });
+  const erasers = coreErasers({ kongCredentials, tokenSessions, browserSessions, profiles, protection });
+  const eraseAccount = accountErasureFlow({ accounts, erasers });
   const unusedIdentity = { sign: async () => Promise.reject(new Error('no identity tokens in this world')) };
 
   return {
     clock,
     advance: (seconds: number) => void (clock.now += seconds * 1000),
-    stores: { accounts: accountStore, tokenSessions: tokenSessionStore, browserSessions: browserSessionStore, attempts: attemptStore },
+    stores: { accounts: accountStore, tokenSessions: tokenSessionStore, browserSessions: browserSessionStore, attempts: attemptStore, profiles: profileStore },
     kongAdmin,
     accessTokens,
     tokenSessions,
@@ -98,6 +106,11 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     introspect: introspection({ checkAccessToken, tokenSessions, accounts, refreshTokens: ACCESS_TOKEN_PROFILE }),
     browserSignIn: browserSignInFlow({ protection, passwordAccounts, deviceTokens, browserSessions }),
     browserSignUp: browserSignUpFlow({ createAccount }),
+    profiles,
+    erasers,
+    eraseAccount,
+    accountAdmin: accountAdminFlow({ accounts, tokenSessions, kongCredentials, eraseAccount }),
+    accountOwnership: accountOwnershipFlow({ tokenSessions, profiles, protection, passwordAccounts, eraseAccount }),
     identityOf: browserIdentityFlow({ identityTokens: identityTokens ?? unusedIdentity, audience: 'userprofile', ttlSeconds: 60, cache: new IdentityTokenCache(), clock: () => clock.now }),
   };
 }

@@ -38,6 +38,10 @@ export class MemoryBrowserSessionStore implements BrowserSessionStore {
   async delete(hash: string) {
     this.sessions.delete(hash);
   }
+
+  async eraseOwner(username: string, accountId: string) {
+    for (const [hash, session] of this.sessions) if (session.accountId === accountId || session.username === username) this.sessions.delete(hash);
+  }
 }
 
 export class MemoryProfileStore implements ProfileStore {
@@ -52,6 +56,10 @@ export class MemoryProfileStore implements ProfileStore {
     if (this.profiles.has(profile.accountId)) return false;
     this.profiles.set(profile.accountId, copy(profile));
     return true;
+  }
+
+  async delete(accountId: string) {
+    this.profiles.delete(accountId);
   }
 
   async update(accountId: string, username: string, fields: ProfileFields, updatedAt: string) {

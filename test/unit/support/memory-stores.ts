@@ -1,6 +1,6 @@
 // In-memory stand-ins for the capabilities' store ports, with the same
 // conditional semantics as the DynamoDB adapters, so unit tests need no server.
-import { credentialRef, type Account, type ActiveAccount, type GatewayCredential } from '../../../lib/accounts/account';
+import { credentialRef, type Account, type AccountStatus, type ActiveAccount, type GatewayCredential } from '../../../lib/accounts/account';
 import type { AccountStore } from '../../../lib/accounts/store';
 import type { KeyRing, KeyRingStore } from '../../../lib/keys/keyring';
 import type { JwtCredential, PublicKeyCredentialInput } from '../../../lib/kong/admin-client';
@@ -52,6 +52,25 @@ export class MemoryAccountStore implements AccountStore {
     if (credential?.kind !== 'public-key' || credential.issuer !== issuer) return false;
     credential.kids = [...kids];
     return true;
+  }
+
+  async setStatus(username: string, accountId: string, from: readonly AccountStatus[], to: AccountStatus) {
+    const account = this.accounts.get(username);
+    if (!account || account.id !== accountId || !from.includes(account.status)) return undefined;
+    account.status = to;
+    return copy(account);
+  }
+
+  async remove(username: string, accountId: string) {
+    if (this.accounts.get(username)?.id === accountId) this.accounts.delete(username);
+  }
+
+  /** Pages of `limit` in insertion order; the cursor is the index to go on from. */
+  async search(prefix: string, limit: number, cursor?: string) {
+    const all = [...this.accounts.values()].filter((a) => a.username.startsWith(prefix) || (a.email ?? '').startsWith(prefix));
+    const start = cursor ? Number(cursor) : 0;
+    const page = all.slice(start, start + limit);
+    return { accounts: copy(page), cursor: start + limit < all.length ? String(start + limit) : undefined };
   }
 
   async replacePasswordHash(username: string, expectedHash: string, passwordHash: string) {
@@ -112,6 +131,15 @@ export class MemoryTokenSessionStore implements TokenSessionStore {
 
   async revokeAccessToken(jti: string, expiresAt: number) {
     this.revokedAccessTokens.set(jti, expiresAt);
+  }
+
+  async eraseOwner(username: string, accountId: string) {
+    for (const [id, session] of this.sessions) if (session.accountId === accountId || session.username === username) this.sessions.delete(id);
+    for (const [hash, token] of this.refreshTokens) if (token.accountId === accountId || token.username === username) this.refreshTokens.delete(hash);
+  }
+
+  async eraseEpoch(username: string) {
+    this.epochs.delete(username);
   }
 
   async endAll(username: string) {
@@ -236,6 +264,17 @@ export class FakeKongAdmin implements KongAdmin {
   async listJwtCredentialsTagged(tags: string[]) {
     this.call();
     return [...this.credentials.values()].filter((c) => tags.every((tag) => c.tags?.includes(tag)));
+  }
+
+  async getConsumer(idOrName: string) {
+    this.call();
+    return [...this.consumers.values()].find((consumer) => consumer.id === idOrName || consumer.username === idOrName);
+  }
+
+  async deleteConsumer(consumerId: string) {
+    this.call();
+    this.consumers.delete(consumerId);
+    for (const [id, credential] of this.credentials) if (credential.consumer.id === consumerId) this.credentials.delete(id);
   }
 
   async deleteJwtCredential(consumerId: string, idOrKey: string) {

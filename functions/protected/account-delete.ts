@@ -1,0 +1,12 @@
+import { accountDeletionBody } from '../../lib/accounts/schemas';
+import { revokedUser } from '../../lib/browser-sessions/gateway-revocation';
+import { authenticateCaller } from '../../lib/composition/caller';
+import { accountDeletion } from '../../lib/composition/account-ownership';
+import { clientOf, jsonRoute } from '../../lib/platform/http';
+
+/** DELETE /api/jwt/account {"password"}: the caller's account and everything about it go (GDPR art. 17); a wrong password is 403 and counted. */
+export const handler = jsonRoute(accountDeletionBody, async (event) => {
+  const { account, claims } = await authenticateCaller(event);
+  await accountDeletion.deleteOwn(account, event.body.password, clientOf(event), claims.sid);
+  return { statusCode: 204, headers: { 'Cache-Control': 'no-store', ...revokedUser(account.username) }, body: '' };
+});

@@ -1,0 +1,14 @@
+// Account erasure: every capability's eraser over its real store, and the Kong Admin API (axios).
+import { accountErasureFlow, coreErasers } from '../flows/account-erasure';
+import { accounts } from './accounts';
+import { browserSessions } from './browser-sessions';
+import { profiles } from './erasure-profiles';
+import { kongCredentials } from './kong';
+import { protection } from './protection';
+import { tokenSessions } from './token-sessions';
+
+/** Later capabilities append their erasers here (lib/flows/account-erasure.ts, coreErasers). */
+export const eraseAccount = accountErasureFlow({
+  accounts,
+  erasers: coreErasers({ kongCredentials, tokenSessions, browserSessions, profiles, protection }),
+});
