@@ -1,10 +1,10 @@
-import type { ActiveAccount } from '../accounts/account';
+import type { Account, ActiveAccount } from '../accounts/account';
 import type { BrowserSessions } from '../browser-sessions/browser-sessions';
 import type { BrowserSession } from '../browser-sessions/session';
 import type { IdentityTokenSigner } from '../identity-tokens/identity-tokens';
 import type { Client } from '../platform/http';
 import { passwordAttempt, type PasswordAttemptDeps } from './sign-in';
-import type { CreateAccount } from './sign-up';
+import type { ClaimAddress, CreateAccount } from './sign-up';
 
 export interface BrowserSignInDeps extends PasswordAttemptDeps {
   browserSessions: Pick<BrowserSessions, 'start'>;
@@ -24,15 +24,19 @@ export function browserSignInFlow(deps: BrowserSignInDeps) {
 }
 
 /** Sign-up for browser sessions (/register): the token sign-up's account, with the identity fields on it. */
-export function browserSignUpFlow({ createAccount }: { createAccount: CreateAccount }) {
+export function browserSignUpFlow({ createAccount, claimAddress }: { createAccount: CreateAccount; claimAddress: ClaimAddress }) {
   return async function browserSignUp(username: string, password: string, email: string, firstName: string, client: Client) {
-    return signedUpAccount(await createAccount(username, password, client, { email, firstName }));
+    // The address is given after the account is made, where its uniqueness is decided (sign-up.ts says why).
+    const account = await createAccount(username, password, client, { firstName });
+    await claimAddress(account, email);
+    return signedUpAccount(account, email);
   };
 }
 
-const signedUpAccount = (account: ActiveAccount) => ({
+/** The address as given: whether it was already another account's never shows. */
+const signedUpAccount = (account: ActiveAccount, email: string) => ({
   username: account.username,
-  email: account.email,
+  email,
   first_name: account.firstName,
   created_at: account.createdAt,
 });
@@ -51,14 +55,21 @@ export interface BrowserIdentityDeps {
  * (names are in any script; header values are bytes).
  */
 export function browserIdentityFlow({ identityTokens, audience, ttlSeconds }: BrowserIdentityDeps) {
-  return async function identityOf(session: BrowserSession) {
+  /**
+   * `account`, when given, is the account as it is now: its address and
+   * whether it is verified (X-Email-Verified) change after sign-in, when the
+   * user follows a verification link or changes address.
+   */
+  return async function identityOf(session: BrowserSession, account?: Pick<Account, 'email' | 'emailVerified'>) {
+    const email = account ? account.email : session.email;
+    const emailVerified = Boolean(account?.emailVerified && account.email);
     const token = await identityTokens.sign(
-      { sub: session.username, uid: session.accountId, email: session.email, given_name: session.firstName },
+      { sub: session.username, uid: session.accountId, email, email_verified: emailVerified, given_name: session.firstName },
       audience,
       ttlSeconds,
     );
-    const headers: Record<string, string> = { 'X-User': session.username, Authorization: `Bearer ${token}` };
-    if (session.email) headers['X-Email'] = session.email;
+    const headers: Record<string, string> = { 'X-User': session.username, 'X-Email-Verified': String(emailVerified), Authorization: `Bearer ${token}` };
+    if (email) headers['X-Email'] = email;
     if (session.firstName) headers['X-First-Name'] = encodeURIComponent(session.firstName);
     return { headers, token, expiresIn: ttlSeconds };
   };

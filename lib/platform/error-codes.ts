@@ -15,6 +15,16 @@ export const ERROR_CODES = {
     message: 'Only refresh tokens can be revoked; an access token ends with its session (logout)',
     when: 'revoke: an access token',
   },
+  invalid_reset_token: {
+    status: 400,
+    message: 'The password reset link is invalid, used or expired: ask for a new one',
+    when: 'password reset: a token unknown, malformed, used, expired, or issued before the password last changed',
+  },
+  invalid_verification_token: {
+    status: 400,
+    message: 'The verification link is invalid, used or expired: ask for a new one',
+    when: 'email verification: a token unknown, malformed, used or expired, or for an address the account no longer has',
+  },
   invalid_credentials: { status: 401, message: 'Invalid username or password', when: 'sign-in: an unknown user or a wrong password, alike' },
   invalid_grant: { status: 401, message: 'Invalid or expired refresh token', when: 'refresh: a refresh token unknown, expired, consumed or revoked' },
   invalid_token: { status: 401, message: 'Unauthorized', when: 'protected routes and the profile service: a missing, forged, expired or revoked token' },
@@ -22,6 +32,11 @@ export const ERROR_CODES = {
   login_required: { status: 401, message: 'Please sign in', when: 'browser sessions: no live session' },
   incorrect_password: { status: 403, message: 'Current password is incorrect', when: 'password change: a wrong current password' },
   cross_site_request: { status: 403, message: 'Cross-site request refused', when: 'a cookie-authenticated change from another origin' },
+  email_not_verified: {
+    status: 403,
+    message: 'Verify your email address first: the link is in the mail we sent',
+    when: 'sign-in with REQUIRE_VERIFIED_EMAIL=true: the account has no verified address',
+  },
   not_found: { status: 404, message: 'Not found', when: 'a session that is not the caller’s to end, an unknown asset' },
   profile_not_found: { status: 404, message: 'No profile yet: create it with POST', when: 'the profile service, before a profile is made' },
   username_taken: { status: 409, message: 'Username is already taken', when: 'sign-up: the name belongs to an account' },

@@ -15,10 +15,22 @@ export const SECURITY_EVENTS = {
   signed_out_everywhere: 'SignedOutEverywhere',
   password_changed: 'PasswordChanged',
   session_ended: 'SessionEnded',
+  /** A forgot-password request (known or not: `reason` says, the client never learns). */
+  password_reset_requested: 'PasswordResetRequested',
+  password_reset: 'PasswordReset',
+  /** A reset or verification token refused: a replayed or guessed link. */
+  recovery_token_refused: 'RecoveryTokenRefused',
+  /** Recovery mails held back for an account or a client address. */
+  recovery_throttled: 'RecoveryThrottled',
+  /** A mail that could not be sent: reported here, not retried (docs/recovery.md). */
+  mail_failed: 'MailFailed',
+  email_verified: 'EmailVerified',
+  /** Someone registered or changed to an address another account holds. */
+  email_in_use: 'EmailInUse',
 } as const;
 
 /** What a user does on purpose is info; what looks like an attack is a warning. */
-const USER_ACTIONS: ReadonlySet<SecurityEvent> = new Set(['signed_out_everywhere', 'password_changed', 'session_ended']);
+const USER_ACTIONS: ReadonlySet<SecurityEvent> = new Set(['signed_out_everywhere', 'password_changed', 'session_ended', 'password_reset', 'email_verified']);
 
 export type SecurityEvent = keyof typeof SECURITY_EVENTS;
 
