@@ -21,6 +21,7 @@ export const handler = route(async (event) => {
     case '/email/verify':
       return htmlResponse(200, verifyEmailPage({ token: tokenOf(query) }), NO_REFERRER);
     default:
-      return htmlResponse(200, forgotPasswordPage(), NO_REFERRER);
+      // No token here: the pages' usual Referrer-Policy.
+      return htmlResponse(200, forgotPasswordPage());
   }
 });

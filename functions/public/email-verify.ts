@@ -10,6 +10,7 @@ import { verifyBody } from '../../lib/recovery/schemas';
 export const handler = pageFormRoute({
   schema: verifyBody,
   allowedOrigins: browserConfig.allowedOrigins,
+  fromNoReferrerPage: true,
   async handle({ body, form }) {
     const verified = await recovery.verifyEmail(body.token);
     return form ? htmlResponse(200, verifyEmailPage({ notice: 'Your email address is confirmed. Thank you.' })) : json(200, verified);

@@ -16,6 +16,7 @@ import { resetBody } from '../../lib/recovery/schemas';
 export const handler = pageFormRoute({
   schema: resetBody,
   allowedOrigins: browserConfig.allowedOrigins,
+  fromNoReferrerPage: true,
   async handle({ body, form }) {
     const done = await resetPassword(body.token, body.new_password);
     return form ? seeOther('/signin?password_reset=1') : json(200, done);

@@ -102,6 +102,18 @@ describe('password reset', () => {
     expect((await gateway.signin(username, NEW_PASSWORD)).status).toBe(200);
   });
 
+  it('keeps the CSRF rules: another site, or a null Origin no browser vouches for, is refused', async () => {
+    const token = 'A'.repeat(43);
+    const form = { token, new_password: NEW_PASSWORD };
+    for (const headers of [{ Origin: 'https://attacker.example' }, { Origin: 'null' }, { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' }]) {
+      expect(await call(base, '/api/public/password/reset', { form, headers })).toMatchObject({ status: 403, body: { code: 'cross_site_request' } });
+    }
+    // The reset page is no-referrer, so its own form posts Origin null, with the browser's Sec-Fetch-Site.
+    const own = await call(base, '/api/public/password/reset', { form, headers: { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' } });
+    expect(own.status).toBe(400);
+    expect(own.text).toContain('The password reset link is invalid');
+  });
+
   it('refuses unknown and malformed tokens with the same clear code', async () => {
     for (const token of ['short', 'A'.repeat(43), '../../etc/passwd']) {
       expect(await post('/api/public/password/reset', { token, new_password: NEW_PASSWORD })).toMatchObject({ status: 400, body: { code: 'invalid_reset_token' } });
