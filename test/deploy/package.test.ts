@@ -22,6 +22,9 @@ const PARAMS = {
   browserAllowedOrigins: 'https://auth.example.com',
   passwordPepper: 'a deployment pepper of at least thirty-two characters',
   deviceTokenSecret: 'a deployment device-token secret of at least thirty-two characters',
+  mailIdentity: 'auth.example.test',
+  mailFrom: 'Example Auth <no-reply@auth.example.test>',
+  sesConfigurationSet: 'auth-mail',
 };
 /** Every function Kong invokes; rotateKeys runs on a schedule instead. */
 const KONG_FUNCTIONS = [
@@ -29,6 +32,7 @@ const KONG_FUNCTIONS = [
   'jwks', 'openidConfiguration', 'introspect', 'health', 'openapiDescription', 'apiReference',
   'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'signinPage', 'registerPage', 'assets',
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
+  'passwordForgot', 'passwordReset', 'emailVerify', 'emailResend', 'emailChange', 'recoveryPages',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
 
@@ -125,17 +129,17 @@ async function carrying(marker: string): Promise<string[]> {
 
 it('carries the password dictionaries only in the functions that set passwords', async () => {
   // language-common's list of breached passwords, by its key.
-  expect(await carrying('passwords-common')).toEqual(['password', 'sessionRegister', 'signup']);
+  expect(await carrying('passwords-common')).toEqual(['password', 'passwordReset', 'sessionRegister', 'signup']);
 });
 
 it('carries the password hasher only in the functions that hash or check a password', async () => {
   // One of bcryptjs' own error messages.
-  expect(await carrying('Illegal number of rounds')).toEqual(['password', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
+  expect(await carrying('Illegal number of rounds')).toEqual(['emailChange', 'password', 'passwordReset', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
 });
 
 it('carries the Kong Admin client only in the functions that call the Admin API', async () => {
   // A class of axios' own, which lib/kong/admin-client.ts uses through it.
-  expect(await carrying('AxiosHeaders')).toEqual(['health', 'logoutAll', 'password', 'refresh', 'rotateKeys', 'sessionRegister', 'signin', 'signup']);
+  expect(await carrying('AxiosHeaders')).toEqual(['health', 'logoutAll', 'password', 'passwordReset', 'refresh', 'rotateKeys', 'sessionRegister', 'signin', 'signup']);
 });
 
 it('expires token and attempt items by TTL and keeps point-in-time recovery on the users table', () => {
@@ -179,8 +183,23 @@ it("grants item-level actions on the service's own tables only: no scan, no wild
   }
 });
 
+it("lets only the functions that mail send through SES, as the stage's identity and configuration set only", () => {
+  const senders = ['Signup', 'SessionRegister', 'PasswordForgot', 'PasswordReset', 'EmailResend', 'EmailChange'];
+  const ses = (fn: string) => statementsOf(fn).filter((s) => s.Action.some((a) => a.startsWith('ses:')));
+  const arn = (kind: string, name: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:${kind}/${name}` });
+  for (const fn of ALL_FUNCTIONS) {
+    if (senders.includes(fn)) {
+      expect(ses(fn)).toEqual([{ Effect: 'Allow', Action: ['ses:SendEmail'], Resource: [arn('identity', 'auth.example.test'), arn('configuration-set', 'auth-mail')] }]);
+    } else {
+      expect(ses(fn)).toEqual([]);
+    }
+  }
+  const env = resources.PasswordForgotLambdaFunction.Properties.Environment.Variables;
+  expect(env).toMatchObject({ MAIL_TRANSPORT: 'ses', MAIL_FROM: 'Example Auth <no-reply@auth.example.test>', SES_CONFIGURATION_SET: 'auth-mail' });
+});
+
 it('gives the pages, assets, the API description and discovery no access to any table or key', () => {
-  for (const fn of ['SigninPage', 'RegisterPage', 'Assets', 'OpenapiDescription', 'ApiReference', 'OpenidConfiguration']) {
+  for (const fn of ['SigninPage', 'RegisterPage', 'RecoveryPages', 'Assets', 'OpenapiDescription', 'ApiReference', 'OpenidConfiguration']) {
     expect(statementsOf(fn)).toEqual([]);
   }
 });

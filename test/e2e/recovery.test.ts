@@ -105,7 +105,8 @@ describe('password reset', () => {
   it('keeps the CSRF rules: another site, or a null Origin no browser vouches for, is refused', async () => {
     const token = 'A'.repeat(43);
     const form = { token, new_password: NEW_PASSWORD };
-    for (const headers of [{ Origin: 'https://attacker.example' }, { Origin: 'null' }, { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' }]) {
+    const refused: Array<Record<string, string>> = [{ Origin: 'https://attacker.example' }, { Origin: 'null' }, { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' }];
+    for (const headers of refused) {
       expect(await call(base, '/api/public/password/reset', { form, headers })).toMatchObject({ status: 403, body: { code: 'cross_site_request' } });
     }
     // The reset page is no-referrer, so its own form posts Origin null, with the browser's Sec-Fetch-Site.
