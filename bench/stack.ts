@@ -14,7 +14,7 @@ import {
 } from '../scripts/stack';
 
 /** The bench's own stack, away from `npm start` (8000...) and the tests (18000...); BENCH_KONG_PROXY_PORT etc. move it. */
-const BENCH_PORTS: StackPorts = { proxy: 28000, admin: 28001, api: 24000, lambda: 24002, dynamodb: 28100 };
+const BENCH_PORTS: StackPorts = { proxy: 28000, admin: 28001, api: 24000, lambda: 24002, dynamodb: 28100, maildevSmtp: 28025, maildevWeb: 28080 };
 
 /** Lifts the public routes' rate limit (60/min in `npm start`) far above any load the bench makes. */
 const UNLIMITED_PER_MINUTE = 1_000_000_000;

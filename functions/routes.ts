@@ -71,6 +71,23 @@ export const ROUTES: readonly Route[] = [
     operations: { 'POST /api/public/revoke': 'revoke', 'OPTIONS /api/public/revoke': 'preflightPublicRevoke' },
   },
 
+  {
+    function: 'passwordForgot', handler: 'functions/public/password-forgot.handler', service: 'public', route: 'password-forgot',
+    operations: { 'POST /api/public/password/forgot': 'forgotPassword', 'OPTIONS /api/public/password/forgot': 'preflightPublicPasswordForgot' },
+  },
+  {
+    function: 'passwordReset', handler: 'functions/public/password-reset.handler', service: 'public', route: 'password-reset',
+    operations: { 'POST /api/public/password/reset': 'resetPassword', 'OPTIONS /api/public/password/reset': 'preflightPublicPasswordReset' },
+  },
+  {
+    function: 'emailVerify', handler: 'functions/public/email-verify.handler', service: 'public', route: 'email-verify',
+    operations: { 'POST /api/public/email/verify': 'verifyEmail', 'OPTIONS /api/public/email/verify': 'preflightPublicEmailVerify' },
+  },
+  {
+    function: 'emailResend', handler: 'functions/public/email-resend.handler', service: 'public', route: 'email-resend',
+    operations: { 'POST /api/public/email/resend': 'resendVerification', 'OPTIONS /api/public/email/resend': 'preflightPublicEmailResend' },
+  },
+
   // Kong service `documents` (functions/public)
   {
     function: 'jwks', handler: 'functions/public/jwks.handler', service: 'documents', route: 'jwks',
@@ -96,6 +113,10 @@ export const ROUTES: readonly Route[] = [
   {
     function: 'registerPage', handler: 'functions/pages/register.handler', service: 'pages', route: 'register-page',
     operations: { 'GET /register': 'registerPage' },
+  },
+  {
+    function: 'recoveryPages', handler: 'functions/pages/recovery.handler', service: 'pages', route: 'recovery-pages',
+    operations: { 'GET /password/forgot': 'forgotPasswordPage', 'GET /password/reset': 'resetPasswordPage', 'GET /email/verify': 'verifyEmailPage' },
   },
   {
     function: 'assets', handler: 'functions/pages/assets.handler', service: 'pages', route: 'assets',
@@ -126,6 +147,10 @@ export const ROUTES: readonly Route[] = [
   {
     function: 'password', handler: 'functions/protected/password.handler', service: 'token', route: 'password',
     operations: { 'POST /api/jwt/password': 'changePassword' },
+  },
+  {
+    function: 'emailChange', handler: 'functions/protected/email.handler', service: 'token', route: 'email-change',
+    operations: { 'POST /api/jwt/email': 'changeEmail' },
   },
   {
     function: 'sessions', handler: 'functions/protected/sessions.handler', service: 'token', route: 'sessions',

@@ -4,6 +4,7 @@
  * SIGTERM or SIGHUP, or until whoever started it is gone.
  *
  *   KONG_PROXY_PORT, KONG_ADMIN_PORT, API_PORT, LAMBDA_PORT, DYNAMODB_PORT  ports
+ *   MAILDEV_SMTP_PORT, MAILDEV_WEB_PORT  maildev's SMTP (default 1025) and web UI / REST API (default 1080)
  *   DECK_PUBLIC_RATE_LIMIT_PER_MINUTE  kong.yml's rate limit on the public routes (default 60); also
  *                      DECK_PROTECTED_…, DECK_PASSWORD_…, DECK_INTROSPECT_…, DECK_BROWSER_RATE_LIMIT_PER_MINUTE
  *   RATE_LIMIT_POLICY   local (default) or redis: then a redis-server is started on REDIS_PORT (default 8379)
@@ -106,7 +107,7 @@ starting.then(
     ready = true;
     console.log(
       `Stack ready${inMemory ? ' (in memory)' : ''}: proxy ${urls.proxy}  admin ${urls.admin}  ` +
-        `${apiHttp ? `API ${urls.api} (API_HTTP=1: bypasses the gateway)  ` : ''}DynamoDB ${urls.dynamodb}${urls.redis ? `  Redis ${urls.redis}` : ''}  (Ctrl-C to stop)`,
+        `${apiHttp ? `API ${urls.api} (API_HTTP=1: bypasses the gateway)  ` : ''}DynamoDB ${urls.dynamodb}  Mail ${urls.mail} (SMTP ${urls.smtp.replace('smtp://', '')})${urls.redis ? `  Redis ${urls.redis}` : ''}  (Ctrl-C to stop)`,
     );
   },
   (error: Error) => {

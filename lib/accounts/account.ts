@@ -59,6 +59,11 @@ export interface Account {
   credential?: GatewayCredential;
   /** Given at registration for browser sessions (lib/accounts/identity.ts); absent for accounts made by signup. */
   email?: string;
+  /**
+   * Whether the user proved `email` is theirs (lib/recovery): exactly these
+   * two names, which the OpenID provider's claims (email, email_verified) are read from.
+   */
+  emailVerified?: boolean;
   firstName?: string;
 }
 

@@ -23,6 +23,7 @@ interface Item {
   credentialKey?: string;
   credentialSecret?: string;
   email?: string;
+  emailVerified?: boolean;
   firstName?: string;
   credentialIssuer?: string;
   credentialKids?: string[];

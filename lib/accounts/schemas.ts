@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { object, requiredString, string } from '../platform/schemas';
+import { email } from './identity';
 
 /**
  * Usernames: 3 to 32 characters of a-z, 0-9, "_" and "-", starting with a
@@ -30,6 +31,8 @@ const password = v.pipe(requiredString(), v.maxLength(PASSWORD_MAX_CHARS, `must 
 const anyPassword = v.pipe(requiredString(), v.maxLength(1024, 'is too long'));
 
 export const signupBody = object({ username, password });
+/** Token sign-up may give an address: it is verified by mail (lib/flows/recovery.ts). */
+export const tokenSignupBody = object({ username, password, email: v.optional(email) });
 /** Sign-in's username and password, for the token and the browser sign-in alike. */
 export const signinCredentials = {
   username: v.pipe(requiredString(), v.maxLength(64, 'is too long'), v.toLowerCase()),

@@ -5,10 +5,15 @@ import { browserSessions } from './browser-sessions';
 import { profiles } from './erasure-profiles';
 import { kongCredentials } from './kong';
 import { protection } from './protection';
+import { recoveryStore } from './recovery-store';
 import { tokenSessions } from './token-sessions';
 
 /** Later capabilities append their erasers here (lib/flows/account-erasure.ts, coreErasers). */
 export const eraseAccount = accountErasureFlow({
   accounts,
-  erasers: coreErasers({ kongCredentials, tokenSessions, browserSessions, profiles, protection }),
+  erasers: [
+    ...coreErasers({ kongCredentials, tokenSessions, browserSessions, profiles, protection }),
+    // Pending reset and verification links, and the address's uniqueness item (lib/recovery).
+    { name: 'recovery', erase: (s) => recoveryStore.eraseRecoveryData({ username: s.username, accountId: s.accountId }, s.email) },
+  ],
 });

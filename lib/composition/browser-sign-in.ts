@@ -1,8 +1,9 @@
 // Sign-in on /signin: the hasher, no password rules, no Admin API client.
+import { config } from '../platform/config';
 import { browserSignInFlow } from '../flows/browser';
 import { browserSessions } from './browser-sessions';
 import { deviceTokens } from './device-tokens';
 import { passwordAccounts } from './password-accounts';
 import { protection } from './protection';
 
-export const browserSignIn = browserSignInFlow({ protection, passwordAccounts, deviceTokens, browserSessions });
+export const browserSignIn = browserSignInFlow({ requireVerifiedEmail: config.recovery.requireVerifiedEmail, protection, passwordAccounts, deviceTokens, browserSessions });

@@ -1,5 +1,5 @@
 // Sign-up on /register: the token sign-up's account creation, with the identity fields.
 import { browserSignUpFlow } from '../flows/browser';
-import { createAccount } from './sign-up';
+import { claimAddress, createAccount } from './sign-up';
 
-export const browserSignUp = browserSignUpFlow({ createAccount });
+export const browserSignUp = browserSignUpFlow({ createAccount, claimAddress });

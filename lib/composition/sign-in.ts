@@ -1,3 +1,4 @@
+import { config } from '../platform/config';
 import { signInFlow } from '../flows/sign-in';
 import { deviceTokens } from './device-tokens';
 import { passwordAccounts } from './password-accounts';
@@ -5,4 +6,4 @@ import { protection } from './protection';
 import { subjects } from './subjects';
 import { tokenSessions } from './token-sessions';
 
-export const signIn = signInFlow({ protection, passwordAccounts, deviceTokens, tokenSessions, subjects });
+export const signIn = signInFlow({ requireVerifiedEmail: config.recovery.requireVerifiedEmail, protection, passwordAccounts, deviceTokens, tokenSessions, subjects });

@@ -1,11 +1,11 @@
-import type { ActiveAccount } from '../accounts/account';
+import type { Account, ActiveAccount } from '../accounts/account';
 import type { BrowserSessions } from '../browser-sessions/browser-sessions';
 import type { IdentityTokenCache } from '../browser-sessions/identity-cache';
 import type { BrowserSession } from '../browser-sessions/session';
-import type { IdentityTokenSigner } from '../identity-tokens/identity-tokens';
+import type { IdentityClaims, IdentityTokenSigner } from '../identity-tokens/identity-tokens';
 import type { Client } from '../platform/http';
 import { passwordAttempt, type PasswordAttemptDeps } from './sign-in';
-import type { CreateAccount } from './sign-up';
+import type { ClaimAddress, CreateAccount } from './sign-up';
 
 export interface BrowserSignInDeps extends PasswordAttemptDeps {
   browserSessions: Pick<BrowserSessions, 'start'>;
@@ -25,15 +25,19 @@ export function browserSignInFlow(deps: BrowserSignInDeps) {
 }
 
 /** Sign-up for browser sessions (/register): the token sign-up's account, with the identity fields on it. */
-export function browserSignUpFlow({ createAccount }: { createAccount: CreateAccount }) {
+export function browserSignUpFlow({ createAccount, claimAddress }: { createAccount: CreateAccount; claimAddress: ClaimAddress }) {
   return async function browserSignUp(username: string, password: string, email: string, firstName: string, client: Client) {
-    return signedUpAccount(await createAccount(username, password, client, { email, firstName }));
+    // The address is given after the account is made, where its uniqueness is decided (sign-up.ts says why).
+    const account = await createAccount(username, password, client, { firstName });
+    await claimAddress(account, email);
+    return signedUpAccount(account, email);
   };
 }
 
-const signedUpAccount = (account: ActiveAccount) => ({
+/** The address as given: whether it was already another account's never shows. */
+const signedUpAccount = (account: ActiveAccount, email: string) => ({
   username: account.username,
-  email: account.email,
+  email,
   first_name: account.firstName,
   created_at: account.createdAt,
 });
@@ -56,11 +60,11 @@ export interface BrowserIdentityDeps {
  * (names are in any script; header values are bytes).
  */
 export function browserIdentityFlow({ identityTokens, audience, ttlSeconds, cache, clock = Date.now }: BrowserIdentityDeps) {
-  /** A token for the session's claims: the cached one while most of its life is left, else a new one. */
-  async function tokenFor(session: BrowserSession): Promise<{ token: string; expiresIn: number }> {
-    const claims = { sub: session.username, uid: session.accountId, email: session.email, given_name: session.firstName };
+  /** A token for these claims: the cached one while most of its life is left, else a new one. */
+  async function tokenFor(session: BrowserSession, claims: IdentityClaims): Promise<{ token: string; expiresIn: number }> {
     const now = Math.floor(clock() / 1000);
-    const key = JSON.stringify([audience, claims.sub, claims.uid, claims.email ?? null, claims.given_name ?? null]);
+    // The claims are part of the key: an address verified or changed gets a new token at once.
+    const key = JSON.stringify([audience, claims]);
     const cached = cache?.get(session.hash, key, now);
     if (cached) return { token: cached.token, expiresIn: cached.expiresAt - now };
     // Taken before signing, so the recorded expiry is never later than the token's own.
@@ -69,10 +73,17 @@ export function browserIdentityFlow({ identityTokens, audience, ttlSeconds, cach
     return { token, expiresIn: ttlSeconds };
   }
 
-  return async function identityOf(session: BrowserSession) {
-    const { token, expiresIn } = await tokenFor(session);
-    const headers: Record<string, string> = { 'X-User': session.username, Authorization: `Bearer ${token}` };
-    if (session.email) headers['X-Email'] = session.email;
+  /**
+   * `account`, when given, is the account as it is now: its address and
+   * whether it is verified (X-Email-Verified) change after sign-in, when the
+   * user follows a verification link or changes address.
+   */
+  return async function identityOf(session: BrowserSession, account?: Pick<Account, 'email' | 'emailVerified'>) {
+    const email = account ? account.email : session.email;
+    const emailVerified = Boolean(account?.emailVerified && account.email);
+    const { token, expiresIn } = await tokenFor(session, { sub: session.username, uid: session.accountId, email, email_verified: emailVerified, given_name: session.firstName });
+    const headers: Record<string, string> = { 'X-User': session.username, 'X-Email-Verified': String(emailVerified), Authorization: `Bearer ${token}` };
+    if (email) headers['X-Email'] = email;
     if (session.firstName) headers['X-First-Name'] = encodeURIComponent(session.firstName);
     return { headers, token, expiresIn };
   };

@@ -1,4 +1,5 @@
 import type { PasswordAccounts } from '../accounts/password-accounts';
+import { AppError } from '../platform/errors';
 import type { Client } from '../platform/http';
 import type { DeviceTokens } from '../protection/device-tokens';
 import type { Protection } from '../protection/protection';
@@ -10,6 +11,8 @@ export interface PasswordAttemptDeps {
   protection: Pick<Protection, 'admit' | 'attempt'>;
   passwordAccounts: Pick<PasswordAccounts, 'authenticate'>;
   deviceTokens: Pick<DeviceTokens, 'verify' | 'issue'>;
+  /** REQUIRE_VERIFIED_EMAIL: a right password on an account without a verified address is refused (403 email_not_verified). */
+  requireVerifiedEmail?: boolean;
 }
 
 /**
@@ -21,12 +24,13 @@ export interface PasswordAttemptDeps {
  * on the name; whoever succeeds gets a new device token.
  */
 export async function passwordAttempt(
-  { protection, passwordAccounts, deviceTokens }: PasswordAttemptDeps,
+  deps: PasswordAttemptDeps,
   username: string,
   password: string,
   client: Client,
   deviceToken?: string,
 ) {
+  const { protection, passwordAccounts, deviceTokens } = deps;
   await protection.admit(client);
   const device = await deviceTokens.verify(deviceToken, username);
   const account = await protection.attempt(
@@ -36,6 +40,8 @@ export async function passwordAttempt(
     (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
     device?.lane,
   );
+  // Only after the password is right: the refusal tells nothing to whoever does not know it.
+  if (deps.requireVerifiedEmail && !(account.emailVerified && account.email)) throw new AppError('email_not_verified');
   return { account, deviceToken: await deviceTokens.issue(account.username) };
 }
 

@@ -41,9 +41,18 @@ export function accountCreation({ protection, passwordPolicy, passwordAccounts, 
   };
 }
 
-/** Token sign-up: the account's public fields. */
-export function signUpFlow({ createAccount }: { createAccount: CreateAccount }) {
-  return async function signUp(username: string, password: string, client: Client) {
-    return publicAccount(await createAccount(username, password, client));
+/** Gives a new account its address, or tells the address's owner (lib/flows/recovery.ts): the caller's answer is the same either way. */
+export type ClaimAddress = (account: ActiveAccount, address: string) => Promise<void>;
+
+/**
+ * Token sign-up: the account's public fields. An address is not part of the
+ * account's claim: it is given after, where its uniqueness is decided, so
+ * that an address in use changes nothing the caller sees.
+ */
+export function signUpFlow({ createAccount, claimAddress }: { createAccount: CreateAccount; claimAddress: ClaimAddress }) {
+  return async function signUp(username: string, password: string, client: Client, email?: string) {
+    const account = await createAccount(username, password, client);
+    if (email) await claimAddress(account, email);
+    return publicAccount(account);
   };
 }

@@ -22,6 +22,8 @@ export interface IdentityClaims {
   sub: string;
   uid: string;
   email?: string;
+  /** OpenID Connect Core §5.1: whether the account proved `email` is its own. */
+  email_verified?: boolean;
   given_name?: string;
 }
 

@@ -3,7 +3,8 @@ import { field, html, layout, messages, type Html } from './html';
 /** Fixed notices the sign-in page shows for a query flag: nothing from the URL is ever shown as text. */
 const NOTICES: Record<string, string> = {
   signed_out: 'You have signed out.',
-  registered: 'Your account is ready. Please sign in.',
+  registered: 'Your account is ready. Please sign in. We sent a link to confirm your email address.',
+  password_reset: 'Your password was changed, and every session signed out. Please sign in with the new one.',
   account_deleted: 'Your account and everything about it have been deleted.',
 };
 
@@ -28,6 +29,7 @@ ${field({ name: 'username', label: 'Username', value: username, autocomplete: 'u
 ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, invalid: Boolean(error) })}
 <button type="submit">Sign in</button>
 </form>
+<p><a href="/password/forgot">Forgot password?</a></p>
 <p>No account yet? <a href="${withNext('/register', next)}">Register</a></p>`,
   );
 }

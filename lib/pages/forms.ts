@@ -45,10 +45,12 @@ export function pageFormRoute<S extends v.GenericSchema>(options: {
   allowedOrigins: readonly string[];
   handle: (input: { event: Event; body: v.InferOutput<S>; form: boolean }) => Promise<Response>;
   refusedPage: RefusedFormPage;
+  /** The form is on a page served with Referrer-Policy: no-referrer (lib/platform/origin.ts says what that changes). */
+  fromNoReferrerPage?: boolean;
 }) {
-  const { schema, allowedOrigins, handle, refusedPage } = options;
+  const { schema, allowedOrigins, handle, refusedPage, fromNoReferrerPage = false } = options;
   return route(async (event) => {
-    requireSameOrigin(event, allowedOrigins);
+    requireSameOrigin(event, allowedOrigins, { fromNoReferrerPage });
     const form = isFormPost(event);
     let values: Record<string, unknown> = {};
     try {

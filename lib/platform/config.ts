@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseTrustedProxies } from './client-address';
-import { readChoice, readInt, readList, readOptional, readSecret, readString, readUrl } from './env';
+import { readBoolean, readChoice, readInt, readList, readOptional, readSecret, readString, readUrl } from './env';
 
 /**
  * The service's configuration, read from the environment once and checked here, so a
@@ -52,6 +52,13 @@ const issuerUrl = readUrl(env, 'ISSUER_URL', deployed ? undefined : 'http://127.
  * server (RFC 7523 client assertions), nor a client id (the audience of ID tokens).
  */
 const accessTokenAudience = readList(env, 'ACCESS_TOKEN_AUDIENCE', `${issuerUrl}/api`, '<ISSUER_URL>/api');
+
+/**
+ * Mail (lib/mail): SMTP locally (maildev, `npm start`), Amazon SES in AWS
+ * through nodemailer's SES transport. A deployed function sends through SES
+ * unless told otherwise, and never to a loopback SMTP server by default.
+ */
+const mailTransport = readChoice(env, 'MAIL_TRANSPORT', ['smtp', 'ses'] as const, deployed ? 'ses' : 'smtp');
 
 export const config = Object.freeze({
   usersTable: readString(env, 'USERS_TABLE'),
@@ -133,6 +140,40 @@ export const config = Object.freeze({
    * FIRST_PARTY_SCOPE.
    */
   firstPartyClientId: readString(env, 'FIRST_PARTY_CLIENT_ID', 'first-party'),
+  mail: Object.freeze({
+    transport: mailTransport,
+    /** The SMTP server (MAIL_TRANSPORT=smtp): maildev under `npm start`. */
+    smtpUrl: readUrl(env, 'SMTP_URL', 'smtp://127.0.0.1:1025'),
+    /**
+     * The sender: in AWS an address of the SES identity the functions may send
+     * as (serverless.yml's mailIdentity); a function that sends refuses to
+     * start over SES without it (lib/composition/mail.ts). SMTP: a local sender.
+     */
+    from: readOptional(env, 'MAIL_FROM'),
+    /** SES configuration set (bounces, complaints, sending metrics); none when unset. */
+    sesConfigurationSet: readOptional(env, 'SES_CONFIGURATION_SET'),
+    /** How long one send may take before it counts as failed (a request waits for it). */
+    timeoutMs: readInt(env, 'MAIL_TIMEOUT_MS', 5000, 100, 30000),
+    /** The product's name in every mail. */
+    productName: readString(env, 'PRODUCT_NAME', 'Kong Lambda Auth'),
+  }),
+  /**
+   * Where the links in mails point: the service's public URL, never the
+   * request's Host or X-Forwarded-Host (which a client chooses: OWASP Forgot
+   * Password, "host header injection").
+   */
+  publicBaseUrl: readUrl(env, 'PUBLIC_BASE_URL', issuerUrl, '<ISSUER_URL>'),
+  recovery: Object.freeze({
+    /** OWASP Forgot Password: short-lived; 20 minutes by default. */
+    passwordResetTtlSeconds: readInt(env, 'PASSWORD_RESET_TTL_SECONDS', 1200, 60, 24 * 3600),
+    emailVerificationTtlSeconds: readInt(env, 'EMAIL_VERIFICATION_TTL_SECONDS', 24 * 3600, 300, 7 * 24 * 3600),
+    /** Sign-in refused (email_not_verified) until the account's address is verified. */
+    requireVerifiedEmail: readBoolean(env, 'REQUIRE_VERIFIED_EMAIL', false),
+    /** Recovery and verification mails per account per hour. */
+    mailsPerAccountPerHour: readInt(env, 'RECOVERY_MAILS_PER_ACCOUNT_PER_HOUR', 3, 1, 100),
+    /** Recovery and verification requests per client address per hour. */
+    requestsPerAddressPerHour: readInt(env, 'RECOVERY_REQUESTS_PER_ADDRESS_PER_HOUR', 30, 1, 1_000_000),
+  }),
 });
 
 /** The scope of first-party access tokens: everything the user may do, as the user. */

@@ -64,8 +64,10 @@ export function readSecret(env: Env, name: string, minLength: number, fallback?:
   return value;
 }
 
-export function readUrl(env: Env, name: string, fallback?: string): string {
+/** `shown`: how the fallback is documented when it derives from another setting (`<ISSUER_URL>`). */
+export function readUrl(env: Env, name: string, fallback?: string, shown?: string): string {
   const value = readString(env, name, fallback);
+  if (shown !== undefined) note(name, shown);
   try {
     return new URL(value).toString().replace(/\/$/, '');
   } catch {

@@ -22,10 +22,15 @@ export const crossSiteRequest = () => new AppError('cross_site_request');
  * would make an XSS on any listed origin, or a sibling subdomain serving user
  * content, able to change profiles and sign users in and out.
  */
-export function requireSameOrigin(event: Event, allowedOrigins: readonly string[]): void {
+export function requireSameOrigin(event: Event, allowedOrigins: readonly string[], { fromNoReferrerPage = false } = {}): void {
   const site = event.headers['sec-fetch-site'];
   if (site !== undefined && site.toLowerCase() !== 'same-origin') throw crossSiteRequest();
   const origin = event.headers['origin'];
+  // A page served with Referrer-Policy: no-referrer (the recovery pages, whose
+  // URL holds a token) posts with `Origin: null`. Then only a browser's own
+  // `Sec-Fetch-Site: same-origin` vouches for it: no page can set that header,
+  // and a sandboxed frame (also `null`) is cross-site by it.
+  if (fromNoReferrerPage && origin === 'null' && site?.toLowerCase() === 'same-origin') return;
   // "null" is what sandboxed frames, data: URLs and some redirects send: never ours.
   if (origin !== undefined && !allowedOrigins.includes(origin.toLowerCase())) throw crossSiteRequest();
 }

@@ -28,6 +28,18 @@ export const SECURITY_EVENTS = {
   admin_account_enabled: 'AdminAccountEnabled',
   admin_signed_out: 'AdminSignedOut',
   admin_account_deleted: 'AdminAccountDeleted',
+  /** A forgot-password request (known or not: `reason` says, the client never learns). */
+  password_reset_requested: 'PasswordResetRequested',
+  password_reset: 'PasswordReset',
+  /** A reset or verification token refused: a replayed or guessed link. */
+  recovery_token_refused: 'RecoveryTokenRefused',
+  /** Recovery mails held back for an account or a client address. */
+  recovery_throttled: 'RecoveryThrottled',
+  /** A mail that could not be sent: reported here, not retried (docs/recovery.md). */
+  mail_failed: 'MailFailed',
+  email_verified: 'EmailVerified',
+  /** Someone registered or changed to an address another account holds. */
+  email_in_use: 'EmailInUse',
 } as const;
 
 /** What a user does on purpose is info; what looks like an attack is a warning. */
@@ -35,6 +47,8 @@ const USER_ACTIONS: ReadonlySet<SecurityEvent> = new Set([
   'signed_out_everywhere',
   'password_changed',
   'session_ended',
+  'password_reset',
+  'email_verified',
   'account_exported',
   'account_deleted',
   'admin_users_searched',

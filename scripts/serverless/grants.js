@@ -9,7 +9,11 @@
  * A grant is a list of statements over the service's tables (by their
  * CloudFormation names) or KMS. `keyring` restricts a statement to the
  * signing keyring's item of the tokens table (dynamodb:LeadingKeys), which
- * decides which keys are trusted: only key rotation may write it.
+ * decides which keys are trusted: only key rotation may write it. `ses`: the
+ * stage's SES identity (serverless.yml custom.mailIdentity) and configuration
+ * set. The local IAM stand-in models DynamoDB only: locally mail goes by SMTP
+ * to maildev, so `mail:send` is checked in the packaged template
+ * (test/deploy), not by the stand-in.
  */
 
 /** The keyring's partition key in the tokens table (lib/keys/dynamodb-store.ts). */
@@ -18,7 +22,7 @@ const KEYRING_ID = 'keyring';
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
 const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
 
-/** @type {Record<string, Array<{effect?: 'Allow'|'Deny', actions: string[], table?: string, index?: string, keyring?: boolean, kms?: 'resource-tag'|'request-tag'}>>} */
+/** @type {Record<string, Array<{effect?: 'Allow'|'Deny', actions: string[], table?: string, index?: string, keyring?: boolean, kms?: 'resource-tag'|'request-tag', ses?: boolean}>>} */
 const GRANTS = {
   'users:read': [{ actions: ['dynamodb:GetItem'], table: 'UsersTable' }],
   'users:write': [{ actions: ['dynamodb:GetItem', ...WRITE], table: 'UsersTable' }],
@@ -53,6 +57,8 @@ const GRANTS = {
   // (lib/keys/key-policy.ts) allows only the one use its kind has.
   'kms:sign': [{ actions: ['kms:Sign'], kms: 'resource-tag' }],
   'kms:decrypt': [{ actions: ['kms:Decrypt'], kms: 'resource-tag' }],
+  // Mail through Amazon SES (lib/mail): as the stage's one identity (and its configuration set) only.
+  'mail:send': [{ actions: ['ses:SendEmail'], ses: true }],
   'kms:manage': [
     { actions: ['kms:CreateKey', 'kms:TagResource'], kms: 'request-tag' },
     { actions: ['kms:GetPublicKey', 'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:ScheduleKeyDeletion'], kms: 'resource-tag' },

@@ -76,7 +76,15 @@ class LeastPrivilege {
     }
   }
 
-  iamStatement({ effect, actions, table, index, keyring, kms }) {
+  iamStatement({ effect, actions, table, index, keyring, kms, ses }) {
+    if (ses) {
+      // SendEmail is authorised on the identity and, when one is named, on the configuration set.
+      const { mailIdentity, sesConfigurationSet } = this.serverless.service.custom ?? {};
+      if (!mailIdentity) throw new this.serverless.classes.Error('custom.mailIdentity (param mailIdentity, env MAIL_IDENTITY) is required by the mail:send grant');
+      const arn = (kind, name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:${kind}/${name}` });
+      const resources = [arn('identity', mailIdentity), ...(sesConfigurationSet ? [arn('configuration-set', sesConfigurationSet)] : [])];
+      return { Effect: effect, Action: actions, Resource: resources };
+    }
     if (kms) {
       const condition =
         kms === 'request-tag'

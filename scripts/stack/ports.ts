@@ -8,9 +8,12 @@ export interface StackPorts {
   api: number;
   lambda: number;
   dynamodb: number;
+  /** maildev's SMTP server, and its web UI and REST API. */
+  maildevSmtp: number;
+  maildevWeb: number;
 }
 
-export const DEFAULT_PORTS: StackPorts = { proxy: 8000, admin: 8001, api: 4000, lambda: 4002, dynamodb: 8100 };
+export const DEFAULT_PORTS: StackPorts = { proxy: 8000, admin: 8001, api: 4000, lambda: 4002, dynamodb: 8100, maildevSmtp: 1025, maildevWeb: 1080 };
 
 export const PORT_ENV_VARS: Record<keyof StackPorts, string> = {
   proxy: 'KONG_PROXY_PORT',
@@ -18,6 +21,8 @@ export const PORT_ENV_VARS: Record<keyof StackPorts, string> = {
   api: 'API_PORT',
   lambda: 'LAMBDA_PORT',
   dynamodb: 'DYNAMODB_PORT',
+  maildevSmtp: 'MAILDEV_SMTP_PORT',
+  maildevWeb: 'MAILDEV_WEB_PORT',
 };
 
 /** Ports from `<prefix>KONG_PROXY_PORT` etc., falling back to `defaults`. */

@@ -11,6 +11,7 @@ import type { Component, CrashHandler } from './component';
 import { dynamodbLocal } from './dynamodb-local';
 import { persistedForwardAuthKey, randomForwardAuthKey } from './forward-auth-key';
 import { gateway } from './gateway';
+import { maildev } from './maildev';
 import { redisServer } from './redis';
 import { browserEnv } from './browser-env';
 import { localAwsEnv, persistedCredentials, randomCredentials, type LocalCredentials } from './local-aws';
@@ -84,7 +85,8 @@ export function realIpSettings(given: RealIpSettings = {}, env = process.env): R
 export interface Stack {
   /** `redis` when the rate limits count in a Redis server of the stack's. */
   /** `lambda`: serverless-offline's Invoke port, which the gateway calls. */
-  urls: { proxy: string; admin: string; api: string; lambda?: string; dynamodb: string; redis?: string };
+  /** `mail`: maildev's web UI and REST API (GET /api/email); `smtp`: where the handlers send. */
+  urls: { proxy: string; admin: string; api: string; lambda?: string; dynamodb: string; redis?: string; mail: string; smtp: string };
   /** What a process needs to call the handlers in-process against this stack. */
   env: Record<string, string>;
   /** The only key that sees this stack's tables. */
@@ -95,7 +97,7 @@ export interface Stack {
   signingKeyDir: string;
   /** Whether urls.api (serverless-offline's HTTP port) is open. */
   apiHttp: boolean;
-  components: { dynamodb: Component; api: Component; gateway: Component; redis?: Component };
+  components: { dynamodb: Component; api: Component; gateway: Component; maildev: Component; redis?: Component };
   stop(): Promise<void>;
 }
 
@@ -171,6 +173,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     api: `http://127.0.0.1:${ports.api}`,
     lambda: `http://127.0.0.1:${ports.lambda}`,
     dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+    mail: `http://127.0.0.1:${ports.maildevWeb}`,
+    smtp: `smtp://127.0.0.1:${ports.maildevSmtp}`,
     ...(options.rateLimitPolicy?.policy === 'redis' ? { redis: `redis://127.0.0.1:${options.rateLimitPolicy.port}` } : {}),
   };
   const common = { log: options.log, onCrash: options.onCrash };
@@ -185,7 +189,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Kong's trusted_ips, shared: the functions find the client behind the same proxies.
   const trustedProxies = { TRUSTED_PROXIES: realIp.KONG_TRUSTED_IPS ?? 'NONE' };
   // Before options.env, so that a test can change any of them.
-  const handlerSettings = { ...keyEnv, ...browserEnv(urls.proxy), ...trustedProxies, ...options.env };
+  // Mail goes to the stack's maildev; links in it point at the gateway.
+  const mailEnv = { MAIL_TRANSPORT: 'smtp', SMTP_URL: urls.smtp, PUBLIC_BASE_URL: urls.proxy };
+  const handlerSettings = { ...keyEnv, ...browserEnv(urls.proxy), ...trustedProxies, ...mailEnv, ...options.env };
 
   const policy = options.rateLimitPolicy ?? { policy: 'local' };
   const components = {
@@ -210,6 +216,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: handlerSettings,
       ...common,
     }),
+    maildev: maildev({ smtpPort: ports.maildevSmtp, webPort: ports.maildevWeb, ...common }),
     gateway: gateway({
       proxyPort: ports.proxy,
       adminPort: ports.admin,

@@ -22,6 +22,9 @@ const PARAMS = {
   browserAllowedOrigins: 'https://auth.example.com',
   passwordPepper: 'a deployment pepper of at least thirty-two characters',
   deviceTokenSecret: 'a deployment device-token secret of at least thirty-two characters',
+  mailIdentity: 'auth.example.test',
+  mailFrom: 'Example Auth <no-reply@auth.example.test>',
+  sesConfigurationSet: 'auth-mail',
 };
 /** Every function Kong invokes; rotateKeys runs on a schedule instead. */
 const KONG_FUNCTIONS = [
@@ -30,6 +33,7 @@ const KONG_FUNCTIONS = [
   'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'signinPage', 'registerPage', 'assets',
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
   'accountExport', 'accountDelete', 'sessionAccountExport', 'sessionAccountDelete', 'adminUsers', 'adminUser', 'adminDisable', 'adminEnable', 'adminSignOut', 'adminSessions',
+  'passwordForgot', 'passwordReset', 'emailVerify', 'emailResend', 'emailChange', 'recoveryPages',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
 
@@ -126,12 +130,12 @@ async function carrying(marker: string): Promise<string[]> {
 
 it('carries the password dictionaries only in the functions that set passwords', async () => {
   // language-common's list of breached passwords, by its key.
-  expect(await carrying('passwords-common')).toEqual(['password', 'sessionRegister', 'signup']);
+  expect(await carrying('passwords-common')).toEqual(['password', 'passwordReset', 'sessionRegister', 'signup']);
 });
 
 it('carries the password hasher only in the functions that hash or check a password', async () => {
   // One of bcryptjs' own error messages.
-  expect(await carrying('Illegal number of rounds')).toEqual(['accountDelete', 'password', 'sessionAccountDelete', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
+  expect(await carrying('Illegal number of rounds')).toEqual(['accountDelete', 'emailChange', 'password', 'passwordReset', 'sessionAccountDelete', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
 });
 
 it('carries neither jsonwebtoken nor semver: tokens are signed with node:crypto and verified with jose (issue 27)', async () => {
@@ -145,7 +149,7 @@ it('carries the Kong Admin client only in the functions that call the Admin API'
   // The admin functions all import the operators' flow, which deletes consumers.
   expect(await carrying('AxiosHeaders')).toEqual([
     'accountDelete', 'adminDisable', 'adminEnable', 'adminSessions', 'adminSignOut', 'adminUser', 'adminUsers',
-    'health', 'logoutAll', 'password', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signup',
+    'health', 'logoutAll', 'password', 'passwordReset', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signup',
   ]);
 });
 
@@ -201,8 +205,23 @@ it("grants item-level actions on the service's own tables only: no scan but eras
   }
 });
 
+it("lets only the functions that mail send through SES, as the stage's identity and configuration set only", () => {
+  const senders = ['Signup', 'SessionRegister', 'PasswordForgot', 'PasswordReset', 'EmailResend', 'EmailChange'];
+  const ses = (fn: string) => statementsOf(fn).filter((s) => s.Action.some((a) => a.startsWith('ses:')));
+  const arn = (kind: string, name: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:${kind}/${name}` });
+  for (const fn of ALL_FUNCTIONS) {
+    if (senders.includes(fn)) {
+      expect(ses(fn)).toEqual([{ Effect: 'Allow', Action: ['ses:SendEmail'], Resource: [arn('identity', 'auth.example.test'), arn('configuration-set', 'auth-mail')] }]);
+    } else {
+      expect(ses(fn)).toEqual([]);
+    }
+  }
+  const env = resources.PasswordForgotLambdaFunction.Properties.Environment.Variables;
+  expect(env).toMatchObject({ MAIL_TRANSPORT: 'ses', MAIL_FROM: 'Example Auth <no-reply@auth.example.test>', SES_CONFIGURATION_SET: 'auth-mail' });
+});
+
 it('gives the pages, assets, the API description and discovery no access to any table or key', () => {
-  for (const fn of ['SigninPage', 'RegisterPage', 'Assets', 'OpenapiDescription', 'ApiReference', 'OpenidConfiguration']) {
+  for (const fn of ['SigninPage', 'RegisterPage', 'RecoveryPages', 'Assets', 'OpenapiDescription', 'ApiReference', 'OpenidConfiguration']) {
     expect(statementsOf(fn)).toEqual([]);
   }
 });

@@ -46,6 +46,13 @@ describe('npm start (scripts/start.ts)', () => {
     // serverless-offline's HTTP port is not open (API_HTTP=1 opens it): nothing to list.
     expect(started.readyLine).not.toContain(`API http://127.0.0.1:${ports.API_PORT}`);
     expect(started.readyLine).toContain(`DynamoDB http://127.0.0.1:${ports.DYNAMODB_PORT}`);
+    expect(started.readyLine).toContain(`Mail http://127.0.0.1:${ports.MAILDEV_WEB_PORT} (SMTP 127.0.0.1:${ports.MAILDEV_SMTP_PORT})`);
+  });
+
+  it('runs maildev on loopback: its REST API lists the mails the functions send', async () => {
+    const response = await fetch(`http://127.0.0.1:${ports.MAILDEV_WEB_PORT}/api/email`);
+    expect(response.status).toBe(200);
+    expect(Array.isArray(await response.json())).toBe(true);
   });
 
   it('keeps a key of its own for DynamoDB Local, readable by its owner only', () => {

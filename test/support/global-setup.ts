@@ -3,7 +3,7 @@ import { portsFromEnv, startStack, type Stack, type StackPorts } from '../../scr
 import { stackEnv, TEST_API_ENV, TEST_CORS_ORIGINS, TEST_REAL_IP, TEST_RATE_LIMITS, TEST_SESSION_CACHE_TTL_SECONDS, testLog } from './stack';
 
 /** Away from `npm start`'s defaults, so tests run while a developer's stack is up. */
-const TEST_PORTS: StackPorts = { proxy: 18000, admin: 18001, api: 14000, lambda: 14002, dynamodb: 18100 };
+const TEST_PORTS: StackPorts = { proxy: 18000, admin: 18001, api: 14000, lambda: 14002, dynamodb: 18100, maildevSmtp: 18025, maildevWeb: 18080 };
 
 declare global {
   // Handed from global setup to global teardown (same process).

@@ -57,7 +57,7 @@ export const testLog: LogSink | undefined = process.env.STACK_VERBOSE === '1' ? 
  * that stop components or restart the stack. Stop it in afterAll.
  */
 export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {}): Promise<Stack> {
-  const [proxy, admin, api, lambda, dynamodb] = await freePorts(5);
+  const [proxy, admin, api, lambda, dynamodb, maildevSmtp, maildevWeb] = await freePorts(7);
   const stack = await startStack({
     inMemory: true,
     rateLimits: TEST_RATE_LIMITS,
@@ -67,7 +67,7 @@ export async function startPrivateStack(options: Omit<StackOptions, 'ports'> = {
     log: testLog,
     ...options,
     env: { ...TEST_API_ENV, ...options.env },
-    ports: { proxy, admin, api, lambda, dynamodb },
+    ports: { proxy, admin, api, lambda, dynamodb, maildevSmtp, maildevWeb },
   });
   privateKeys.set(stack.urls.dynamodb, stack.credentials);
   privateForwardAuthKeys.set(stack.urls.proxy, stack.forwardAuthKey);
@@ -109,6 +109,7 @@ export function stackEnv(stack: Stack): Record<string, string> {
     API_URL: stack.urls.api,
     FORWARD_AUTH_KEY: stack.forwardAuthKey,
     ...(stack.urls.lambda ? { LAMBDA_URL: stack.urls.lambda } : {}),
+    MAILDEV_URL: stack.urls.mail,
   };
 }
 

@@ -33,8 +33,8 @@ export interface StartedStack {
 
 /** Runs `npm start` (or, with viaNpm false, what it runs) until its ready line, in memory; `env` adds settings. */
 export async function runStart({ viaNpm = false, env = {} as Record<string, string> } = {}): Promise<StartedStack> {
-  const [proxy, admin, api, lambda, dynamodb] = (await freePorts(5)).map(String);
-  const ports = { KONG_PROXY_PORT: proxy, KONG_ADMIN_PORT: admin, API_PORT: api, LAMBDA_PORT: lambda, DYNAMODB_PORT: dynamodb };
+  const [proxy, admin, api, lambda, dynamodb, smtp, web] = (await freePorts(7)).map(String);
+  const ports = { KONG_PROXY_PORT: proxy, KONG_ADMIN_PORT: admin, API_PORT: api, LAMBDA_PORT: lambda, DYNAMODB_PORT: dynamodb, MAILDEV_SMTP_PORT: smtp, MAILDEV_WEB_PORT: web };
   const dataDir = await mkdtemp(path.join(tmpdir(), 'npm-start-'));
   const [command, ...args] = viaNpm ? ['npm', 'start'] : START_COMMAND.split(' ');
   const child = spawn(command === 'node' ? process.execPath : command, args, {

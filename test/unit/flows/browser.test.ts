@@ -41,11 +41,21 @@ it('hands the gateway the identity headers and an identity token for the service
   await world.browserSignUp('alice', PASSWORD, 'alice@example.test', 'Zoë', {});
   const { session } = await world.browserSignIn('alice', PASSWORD, {});
   await expect(world.identityOf(session)).resolves.toEqual({
-    headers: { 'X-User': 'alice', 'X-Email': 'alice@example.test', 'X-First-Name': 'Zo%C3%AB', Authorization: 'Bearer identity.token.here' },
+    headers: { 'X-User': 'alice', 'X-Email': 'alice@example.test', 'X-Email-Verified': 'false', 'X-First-Name': 'Zo%C3%AB', Authorization: 'Bearer identity.token.here' },
     token: 'identity.token.here',
     expiresIn: 60,
   });
-  expect(signed).toEqual([[{ sub: 'alice', uid: session.accountId, email: 'alice@example.test', given_name: 'Zoë' }, 'userprofile', 60]]);
+  expect(signed).toEqual([[{ sub: 'alice', uid: session.accountId, email: 'alice@example.test', email_verified: false, given_name: 'Zoë' }, 'userprofile', 60]]);
+});
+
+it('says whether the address is verified, from the account as it is now', async () => {
+  const world = composeOnMemory({ identityTokens: { sign: async () => 'identity.token.here' } });
+  await world.browserSignUp('alice', PASSWORD, 'alice@example.test', 'Zoë', {});
+  const { session } = await world.browserSignIn('alice', PASSWORD, {});
+  const verified = await world.identityOf(session, { email: 'alice@example.test', emailVerified: true });
+  expect(verified.headers['X-Email-Verified']).toBe('true');
+  // A verified flag without an address says nothing is verified.
+  expect((await world.identityOf(session, { emailVerified: true })).headers['X-Email-Verified']).toBe('false');
 });
 
 it('reuses the identity token while more than half its minute is left, per session and claims; a logout still refuses at once (issue 27)', async () => {

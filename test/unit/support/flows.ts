@@ -81,6 +81,11 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
   const createAccount = accountCreation({ protection, passwordPolicy, passwordAccounts, kongCredentials, subjects });
   const erasers = coreErasers({ kongCredentials, tokenSessions, browserSessions, profiles, protection });
   const eraseAccount = accountErasureFlow({ accounts, erasers });
+  // As lib/flows/recovery.ts gives an address (unverified), without its mail and uniqueness item.
+  const claimAddress = async (account: { username: string }, address: string) => {
+    const stored = accountStore.accounts.get(account.username);
+    if (stored) Object.assign(stored, { email: address, emailVerified: false });
+  };
   const unusedIdentity = { sign: async () => Promise.reject(new Error('no identity tokens in this world')) };
 
   return {
@@ -98,14 +103,14 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     checkAccessToken,
     createAccount,
     authenticateCaller: callerAuthentication({ checkAccessToken }),
-    signUp: signUpFlow({ createAccount }),
+    signUp: signUpFlow({ createAccount, claimAddress }),
     signIn: signInFlow({ protection, passwordAccounts, deviceTokens, tokenSessions, subjects }),
     refresh: refreshFlow({ accounts, tokenSessions, subjects }),
     signOutEverywhere: signOutEverywhereFlow({ tokenSessions, kongCredentials, subjects }),
     changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens }),
     introspect: introspection({ checkAccessToken, tokenSessions, accounts, refreshTokens: ACCESS_TOKEN_PROFILE }),
     browserSignIn: browserSignInFlow({ protection, passwordAccounts, deviceTokens, browserSessions }),
-    browserSignUp: browserSignUpFlow({ createAccount }),
+    browserSignUp: browserSignUpFlow({ createAccount, claimAddress }),
     profiles,
     erasers,
     eraseAccount,

@@ -1,0 +1,2 @@
+export { nodemailerMailer, type Mail, type Mailer } from './mailer';
+export { linkTo, templates, type MailContext } from './templates';
