@@ -4,5 +4,6 @@ import { browserSessions } from './browser-sessions';
 import { deviceTokens } from './device-tokens';
 import { passwordAccounts } from './password-accounts';
 import { protection } from './protection';
+import { secondFactors } from './second-factors';
 
-export const browserSignIn = browserSignInFlow({ protection, passwordAccounts, deviceTokens, browserSessions });
+export const browserSignIn = browserSignInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, browserSessions });

@@ -15,10 +15,24 @@ export const SECURITY_EVENTS = {
   signed_out_everywhere: 'SignedOutEverywhere',
   password_changed: 'PasswordChanged',
   session_ended: 'SessionEnded',
+  /** A wrong or replayed second-factor code (TOTP or recovery code), at sign-in or a sensitive change. */
+  second_factor_failed: 'SecondFactorFailed',
+  second_factor_added: 'SecondFactorAdded',
+  second_factor_removed: 'SecondFactorRemoved',
+  recovery_codes_regenerated: 'RecoveryCodesRegenerated',
+  /** A sign-in completed with a recovery code: the user may have lost the authenticator. */
+  recovery_code_used: 'RecoveryCodeUsed',
 } as const;
 
 /** What a user does on purpose is info; what looks like an attack is a warning. */
-const USER_ACTIONS: ReadonlySet<SecurityEvent> = new Set(['signed_out_everywhere', 'password_changed', 'session_ended']);
+const USER_ACTIONS: ReadonlySet<SecurityEvent> = new Set([
+  'signed_out_everywhere',
+  'password_changed',
+  'session_ended',
+  'second_factor_added',
+  'second_factor_removed',
+  'recovery_codes_regenerated',
+]);
 
 export type SecurityEvent = keyof typeof SECURITY_EVENTS;
 

@@ -14,7 +14,9 @@ import { callerAuthentication } from '../../../lib/flows/caller';
 import { introspection } from '../../../lib/flows/introspection';
 import { passwordChangeFlow } from '../../../lib/flows/password-change';
 import { refreshFlow } from '../../../lib/flows/refresh';
-import { signInFlow } from '../../../lib/flows/sign-in';
+import { secondFactorSignInFlow, signInFlow } from '../../../lib/flows/sign-in';
+import { SecondFactors } from '../../../lib/second-factors/second-factors';
+import { secondFactorChanges } from '../../../lib/flows/second-factors';
 import { signOutEverywhereFlow } from '../../../lib/flows/sign-out-everywhere';
 import { accountCreation, signUpFlow } from '../../../lib/flows/sign-up';
 import { tokenSubjects } from '../../../lib/flows/subject';
@@ -29,6 +31,7 @@ import { AccessTokens } from '../../../lib/tokens/access-tokens';
 import { CONTRACT_LIMITS } from '../../support/attempt-store-contract';
 import { ACCESS_TOKEN_PROFILE } from './access-token-profile';
 import { MemoryBrowserSessionStore } from './memory-browser-stores';
+import { MemorySecondFactorStore, MemorySecretBox } from './memory-second-factors';
 import { FakeKongAdmin, MemoryAccountStore, MemoryAttemptStore, MemoryTokenSessionStore, plainHasher } from './memory-stores';
 
 /** A password the stand-in estimator below finds strong, and long enough for the policy's 15. */
@@ -67,6 +70,13 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     epoch: (username) => tokenSessionStore.epoch(username),
     clock: () => clock.now,
   });
+  const secondFactorStore = new MemorySecondFactorStore();
+  const secondFactors = new SecondFactors(
+    secondFactorStore,
+    new MemorySecretBox(),
+    { issuer: 'Unit Tests', pendingSignInSeconds: 300, maxCodeFailures: 3 },
+    () => clock.now,
+  );
   const noKeys = { verificationKey: async () => undefined };
 
   const subjects = tokenSubjects({ kongCredentials, signingKeys });
@@ -77,7 +87,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
   return {
     clock,
     advance: (seconds: number) => void (clock.now += seconds * 1000),
-    stores: { accounts: accountStore, tokenSessions: tokenSessionStore, browserSessions: browserSessionStore, attempts: attemptStore },
+    stores: { accounts: accountStore, tokenSessions: tokenSessionStore, browserSessions: browserSessionStore, attempts: attemptStore, secondFactors: secondFactorStore },
     kongAdmin,
     accessTokens,
     tokenSessions,
@@ -85,17 +95,20 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     protection,
     passwordAccounts,
     deviceTokens,
+    secondFactors,
     subjects,
     checkAccessToken,
     createAccount,
     authenticateCaller: callerAuthentication({ checkAccessToken }),
     signUp: signUpFlow({ createAccount }),
-    signIn: signInFlow({ protection, passwordAccounts, deviceTokens, tokenSessions, subjects }),
+    signIn: signInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, tokenSessions, subjects }),
+    secondFactorChanges: secondFactorChanges({ secondFactors, protection, stepUpSeconds: 300 }),
+    signInWithSecondFactor: secondFactorSignInFlow({ protection, accounts, deviceTokens, secondFactors, tokenSessions, subjects }),
     refresh: refreshFlow({ accounts, tokenSessions, subjects }),
     signOutEverywhere: signOutEverywhereFlow({ tokenSessions, kongCredentials, subjects }),
     changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens }),
     introspect: introspection({ checkAccessToken, tokenSessions, accounts, refreshTokens: ACCESS_TOKEN_PROFILE }),
-    browserSignIn: browserSignInFlow({ protection, passwordAccounts, deviceTokens, browserSessions }),
+    browserSignIn: browserSignInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, browserSessions }),
     browserSignUp: browserSignUpFlow({ createAccount }),
     identityOf: browserIdentityFlow({ identityTokens: identityTokens ?? unusedIdentity, audience: 'userprofile', ttlSeconds: 60 }),
   };
