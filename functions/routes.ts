@@ -62,6 +62,10 @@ export const ROUTES: readonly Route[] = [
     operations: { 'POST /api/public/signin': 'signin', 'OPTIONS /api/public/signin': 'preflightPublicSignin' },
   },
   {
+    function: 'signinMfa', handler: 'functions/public/signin-mfa.handler', service: 'public', route: 'signin-mfa',
+    operations: { 'POST /api/public/signin/mfa': 'signinMfa', 'OPTIONS /api/public/signin/mfa': 'preflightPublicSigninMfa' },
+  },
+  {
     function: 'refresh', handler: 'functions/public/refresh.handler', service: 'public', route: 'refresh',
     operations: { 'POST /api/public/refresh': 'refresh', 'OPTIONS /api/public/refresh': 'preflightPublicRefresh' },
   },
@@ -129,6 +133,18 @@ export const ROUTES: readonly Route[] = [
   {
     function: 'sessions', handler: 'functions/protected/sessions.handler', service: 'token', route: 'sessions',
     operations: { 'GET /api/jwt/sessions': 'listSessions' },
+  },
+  {
+    function: 'mfaTotp', handler: 'functions/protected/mfa-totp.handler', service: 'token', route: 'mfa-totp',
+    operations: { 'POST /api/jwt/mfa/totp': 'startTotp', 'DELETE /api/jwt/mfa/totp': 'disableTotp' },
+  },
+  {
+    function: 'mfaTotpConfirm', handler: 'functions/protected/mfa-totp-confirm.handler', service: 'token', route: 'mfa-totp-confirm',
+    operations: { 'POST /api/jwt/mfa/totp/confirm': 'confirmTotp' },
+  },
+  {
+    function: 'mfaRecoveryCodes', handler: 'functions/protected/mfa-recovery-codes.handler', service: 'token', route: 'mfa-recovery-codes',
+    operations: { 'POST /api/jwt/mfa/recovery-codes': 'regenerateRecoveryCodes' },
   },
   {
     function: 'endSession', handler: 'functions/protected/end-session.handler', service: 'token', route: 'end-session',

@@ -43,4 +43,10 @@ export const signinBody = object({
   ...signinCredentials,
   device_token: v.optional(v.pipe(string(), v.maxLength(DEVICE_TOKEN_MAX_CHARS, 'is too long'))),
 });
-export const passwordChangeBody = object({ current_password: anyPassword, new_password: password });
+/** With a second factor on and no recent one in the session: a current TOTP code or a recovery code too (lib/flows/second-factors.ts). */
+export const passwordChangeBody = object({
+  current_password: anyPassword,
+  new_password: password,
+  code: v.optional(v.pipe(string(), v.maxLength(16, 'is too long'))),
+  recovery_code: v.optional(v.pipe(string(), v.maxLength(32, 'is too long'))),
+});

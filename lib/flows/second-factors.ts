@@ -8,7 +8,7 @@ import type { AccessTokenClaims } from '../tokens/access-tokens';
 /** Who asks for a change: the account, and how its session signed in (amr, auth_time) and which session it is. */
 export interface StepUpCaller {
   account: ActiveAccount;
-  claims: Pick<AccessTokenClaims, 'amr' | 'auth_time' | 'sid'>;
+  claims: Partial<Pick<AccessTokenClaims, 'amr' | 'auth_time' | 'sid'>>;
 }
 
 export interface SecondFactorChangeDeps {
@@ -35,7 +35,7 @@ export function secondFactorChanges({ secondFactors, protection, stepUpSeconds, 
       client,
       () => secondFactors.verify(account.id, presented),
       () => ({ event: 'second_factor_failed', reason: 'wrong_code' }),
-      `session#${claims.sid}`,
+      claims.sid === undefined ? undefined : `session#${claims.sid}`,
     );
   }
 

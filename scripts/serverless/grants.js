@@ -40,6 +40,8 @@ const GRANTS = {
   'keyring:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], table: 'TokensTable', keyring: true }],
   // This stage's KMS keys only (they carry its tag): signing, or making and retiring them.
   'kms:sign': [{ actions: ['kms:Sign'], kms: 'resource-tag' }],
+  // Second factors' secrets (lib/second-factors/kms-secret-box.ts): envelope encryption under this stage's key.
+  'kms:seal': [{ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], kms: 'resource-tag' }],
   'kms:manage': [
     { actions: ['kms:CreateKey', 'kms:TagResource'], kms: 'request-tag' },
     { actions: ['kms:GetPublicKey', 'kms:ScheduleKeyDeletion'], kms: 'resource-tag' },

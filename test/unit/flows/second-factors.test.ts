@@ -109,3 +109,11 @@ it('lets a sensitive change through with a recent second factor in the session, 
   const old = { account: checked.account, claims: { ...checked.claims, auth_time: checked.claims.auth_time! - 301 } };
   await expect(world.secondFactorChanges.stepUp(old, {}, client)).rejects.toMatchObject({ code: 'mfa_required' });
 });
+
+it('changes the password with TOTP on only with a code or a recent second factor', async () => {
+  const { world, caller, code } = await enrolled();
+  const NEW = 'another correct horse battery staple';
+  await expect(world.changePassword(caller.account, PASSWORD, NEW, client, caller.claims)).rejects.toMatchObject({ status: 403, code: 'mfa_required' });
+  const fresh = await world.changePassword(caller.account, PASSWORD, NEW, client, caller.claims, { code: code() });
+  expect((await world.checkAccessToken(fresh.access_token))!.claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+});

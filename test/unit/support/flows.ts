@@ -77,6 +77,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     { issuer: 'Unit Tests', pendingSignInSeconds: 300, maxCodeFailures: 3 },
     () => clock.now,
   );
+  const changes = secondFactorChanges({ secondFactors, protection, stepUpSeconds: 300 });
   const noKeys = { verificationKey: async () => undefined };
 
   const subjects = tokenSubjects({ kongCredentials, signingKeys });
@@ -102,11 +103,11 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     authenticateCaller: callerAuthentication({ checkAccessToken }),
     signUp: signUpFlow({ createAccount }),
     signIn: signInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, tokenSessions, subjects }),
-    secondFactorChanges: secondFactorChanges({ secondFactors, protection, stepUpSeconds: 300 }),
+    secondFactorChanges: changes,
     signInWithSecondFactor: secondFactorSignInFlow({ protection, accounts, deviceTokens, secondFactors, tokenSessions, subjects }),
     refresh: refreshFlow({ accounts, tokenSessions, subjects }),
     signOutEverywhere: signOutEverywhereFlow({ tokenSessions, kongCredentials, subjects }),
-    changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens }),
+    changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens, stepUp: changes.stepUp }),
     introspect: introspection({ checkAccessToken, tokenSessions, accounts, refreshTokens: ACCESS_TOKEN_PROFILE }),
     browserSignIn: browserSignInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, browserSessions }),
     browserSignUp: browserSignUpFlow({ createAccount }),
