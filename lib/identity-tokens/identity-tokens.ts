@@ -23,6 +23,9 @@ export interface IdentityClaims {
   uid: string;
   email?: string;
   given_name?: string;
+  /** How and when the session signed in (RFC 8176, OIDC Core §2). */
+  amr?: string[];
+  auth_time?: number;
 }
 
 /**
