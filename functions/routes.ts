@@ -161,6 +161,10 @@ export const ROUTES: readonly Route[] = [
     operations: { 'POST /api/session/login': 'sessionLogin', 'OPTIONS /api/session/login': 'preflightSessionLogin' },
   },
   {
+    function: 'sessionLoginMfa', handler: 'functions/session/login-mfa.handler', service: 'browser-session', route: 'session-login-mfa',
+    operations: { 'POST /api/session/login/mfa': 'sessionLoginMfa', 'OPTIONS /api/session/login/mfa': 'preflightSessionLoginMfa' },
+  },
+  {
     function: 'sessionAuthenticate', handler: 'functions/session/authenticate.handler', service: 'browser-session', route: 'session-authenticate',
     operations: { 'GET /api/session/authenticate': 'sessionAuthenticate', 'OPTIONS /api/session/authenticate': 'preflightSessionAuthenticate' },
   },
