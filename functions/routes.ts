@@ -191,6 +191,10 @@ export const ROUTES: readonly Route[] = [
     function: 'profilePage', handler: 'functions/userprofile/page.handler', service: 'userprofile-pages', route: 'profile-page',
     operations: { 'GET /profile': 'profilePage' },
   },
+  {
+    function: 'securityPage', handler: 'functions/pages/security.handler', service: 'userprofile-pages', route: 'security-page',
+    operations: { 'GET /security': 'securityPage', 'POST /security': 'securityPageChange' },
+  },
 
   // Kong service `services` (functions/services)
   {
