@@ -1,7 +1,7 @@
 import { isActive } from '../../lib/accounts/account';
-import { sessionIdFrom } from '../../lib/browser-sessions';
 import { accounts } from '../../lib/composition/accounts';
-import { browserConfig, browserSessions } from '../../lib/composition/browser-sessions';
+import { browserConfig } from '../../lib/composition/browser-sessions';
+import { pageIdentity } from '../../lib/composition/page-identity';
 import { secondFactorChange } from '../../lib/composition/second-factor-changes';
 import { formError } from '../../lib/pages/forms';
 import { htmlResponse, seeOther } from '../../lib/pages/html';
@@ -16,17 +16,17 @@ const presented = (code = '') => (normalizeCode(code) ? { code } : { recovery_co
 
 /**
  * GET /security (behind forward-auth): the signed-in user's second factors;
- * POST /security (a same-origin form): one change. The browser session is
- * checked here again from its cookie, not only by the gateway: the page acts
- * on the account it names. Enrolment's secret and the recovery codes are
+ * POST /security (a same-origin form): one change. The gateway hides the
+ * session cookie from it: the user is who the identity token (verified here
+ * with the service's keys) says, and the account must still be that one. Enrolment's secret and the recovery codes are
  * shown in the answer to the post that made them, never stored for display.
  */
 export const handler = route(async (event) => {
-  const session = await browserSessions.resume(sessionIdFrom(event.headers.cookie, browserConfig.cookieSecure));
-  const account = session && (await accounts.get(session.username));
-  if (!session || !isActive(account) || account.id !== session.accountId) return seeOther('/signin?next=%2Fsecurity');
-  // The page's session is its proof of sign-in: its methods and time decide a step-up; codes count on the username.
-  const caller = { account, claims: { amr: session.amr, auth_time: session.authTime } };
+  const identity = await pageIdentity(event);
+  const account = identity && (await accounts.get(identity.username));
+  if (!identity || !isActive(account) || account.id !== identity.accountId) return seeOther('/signin?next=%2Fsecurity');
+  // The session's methods and time (from its identity token) decide a step-up; codes count on the username.
+  const caller = { account, claims: { amr: identity.amr, auth_time: identity.authTime } };
   const view = async (extra: Partial<SecurityPage> = {}): Promise<SecurityPage> => {
     const status = await secondFactorChange.status(caller);
     return { username: account.username, totp: status.totp, recoveryCodesLeft: status.recovery_codes_left, ...extra };
