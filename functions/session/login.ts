@@ -30,7 +30,8 @@ export const handler = pageFormRoute({
       // A right password of an account with a second factor: the form's second step; a script gets the 403 with its mfa_token.
       const mfaToken = error instanceof AppError && error.code === 'mfa_required' ? error.details?.mfa_token : undefined;
       if (!form || typeof mfaToken !== 'string') throw error;
-      return htmlResponse(200, signInCodePage({ mfaToken, next: safeNext(body.next) }));
+      // 403 as the JSON answer is: no session yet, the second step's page instead.
+      return htmlResponse(403, signInCodePage({ mfaToken, next: safeNext(body.next) }));
     }
   },
   refusedPage: (values, shown) => signInPage({ next: safeNext(values.next), username: echoed(values, ['username']).username, error: shown.message }),

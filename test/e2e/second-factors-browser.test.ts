@@ -26,11 +26,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Script errors and CSP refusals; a 401 the browser logs (a wrong code) is no problem. */
+/** Script errors and CSP refusals; a 401 or 403 the browser logs (a wrong code, the second step's page) is no problem. */
 function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' && !/the server responded with a status of 40[14]/.test(message.text())) problems.push(message.text());
+    if (message.type() === 'error' && !/the server responded with a status of 40[134]/.test(message.text())) problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
   return problems;
