@@ -63,6 +63,10 @@ export const ROUTES: readonly Route[] = [
     operations: { 'POST /api/public/signin': 'signin', 'OPTIONS /api/public/signin': 'preflightPublicSignin' },
   },
   {
+    function: 'signinMfa', handler: 'functions/public/signin-mfa.handler', service: 'public', route: 'signin-mfa',
+    operations: { 'POST /api/public/signin/mfa': 'signinMfa', 'OPTIONS /api/public/signin/mfa': 'preflightPublicSigninMfa' },
+  },
+  {
     function: 'refresh', handler: 'functions/public/refresh.handler', service: 'public', route: 'refresh',
     operations: { 'POST /api/public/refresh': 'refresh', 'OPTIONS /api/public/refresh': 'preflightPublicRefresh' },
   },
@@ -157,6 +161,18 @@ export const ROUTES: readonly Route[] = [
     operations: { 'GET /api/jwt/sessions': 'listSessions' },
   },
   {
+    function: 'mfaTotp', handler: 'functions/protected/mfa-totp.handler', service: 'token', route: 'mfa-totp',
+    operations: { 'POST /api/jwt/mfa/totp': 'startTotp', 'DELETE /api/jwt/mfa/totp': 'disableTotp' },
+  },
+  {
+    function: 'mfaTotpConfirm', handler: 'functions/protected/mfa-totp-confirm.handler', service: 'token', route: 'mfa-totp-confirm',
+    operations: { 'POST /api/jwt/mfa/totp/confirm': 'confirmTotp' },
+  },
+  {
+    function: 'mfaRecoveryCodes', handler: 'functions/protected/mfa-recovery-codes.handler', service: 'token', route: 'mfa-recovery-codes',
+    operations: { 'POST /api/jwt/mfa/recovery-codes': 'regenerateRecoveryCodes' },
+  },
+  {
     function: 'endSession', handler: 'functions/protected/end-session.handler', service: 'token', route: 'end-session',
     operations: { 'DELETE /api/jwt/sessions/{id}': 'endSession' },
   },
@@ -177,6 +193,10 @@ export const ROUTES: readonly Route[] = [
   {
     function: 'sessionLogin', handler: 'functions/session/login.handler', service: 'browser-session', route: 'session-login',
     operations: { 'POST /api/session/login': 'sessionLogin', 'OPTIONS /api/session/login': 'preflightSessionLogin' },
+  },
+  {
+    function: 'sessionLoginMfa', handler: 'functions/session/login-mfa.handler', service: 'browser-session', route: 'session-login-mfa',
+    operations: { 'POST /api/session/login/mfa': 'sessionLoginMfa', 'OPTIONS /api/session/login/mfa': 'preflightSessionLoginMfa' },
   },
   {
     function: 'sessionAuthenticate', handler: 'functions/session/authenticate.handler', service: 'browser-session', route: 'session-authenticate',
@@ -213,6 +233,10 @@ export const ROUTES: readonly Route[] = [
   {
     function: 'profilePage', handler: 'functions/userprofile/page.handler', service: 'userprofile-pages', route: 'profile-page',
     operations: { 'GET /profile': 'profilePage' },
+  },
+  {
+    function: 'securityPage', handler: 'functions/pages/security.handler', service: 'userprofile-pages', route: 'security-page',
+    operations: { 'GET /security': 'securityPage', 'POST /security': 'securityPageChange' },
   },
 
   // Kong service `services` (functions/services)

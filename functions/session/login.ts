@@ -1,17 +1,14 @@
-import { DEFAULT_AFTER_SIGNIN, deviceCookie, deviceTokenFrom, revokedSession, safeNext, sessionCookie, sessionIdFrom } from '../../lib/browser-sessions';
-import { browserConfig, browserSessions } from '../../lib/composition/browser-sessions';
+import { deviceTokenFrom, safeNext } from '../../lib/browser-sessions';
+import { browserConfig } from '../../lib/composition/browser-sessions';
 import { browserSignInBody } from '../../lib/browser-sessions/schemas';
 import { browserSignIn } from '../../lib/composition/browser-sign-in';
-import { signInPage } from '../../lib/pages/auth-pages';
+import { signInCodePage, signInPage } from '../../lib/pages/auth-pages';
 import { echoed, pageFormRoute } from '../../lib/pages/forms';
-import { seeOther } from '../../lib/pages/html';
-import { config } from '../../lib/platform/config';
-import { clientOf, json, type Response } from '../../lib/platform/http';
+import { htmlResponse } from '../../lib/pages/html';
+import { signedIn } from '../../lib/pages/signed-in';
+import { AppError } from '../../lib/platform/errors';
+import { clientOf } from '../../lib/platform/http';
 
-/** Two cookies in one answer: a headers map holds one Set-Cookie, multiValueHeaders any number. */
-function withCookies(response: Response, cookies: string[]): Response {
-  return { ...response, multiValueHeaders: { ...response.multiValueHeaders, 'Set-Cookie': cookies } };
-}
 
 /**
  * POST /api/session/login {"username","password"} (JSON, or the sign-in
@@ -26,17 +23,16 @@ export const handler = pageFormRoute({
   allowedOrigins: browserConfig.allowedOrigins,
   async handle({ event, body, form }) {
     const secure = browserConfig.cookieSecure;
-    const { id, session, deviceToken } = await browserSignIn(body.username, body.password, clientOf(event), deviceTokenFrom(event.headers.cookie, secure));
-    // Whatever session id the browser held before is not the one signed in (no
-    // fixation); if it named a session, that one ends.
-    const previous = sessionIdFrom(event.headers.cookie, secure);
-    await browserSessions.end(previous);
-    const cookies = [sessionCookie(id, secure), deviceCookie(deviceToken, secure, config.deviceTokenTtlSeconds)];
-    // The gateway drops its cached answer for the replaced session at once (forward-auth's accept_revocations).
-    const revocation = revokedSession(previous);
-    if (form) return withCookies(seeOther(safeNext(body.next) ?? DEFAULT_AFTER_SIGNIN, revocation), cookies);
-    const expiresAt = new Date(session.absoluteExpiresAt * 1000).toISOString();
-    return withCookies(json(200, { username: session.username, idle_timeout_seconds: browserConfig.idleSeconds, expires_at: expiresAt }, revocation), cookies);
+    try {
+      const started = await browserSignIn(body.username, body.password, clientOf(event), deviceTokenFrom(event.headers.cookie, secure));
+      return await signedIn(event, started, form, body.next);
+    } catch (error) {
+      // A right password of an account with a second factor: the form's second step; a script gets the 403 with its mfa_token.
+      const mfaToken = error instanceof AppError && error.code === 'mfa_required' ? error.details?.mfa_token : undefined;
+      if (!form || typeof mfaToken !== 'string') throw error;
+      // 403 as the JSON answer is: no session yet, the second step's page instead.
+      return htmlResponse(403, signInCodePage({ mfaToken, next: safeNext(body.next) }));
+    }
   },
   refusedPage: (values, shown) => signInPage({ next: safeNext(values.next), username: echoed(values, ['username']).username, error: shown.message }),
 });

@@ -48,4 +48,10 @@ export const signinBody = object({
 });
 /** A user deleting their own account confirms it with their password. */
 export const accountDeletionBody = object({ password: anyPassword });
-export const passwordChangeBody = object({ current_password: anyPassword, new_password: password });
+/** With a second factor on and no recent one in the session: a current TOTP code or a recovery code too (lib/flows/second-factors.ts). */
+export const passwordChangeBody = object({
+  current_password: anyPassword,
+  new_password: password,
+  code: v.optional(v.pipe(string(), v.maxLength(16, 'is too long'))),
+  recovery_code: v.optional(v.pipe(string(), v.maxLength(32, 'is too long'))),
+});

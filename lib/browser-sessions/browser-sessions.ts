@@ -43,7 +43,7 @@ export class BrowserSessions {
   }
 
   /** A new session for `owner`; answers its id, for the cookie, which is never stored. */
-  async start(owner: SessionOwner): Promise<{ id: string; session: BrowserSession }> {
+  async start(owner: SessionOwner, signedIn?: { amr: string[]; authTime: number }): Promise<{ id: string; session: BrowserSession }> {
     const { username } = owner;
     // An end-all racing this sign-in can only leave the session with an old
     // epoch, which the next check refuses: the safe side, so no transaction.
@@ -62,6 +62,8 @@ export class BrowserSessions {
       lastSeenAt: now,
       idleExpiresAt: Math.min(now + this.lifetimes.idleSeconds, absoluteExpiresAt),
       absoluteExpiresAt,
+      amr: signedIn?.amr ?? ['pwd'],
+      authTime: signedIn?.authTime ?? now,
     };
     await this.store.create(session);
     log.info('browser session started', { username });

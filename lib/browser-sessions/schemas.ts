@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { email, firstName } from '../accounts/identity';
 import { signinCredentials, signupBody } from '../accounts/schemas';
-import { object } from '../platform/schemas';
+import { object, requiredString } from '../platform/schemas';
 
 /** `next` comes with the sign-in form; it is checked where it is used (redirects.ts), and ignored if unsafe. */
 const next = v.optional(v.pipe(v.string(), v.maxLength(4096)));
@@ -11,3 +11,10 @@ export const browserSignUpBody = object({ ...signupBody.entries, email, first_na
 
 /** Sign-in checks only the shape of the password, as the token signin does; the device token comes in its cookie. */
 export const browserSignInBody = object({ ...signinCredentials, next });
+
+/** The sign-in page's second step: its mfa_token and one field, a six-digit TOTP code or a recovery code. */
+export const browserSignInCodeBody = object({
+  mfa_token: v.pipe(requiredString(), v.maxLength(128, 'is too long')),
+  code: v.pipe(requiredString(), v.maxLength(32, 'is too long')),
+  next,
+});

@@ -22,6 +22,9 @@ export interface BrowserSession {
   /** Sliding: moved on with use, never past the absolute expiry. */
   idleExpiresAt: number;
   absoluteExpiresAt: number;
+  /** How the user signed in (RFC 8176 amr) and when (epoch seconds): the identity answer's X-Auth-Methods. Absent on sessions before second factors. */
+  amr?: string[];
+  authTime?: number;
 }
 
 /**

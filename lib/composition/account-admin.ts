@@ -3,6 +3,7 @@ import { accountAdminFlow } from '../flows/account-admin';
 import { accounts } from './accounts';
 import { eraseAccount } from './account-erasure';
 import { kongCredentials } from './kong';
+import { enrolledFactors } from './second-factor-store';
 import { tokenSessions } from './token-sessions';
 
-export const accountAdmin = accountAdminFlow({ accounts, tokenSessions, kongCredentials, eraseAccount });
+export const accountAdmin = accountAdminFlow({ accounts, tokenSessions, kongCredentials, eraseAccount, enrolledFactors });

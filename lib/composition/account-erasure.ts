@@ -6,6 +6,7 @@ import { profiles } from './erasure-profiles';
 import { kongCredentials } from './kong';
 import { protection } from './protection';
 import { recoveryStore } from './recovery-store';
+import { secondFactorStore } from './second-factor-store';
 import { tokenSessions } from './token-sessions';
 
 /** Later capabilities append their erasers here (lib/flows/account-erasure.ts, coreErasers). */
@@ -14,6 +15,8 @@ export const eraseAccount = accountErasureFlow({
   erasers: [
     ...coreErasers({ kongCredentials, tokenSessions, browserSessions, profiles, protection }),
     // Pending reset and verification links, and the address's uniqueness item (lib/recovery).
+    // TOTP and recovery codes (lib/second-factors); pending second steps expire within minutes and need the account.
+    { name: 'second-factors', erase: (s) => secondFactorStore.erase(s.accountId) },
     { name: 'recovery', erase: (s) => recoveryStore.eraseRecoveryData({ username: s.username, accountId: s.accountId }, s.email) },
   ],
 });

@@ -5,5 +5,6 @@ import { browserSessions } from './browser-sessions';
 import { deviceTokens } from './device-tokens';
 import { passwordAccounts } from './password-accounts';
 import { protection } from './protection';
+import { secondFactors } from './second-factors';
 
-export const browserSignIn = browserSignInFlow({ requireVerifiedEmail: config.recovery.requireVerifiedEmail, protection, passwordAccounts, deviceTokens, browserSessions });
+export const browserSignIn = browserSignInFlow({ requireVerifiedEmail: config.recovery.requireVerifiedEmail, protection, passwordAccounts, deviceTokens, secondFactors, browserSessions });

@@ -4,7 +4,8 @@ import { kongCredentials } from './kong';
 import { passwordAccounts } from './password-accounts';
 import { passwordPolicy } from './password-policy';
 import { protection } from './protection';
+import { secondFactorChange } from './second-factor-changes';
 import { subjects } from './subjects';
 import { tokenSessions } from './token-sessions';
 
-export const changePassword = passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens });
+export const changePassword = passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens, stepUp: secondFactorChange.stepUp });

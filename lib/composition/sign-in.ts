@@ -3,7 +3,8 @@ import { signInFlow } from '../flows/sign-in';
 import { deviceTokens } from './device-tokens';
 import { passwordAccounts } from './password-accounts';
 import { protection } from './protection';
+import { secondFactors } from './second-factors';
 import { subjects } from './subjects';
 import { tokenSessions } from './token-sessions';
 
-export const signIn = signInFlow({ requireVerifiedEmail: config.recovery.requireVerifiedEmail, protection, passwordAccounts, deviceTokens, tokenSessions, subjects });
+export const signIn = signInFlow({ requireVerifiedEmail: config.recovery.requireVerifiedEmail, protection, passwordAccounts, deviceTokens, secondFactors, tokenSessions, subjects });

@@ -6,6 +6,7 @@ import { securityEvent } from '../platform/security-events';
 import type { TokenSessionView } from '../token-sessions/token-session';
 import type { TokenSessions } from '../token-sessions/token-sessions';
 import type { ErasureResult } from './account-erasure';
+import type { EnrolledFactor } from '../second-factors/enrolled';
 
 /** Who acts: the Kong consumer that Kong's key-auth authenticated (X-Consumer-Username / X-Consumer-ID). */
 export interface Operator {
@@ -18,11 +19,7 @@ export interface Operator {
  * when it was added, never its secret. The second-factor capability (#25)
  * provides `enrolledFactors`; until then every account has none.
  */
-export interface EnrolledFactor {
-  type: string;
-  created_at: string | null;
-  [field: string]: string | null;
-}
+export type { EnrolledFactor };
 export type EnrolledFactors = (account: Pick<Account, 'id' | 'username'>) => Promise<EnrolledFactor[]>;
 export const noFactors: EnrolledFactors = async () => [];
 

@@ -4,7 +4,8 @@ import type { IdentityTokenCache } from '../browser-sessions/identity-cache';
 import type { BrowserSession } from '../browser-sessions/session';
 import type { IdentityClaims, IdentityTokenSigner } from '../identity-tokens/identity-tokens';
 import type { Client } from '../platform/http';
-import { passwordAttempt, type PasswordAttemptDeps } from './sign-in';
+import type { PresentedCode } from '../second-factors/second-factors';
+import { passwordAttempt, secondFactorAttempt, type Authenticated, type PasswordAttemptDeps, type SecondFactorAttemptDeps } from './sign-in';
 import type { ClaimAddress, CreateAccount } from './sign-up';
 
 export interface BrowserSignInDeps extends PasswordAttemptDeps {
@@ -18,10 +19,24 @@ export interface BrowserSignInDeps extends PasswordAttemptDeps {
  */
 export function browserSignInFlow(deps: BrowserSignInDeps) {
   return async function browserSignIn(username: string, password: string, client: Client, deviceToken?: string) {
-    const { account, deviceToken: nextDeviceToken } = await passwordAttempt(deps, username, password, client, deviceToken);
-    const started = await deps.browserSessions.start({ id: account.id, username: account.username, email: account.email, firstName: account.firstName });
-    return { ...started, deviceToken: nextDeviceToken };
+    return startSession(deps, await passwordAttempt(deps, username, password, client, deviceToken));
   };
+}
+
+export interface BrowserSecondFactorSignInDeps extends SecondFactorAttemptDeps {
+  browserSessions: Pick<BrowserSessions, 'start'>;
+}
+
+/** The sign-in page's second step: the mfa_token its first step got, and a code; then a session as any sign-in's. */
+export function browserSecondFactorSignInFlow(deps: BrowserSecondFactorSignInDeps) {
+  return async function browserSignInWithSecondFactor(mfaToken: string, presented: PresentedCode, client: Client) {
+    return startSession(deps, await secondFactorAttempt(deps, mfaToken, presented, client));
+  };
+}
+
+async function startSession({ browserSessions }: { browserSessions: Pick<BrowserSessions, 'start'> }, { account, deviceToken, signedIn }: Authenticated) {
+  const started = await browserSessions.start({ id: account.id, username: account.username, email: account.email, firstName: account.firstName }, signedIn);
+  return { ...started, deviceToken };
 }
 
 /** Sign-up for browser sessions (/register): the token sign-up's account, with the identity fields on it. */
@@ -81,10 +96,12 @@ export function browserIdentityFlow({ identityTokens, audience, ttlSeconds, cach
   return async function identityOf(session: BrowserSession, account?: Pick<Account, 'email' | 'emailVerified'>) {
     const email = account ? account.email : session.email;
     const emailVerified = Boolean(account?.emailVerified && account.email);
-    const { token, expiresIn } = await tokenFor(session, { sub: session.username, uid: session.accountId, email, email_verified: emailVerified, given_name: session.firstName });
+    const { token, expiresIn } = await tokenFor(session, { sub: session.username, uid: session.accountId, email, email_verified: emailVerified, given_name: session.firstName, amr: session.amr, auth_time: session.authTime });
     const headers: Record<string, string> = { 'X-User': session.username, 'X-Email-Verified': String(emailVerified), Authorization: `Bearer ${token}` };
     if (email) headers['X-Email'] = email;
     if (session.firstName) headers['X-First-Name'] = encodeURIComponent(session.firstName);
+    // RFC 8176 values, space-separated (as OAuth scopes are): what a service checks before a sensitive action.
+    if (session.amr?.length) headers['X-Auth-Methods'] = session.amr.join(' ');
     return { headers, token, expiresIn };
   };
 }

@@ -2,11 +2,15 @@ import type { ActiveAccount } from '../accounts/account';
 import type { PasswordAccounts } from '../accounts/password-accounts';
 import type { PasswordPolicy } from '../accounts/password-policy';
 import type { KongCredentials } from '../kong/credentials';
+import { nowSeconds } from '../platform/clock';
 import type { Client } from '../platform/http';
 import { securityEvent } from '../platform/security-events';
 import type { DeviceTokens } from '../protection/device-tokens';
 import type { Protection } from '../protection/protection';
 import type { TokenSessions } from '../token-sessions/token-sessions';
+import type { PresentedCode } from '../second-factors/second-factors';
+import type { AccessTokenClaims } from '../tokens/access-tokens';
+import type { SecondFactorChanges } from './second-factors';
 import type { SignInResponse } from './sign-in';
 import type { TokenSubjects } from './subject';
 
@@ -18,6 +22,8 @@ export interface PasswordChangeDeps {
   kongCredentials: Pick<KongCredentials, 'rotate'>;
   subjects: Pick<TokenSubjects, 'currentKey' | 'subjectOf'>;
   deviceTokens: Pick<DeviceTokens, 'issue'>;
+  /** A second factor when the account has one: a code given, or a recent one in the session (second-factors.ts). */
+  stepUp: SecondFactorChanges['stepUp'];
 }
 
 /**
@@ -36,14 +42,16 @@ export interface PasswordChangeDeps {
  * revokes the user's device tokens too: the answer brings this client a new one.
  */
 export function passwordChangeFlow(deps: PasswordChangeDeps) {
-  const { passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens } = deps;
+  const { passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens, stepUp } = deps;
   return async function changePassword(
     account: ActiveAccount,
     currentPassword: string,
     newPassword: string,
     client: Client,
-    sessionId?: string,
+    claims: Partial<Pick<AccessTokenClaims, 'sid' | 'amr' | 'auth_time'>> = {},
+    presented: PresentedCode = {},
   ): Promise<SignInResponse> {
+    const sessionId: string | undefined = claims.sid;
     await passwordPolicy.check(newPassword, account.username, 'new_password');
     await protection.attempt(
       account.username,
@@ -52,11 +60,16 @@ export function passwordChangeFlow(deps: PasswordChangeDeps) {
       () => ({ event: 'password_change_failed', reason: 'wrong_password' }),
       sessionId === undefined ? undefined : `session#${sessionId}`,
     );
+    // After the password: a wrong password answers as it always did, and reveals nothing about the factors.
+    await stepUp({ account, claims }, presented, client);
     await tokenSessions.endAll(account.username);
     const key = await subjects.currentKey();
     const updated = await kongCredentials.rotate(await passwordAccounts.setPassword(account, newPassword), key);
     securityEvent('password_changed', { username: account.username, reason: 'user_request' });
-    const tokens = await tokenSessions.start(subjects.subjectOf(updated, key), client);
+    // The new session proved the password now, and keeps whatever second factor the caller's had or just gave.
+    const secondFactor = presented.code !== undefined || presented.recovery_code !== undefined || claims.amr?.includes('mfa');
+    const signedIn = { amr: secondFactor ? ['pwd', 'otp', 'mfa'] : ['pwd'], authTime: nowSeconds() };
+    const tokens = await tokenSessions.start(subjects.subjectOf(updated, key), client, signedIn);
     return { ...tokens, device_token: await deviceTokens.issue(account.username) };
   };
 }

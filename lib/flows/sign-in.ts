@@ -1,5 +1,12 @@
+import { isActive, type ActiveAccount } from '../accounts/account';
+import type { Accounts } from '../accounts/accounts';
 import type { PasswordAccounts } from '../accounts/password-accounts';
+import { nowSeconds } from '../platform/clock';
 import { AppError } from '../platform/errors';
+import { securityEvent } from '../platform/security-events';
+import type { PresentedCode, SecondFactors } from '../second-factors/second-factors';
+import { invalidMfaToken, mfaRequired } from '../second-factors/types';
+import type { SignInMethods } from '../tokens/access-tokens';
 import type { Client } from '../platform/http';
 import type { DeviceTokens } from '../protection/device-tokens';
 import type { Protection } from '../protection/protection';
@@ -13,6 +20,14 @@ export interface PasswordAttemptDeps {
   deviceTokens: Pick<DeviceTokens, 'verify' | 'issue'>;
   /** REQUIRE_VERIFIED_EMAIL: a right password on an account without a verified address is refused (403 email_not_verified). */
   requireVerifiedEmail?: boolean;
+  secondFactors: Pick<SecondFactors, 'methods' | 'beginSignIn'>;
+}
+
+/** A whole sign-in: the account, the client's next device token, and how the user signed in (for the session's amr and auth_time). */
+export interface Authenticated {
+  account: ActiveAccount;
+  deviceToken: string;
+  signedIn: SignInMethods;
 }
 
 /**
@@ -22,6 +37,12 @@ export interface PasswordAttemptDeps {
  * start here. A client with a device token of this user's (from an earlier
  * success) is counted on its own lane, apart from the backoff others build up
  * on the name; whoever succeeds gets a new device token.
+ *
+ * An account with a second factor: the right password answers 403
+ * mfa_required with an mfa_token and nothing else (no tokens, no device
+ * token), and leaves the backoff's count as it was: the second step
+ * (secondFactorAttempt) counts its wrong codes on the same name or lane, and
+ * only its success forgets them.
  */
 export async function passwordAttempt(
   deps: PasswordAttemptDeps,
@@ -29,20 +50,75 @@ export async function passwordAttempt(
   password: string,
   client: Client,
   deviceToken?: string,
-) {
-  const { protection, passwordAccounts, deviceTokens } = deps;
+): Promise<Authenticated> {
+  const { protection, passwordAccounts, deviceTokens, secondFactors } = deps;
   await protection.admit(client);
   const device = await deviceTokens.verify(deviceToken, username);
-  const account = await protection.attempt(
+  const { account, methods } = await protection.attempt(
     username,
     client,
-    () => passwordAccounts.authenticate(username, password),
+    async () => {
+      const account = await passwordAccounts.authenticate(username, password);
+      return { account, methods: await secondFactors.methods(account.id) };
+    },
     (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
     device?.lane,
+    (result) => result.methods.length > 0,
   );
   // Only after the password is right: the refusal tells nothing to whoever does not know it.
   if (deps.requireVerifiedEmail && !(account.emailVerified && account.email)) throw new AppError('email_not_verified');
-  return { account, deviceToken: await deviceTokens.issue(account.username) };
+  if (methods.length > 0) {
+    throw mfaRequired({ mfa_token: await secondFactors.beginSignIn(account, ['pwd'], device?.lane), methods });
+  }
+  return { account, deviceToken: await deviceTokens.issue(account.username), signedIn: { amr: ['pwd'], authTime: nowSeconds() } };
+}
+
+export interface SecondFactorAttemptDeps {
+  protection: Pick<Protection, 'admit' | 'attempt'>;
+  accounts: Pick<Accounts, 'get'>;
+  deviceTokens: Pick<DeviceTokens, 'issue'>;
+  secondFactors: Pick<SecondFactors, 'pendingSignIn' | 'verify' | 'failSignIn' | 'completeSignIn'>;
+}
+
+/**
+ * The second step of a sign-in (an mfa_token from passwordAttempt, and a
+ * TOTP code or a recovery code): one attempt on the same backoff as the
+ * password, on the same lane. A wrong code costs the mfa_token one of its
+ * tries and counts as a failed sign-in; a right one completes the sign-in
+ * once, with amr pwd + otp + mfa (RFC 8176: a recovery code is a one-time
+ * password too).
+ */
+export async function secondFactorAttempt(
+  { protection, accounts, deviceTokens, secondFactors }: SecondFactorAttemptDeps,
+  mfaToken: string,
+  presented: PresentedCode,
+  client: Client,
+): Promise<Authenticated> {
+  await protection.admit(client);
+  const pending = await secondFactors.pendingSignIn(mfaToken);
+  const method = await protection.attempt(
+    pending.username,
+    client,
+    async () => {
+      try {
+        return await secondFactors.verify(pending.accountId, presented);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'invalid_code') await secondFactors.failSignIn(mfaToken);
+        throw error;
+      }
+    },
+    () => ({ event: 'second_factor_failed', reason: presented.recovery_code === undefined ? 'wrong_code' : 'wrong_recovery_code' }),
+    pending.lane,
+  );
+  const completed = await secondFactors.completeSignIn(mfaToken);
+  const account = await accounts.get(completed.username);
+  if (!isActive(account) || account.id !== completed.accountId) throw invalidMfaToken();
+  if (method === 'recovery_code') securityEvent('recovery_code_used', { username: account.username });
+  return {
+    account,
+    deviceToken: await deviceTokens.issue(account.username),
+    signedIn: { amr: [...new Set([...completed.amr, 'otp', 'mfa'])], authTime: nowSeconds() },
+  };
 }
 
 export interface SignInDeps extends PasswordAttemptDeps {
@@ -60,8 +136,27 @@ export type SignInResponse = TokenResponse & { device_token: string };
  */
 export function signInFlow(deps: SignInDeps) {
   return async function signIn(username: string, password: string, client: Client, deviceToken?: string): Promise<SignInResponse> {
-    const authenticated = await passwordAttempt(deps, username, password, client, deviceToken);
-    const tokens = await deps.tokenSessions.start(await deps.subjects.forSignIn(authenticated.account), client);
-    return { ...tokens, device_token: authenticated.deviceToken };
+    return tokensFor(deps, await passwordAttempt(deps, username, password, client, deviceToken), client);
   };
+}
+
+export interface SecondFactorSignInDeps extends SecondFactorAttemptDeps {
+  tokenSessions: Pick<TokenSessions, 'start'>;
+  subjects: Pick<TokenSubjects, 'forSignIn'>;
+}
+
+/** POST /api/public/signin/mfa: the second step of a token sign-in, answering what a sign-in answers. */
+export function secondFactorSignInFlow(deps: SecondFactorSignInDeps) {
+  return async function signInWithSecondFactor(mfaToken: string, presented: PresentedCode, client: Client): Promise<SignInResponse> {
+    return tokensFor(deps, await secondFactorAttempt(deps, mfaToken, presented, client), client);
+  };
+}
+
+async function tokensFor(
+  deps: { tokenSessions: Pick<TokenSessions, 'start'>; subjects: Pick<TokenSubjects, 'forSignIn'> },
+  { account, deviceToken, signedIn }: Authenticated,
+  client: Client,
+): Promise<SignInResponse> {
+  const tokens = await deps.tokenSessions.start(await deps.subjects.forSignIn(account), client, signedIn);
+  return { ...tokens, device_token: deviceToken };
 }

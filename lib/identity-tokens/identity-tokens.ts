@@ -25,6 +25,9 @@ export interface IdentityClaims {
   /** OpenID Connect Core §5.1: whether the account proved `email` is its own. */
   email_verified?: boolean;
   given_name?: string;
+  /** How and when the session signed in (RFC 8176, OIDC Core §2). */
+  amr?: string[];
+  auth_time?: number;
 }
 
 /**

@@ -34,6 +34,30 @@ ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: '
   );
 }
 
+export interface SignInCodePage {
+  /** The first step's mfa_token, carried in the form (it is no secret from the browser that got it). */
+  mfaToken: string;
+  next?: string;
+  error?: string;
+}
+
+/** The sign-in's second step, for an account with a second factor: a TOTP code, or one of the recovery codes. */
+export function signInCodePage({ mfaToken, next, error }: SignInCodePage): Html {
+  return layout(
+    'Sign in: second step',
+    html`<h1>Enter your code</h1>
+${messages({ error })}
+<p>Open your authenticator app and enter the six-digit code, or enter one of your recovery codes.</p>
+<form method="post" action="/api/session/login/mfa">
+<input type="hidden" name="mfa_token" value="${mfaToken}">
+${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
+${field({ name: 'code', label: 'Code', autocomplete: 'one-time-code', required: true, maxlength: 32, invalid: Boolean(error) })}
+<button type="submit">Verify</button>
+</form>
+<p><a href="${withNext('/signin', next)}">Start over</a></p>`,
+  );
+}
+
 export interface SignUpPage {
   /** The shortest new password the service takes (config.passwordMinLength): the hint says what the check enforces. */
   passwordMinLength: number;

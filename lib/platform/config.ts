@@ -174,10 +174,27 @@ export const config = Object.freeze({
     /** Recovery and verification requests per client address per hour. */
     requestsPerAddressPerHour: readInt(env, 'RECOVERY_REQUESTS_PER_ADDRESS_PER_HOUR', 30, 1, 1_000_000),
   }),
+  secondFactors: readSecondFactors(),
 });
 
 /** The scope of first-party access tokens: everything the user may do, as the user. */
 export const FIRST_PARTY_SCOPE = 'openid profile email';
+
+/** Second factors (lib/second-factors, docs/second-factors.md). */
+function readSecondFactors() {
+  return Object.freeze({
+    /** The issuer authenticator apps show beside the account name (the otpauth URI's issuer). */
+    issuer: readString(env, 'MFA_ISSUER', 'kong-lambda-auth'),
+    /** How long an mfa_token waits for its second factor. */
+    pendingSignInSeconds: readInt(env, 'MFA_TOKEN_TTL_SECONDS', 300, 60, 900),
+    /** Wrong codes one mfa_token allows (each also counts in the backoff). */
+    maxCodeFailures: readInt(env, 'MFA_MAX_CODE_FAILURES', 5, 1, 10),
+    /** How recent a second factor must be for a sensitive change without a code in the request. */
+    stepUpSeconds: readInt(env, 'MFA_STEP_UP_SECONDS', 300, 60, 3600),
+    /** The KMS key TOTP secrets are sealed under (envelope encryption), when the key custody is `kms`. */
+    kmsKeyId: readOptional(env, 'SECOND_FACTOR_KMS_KEY_ID'),
+  });
+}
 
 /** The limits of lib/protection (see its limits.ts for what each means). */
 function readProtection() {

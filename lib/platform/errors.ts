@@ -12,16 +12,19 @@ export class AppError extends Error {
   readonly status: number;
   /** Response headers that belong to the answer, e.g. Retry-After on a 429. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Fields the answer carries beside `code` and `message` (mfa_required's `mfa_token` and `methods`). */
+  readonly details?: Readonly<Record<string, unknown>>;
 
   constructor(
     readonly code: ErrorCode,
     message: string = ERROR_CODES[code].message,
-    options?: { cause?: unknown; headers?: Record<string, string> },
+    options?: { cause?: unknown; headers?: Record<string, string>; details?: Record<string, unknown> },
   ) {
     super(message, options);
     this.name = new.target.name;
     this.status = ERROR_CODES[code].status;
     this.headers = options?.headers;
+    this.details = options?.details;
   }
 }
 

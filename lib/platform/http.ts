@@ -133,8 +133,15 @@ interface ErrorShape {
 const SERVER_ERROR = { code: 'server_error', ...ERROR_CODES.server_error } as const;
 
 /** An error answer, `{"code","message"}` (and the OAuth names where the route takes them). */
-function errorResponse({ oauth = false }: ErrorShape, status: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}): Response {
-  return json(status, oauth ? { code, message, error: code, error_description: message } : { code, message }, headers);
+function errorResponse(
+  { oauth = false }: ErrorShape,
+  status: number,
+  code: string,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+  details: Readonly<Record<string, unknown>> = {},
+): Response {
+  return json(status, oauth ? { ...details, code, message, error: code, error_description: message } : { ...details, code, message }, headers);
 }
 
 /** The one mapping from errors to `{"code","message"}` responses; causes go to the log only. */
@@ -150,7 +157,7 @@ function errorResponses(shape: ErrorShape): middy.MiddlewareObj<Event, Response>
         log.error('unhandled error', describeError(error));
       }
       const { status, code, message } = error instanceof AppError ? error : SERVER_ERROR;
-      request.response = errorResponse(shape, status, code, message, error instanceof AppError ? error.headers : {});
+      request.response = errorResponse(shape, status, code, message, error instanceof AppError ? error.headers : {}, error instanceof AppError ? error.details : {});
     },
   };
 }

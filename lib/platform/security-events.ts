@@ -40,6 +40,13 @@ export const SECURITY_EVENTS = {
   email_verified: 'EmailVerified',
   /** Someone registered or changed to an address another account holds. */
   email_in_use: 'EmailInUse',
+  /** A wrong or replayed second-factor code (TOTP or recovery code), at sign-in or a sensitive change. */
+  second_factor_failed: 'SecondFactorFailed',
+  second_factor_added: 'SecondFactorAdded',
+  second_factor_removed: 'SecondFactorRemoved',
+  recovery_codes_regenerated: 'RecoveryCodesRegenerated',
+  /** A sign-in completed with a recovery code: the user may have lost the authenticator. */
+  recovery_code_used: 'RecoveryCodeUsed',
 } as const;
 
 /** What a user does on purpose is info; what looks like an attack is a warning. */
@@ -56,6 +63,9 @@ const USER_ACTIONS: ReadonlySet<SecurityEvent> = new Set([
   'admin_sessions_listed',
   'admin_account_enabled',
   'admin_signed_out',
+  'second_factor_added',
+  'second_factor_removed',
+  'recovery_codes_regenerated',
 ]);
 
 export type SecurityEvent = keyof typeof SECURITY_EVENTS;

@@ -8,7 +8,7 @@ import type { AttemptStore } from './store';
 
 /** What a refused password check is logged as. */
 export interface Failure {
-  event: Extract<SecurityEvent, 'signin_failed' | 'password_change_failed' | 'account_deletion_failed'>;
+  event: Extract<SecurityEvent, 'signin_failed' | 'password_change_failed' | 'account_deletion_failed' | 'second_factor_failed'>;
   /** For the log only, never the answer: e.g. unknown_user, wrong_password. */
   reason: string;
 }
@@ -79,7 +79,20 @@ export class Protection {
    * are counted, refused and forgotten there instead of on the username.
    * The username's own backoff then runs on for everyone else.
    */
-  async attempt<T>(username: string, client: Client, check: () => Promise<T>, describe: (error: AppError) => Failure, lane?: string): Promise<T> {
+  /*
+   * `keepCount`: a success that proves only part of what is asked (a right
+   * password of an account with a second factor) leaves the count as it is,
+   * so that the second step's failures add to it and a known password cannot
+   * wipe out the backoff that guessing codes builds up.
+   */
+  async attempt<T>(
+    username: string,
+    client: Client,
+    check: () => Promise<T>,
+    describe: (error: AppError) => Failure,
+    lane?: string,
+    keepCount?: (result: T) => boolean,
+  ): Promise<T> {
     if (lane !== undefined && !lane.includes('#')) throw new Error('a lane is never a username');
     const key = lane ?? username;
     const now = this.clock();
@@ -96,7 +109,7 @@ export class Protection {
       // Anything else (a 503) leaves the attempt counted: the password was not found right.
       throw error;
     }
-    await this.store.reset(key);
+    if (!keepCount?.(result)) await this.store.reset(key);
     return result;
   }
 

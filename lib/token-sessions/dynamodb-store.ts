@@ -100,6 +100,9 @@ function chainedToken(item: Record<string, unknown>, hash: string, sessionId: st
     epoch: chain.epoch,
     expiresAt: chain.expiresAt,
     chainKey: chain.chainKey,
+    // How the session signed in: each refresh's access token says so again (amr, auth_time).
+    amr: chain.amr,
+    authTime: chain.authTime,
   };
   if (hash === current) return { ...base, issuedAt: chain.refreshIssuedAt };
   if (hash === previous) return { ...base, consumedAt: chain.previousConsumedAt, successorHash: current };

@@ -24,6 +24,9 @@ export interface TokenSession {
   /** Where it started from, as the gateway saw it, for the user to recognise it. */
   clientAddress?: string;
   userAgent?: string;
+  /** How the user signed in (RFC 8176 amr) and when (epoch seconds): every token of the session says so. Absent on sessions started before second factors. */
+  amr?: string[];
+  authTime?: number;
 }
 
 /** What the user sees of one of their sessions (GET /api/jwt/sessions). */
@@ -59,6 +62,9 @@ export interface RefreshToken {
    * one does not. Such a token is consumed long ago: reuse, if genuine.
    */
   headHash?: string;
+  /** The session's sign-in methods and time, copied to each successor, so a refresh signs them without reading the session. */
+  amr?: string[];
+  authTime?: number;
 }
 
 /** logout: by its own access token; revoked: by its refresh token; reuse: a copied refresh token; ended: by the user from another session. */

@@ -3,7 +3,7 @@ import { nowSeconds } from '../platform/clock';
 import type { Client } from '../platform/http';
 import { log } from '../platform/log';
 import { securityEvent } from '../platform/security-events';
-import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens';
+import type { AccessTokenClaims, AccessTokens, SignInMethods } from '../tokens/access-tokens';
 import { hashRefreshToken, isAncestor, newChainKey, newRefreshToken, successorOf } from '../tokens/refresh-tokens';
 import { invalidGrant, sessionNotFound, type RefreshToken, type TokenSession, type TokenSessionState, type TokenSubject, type TokenSessionView, type TokenResponse } from './token-session';
 import type { TokenSessionStore } from './store';
@@ -30,11 +30,12 @@ export class TokenSessions {
   ) {}
 
   /** A new session with an absolute expiry, and its first tokens; `client` is remembered for the user to recognise it. */
-  async start(subject: TokenSubject, client: Client = {}): Promise<TokenResponse> {
+  async start(subject: TokenSubject, client: Client = {}, signedIn?: SignInMethods): Promise<TokenResponse> {
     const { username, accountId } = subject;
     for (let attempt = 1; ; attempt++) {
       const epoch = await this.store.epoch(username);
       const now = nowSeconds();
+      const { amr, authTime } = signedIn ?? { amr: ['pwd'], authTime: now };
       const session: TokenSession = {
         id: randomUUID(),
         accountId,
@@ -45,6 +46,8 @@ export class TokenSessions {
         lastUsedAt: now,
         clientAddress: client.address,
         userAgent: client.userAgent,
+        amr,
+        authTime,
       };
       const refresh = newRefreshToken(session);
       const first: RefreshToken = {
@@ -56,6 +59,8 @@ export class TokenSessions {
         expiresAt: session.expiresAt,
         chainKey: newChainKey(),
         issuedAt: now,
+        amr,
+        authTime,
       };
       if (await this.store.start(session, first)) return this.tokens(subject, first, refresh.token, now);
       if (attempt === START_ATTEMPTS) throw invalidGrant();
@@ -211,7 +216,8 @@ export class TokenSessions {
 
   /** `now`: when the refresh token was issued, so that a new session's refresh_expires_in is its whole lifetime. */
   private async tokens(subject: TokenSubject, refresh: RefreshToken, refreshToken: string, now = nowSeconds()): Promise<TokenResponse> {
-    const access = await this.accessTokens.sign(subject.username, refresh.sessionId, subject.credentialKey, subject.signer);
+    const signedIn = refresh.amr && refresh.authTime !== undefined ? { amr: refresh.amr, authTime: refresh.authTime } : undefined;
+    const access = await this.accessTokens.sign(subject.username, refresh.sessionId, subject.credentialKey, subject.signer, undefined, signedIn);
     return {
       access_token: access.token,
       token_type: 'Bearer',

@@ -36,6 +36,15 @@ export interface AccessTokenClaims {
   sid: string;
   /** The key of the user's Kong credential (CREDENTIAL_KEY_CLAIM). */
   ckey: string;
+  /** How the user signed in (RFC 8176: pwd, otp, hwk, swk, user, mfa) and when (OIDC Core §2): the session's, kept across refreshes. */
+  amr?: string[];
+  auth_time?: number;
+}
+
+/** What a session knows of its sign-in, for its tokens' `amr` and `auth_time`. */
+export interface SignInMethods {
+  amr: string[];
+  authTime: number;
 }
 
 /** Whom a token is issued to and for what: the first-party client's grant on the seeds' signin and refresh routes. */
@@ -103,6 +112,8 @@ const verifiedClaims = v.object({
   aud: v.union([v.pipe(v.string(), v.minLength(1)), v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1))]),
   client_id: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
   scope: v.pipe(v.string(), v.maxLength(1024)),
+  amr: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(16))), v.maxLength(8))),
+  auth_time: v.optional(seconds),
 });
 
 /**
@@ -135,7 +146,7 @@ export class AccessTokens {
    * (the Kong credential's key) for Kong to find the credential by; `grant`
    * is the first-party client's unless said (the token endpoint's clients).
    */
-  async sign(subject: string, sessionId: string, credentialKey: string, signer: JwtSigner, grant: Grant = this.profile.firstParty) {
+  async sign(subject: string, sessionId: string, credentialKey: string, signer: JwtSigner, grant: Grant = this.profile.firstParty, signedIn?: SignInMethods) {
     const iat = nowSeconds();
     const { issuer, audience } = this.profile;
     const claims: AccessTokenClaims = {
@@ -149,6 +160,7 @@ export class AccessTokens {
       jti: randomUUID(),
       sid: sessionId,
       ckey: credentialKey,
+      ...(signedIn && { amr: [...signedIn.amr], auth_time: signedIn.authTime }),
     };
     return { token: await signer.sign(claims, ACCESS_TOKEN_TYPE), claims };
   }
@@ -200,10 +212,10 @@ export class AccessTokens {
     }
     const checked = v.safeParse(verifiedClaims, payload);
     if (!checked.success) return undefined;
-    const { iat, exp, aud, client_id, scope } = checked.output;
+    const { iat, exp, aud, client_id, scope, amr, auth_time } = checked.output;
     const now = nowSeconds();
     if (exp <= now || exp - iat > this.maxLifetimeSeconds || exp - now > this.maxLifetimeSeconds) return undefined;
     const { ckey, sub, jti, sid } = claimed;
-    return { iss: this.profile.issuer, sub, aud, client_id, scope, iat, exp, jti, sid, ckey };
+    return { iss: this.profile.issuer, sub, aud, client_id, scope, iat, exp, jti, sid, ckey, ...(amr && { amr }), ...(auth_time !== undefined && { auth_time }) };
   }
 }

@@ -59,6 +59,8 @@ const GRANTS = {
   'kms:decrypt': [{ actions: ['kms:Decrypt'], kms: 'resource-tag' }],
   // Mail through Amazon SES (lib/mail): as the stage's one identity (and its configuration set) only.
   'mail:send': [{ actions: ['ses:SendEmail'], ses: true }],
+  // Second factors' secrets (lib/second-factors/kms-secret-box.ts): envelope encryption under this stage's key.
+  'kms:seal': [{ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], kms: 'resource-tag' }],
   'kms:manage': [
     { actions: ['kms:CreateKey', 'kms:TagResource'], kms: 'request-tag' },
     { actions: ['kms:GetPublicKey', 'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:ScheduleKeyDeletion'], kms: 'resource-tag' },

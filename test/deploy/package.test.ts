@@ -34,6 +34,7 @@ const KONG_FUNCTIONS = [
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
   'accountExport', 'accountDelete', 'sessionAccountExport', 'sessionAccountDelete', 'adminUsers', 'adminUser', 'adminDisable', 'adminEnable', 'adminSignOut', 'adminSessions',
   'passwordForgot', 'passwordReset', 'emailVerify', 'emailResend', 'emailChange', 'recoveryPages',
+  'signinMfa', 'securityPage', 'sessionLoginMfa', 'mfaTotp', 'mfaTotpConfirm', 'mfaRecoveryCodes',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
 
@@ -149,7 +150,7 @@ it('carries the Kong Admin client only in the functions that call the Admin API'
   // The admin functions all import the operators' flow, which deletes consumers.
   expect(await carrying('AxiosHeaders')).toEqual([
     'accountDelete', 'adminDisable', 'adminEnable', 'adminSessions', 'adminSignOut', 'adminUser', 'adminUsers',
-    'health', 'logoutAll', 'password', 'passwordReset', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signup',
+    'health', 'logoutAll', 'password', 'passwordReset', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signinMfa', 'signup',
   ]);
 });
 
@@ -167,6 +168,8 @@ function statementsOf(fn: string): Statement[] {
 }
 const upper = (name: string) => name[0].toUpperCase() + name.slice(1);
 const ALL_FUNCTIONS = [...KONG_FUNCTIONS, 'rotateKeys'].map(upper);
+/** The functions that sign tokens with the service's keys. */
+const SIGNERS = ['Password', 'Refresh', 'SessionAuthenticate', 'Signin', 'SigninMfa'];
 const TABLE = (name: string) => ({ 'Fn::GetAtt': [name, 'Arn'] });
 const KEYRING_ONLY = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['keyring'] } };
 const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -304,20 +307,29 @@ it("ships the policy Kong needs: lambda:InvokeFunction on exactly these function
 it("lets only the functions that sign use this stage's KMS keys, tagged as its signers, and only the rotation make or retire keys", () => {
   const tagged = { StringEquals: { 'aws:ResourceTag/kong-lambda-auth': 'kong-lambda-auth-prod' } };
   const kmsOf = (fn: string) => statementsOf(fn).filter((s) => s.Action.some((a) => a.startsWith('kms:')));
-  const signers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.includes('kms:Sign') || s.Action.includes('kms:Decrypt')));
+  const signers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.includes('kms:Sign')));
   // Those that issue access tokens or identity tokens, and nothing else.
-  expect(signers.sort()).toEqual(['Password', 'Refresh', 'SessionAuthenticate', 'Signin']);
+  expect(signers.sort()).toEqual(SIGNERS);
+  const signing = [
+    { Effect: 'Allow', Action: ['kms:Sign'], Resource: '*', Condition: tagged },
+    { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: '*', Condition: tagged },
+  ];
+  // Second factors' secrets, sealed under the stage's own key (lib/second-factors): data keys, never signing.
+  const sealing = { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*', Condition: tagged };
   for (const fn of signers) {
     // Sign (custody kms) and Decrypt (custody kms-envelope: the wrapped private key, once per container), on
     // this stage's keys only; each key's own policy allows only its kind's use, so a stage can switch custody.
-    expect(kmsOf(fn)).toEqual([
-      { Effect: 'Allow', Action: ['kms:Sign'], Resource: '*', Condition: tagged },
-      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: '*', Condition: tagged },
-    ]);
-    // The key policy (lib/keys/key-policy.ts) lets only roles with this tag sign.
+    expect(kmsOf(fn).filter((s) => !s.Action.includes('kms:GenerateDataKey'))).toEqual(signing);
+    // The key policy (lib/keys/key-policy.ts) lets only roles with this tag sign or unwrap a signing key.
     expect(resources[`${fn}Role`].Properties.Tags).toEqual([{ Key: 'kong-lambda-auth-signer', Value: 'kong-lambda-auth-prod' }]);
   }
-  const makers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.some((a) => a !== 'kms:Sign' && a !== 'kms:Decrypt')));
+  const decrypting = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.includes('kms:Decrypt')));
+  for (const fn of decrypting.filter((fn) => !signers.includes(fn))) {
+    expect(kmsOf(fn)).toEqual([sealing]);
+    // Without the signer tag, no signing key's policy lets it unwrap that key.
+    expect(JSON.stringify(resources[`${fn}Role`].Properties.Tags ?? [])).not.toContain('kong-lambda-auth-signer');
+  }
+  const makers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.some((a) => !['kms:Sign', 'kms:Decrypt', 'kms:GenerateDataKey'].includes(a))));
   // Nobody may take a key pair's private half in plaintext from KMS, nor decrypt but the signers.
   expect(ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.includes('kms:GenerateDataKeyPair')))).toEqual([]);
   expect(kmsOf('RotateKeys').flatMap((s) => s.Action)).not.toContain('kms:Decrypt');

@@ -136,3 +136,20 @@ describe("a user's own deletion", () => {
     }
   });
 });
+
+it('shows enrolled second factors to the operator, never their secret, and erases them with the account', async () => {
+  const world = composeOnMemory();
+  const { account } = await populated(world);
+  world.stores.secondFactors.totp.set(account.id, { sealedSecret: 'sealed-secret', confirmed: true, createdAt: 1_700_000_000 });
+  world.stores.secondFactors.recovery.set(account.id, new Set(['hash-1', 'hash-2']));
+  const operator = { consumer: 'ops', consumerId: 'c-ops' };
+  const details = await world.accountAdmin.details(operator, 'alice');
+  expect(details.factors).toEqual([
+    { type: 'totp', created_at: '2023-11-14T22:13:20.000Z' },
+    { type: 'recovery_codes', created_at: null, remaining: '2' },
+  ]);
+  expect(JSON.stringify(details)).not.toMatch(/sealed-secret|hash-1/);
+  await world.accountAdmin.remove(operator, 'alice');
+  expect(world.stores.secondFactors.totp.has(account.id)).toBe(false);
+  expect(world.stores.secondFactors.recovery.has(account.id)).toBe(false);
+});

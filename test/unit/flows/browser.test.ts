@@ -41,11 +41,11 @@ it('hands the gateway the identity headers and an identity token for the service
   await world.browserSignUp('alice', PASSWORD, 'alice@example.test', 'Zoë', {});
   const { session } = await world.browserSignIn('alice', PASSWORD, {});
   await expect(world.identityOf(session)).resolves.toEqual({
-    headers: { 'X-User': 'alice', 'X-Email': 'alice@example.test', 'X-Email-Verified': 'false', 'X-First-Name': 'Zo%C3%AB', Authorization: 'Bearer identity.token.here' },
+    headers: { 'X-User': 'alice', 'X-Email': 'alice@example.test', 'X-Email-Verified': 'false', 'X-First-Name': 'Zo%C3%AB', 'X-Auth-Methods': 'pwd', Authorization: 'Bearer identity.token.here' },
     token: 'identity.token.here',
     expiresIn: 60,
   });
-  expect(signed).toEqual([[{ sub: 'alice', uid: session.accountId, email: 'alice@example.test', email_verified: false, given_name: 'Zoë' }, 'userprofile', 60]]);
+  expect(signed).toEqual([[{ sub: 'alice', uid: session.accountId, email: 'alice@example.test', email_verified: false, given_name: 'Zoë', amr: ['pwd'], auth_time: session.authTime }, 'userprofile', 60]]);
 });
 
 it('says whether the address is verified, from the account as it is now', async () => {

@@ -52,7 +52,7 @@ describe('the caller’s session as its lane (issue 22, item 7)', () => {
     }
     await expect(world.signIn('alice', PASSWORD, {})).rejects.toMatchObject({ status: 429 });
     const sid = world.accessTokens.unverifiedClaims(tokens.access_token)!.sid;
-    const fresh = await world.changePassword(account, PASSWORD, NEW_PASSWORD, {}, sid);
+    const fresh = await world.changePassword(account, PASSWORD, NEW_PASSWORD, {}, { sid });
     expect(fresh).toMatchObject({ token_type: 'Bearer', device_token: expect.stringMatching(/^d1\./) });
     // The old device token is revoked with the sessions; the new one takes its client through the name's backoff.
     await expect(world.signIn('alice', NEW_PASSWORD, {}, tokens.device_token)).rejects.toMatchObject({ status: 429 });
@@ -63,9 +63,9 @@ describe('the caller’s session as its lane (issue 22, item 7)', () => {
     const { world, tokens, account } = await signedIn();
     const sid = world.accessTokens.unverifiedClaims(tokens.access_token)!.sid;
     for (let i = 0; i < 6; i++) {
-      await expect(world.changePassword(account, `wrong current ${i}`, NEW_PASSWORD, {}, sid)).rejects.toMatchObject({ status: 403 });
+      await expect(world.changePassword(account, `wrong current ${i}`, NEW_PASSWORD, {}, { sid })).rejects.toMatchObject({ status: 403 });
     }
-    await expect(world.changePassword(account, PASSWORD, NEW_PASSWORD, {}, sid)).rejects.toMatchObject({ status: 429 });
+    await expect(world.changePassword(account, PASSWORD, NEW_PASSWORD, {}, { sid })).rejects.toMatchObject({ status: 429 });
     // Not the name's failures: sign-in is not held off.
     await expect(world.signIn('alice', PASSWORD, {})).resolves.toMatchObject({ token_type: 'Bearer' });
   });

@@ -27,7 +27,7 @@ export async function setup(limits = LIMITS) {
   const counted = { authenticate: (username: string, password: string) => (checks(username), passwordAccounts.authenticate(username, password)) };
   /** The account signed in, with the device token its client gets for the next time. */
   const signIn = async (username: string, password: string, client: Client = { address: '203.0.113.7' }, deviceToken?: string) => {
-    const { account, deviceToken: next } = await passwordAttempt({ protection, passwordAccounts: counted, deviceTokens }, username, password, client, deviceToken);
+    const { account, deviceToken: next } = await passwordAttempt({ protection, passwordAccounts: counted, deviceTokens, secondFactors: world.secondFactors }, username, password, client, deviceToken);
     return { ...account, deviceToken: next };
   };
   /** The error a sign-in ends with, its Retry-After header alongside. */

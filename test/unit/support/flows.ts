@@ -13,12 +13,15 @@ import { IdentityTokenCache } from '../../../lib/browser-sessions/identity-cache
 import { accountAdminFlow } from '../../../lib/flows/account-admin';
 import { accountErasureFlow, coreErasers } from '../../../lib/flows/account-erasure';
 import { accountOwnershipFlow } from '../../../lib/flows/account-ownership';
+import { enrolledFactorsOf } from '../../../lib/second-factors/enrolled';
 import { browserIdentityFlow, browserSignInFlow, browserSignUpFlow } from '../../../lib/flows/browser';
 import { callerAuthentication } from '../../../lib/flows/caller';
 import { introspection } from '../../../lib/flows/introspection';
 import { passwordChangeFlow } from '../../../lib/flows/password-change';
 import { refreshFlow } from '../../../lib/flows/refresh';
-import { signInFlow } from '../../../lib/flows/sign-in';
+import { secondFactorSignInFlow, signInFlow } from '../../../lib/flows/sign-in';
+import { SecondFactors } from '../../../lib/second-factors/second-factors';
+import { secondFactorChanges } from '../../../lib/flows/second-factors';
 import { signOutEverywhereFlow } from '../../../lib/flows/sign-out-everywhere';
 import { accountCreation, signUpFlow } from '../../../lib/flows/sign-up';
 import { tokenSubjects } from '../../../lib/flows/subject';
@@ -34,6 +37,7 @@ import { CONTRACT_LIMITS } from '../../support/attempt-store-contract';
 import { ACCESS_TOKEN_PROFILE } from './access-token-profile';
 import { Profiles } from '../../../lib/profiles/profiles';
 import { MemoryBrowserSessionStore, MemoryProfileStore } from './memory-browser-stores';
+import { MemorySecondFactorStore, MemorySecretBox } from './memory-second-factors';
 import { FakeKongAdmin, MemoryAccountStore, MemoryAttemptStore, MemoryTokenSessionStore, plainHasher } from './memory-stores';
 
 /** A password the stand-in estimator below finds strong, and long enough for the policy's 15. */
@@ -74,12 +78,24 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     epoch: (username) => tokenSessionStore.epoch(username),
     clock: () => clock.now,
   });
+  const secondFactorStore = new MemorySecondFactorStore();
+  const secondFactors = new SecondFactors(
+    secondFactorStore,
+    new MemorySecretBox(),
+    { issuer: 'Unit Tests', pendingSignInSeconds: 300, maxCodeFailures: 3 },
+    () => clock.now,
+  );
+  const changes = secondFactorChanges({ secondFactors, protection, stepUpSeconds: 300 });
   const noKeys = { verificationKey: async () => undefined };
 
   const subjects = tokenSubjects({ kongCredentials, signingKeys });
   const checkAccessToken = accessTokenCheck({ accounts, tokenSessions, accessTokens, signingKeys: signingKeys ?? noKeys });
   const createAccount = accountCreation({ protection, passwordPolicy, passwordAccounts, kongCredentials, subjects });
-  const erasers = coreErasers({ kongCredentials, tokenSessions, browserSessions, profiles, protection });
+  const erasers = [
+    ...coreErasers({ kongCredentials, tokenSessions, browserSessions, profiles, protection }),
+    { name: 'second-factors', erase: (s: { accountId: string }) => secondFactorStore.erase(s.accountId) },
+  ];
+  const enrolledFactors = enrolledFactorsOf(secondFactorStore);
   const eraseAccount = accountErasureFlow({ accounts, erasers });
   // As lib/flows/recovery.ts gives an address (unverified), without its mail and uniqueness item.
   const claimAddress = async (account: { username: string }, address: string) => {
@@ -91,7 +107,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
   return {
     clock,
     advance: (seconds: number) => void (clock.now += seconds * 1000),
-    stores: { accounts: accountStore, tokenSessions: tokenSessionStore, browserSessions: browserSessionStore, attempts: attemptStore, profiles: profileStore },
+    stores: { accounts: accountStore, tokenSessions: tokenSessionStore, browserSessions: browserSessionStore, attempts: attemptStore, profiles: profileStore, secondFactors: secondFactorStore },
     kongAdmin,
     accessTokens,
     tokenSessions,
@@ -99,23 +115,26 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     protection,
     passwordAccounts,
     deviceTokens,
+    secondFactors,
     subjects,
     checkAccessToken,
     createAccount,
     authenticateCaller: callerAuthentication({ checkAccessToken }),
     signUp: signUpFlow({ createAccount, claimAddress }),
-    signIn: signInFlow({ protection, passwordAccounts, deviceTokens, tokenSessions, subjects }),
+    signIn: signInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, tokenSessions, subjects }),
+    secondFactorChanges: changes,
+    signInWithSecondFactor: secondFactorSignInFlow({ protection, accounts, deviceTokens, secondFactors, tokenSessions, subjects }),
     refresh: refreshFlow({ accounts, tokenSessions, subjects }),
     signOutEverywhere: signOutEverywhereFlow({ tokenSessions, kongCredentials, subjects }),
-    changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens }),
+    changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens, stepUp: changes.stepUp }),
     introspect: introspection({ checkAccessToken, tokenSessions, accounts, refreshTokens: ACCESS_TOKEN_PROFILE }),
-    browserSignIn: browserSignInFlow({ protection, passwordAccounts, deviceTokens, browserSessions }),
+    browserSignIn: browserSignInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, browserSessions }),
     browserSignUp: browserSignUpFlow({ createAccount, claimAddress }),
     profiles,
     erasers,
     eraseAccount,
-    accountAdmin: accountAdminFlow({ accounts, tokenSessions, kongCredentials, eraseAccount }),
-    accountOwnership: accountOwnershipFlow({ tokenSessions, profiles, protection, passwordAccounts, eraseAccount }),
+    accountAdmin: accountAdminFlow({ accounts, tokenSessions, kongCredentials, eraseAccount, enrolledFactors }),
+    accountOwnership: accountOwnershipFlow({ tokenSessions, profiles, protection, passwordAccounts, eraseAccount, enrolledFactors }),
     identityOf: browserIdentityFlow({ identityTokens: identityTokens ?? unusedIdentity, audience: 'userprofile', ttlSeconds: 60, cache: new IdentityTokenCache(), clock: () => clock.now }),
   };
 }

@@ -1,0 +1,62 @@
+import { isActive } from '../../lib/accounts/account';
+import { accounts } from '../../lib/composition/accounts';
+import { browserConfig } from '../../lib/composition/browser-sessions';
+import { pageIdentity } from '../../lib/composition/page-identity';
+import { secondFactorChange } from '../../lib/composition/second-factor-changes';
+import { formError } from '../../lib/pages/forms';
+import { htmlResponse, seeOther } from '../../lib/pages/html';
+import { qrCodeSvg, securityPage, type SecurityPage } from '../../lib/pages/security-page';
+import { clientOf, readBody, route, validate } from '../../lib/platform/http';
+import { requireSameOrigin } from '../../lib/platform/origin';
+import { securityFormBody } from '../../lib/second-factors/browser-schemas';
+import { normalizeCode } from '../../lib/second-factors/totp';
+
+/** A six-digit code is a TOTP code; anything else typed there is taken for a recovery code. */
+const presented = (code = '') => (normalizeCode(code) ? { code } : { recovery_code: code });
+
+/**
+ * GET /security (behind forward-auth): the signed-in user's second factors;
+ * POST /security (a same-origin form): one change. The gateway hides the
+ * session cookie from it: the user is who the identity token (verified here
+ * with the service's keys) says, and the account must still be that one. Enrolment's secret and the recovery codes are
+ * shown in the answer to the post that made them, never stored for display.
+ */
+export const handler = route(async (event) => {
+  const identity = await pageIdentity(event);
+  const account = identity && (await accounts.get(identity.username));
+  if (!identity || !isActive(account) || account.id !== identity.accountId) return seeOther('/signin?next=%2Fsecurity');
+  // The session's methods and time (from its identity token) decide a step-up; codes count on the username.
+  const caller = { account, claims: { amr: identity.amr, auth_time: identity.authTime } };
+  const view = async (extra: Partial<SecurityPage> = {}): Promise<SecurityPage> => {
+    const status = await secondFactorChange.status(caller);
+    return { username: account.username, totp: status.totp, recoveryCodesLeft: status.recovery_codes_left, ...extra };
+  };
+  if (event.httpMethod !== 'POST') return htmlResponse(200, securityPage(await view()));
+
+  requireSameOrigin(event, browserConfig.allowedOrigins);
+  try {
+    const { action, code } = validate(securityFormBody, readBody(event, { forms: true }));
+    const client = clientOf(event);
+    switch (action) {
+      case 'totp-start': {
+        const { otpauth_uri, secret } = await secondFactorChange.startTotp(caller);
+        return htmlResponse(200, securityPage(await view({ enrolment: { qr: await qrCodeSvg(otpauth_uri), secret } })));
+      }
+      case 'totp-confirm': {
+        const { recovery_codes } = await secondFactorChange.confirmTotp(caller, code ?? '');
+        return htmlResponse(200, securityPage(await view({ recoveryCodes: recovery_codes, notice: 'Your authenticator app is on.' })));
+      }
+      case 'recovery-codes': {
+        const { recovery_codes } = await secondFactorChange.regenerateRecoveryCodes(caller, presented(code), client);
+        return htmlResponse(200, securityPage(await view({ recoveryCodes: recovery_codes, notice: 'New recovery codes: the old ones no longer work.' })));
+      }
+      case 'totp-disable':
+        await secondFactorChange.disableTotp(caller, presented(code), client);
+        return htmlResponse(200, securityPage(await view({ notice: 'Your authenticator app is off.' })));
+    }
+  } catch (error) {
+    const shown = formError(error);
+    if (!shown) throw error;
+    return htmlResponse(shown.status, securityPage(await view({ error: shown.message })));
+  }
+});

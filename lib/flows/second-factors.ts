@@ -1,0 +1,86 @@
+import type { ActiveAccount } from '../accounts/account';
+import type { Client } from '../platform/http';
+import type { Protection } from '../protection/protection';
+import type { PresentedCode, SecondFactors } from '../second-factors/second-factors';
+import { invalidCode, mfaRequired } from '../second-factors/types';
+import type { AccessTokenClaims } from '../tokens/access-tokens';
+
+/** Who asks for a change: the account, and how its session signed in (amr, auth_time) and which session it is. */
+export interface StepUpCaller {
+  account: ActiveAccount;
+  claims: Partial<Pick<AccessTokenClaims, 'amr' | 'auth_time' | 'sid'>>;
+}
+
+export interface SecondFactorChangeDeps {
+  secondFactors: Pick<SecondFactors, 'methods' | 'verify' | 'startTotp' | 'confirmTotp' | 'disableTotp' | 'regenerateRecoveryCodes' | 'recoveryCodeCount'>;
+  protection: Pick<Protection, 'attempt'>;
+  /** How recent a second factor must be for a change without a code (MFA_STEP_UP_SECONDS). */
+  stepUpSeconds: number;
+  clock?: () => number;
+}
+
+const hasCode = (presented: PresentedCode) => presented.code !== undefined || presented.recovery_code !== undefined;
+
+/**
+ * Second factors managed by their owner, and the step-up check of sensitive
+ * changes (OWASP MFA cheat sheet: re-authenticate before changing factors or
+ * the password). A code given with a change is one attempt on the account's
+ * backoff, on the session's lane as the password change counts its guesses:
+ * a stolen access token guesses codes no faster than passwords.
+ */
+export function secondFactorChanges({ secondFactors, protection, stepUpSeconds, clock = Date.now }: SecondFactorChangeDeps) {
+  async function verifyCode({ account, claims }: StepUpCaller, presented: PresentedCode, client: Client) {
+    await protection.attempt(
+      account.username,
+      client,
+      () => secondFactors.verify(account.id, presented),
+      () => ({ event: 'second_factor_failed', reason: 'wrong_code' }),
+      claims.sid === undefined ? undefined : `session#${claims.sid}`,
+    );
+  }
+
+  /**
+   * A change that needs a second factor when the account has one: a code in
+   * the request, or a session whose second factor is at most `stepUpSeconds`
+   * old; else 403 mfa_required with the methods that would do.
+   */
+  async function stepUp(caller: StepUpCaller, presented: PresentedCode, client: Client): Promise<void> {
+    const methods = await secondFactors.methods(caller.account.id);
+    if (methods.length === 0) return;
+    if (hasCode(presented)) return verifyCode(caller, presented, client);
+    const { amr, auth_time: authTime } = caller.claims;
+    const recent = authTime !== undefined && Math.floor(clock() / 1000) - authTime <= stepUpSeconds;
+    if (recent && amr?.includes('mfa')) return;
+    throw mfaRequired({ methods });
+  }
+
+  /** A change that needs a current code whatever the session (turning TOTP off, new recovery codes): 403 mfa_required without one. */
+  async function requireCode(caller: StepUpCaller, presented: PresentedCode, client: Client): Promise<void> {
+    if (!hasCode(presented)) {
+      const methods = await secondFactors.methods(caller.account.id);
+      if (methods.length === 0) throw invalidCode();
+      throw mfaRequired({ methods });
+    }
+    await verifyCode(caller, presented, client);
+  }
+
+  return {
+    stepUp,
+    startTotp: ({ account }: StepUpCaller) => secondFactors.startTotp(account.id, account.username),
+    confirmTotp: ({ account }: StepUpCaller, code: string) => secondFactors.confirmTotp(account.id, account.username, code),
+    async disableTotp(caller: StepUpCaller, presented: PresentedCode, client: Client) {
+      await requireCode(caller, presented, client);
+      await secondFactors.disableTotp(caller.account.id, caller.account.username);
+    },
+    async regenerateRecoveryCodes(caller: StepUpCaller, presented: PresentedCode, client: Client) {
+      await requireCode(caller, presented, client);
+      return { recovery_codes: await secondFactors.regenerateRecoveryCodes(caller.account.id, caller.account.username) };
+    },
+    async status({ account }: StepUpCaller) {
+      const [methods, recoveryCodes] = await Promise.all([secondFactors.methods(account.id), secondFactors.recoveryCodeCount(account.id)]);
+      return { totp: methods.includes('totp'), recovery_codes_left: recoveryCodes };
+    },
+  };
+}
+
+export type SecondFactorChanges = ReturnType<typeof secondFactorChanges>;

@@ -1,0 +1,61 @@
+import QRCode from 'qrcode';
+import { field, Html, html, layout, messages } from './html';
+
+/**
+ * The otpauth URI as an inline SVG QR code: `qrcode` draws it with
+ * presentation attributes (fill, stroke) and no style or script, so it
+ * passes the pages' CSP as is; its text is made by the library from the URI
+ * alone, never from what a user typed.
+ */
+export async function qrCodeSvg(uri: string): Promise<Html> {
+  return new Html(await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 220 }));
+}
+
+export interface SecurityPage {
+  username: string;
+  totp: boolean;
+  recoveryCodesLeft: number;
+  error?: string;
+  notice?: string;
+  /** An enrolment under way: its QR code and secret, and the form that confirms it. */
+  enrolment?: { qr: Html; secret: string };
+  /** Recovery codes just made: shown this once. */
+  recoveryCodes?: string[];
+}
+
+const action = (name: string) => html`<input type="hidden" name="action" value="${name}">`;
+
+/** GET/POST /security: the signed-in user's second factors. Every change is a same-origin form post back here. */
+export function securityPage(page: SecurityPage): Html {
+  const { username, totp, recoveryCodesLeft, error, notice, enrolment, recoveryCodes } = page;
+  return layout(
+    'Security',
+    html`<h1>Security</h1>
+<p>Signed in as <strong>${username}</strong>. <a href="/profile">Profile</a></p>
+${messages({ error, notice })}
+${recoveryCodes
+  ? html`<section id="recovery-codes"><h2>Your recovery codes</h2>
+<p>Each works once, when you cannot use your authenticator app. Keep them somewhere safe: they are not shown again.</p>
+<ul class="codes">${recoveryCodes.map((code) => html`<li><code>${code}</code></li>`)}</ul></section>`
+  : ''}
+<section id="totp"><h2>Authenticator app (TOTP)</h2>
+${enrolment
+  ? html`<p>Scan this code with your authenticator app, or type the key, then enter the six-digit code it shows.</p>
+<div class="qr">${enrolment.qr}</div>
+<p>Key: <code id="totp-secret">${enrolment.secret}</code></p>
+<form method="post" action="/security">${action('totp-confirm')}
+${field({ name: 'code', label: 'Code from the app', autocomplete: 'one-time-code', required: true, maxlength: 16 })}
+<button type="submit">Turn on</button></form>`
+  : totp
+    ? html`<p id="totp-status">On. Recovery codes left: <strong id="recovery-left">${recoveryCodesLeft}</strong>.</p>
+<form method="post" action="/security">${action('recovery-codes')}
+${field({ name: 'code', label: 'Current code (or a recovery code)', autocomplete: 'one-time-code', required: true, maxlength: 32 })}
+<button type="submit">New recovery codes</button></form>
+<form method="post" action="/security">${action('totp-disable')}
+${field({ name: 'code', label: 'Current code (or a recovery code)', autocomplete: 'one-time-code', required: true, maxlength: 32 })}
+<button type="submit">Turn off</button></form>`
+    : html`<p id="totp-status">Off.</p>
+<form method="post" action="/security">${action('totp-start')}<button type="submit">Set up an authenticator app</button></form>`}
+</section>`,
+  );
+}

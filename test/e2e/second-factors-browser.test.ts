@@ -1,0 +1,122 @@
+/**
+ * Issue 25 in a real browser (Debian's Chromium through playwright-core):
+ * TOTP turned on on the security page (the QR code and its key), the code
+ * computed here as an authenticator app would (otpauth), then the sign-in's
+ * second step with a code, and with a recovery code. Screenshots go to
+ * test-artifacts/.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { codeAt } from '../../lib/second-factors/totp';
+import { browserSessions } from '../support/browser-sessions';
+import { PASSWORD, uniqueName } from '../support/clients';
+import { launchChromium } from '../support/chromium';
+import { conformBrowser } from '../support/openapi';
+
+const PROXY = process.env.PROXY_URL!;
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
+
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Script errors and CSP refusals; a 401 or 403 the browser logs (a wrong code, the second step's page) is no problem. */
+function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/the server responded with a status of 40[134]/.test(message.text())) problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  return problems;
+}
+
+async function withPage(run: (page: Page, context: BrowserContext, problems: string[]) => Promise<void>) {
+  const context = await browser.newContext({ baseURL: PROXY });
+  conformBrowser(context);
+  const page = await context.newPage();
+  const problems = watch(page);
+  try {
+    await run(page, context, problems);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}
+
+async function passwordStep(page: Page, username: string) {
+  await page.goto('/signin');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+it('turns TOTP on on the security page, then signs in with a code, and with a recovery code once', async () => {
+  const username = uniqueName('totp');
+  expect((await browserSessions(PROXY).register(username, { first_name: 'Ada' })).status).toBe(201);
+  let secret = '';
+  let recoveryCodes: string[] = [];
+
+  await withPage(async (page) => {
+    await passwordStep(page, username);
+    await page.waitForURL('**/profile');
+    await page.goto('/security');
+    expect(await page.locator('#totp-status').textContent()).toBe('Off.');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    await page.locator('.qr svg').waitFor();
+    secret = (await page.locator('#totp-secret').textContent())!;
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'security-totp-enrol.png'), fullPage: true });
+
+    // A wrong code leaves it off.
+    await page.getByLabel('Code from the app').fill('000000');
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    expect(await page.getByRole('alert').textContent()).toBe('Invalid code');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    secret = (await page.locator('#totp-secret').textContent())!;
+    await page.getByLabel('Code from the app').fill(codeAt(secret, Date.now()));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    recoveryCodes = await page.locator('#recovery-codes code').allTextContents();
+    expect(recoveryCodes).toHaveLength(10);
+    expect(await page.locator('#recovery-left').textContent()).toBe('10');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'security-recovery-codes.png'), fullPage: true });
+  });
+
+  // A new browser: the right password asks for a code, and no session comes before it.
+  await withPage(async (page, context) => {
+    await passwordStep(page, username);
+    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    expect((await context.cookies()).map((c) => c.name)).not.toContain('JSESSIONID');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'signin-code-step.png'), fullPage: true });
+    await page.getByLabel('Code').fill('123456');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    expect(await page.getByRole('alert').textContent()).toBe('Invalid code');
+    // The next step's code, as the app shows it half a minute on: after the step enrolment used.
+    await page.getByLabel('Code').fill(codeAt(secret, Date.now() + 30_000));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL('**/profile');
+    expect((await context.cookies()).map((c) => c.name)).toContain('JSESSIONID');
+  });
+
+  // A recovery code signs in once, and the security page counts it gone.
+  await withPage(async (page) => {
+    await passwordStep(page, username);
+    await page.getByLabel('Code').fill(recoveryCodes[0]);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL('**/profile');
+    await page.goto('/security');
+    expect(await page.locator('#recovery-left').textContent()).toBe('9');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'security-after-recovery.png'), fullPage: true });
+  });
+  await withPage(async (page) => {
+    await passwordStep(page, username);
+    await page.getByLabel('Code').fill(recoveryCodes[0]);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    expect(await page.getByRole('alert').textContent()).toBe('Invalid code');
+  });
+}, 120_000);
