@@ -23,7 +23,8 @@ export type KongService =
   | 'browser-session' // the identity provider of browser sessions: cors with credentials
   | 'userprofile' // the user-profile API: cors with credentials, forward-auth
   | 'userprofile-pages' // the user-profile pages: forward-auth
-  | 'services'; // for resource services: key-auth
+  | 'services' // for resource services: key-auth
+  | 'oauth'; // the OAuth/OpenID provider's endpoints: a limit per client address; the token endpoint answers its own CORS
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
@@ -49,6 +50,12 @@ export interface Route {
    * gets no http event for them.
    */
   operations: Record<Operation, string>;
+  /**
+   * The function answers its CORS preflights itself, Kong's cors plugin
+   * being absent: the OAuth token endpoint, whose allowed origins are the
+   * registered public clients' (functions/oauth/token.ts).
+   */
+  preflightByFunction?: true;
 }
 
 export const ROUTES: readonly Route[] = [
@@ -170,6 +177,13 @@ export const ROUTES: readonly Route[] = [
   {
     function: 'profilePage', handler: 'functions/userprofile/page.handler', service: 'userprofile-pages', route: 'profile-page',
     operations: { 'GET /profile': 'profilePage' },
+  },
+
+  // Kong service `oauth` (functions/oauth): the OAuth 2.0 / OpenID Connect provider (docs/openid-provider.md)
+  {
+    function: 'oauthToken', handler: 'functions/oauth/token.handler', service: 'oauth', route: 'oauth-token',
+    operations: { 'POST /oauth2/token': 'oauthToken', 'OPTIONS /oauth2/token': 'preflightOauthToken' },
+    preflightByFunction: true,
   },
 
   // Kong service `services` (functions/services)
