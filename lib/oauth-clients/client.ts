@@ -21,7 +21,8 @@ export interface OAuthClient {
   public: boolean;
   /** SHA-256 (hex) of the secret; absent for public clients. */
   secretHash?: string;
-  createdAt: string;
+  /** Not `createdAt`: in the tokens table that is the sort key of the sessions index, a number. */
+  registeredAt: string;
 }
 
 /** What `create` shows once: the client, and for a confidential client its secret. */
@@ -80,6 +81,6 @@ export function describeClient(client: OAuthClient) {
     post_logout_redirect_uris: client.postLogoutRedirectUris,
     first_party: client.firstParty,
     token_endpoint_auth_method: client.public ? 'none' : 'client_secret_basic',
-    created_at: client.createdAt,
+    registered_at: client.registeredAt,
   };
 }

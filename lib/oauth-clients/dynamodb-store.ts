@@ -57,7 +57,7 @@ export class DynamoDBOAuthClientStore implements OAuthClientStore {
       for (const item of page.Items ?? []) clients.push({ ...item, id: (item.id as string).slice('client#'.length) } as OAuthClient);
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return clients.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return clients.sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));
   }
 
   async delete(id: string): Promise<boolean> {

@@ -42,7 +42,7 @@ export class OAuthClients {
       firstParty: registration.firstParty ?? false,
       public: registration.public ?? false,
       ...(secret === undefined ? {} : { secretHash: hashSecret(secret) }),
-      createdAt: now.toISOString(),
+      registeredAt: now.toISOString(),
     };
     if (!(await this.store.create(client))) throw new Error('client id collision');
     return { client, secret };
