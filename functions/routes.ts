@@ -185,6 +185,22 @@ export const ROUTES: readonly Route[] = [
     operations: { 'POST /oauth2/token': 'oauthToken', 'OPTIONS /oauth2/token': 'preflightOauthToken' },
     preflightByFunction: true,
   },
+  {
+    function: 'oauthAuthorize', handler: 'functions/oauth/authorize.handler', service: 'oauth', route: 'oauth-authorize',
+    operations: { 'GET /oauth2/authorize': 'oauthAuthorize', 'POST /oauth2/authorize': 'oauthConsent' },
+  },
+  {
+    function: 'oauthUserinfo', handler: 'functions/oauth/userinfo.handler', service: 'oauth', route: 'oauth-userinfo',
+    operations: { 'GET /oauth2/userinfo': 'oauthUserinfo', 'POST /oauth2/userinfo': 'oauthUserinfoPost' },
+  },
+  {
+    function: 'oauthLogout', handler: 'functions/oauth/logout.handler', service: 'oauth', route: 'oauth-logout',
+    operations: { 'GET /oauth2/logout': 'oauthLogout' },
+  },
+  {
+    function: 'oauthConsentRevoke', handler: 'functions/oauth/consent-revoke.handler', service: 'oauth', route: 'oauth-consent-revoke',
+    operations: { 'POST /oauth2/consents/revoke': 'oauthConsentRevoke' },
+  },
 
   // Kong service `services` (functions/services)
   {

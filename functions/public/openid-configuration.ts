@@ -1,4 +1,4 @@
-import { GRANT_TYPES } from '../../lib/flows/oauth-token';
+import { GRANT_TYPES, SUPPORTED_SCOPES } from '../../lib/flows/oauth-token';
 import { config } from '../../lib/platform/config';
 import { json, route } from '../../lib/platform/http';
 
@@ -17,14 +17,26 @@ export const handler = route(async () => {
     {
       issuer: base,
       jwks_uri: `${base}/.well-known/jwks.json`,
+      authorization_endpoint: `${base}/oauth2/authorize`,
       token_endpoint: `${base}/oauth2/token`,
+      userinfo_endpoint: `${base}/oauth2/userinfo`,
+      end_session_endpoint: `${base}/oauth2/logout`,
       // RFC 7009: refresh tokens, by whoever holds them (the client's authentication is not needed to revoke).
       revocation_endpoint: `${base}/api/public/revoke`,
       revocation_endpoint_auth_methods_supported: ['none'],
       response_types_supported: ['code'],
-      grant_types_supported: GRANT_TYPES.filter((grant) => grant !== 'authorization_code'),
+      response_modes_supported: ['query'],
+      grant_types_supported: [...GRANT_TYPES],
+      code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      // ID tokens are signed with the service's own key in every mode (lib/flows/id-token.ts).
+      id_token_signing_alg_values_supported: [config.keyAlgorithm],
       token_signing_alg_values_supported: [config.accessTokenAlgorithm],
+      scopes_supported: [...SUPPORTED_SCOPES],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'azp', 'preferred_username', 'given_name', 'email', 'email_verified'],
+      subject_types_supported: ['public'],
+      prompt_values_supported: ['none', 'login', 'consent'],
+      authorization_response_iss_parameter_supported: true,
     },
     { 'Cache-Control': `public, max-age=${config.jwksCacheSeconds}` },
   );

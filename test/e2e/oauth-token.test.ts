@@ -90,7 +90,7 @@ it("gives the password grant's token the user's Kong credential, as the seeds' s
   const basic = { Authorization: `Basic ${Buffer.from(`${firstParty.client_id}:${firstParty.client_secret}`).toString('base64')}` };
   const answer = await form({ grant_type: 'password', username, password: PASSWORD }, basic);
   expect(answer.status).toBe(200);
-  const tokens = await answer.json();
+  const tokens = (await answer.json()) as Record<string, string>;
   expect(tokens.scope).toBe('openid profile email');
   const info = await gateway.info(tokens.access_token);
   expect(info.status).toBe(200);
