@@ -4,7 +4,7 @@ import { browserConfig, browserSessions } from '../../lib/composition/browser-se
 import { CARRIED_PARAMS, type AuthorizationParams, type AuthorizeOutcome } from '../../lib/flows/authorization';
 import { originOf } from '../../lib/oauth-clients/client';
 import { htmlResponse, PAGE_HEADERS } from '../../lib/pages/html';
-import { consentPage, oauthErrorPage } from '../../lib/pages/oauth-pages';
+import { consentPage, continuePage, oauthErrorPage } from '../../lib/pages/oauth-pages';
 import { invalidRequest } from '../../lib/platform/errors';
 import { readBody, route, type Event, type Response } from '../../lib/platform/http';
 import { requireSameOrigin } from '../../lib/platform/origin';
@@ -35,6 +35,7 @@ function respond(outcome: AuthorizeOutcome): Response {
     case 'signin':
       return { statusCode: 302, headers: { Location: `/signin?next=${encodeURIComponent(outcome.next)}`, 'Cache-Control': 'no-store' }, body: '' };
     case 'redirect':
+      if (outcome.viaSignIn) return htmlResponse(200, continuePage(outcome.location), { 'Referrer-Policy': 'no-referrer' });
       return { statusCode: 302, headers: { Location: outcome.location, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }, body: '' };
     case 'consent': {
       const fields = Object.fromEntries(Object.entries(outcome.params).filter(([, value]) => value !== undefined)) as Record<string, string>;

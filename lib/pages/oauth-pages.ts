@@ -43,8 +43,29 @@ ${messages({ notice: 'You have signed out.' })}
 <p><a href="/signin">Sign in again</a></p>`);
 }
 
-/** The last hop back to the application after the sign-in form (see functions/oauth/authorize.ts). */
+/**
+ * The last hop back to the application after the sign-in form: a page that
+ * moves on by itself (meta refresh: no script, which the CSP forbids inline)
+ * rather than a redirect, because browsers hold a form's whole redirect chain
+ * to the sign-in page's CSP form-action ('self'), and the application is
+ * another origin. A link too, for browsers that do not refresh.
+ */
 export function continuePage(location: string): Html {
-  return layout('Continue', html`<h1>Signed in</h1>
-<p><a id="continue" href="${location}">Continue to the application</a></p>`);
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0;url=${location}">
+<meta name="referrer" content="no-referrer">
+<title>Continue · kong-lambda-auth</title>
+<link rel="stylesheet" href="/assets/app.css">
+</head>
+<body>
+<main id="main">
+<h1>Signed in</h1>
+<p><a id="continue" href="${location}">Continue to the application</a></p>
+</main>
+</body>
+</html>
+`;
 }
