@@ -29,6 +29,7 @@ const KONG_FUNCTIONS = [
   'jwks', 'openidConfiguration', 'introspect', 'health', 'openapiDescription', 'apiReference',
   'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'signinPage', 'registerPage', 'assets',
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
+  'oauthToken', 'oauthAuthorize', 'oauthUserinfo', 'oauthLogout', 'oauthConsentRevoke',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
 
@@ -130,12 +131,12 @@ it('carries the password dictionaries only in the functions that set passwords',
 
 it('carries the password hasher only in the functions that hash or check a password', async () => {
   // One of bcryptjs' own error messages.
-  expect(await carrying('Illegal number of rounds')).toEqual(['password', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
+  expect(await carrying('Illegal number of rounds')).toEqual(['oauthToken', 'password', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
 });
 
 it('carries the Kong Admin client only in the functions that call the Admin API', async () => {
   // A class of axios' own, which lib/kong/admin-client.ts uses through it.
-  expect(await carrying('AxiosHeaders')).toEqual(['health', 'logoutAll', 'password', 'refresh', 'rotateKeys', 'sessionRegister', 'signin', 'signup']);
+  expect(await carrying('AxiosHeaders')).toEqual(['health', 'logoutAll', 'oauthToken', 'password', 'refresh', 'rotateKeys', 'sessionRegister', 'signin', 'signup']);
 });
 
 it('expires token and attempt items by TTL and keeps point-in-time recovery on the users table', () => {
@@ -258,8 +259,8 @@ it("lets only the functions that sign use this stage's KMS keys, tagged as its s
   const tagged = { StringEquals: { 'aws:ResourceTag/kong-lambda-auth': 'kong-lambda-auth-prod' } };
   const kmsOf = (fn: string) => statementsOf(fn).filter((s) => s.Action.some((a) => a.startsWith('kms:')));
   const signers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.includes('kms:Sign')));
-  // Those that issue access tokens or identity tokens, and nothing else.
-  expect(signers.sort()).toEqual(['Password', 'Refresh', 'SessionAuthenticate', 'Signin']);
+  // Those that issue access tokens, identity tokens or ID tokens, and nothing else.
+  expect(signers.sort()).toEqual(['OauthToken', 'Password', 'Refresh', 'SessionAuthenticate', 'Signin']);
   for (const fn of signers) {
     expect(kmsOf(fn)).toEqual([{ Effect: 'Allow', Action: ['kms:Sign'], Resource: '*', Condition: tagged }]);
     // The key policy (lib/keys/key-policy.ts) lets only roles with this tag sign.
