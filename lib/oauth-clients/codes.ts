@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../platform/dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+
+// Not lib/platform/dynamodb's, which reads the service's settings on import: the in-memory store below serves unit tests.
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /** How long an authorization code lives (RFC 6749 §4.1.2: short, ten minutes at most). */
 export const CODE_TTL_SECONDS = 60;
