@@ -84,7 +84,8 @@ export function oauthTokenFlow(deps: OAuthTokenDeps) {
   async function refresh(client: OAuthClient, request: TokenRequest): Promise<TokenResponse> {
     if (!request.refresh_token) throw new AppError('invalid_request', 'refresh_token is required');
     if (request.scope !== undefined) grantedScope(request.scope, '');
-    const tokens = await tokenSessions.refresh(
+    // A refresh never widens the grant: the session's scope stands, whatever scope is asked (RFC 6749 §6 allows narrowing; not offered).
+    return tokenSessions.refresh(
       request.refresh_token,
       async (username) => {
         const account = await accounts.get(username);
@@ -92,8 +93,6 @@ export function oauthTokenFlow(deps: OAuthTokenDeps) {
       },
       client.id,
     );
-    const { refresh_expires_in: _, ...rest } = tokens;
-    return { ...rest, refresh_expires_in: tokens.refresh_expires_in };
   }
 
   async function clientCredentials(client: OAuthClient, request: TokenRequest) {
