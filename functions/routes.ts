@@ -24,7 +24,8 @@ export type KongService =
   | 'userprofile' // the user-profile API: cors with credentials, forward-auth
   | 'userprofile-pages' // the user-profile pages: forward-auth
   | 'services' // for resource services: key-auth
-  | 'admin'; // the operators' API: key-auth, acl auth-admins
+  | 'admin' // the operators' API: key-auth, acl auth-admins
+  | 'oauth'; // the OAuth/OpenID provider's endpoints: a limit per client address; the token endpoint answers its own CORS
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
@@ -50,6 +51,12 @@ export interface Route {
    * gets no http event for them.
    */
   operations: Record<Operation, string>;
+  /**
+   * The function answers its CORS preflights itself, Kong's cors plugin
+   * being absent: the OAuth token endpoint, whose allowed origins are the
+   * registered public clients' (functions/oauth/token.ts).
+   */
+  preflightByFunction?: true;
 }
 
 export const ROUTES: readonly Route[] = [
@@ -237,6 +244,29 @@ export const ROUTES: readonly Route[] = [
   {
     function: 'securityPage', handler: 'functions/pages/security.handler', service: 'userprofile-pages', route: 'security-page',
     operations: { 'GET /security': 'securityPage', 'POST /security': 'securityPageChange' },
+  },
+
+  // Kong service `oauth` (functions/oauth): the OAuth 2.0 / OpenID Connect provider (docs/openid-provider.md)
+  {
+    function: 'oauthToken', handler: 'functions/oauth/token.handler', service: 'oauth', route: 'oauth-token',
+    operations: { 'POST /oauth2/token': 'oauthToken', 'OPTIONS /oauth2/token': 'preflightOauthToken' },
+    preflightByFunction: true,
+  },
+  {
+    function: 'oauthAuthorize', handler: 'functions/oauth/authorize.handler', service: 'oauth', route: 'oauth-authorize',
+    operations: { 'GET /oauth2/authorize': 'oauthAuthorize', 'POST /oauth2/authorize': 'oauthConsent' },
+  },
+  {
+    function: 'oauthUserinfo', handler: 'functions/oauth/userinfo.handler', service: 'oauth', route: 'oauth-userinfo',
+    operations: { 'GET /oauth2/userinfo': 'oauthUserinfo', 'POST /oauth2/userinfo': 'oauthUserinfoPost' },
+  },
+  {
+    function: 'oauthLogout', handler: 'functions/oauth/logout.handler', service: 'oauth', route: 'oauth-logout',
+    operations: { 'GET /oauth2/logout': 'oauthLogout' },
+  },
+  {
+    function: 'oauthConsentRevoke', handler: 'functions/oauth/consent-revoke.handler', service: 'oauth', route: 'oauth-consent-revoke',
+    operations: { 'POST /oauth2/consents/revoke': 'oauthConsentRevoke' },
   },
 
   // Kong service `services` (functions/services)

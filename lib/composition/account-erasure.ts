@@ -2,6 +2,7 @@
 import { accountErasureFlow, coreErasers } from '../flows/account-erasure';
 import { accounts } from './accounts';
 import { browserSessions } from './browser-sessions';
+import { consents } from './consent-store';
 import { profiles } from './erasure-profiles';
 import { kongCredentials } from './kong';
 import { protection } from './protection';
@@ -17,6 +18,8 @@ export const eraseAccount = accountErasureFlow({
     // Pending reset and verification links, and the address's uniqueness item (lib/recovery).
     // TOTP and recovery codes (lib/second-factors); pending second steps expire within minutes and need the account.
     { name: 'second-factors', erase: (s) => secondFactorStore.erase(s.accountId) },
+    // What the user allowed OAuth clients (lib/oauth-clients); their codes expire within a minute and need the account.
+    { name: 'oauth-consents', erase: (s) => consents.erase(s.accountId) },
     { name: 'recovery', erase: (s) => recoveryStore.eraseRecoveryData({ username: s.username, accountId: s.accountId }, s.email) },
   ],
 });

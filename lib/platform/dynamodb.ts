@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from './config';
 import { AppError, DependencyError } from './errors';
 import { addIamStandIn, statementsFor } from './iam-stand-in';
 
 export { ConditionalCheckFailedException, TransactionCanceledException };
+export { deleteScanned } from './dynamodb-sweep';
 
 function createClient(): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
@@ -98,27 +99,3 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
   throw new AppError('invalid_request', 'cursor is not one this service gave');
 }
 
-/**
- * Deletes every item of `table` that `filter` selects (a Scan, page by page):
- * for erasing a user's items where no index finds them all. Rare and slow by
- * design (lib/flows/account-erasure.ts says why a Scan); idempotent, as
- * deleting an absent item is no error.
- */
-export async function deleteScanned(
-  client: DynamoDBDocumentClient,
-  table: string,
-  keyOf: (item: Record<string, unknown>) => Record<string, unknown>,
-  filter: { FilterExpression: string; ExpressionAttributeValues: Record<string, unknown>; ExpressionAttributeNames?: Record<string, string> },
-): Promise<number> {
-  let start: Record<string, unknown> | undefined;
-  let deleted = 0;
-  do {
-    const output = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true, ...filter }));
-    for (const item of output.Items ?? []) {
-      await client.send(new DeleteCommand({ TableName: table, Key: keyOf(item) }));
-      deleted++;
-    }
-    start = output.LastEvaluatedKey;
-  } while (start);
-  return deleted;
-}

@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   invalid_request: { status: 400, message: 'Invalid request', when: 'a body, form or query that does not parse or validate' },
   weak_password: { status: 400, message: 'The password is too weak', when: 'sign-up and password change: a new password the rules refuse' },
   unsupported_grant_type: { status: 400, message: 'grant_type must be refresh_token', when: 'refresh: an OAuth form with another grant_type' },
+  invalid_scope: { status: 400, message: 'Unknown scope: the service grants openid, profile and email', when: 'the token and authorization endpoints: a scope not offered' },
+  unauthorized_client: { status: 400, message: 'The client may not use this grant', when: 'the token endpoint: password by a third-party client, client_credentials by a public one' },
   unsupported_token_type: {
     status: 400,
     message: 'Only refresh tokens can be revoked; an access token ends with its session (logout)',

@@ -101,8 +101,8 @@ export function readBody(event: Event, { forms = false } = {}): Record<string, u
   return parsed as Record<string, unknown>;
 }
 
-/** An OAuth-style form body (RFC 7662, 7009), and nothing else. */
-const readForm = (event: Event) => formFields(rawBody(event, isFormPost(event), 'application/x-www-form-urlencoded'));
+/** An OAuth-style form body (RFC 7662, 7009, 6749 §3.2), and nothing else. */
+export const readForm = (event: Event) => formFields(rawBody(event, isFormPost(event), 'application/x-www-form-urlencoded'));
 
 /** `value` checked against `schema`, or a 400 naming the first thing wrong. */
 export function validate<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
@@ -162,7 +162,7 @@ function errorResponses(shape: ErrorShape): middy.MiddlewareObj<Event, Response>
   };
 }
 
-function header(event: Event, name: string): string | undefined {
+export function header(event: Event, name: string): string | undefined {
   for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === name) return value ?? undefined;
   return undefined;
 }

@@ -12,6 +12,8 @@ export const SECURITY_EVENTS = {
   backoff_started: 'BackoffStarted',
   address_throttled: 'AddressThrottled',
   refresh_token_reused: 'RefreshTokenReused',
+  /** An authorization code presented a second time: what the first issued is revoked (RFC 6749 §4.1.2). */
+  authorization_code_reused: 'AuthorizationCodeReused',
   signed_out_everywhere: 'SignedOutEverywhere',
   password_changed: 'PasswordChanged',
   session_ended: 'SessionEnded',

@@ -74,10 +74,13 @@ interface Chain {
   chainKey?: string;
   previousHash?: string;
   previousConsumedAt?: number;
+  /** The OAuth client the session was granted to, and its scope (the token endpoint): every successor is bound to them. */
+  clientId?: string;
+  scope?: string;
 }
 
 function toSession(item: Record<string, unknown>): TokenSession {
-  const { id, sessionOwner: _owner, refreshHash: _h, refreshIssuedAt: _i, chainKey: _k, previousHash: _p, previousConsumedAt: _c, ...session } = item;
+  const { id, sessionOwner: _owner, refreshHash: _h, refreshIssuedAt: _i, chainKey: _k, previousHash: _p, previousConsumedAt: _c, clientId: _client, scope: _scope, ...session } = item;
   return { ...session, id: (id as string).slice('session#'.length) } as TokenSession;
 }
 
@@ -103,6 +106,7 @@ function chainedToken(item: Record<string, unknown>, hash: string, sessionId: st
     // How the session signed in: each refresh's access token says so again (amr, auth_time).
     amr: chain.amr,
     authTime: chain.authTime,
+    ...(chain.clientId === undefined ? {} : { clientId: chain.clientId, scope: chain.scope }),
   };
   if (hash === current) return { ...base, issuedAt: chain.refreshIssuedAt };
   if (hash === previous) return { ...base, consumedAt: chain.previousConsumedAt, successorHash: current };
@@ -129,7 +133,12 @@ export class DynamoDBTokenSessionStore implements TokenSessionStore {
       // One item, one write: the session carries its first token. The epoch is read again afterwards
       // instead of checked in a transaction: a sign-out everywhere that came between the caller's read and
       // this write leaves a session whose epoch is old, which every check refuses, and the caller retries.
-      const chain: Chain = { refreshHash: stored(first.hash), refreshIssuedAt: first.issuedAt, chainKey: first.chainKey };
+      const chain: Chain = {
+        refreshHash: stored(first.hash),
+        refreshIssuedAt: first.issuedAt,
+        chainKey: first.chainKey,
+        ...(first.clientId === undefined ? {} : { clientId: first.clientId, scope: first.scope }),
+      };
       await this.client.send(new PutCommand({ TableName, Item: { ...sessionItem(session), ...chain }, ConditionExpression: 'attribute_not_exists(id)' }));
       return (await this.epoch(session.username)) === session.epoch;
     }

@@ -54,6 +54,13 @@ export interface RefreshToken {
   /** When this token was handed out; absent on tokens issued before it was recorded. */
   issuedAt?: number;
   consumedAt?: number;
+  /**
+   * The OAuth client the session was granted to at the token endpoint, and
+   * its scope; absent for the seeds' signin, whose tokens are the
+   * first-party client's (ACCESS_TOKEN_CLIENT_ID). Successors inherit both.
+   */
+  clientId?: string;
+  scope?: string;
   /** Set when consumed: the hash of the token that replaced it. */
   successorHash?: string;
   /**
@@ -86,6 +93,9 @@ export type TokenSessionState = 'live' | 'ended' | 'revoked';
 /** The OAuth 2.0-style token response (RFC 6749 §5.1). */
 export interface TokenResponse {
   access_token: string;
+  /** The token endpoint's answers: the scope granted (RFC 6749 §5.1), and an ID token when `openid` was. */
+  scope?: string;
+  id_token?: string;
   token_type: 'Bearer';
   expires_in: number;
   refresh_token: string;

@@ -3,7 +3,7 @@ import { nowSeconds } from '../platform/clock';
 import type { Client } from '../platform/http';
 import { log } from '../platform/log';
 import { securityEvent } from '../platform/security-events';
-import type { AccessTokenClaims, AccessTokens, SignInMethods } from '../tokens/access-tokens';
+import type { AccessTokenClaims, AccessTokens, Grant, SignInMethods } from '../tokens/access-tokens';
 import { hashRefreshToken, isAncestor, newChainKey, newRefreshToken, successorOf } from '../tokens/refresh-tokens';
 import { invalidGrant, sessionNotFound, type RefreshToken, type TokenSession, type TokenSessionState, type TokenSubject, type TokenSessionView, type TokenResponse } from './token-session';
 import type { TokenSessionStore } from './store';
@@ -31,6 +31,11 @@ export class TokenSessions {
 
   /** A new session with an absolute expiry, and its first tokens; `client` is remembered for the user to recognise it. */
   async start(subject: TokenSubject, client: Client = {}, signedIn?: SignInMethods): Promise<TokenResponse> {
+    return (await this.startGranted(subject, client, undefined, signedIn)).tokens;
+  }
+
+  /** start, for an OAuth client's `grant` (the token endpoint): the session's id too, for a code to remember what it issued. */
+  async startGranted(subject: TokenSubject, client: Client = {}, grant?: Grant, signedIn?: SignInMethods): Promise<{ tokens: TokenResponse; sessionId: string }> {
     const { username, accountId } = subject;
     for (let attempt = 1; ; attempt++) {
       const epoch = await this.store.epoch(username);
@@ -61,8 +66,9 @@ export class TokenSessions {
         issuedAt: now,
         amr,
         authTime,
+        ...(grant === undefined ? {} : { clientId: grant.clientId, scope: grant.scope }),
       };
-      if (await this.store.start(session, first)) return this.tokens(subject, first, refresh.token, now);
+      if (await this.store.start(session, first)) return { tokens: await this.tokens(subject, first, refresh.token, now), sessionId: session.id };
       if (attempt === START_ATTEMPTS) throw invalidGrant();
     }
   }
@@ -75,9 +81,16 @@ export class TokenSessions {
    * the retry grace lasts. Any other use of a consumed token means it was
    * copied: its whole session is revoked.
    */
-  async refresh(presented: string, loadSubject: (username: string) => Promise<TokenSubject | undefined>): Promise<TokenResponse> {
+  async refresh(
+    presented: string,
+    loadSubject: (username: string) => Promise<TokenSubject | undefined>,
+    clientId?: string,
+  ): Promise<TokenResponse> {
     const current = await this.store.getRefreshToken(hashRefreshToken(presented));
     if (!current || current.expiresAt <= nowSeconds()) throw invalidGrant();
+    // A refresh token is bound to the client it was issued to (RFC 6749 §6):
+    // the token endpoint's to that client, the seeds' refresh route's to none.
+    if (current.clientId !== clientId) throw invalidGrant();
     const successor = successorOf(presented, current.chainKey);
 
     if (current.consumedAt === undefined) {
@@ -126,6 +139,11 @@ export class TokenSessions {
   async revoke(presented: string): Promise<void> {
     const token = await this.store.getRefreshToken(hashRefreshToken(presented));
     if (token) await this.store.revoke(token.sessionId, 'revoked');
+  }
+
+  /** Ends one session by its id (an authorization code presented twice revokes what it issued). */
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.store.revoke(sessionId, 'revoked');
   }
 
   /** Ends every session of the user at once: no refresh token issued before can be used again. */
@@ -217,9 +235,11 @@ export class TokenSessions {
   /** `now`: when the refresh token was issued, so that a new session's refresh_expires_in is its whole lifetime. */
   private async tokens(subject: TokenSubject, refresh: RefreshToken, refreshToken: string, now = nowSeconds()): Promise<TokenResponse> {
     const signedIn = refresh.amr && refresh.authTime !== undefined ? { amr: refresh.amr, authTime: refresh.authTime } : undefined;
-    const access = await this.accessTokens.sign(subject.username, refresh.sessionId, subject.credentialKey, subject.signer, undefined, signedIn);
+    const grant = refresh.clientId === undefined ? undefined : { clientId: refresh.clientId, scope: refresh.scope ?? '' };
+    const access = await this.accessTokens.sign(subject.username, refresh.sessionId, subject.credentialKey, subject.signer, grant, signedIn);
     return {
       access_token: access.token,
+      ...(grant === undefined ? {} : { scope: grant.scope }),
       token_type: 'Bearer',
       expires_in: access.claims.exp - access.claims.iat,
       refresh_token: refreshToken,

@@ -166,6 +166,31 @@ export class AccessTokens {
   }
 
   /**
+   * A client's token for itself (the client-credentials grant, RFC 6749
+   * §4.4): `sub` = `client_id`, signed with the service's own key (`signer`,
+   * whose `kid` is in the JWKS) in every mode. It carries no `ckey` and no
+   * `sid`: no user, no Kong consumer, no session. Kong's jwt plugin finds no
+   * credential for it and so refuses it on the user routes (/api/jwt/*);
+   * it is for resource servers that verify with the JWKS (issuer, audience,
+   * typ), which tell it from a user's by `sub` = `client_id`.
+   */
+  async signForClient(clientId: string, scope: string, signer: JwtSigner) {
+    const iat = nowSeconds();
+    const { issuer, audience } = this.profile;
+    const claims = {
+      iss: issuer,
+      sub: clientId,
+      aud: audience.length === 1 ? audience[0] : [...audience],
+      client_id: clientId,
+      scope,
+      iat,
+      exp: iat + this.ttlSeconds,
+      jti: randomUUID(),
+    };
+    return { token: await signer.sign(claims, ACCESS_TOKEN_TYPE), claims };
+  }
+
+  /**
    * What a token claims before it is verified, if it is shaped like one this
    * service issues (`typ` at+jwt, a credential key, a username, ids): needed
    * to find the key and the state to verify it against.

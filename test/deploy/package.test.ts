@@ -35,6 +35,7 @@ const KONG_FUNCTIONS = [
   'accountExport', 'accountDelete', 'sessionAccountExport', 'sessionAccountDelete', 'adminUsers', 'adminUser', 'adminDisable', 'adminEnable', 'adminSignOut', 'adminSessions',
   'passwordForgot', 'passwordReset', 'emailVerify', 'emailResend', 'emailChange', 'recoveryPages',
   'signinMfa', 'securityPage', 'sessionLoginMfa', 'mfaTotp', 'mfaTotpConfirm', 'mfaRecoveryCodes',
+  'oauthToken', 'oauthAuthorize', 'oauthUserinfo', 'oauthLogout', 'oauthConsentRevoke',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
 
@@ -136,7 +137,7 @@ it('carries the password dictionaries only in the functions that set passwords',
 
 it('carries the password hasher only in the functions that hash or check a password', async () => {
   // One of bcryptjs' own error messages.
-  expect(await carrying('Illegal number of rounds')).toEqual(['accountDelete', 'emailChange', 'password', 'passwordReset', 'sessionAccountDelete', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
+  expect(await carrying('Illegal number of rounds')).toEqual(['accountDelete', 'emailChange', 'oauthToken', 'password', 'passwordReset', 'sessionAccountDelete', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
 });
 
 it('carries neither jsonwebtoken nor semver: tokens are signed with node:crypto and verified with jose (issue 27)', async () => {
@@ -150,7 +151,7 @@ it('carries the Kong Admin client only in the functions that call the Admin API'
   // The admin functions all import the operators' flow, which deletes consumers.
   expect(await carrying('AxiosHeaders')).toEqual([
     'accountDelete', 'adminDisable', 'adminEnable', 'adminSessions', 'adminSignOut', 'adminUser', 'adminUsers',
-    'health', 'logoutAll', 'password', 'passwordReset', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signinMfa', 'signup',
+    'health', 'logoutAll', 'oauthToken', 'password', 'passwordReset', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signinMfa', 'signup',
   ]);
 });
 
@@ -169,7 +170,7 @@ function statementsOf(fn: string): Statement[] {
 const upper = (name: string) => name[0].toUpperCase() + name.slice(1);
 const ALL_FUNCTIONS = [...KONG_FUNCTIONS, 'rotateKeys'].map(upper);
 /** The functions that sign tokens with the service's keys. */
-const SIGNERS = ['Password', 'Refresh', 'SessionAuthenticate', 'Signin', 'SigninMfa'];
+const SIGNERS = ['OauthToken', 'Password', 'Refresh', 'SessionAuthenticate', 'Signin', 'SigninMfa'];
 const TABLE = (name: string) => ({ 'Fn::GetAtt': [name, 'Arn'] });
 const KEYRING_ONLY = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['keyring'] } };
 const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -308,7 +309,7 @@ it("lets only the functions that sign use this stage's KMS keys, tagged as its s
   const tagged = { StringEquals: { 'aws:ResourceTag/kong-lambda-auth': 'kong-lambda-auth-prod' } };
   const kmsOf = (fn: string) => statementsOf(fn).filter((s) => s.Action.some((a) => a.startsWith('kms:')));
   const signers = ALL_FUNCTIONS.filter((fn) => kmsOf(fn).some((s) => s.Action.includes('kms:Sign')));
-  // Those that issue access tokens or identity tokens, and nothing else.
+  // Those that issue access tokens, identity tokens or ID tokens, and nothing else.
   expect(signers.sort()).toEqual(SIGNERS);
   const signing = [
     { Effect: 'Allow', Action: ['kms:Sign'], Resource: '*', Condition: tagged },

@@ -66,9 +66,9 @@ it('serves the JWKS and the discovery document through the gateway, public and c
   expect(discovery.body).toMatchObject({
     issuer: process.env.PROXY_URL,
     jwks_uri: proxy('/.well-known/jwks.json'),
-    introspection_endpoint: proxy('/api/introspect'),
     revocation_endpoint: proxy('/api/public/revoke'),
-    token_endpoint: proxy('/api/public/signin'),
+    token_endpoint: proxy('/oauth2/token'),
+    authorization_endpoint: proxy('/oauth2/authorize'),
   });
   // Rate-limited like every public route.
   expect(jwks.headers.get('x-ratelimit-limit-minute')).not.toBeNull();

@@ -21,16 +21,23 @@ it('publishes every key a valid token can carry, cacheable for the JWKS cache li
   }
 });
 
-it('names the issuer, the JWKS and the token, revocation and introspection endpoints', async () => {
+it('names the issuer, the JWKS and the OpenID provider endpoints; not introspection, which takes no OAuth client authentication', async () => {
   const response = await invoke(discovery, apiEvent('GET', '/.well-known/openid-configuration'));
   const issuer = process.env.ISSUER_URL;
   expect(response.body).toMatchObject({
     issuer,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
-    token_endpoint: `${issuer}/api/public/signin`,
+    authorization_endpoint: `${issuer}/oauth2/authorize`,
+    token_endpoint: `${issuer}/oauth2/token`,
+    userinfo_endpoint: `${issuer}/oauth2/userinfo`,
+    end_session_endpoint: `${issuer}/oauth2/logout`,
     revocation_endpoint: `${issuer}/api/public/revoke`,
-    introspection_endpoint: `${issuer}/api/introspect`,
+    response_types_supported: ['code'],
+    code_challenge_methods_supported: ['S256'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+    authorization_response_iss_parameter_supported: true,
   });
+  expect(response.body.introspection_endpoint).toBeUndefined();
 });
 
 it('signs short-lived tokens for another service that it verifies from the JWKS alone', async () => {

@@ -153,7 +153,7 @@ function kongProblems(routes: readonly Route[], kong: GatewayConfig, functionPre
     if (functionName !== `${functionPrefix}${route.function}`) {
       problems.push(`${where} invokes ${functionName ?? '(no aws-lambda plugin)'}, ${TABLE} says ${route.function} (DECK_FUNCTION_PREFIX + the function's name)`);
     }
-    if (methodsOf(route).includes('OPTIONS') && !actual.plugins.some((plugin) => plugin.name === 'cors')) {
+    if (methodsOf(route).includes('OPTIONS') && !route.preflightByFunction && !actual.plugins.some((plugin) => plugin.name === 'cors')) {
       problems.push(`${where} takes OPTIONS (CORS preflights) but neither it nor its service has the cors plugin`);
     }
   }

@@ -1,0 +1,3 @@
+export * from './client';
+export * from './registry';
+export type { OAuthClientStore } from './store';
