@@ -42,3 +42,7 @@ it.each(['functions', 'lib'])('names every folder of %s/', (dir) => {
     .map((entry) => `${dir}/${entry.name}/`);
   expect(folders.filter((folder) => !named.has(folder))).toEqual([]);
 });
+
+it('keeps README.md a front door: at most 300 lines, depth in docs/', () => {
+  expect(README.split('\n').length).toBeLessThanOrEqual(300);
+});
