@@ -111,7 +111,7 @@ it('openid-client signs a user in through the sign-in and consent pages, checks 
   });
   expect(finish.claims).toMatchObject({ iss: issuer, sub: username, aud: thirdParty.client_id, nonce: start.nonce, amr: ['pwd'], auth_time: expect.any(Number) });
   expect(decodeProtectedHeader(finish.tokens.id_token)).toMatchObject({ typ: 'JWT', kid: expect.any(String) });
-  expect(finish.userinfo).toEqual({ sub: username, preferred_username: username, given_name: 'Ada', email: `${username}@example.com` });
+  expect(finish.userinfo).toEqual({ sub: username, preferred_username: username, given_name: 'Ada', email: `${username}@example.com`, email_verified: false });
   expect(finish.refreshed.scope).toBe('openid profile email');
 
   // The access token, as a resource server verifies it (the JWKS, or the user's Kong secret in HS256 mode);
