@@ -1,5 +1,5 @@
 import { operatorOf, usernameIn } from '../../lib/admin/operator';
-import { accountAdmin } from '../../lib/composition/account-admin';
+import { accountRecordsAdmin as accountAdmin } from '../../lib/composition/account-records-admin';
 import { json, route } from '../../lib/platform/http';
 
 /** POST /api/admin/enable/{username}: signin works again (with new Kong credentials); idempotent. */

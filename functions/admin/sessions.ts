@@ -1,5 +1,5 @@
 import { operatorOf, usernameIn } from '../../lib/admin/operator';
-import { accountAdmin } from '../../lib/composition/account-admin';
+import { accountRecordsAdmin as accountAdmin } from '../../lib/composition/account-records-admin';
 import { json, route } from '../../lib/platform/http';
 
 /** GET /api/admin/sessions/{username}: the user's live token sessions, newest first (addresses and agents; never a token). */

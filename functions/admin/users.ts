@@ -1,5 +1,5 @@
 import { operatorOf } from '../../lib/admin/operator';
-import { accountAdmin } from '../../lib/composition/account-admin';
+import { accountRecordsAdmin as accountAdmin } from '../../lib/composition/account-records-admin';
 import { AppError } from '../../lib/platform/errors';
 import { json, route } from '../../lib/platform/http';
 

@@ -1,25 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { brotliDecompress } from 'node:zlib';
+import type { OptionsType } from '@zxcvbn-ts/core';
 import type { StrengthEstimator } from './password-policy';
 
 /**
  * zxcvbn-ts with language-common's lists: about 49,000 passwords from
  * breaches and leaks, and the diceware words, with zxcvbn's own patterns
  * (l33t, keyboard walks, repeats, sequences, dates) for their variations.
- * They are imported dynamically: esbuild keeps them in the bundles of the
- * functions that reach this module (signup, password change) but evaluates
- * them only here, on the first password set in a container.
+ *
+ * The lists are not in the bundles (issue 27): bundled, they were 428 kB of
+ * minified JavaScript in every function that sets a password, over the
+ * 150 kB bundle target, parsed at every cold start whether or not the
+ * container ever checked a password. They ship instead as
+ * password-dictionary.json.br (210 kB of brotli, written by
+ * scripts/password-dictionary.ts from the same package, which a unit test
+ * compares), in the zips of those functions only (serverless.yml's
+ * `package.patterns`), and are read on the first password check in a
+ * container. zxcvbn's scoring is kept whole: a Bloom filter or a hash list
+ * would only answer "on the list", not "a l33t or capitalised variation of a
+ * word on it", which is most of what the policy refuses.
  *
  * Not language-en (English words, names, Wikipedia): it would triple the
  * first check's CPU time (about 0.6 s instead of 0.2 s, more on a small
  * Lambda's share of a core, and per worker in serverless-offline) and add
- * 1.2 MB to both bundles, to move a few passwords that mix a name or a word
+ * 1.2 MB to the asset, to move a few passwords that mix a name or a word
  * with digits down one score; the common list and the patterns already
  * refuse what attackers try first.
  */
+const ASSET = 'password-dictionary.json.br';
+
+/**
+ * Where the asset is: beside this module when run from source (tests, bench),
+ * at lib/accounts/ under the package root in a deployed zip (Lambda's working
+ * directory, /var/task) and under serverless-offline (the repository).
+ * A bundle's __dirname is functions/<audience>/, two levels under the root.
+ */
+const CANDIDATES = () => [
+  path.join(__dirname, ASSET),
+  path.join(process.cwd(), 'lib', 'accounts', ASSET),
+  path.join(__dirname, '..', '..', 'lib', 'accounts', ASSET),
+];
+
+async function readAsset(): Promise<Buffer> {
+  for (const file of CANDIDATES()) {
+    try {
+      return await promisify(brotliDecompress)(await readFile(file));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  throw new Error(`${ASSET} not found (looked in ${CANDIDATES().join(', ')}): package it with the function (serverless.yml package.patterns)`);
+}
+
 async function load(): Promise<StrengthEstimator> {
-  const [{ ZxcvbnFactory }, common] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]);
+  const [{ ZxcvbnFactory }, asset] = await Promise.all([import('@zxcvbn-ts/core'), readAsset()]);
+  const { dictionary, graphs } = JSON.parse(asset.toString('utf8')) as Pick<OptionsType, 'dictionary' | 'graphs'>;
   const zxcvbn = new ZxcvbnFactory({
-    dictionary: common.dictionary,
-    graphs: common.adjacencyGraphs,
+    dictionary,
+    graphs,
     // Both bound the work one request can cause: the l33t matcher tries
     // combinations of substitutions (its default of 100 costs about a second on
     // a random 64-character password), and the estimate's time grows with the

@@ -48,18 +48,28 @@ const listed = (account: Account | undefined): account is Account => account?.st
 /** The most recent sign-in still on record: the newest live session's start (sessions are the only record of sign-ins). */
 const lastSignIn = (sessions: TokenSessionView[]) => sessions.reduce<string | null>((latest, s) => (s.created_at && (!latest || s.created_at > latest) ? s.created_at : latest), null);
 
-/**
- * The operators' API (docs/admin.md): find users, see one, disable, enable,
- * end their sessions, delete them. Every action is a security event naming the
- * operator's Kong consumer; log.ts adds the request ids.
- */
-export function accountAdminFlow({ accounts, tokenSessions, kongCredentials, eraseAccount, enrolledFactors = noFactors }: AccountAdminDeps) {
+/** Looks up an account an operator may act on, or 404 user_not_found. */
+const finder = (accounts: AccountAdminDeps['accounts']) =>
   async function find(username: string): Promise<Account> {
     const account = await accounts.get(username);
     if (!listed(account)) throw userNotFound();
     return account;
-  }
-  const audit = (operator: Operator) => ({ operator: operator.consumer, operatorId: operator.consumerId });
+  };
+
+const audit = (operator: Operator) => ({ operator: operator.consumer, operatorId: operator.consumerId });
+
+/** What the operators' actions on the account and session records alone need: no Kong, no erasure. */
+export type AccountRecordsAdminDeps = Omit<AccountAdminDeps, 'kongCredentials' | 'eraseAccount'>;
+
+/**
+ * The operators' actions that touch only the users and tokens tables: find
+ * users, see one, list their sessions, enable. Apart from the rest so that
+ * their functions do not bundle the Kong Admin client (axios) nor the erasure
+ * (issue 27: every bundle under 150 kB). Every action is a security event
+ * naming the operator's Kong consumer; log.ts adds the request ids.
+ */
+export function accountRecordsAdminFlow({ accounts, tokenSessions, enrolledFactors = noFactors }: AccountRecordsAdminDeps) {
+  const find = finder(accounts);
 
   return {
     async search(operator: Operator, prefix: string, limit: number, cursor?: string) {
@@ -82,6 +92,28 @@ export function accountAdminFlow({ accounts, tokenSessions, kongCredentials, era
       return sessions.map(({ current: _none, ...session }) => session);
     },
 
+    /** Active again; the user signs in anew, and that signin makes new Kong credentials. */
+    async enable(operator: Operator, username: string) {
+      const account = await find(username);
+      const enabled = await accounts.setStatus(account, 'active');
+      if (!enabled) throw userNotFound();
+      securityEvent('admin_account_enabled', { ...audit(operator), username });
+      return accountSummary(enabled);
+    },
+  };
+}
+
+/**
+ * The operators' API (docs/admin.md): the record actions above, and those
+ * that reach Kong or erase: disable, sign out, delete.
+ */
+export function accountAdminFlow({ accounts, tokenSessions, kongCredentials, eraseAccount, enrolledFactors = noFactors }: AccountAdminDeps) {
+  const find = finder(accounts);
+  const records = accountRecordsAdminFlow({ accounts, tokenSessions, enrolledFactors });
+
+  return {
+    ...records,
+
     /**
      * Disabled first (no new signin gets through), then every session ends
      * (the epoch), then Kong's credentials go (live access tokens refused at
@@ -96,15 +128,6 @@ export function accountAdminFlow({ accounts, tokenSessions, kongCredentials, era
       await kongCredentials.revokeAll(disabled);
       securityEvent('admin_account_disabled', { ...audit(operator), username });
       return accountSummary(disabled);
-    },
-
-    /** Active again; the user signs in anew, and that signin makes new Kong credentials. */
-    async enable(operator: Operator, username: string) {
-      const account = await find(username);
-      const enabled = await accounts.setStatus(account, 'active');
-      if (!enabled) throw userNotFound();
-      securityEvent('admin_account_enabled', { ...audit(operator), username });
-      return accountSummary(enabled);
     },
 
     async signOut(operator: Operator, username: string) {
