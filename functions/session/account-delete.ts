@@ -21,7 +21,8 @@ export const handler = pageFormRoute({
   refusedPage: (_values, shown) => deleteAccountPage(shown.message),
   async handle({ event, body, form }) {
     const account = await browserAccount(event);
-    await accountDeletion.deleteOwn(account, body.password, clientOf(event));
+    // No access-token claims here: an enrolled second factor is asked for as a code in the form.
+    await accountDeletion.deleteOwn({ account, claims: {} }, body, clientOf(event));
     const headers = { 'Set-Cookie': clearedCookie(browserConfig.cookieSecure), ...revokedUser(account.username) };
     if (form) return seeOther('/signin?account_deleted=1', headers);
     return { statusCode: 204, headers: { 'Cache-Control': 'no-store', ...headers }, body: '' };

@@ -47,7 +47,12 @@ export const signinBody = object({
   device_token: v.optional(v.pipe(string(), v.maxLength(DEVICE_TOKEN_MAX_CHARS, 'is too long'))),
 });
 /** A user deleting their own account confirms it with their password. */
-export const accountDeletionBody = object({ password: anyPassword });
+export const accountDeletionBody = object({
+  password: anyPassword,
+  // With a second factor on and none recent in the session: a current code (lib/flows/second-factors.ts, stepUp).
+  code: v.optional(v.pipe(string(), v.maxLength(16, 'is too long'))),
+  recovery_code: v.optional(v.pipe(string(), v.maxLength(32, 'is too long'))),
+});
 /** With a second factor on and no recent one in the session: a current TOTP code or a recovery code too (lib/flows/second-factors.ts). */
 export const passwordChangeBody = object({
   current_password: anyPassword,

@@ -7,6 +7,7 @@ import type { Protection } from '../protection/protection';
 import type { TokenSessions } from '../token-sessions/token-sessions';
 import { noFactors, type EnrolledFactors } from './account-admin';
 import type { ErasureResult } from './account-erasure';
+import type { SecondFactorChanges, StepUpCaller } from './second-factors';
 
 export interface AccountExportDeps {
   tokenSessions: Pick<TokenSessions, 'list'>;
@@ -18,6 +19,8 @@ export interface AccountDeletionDeps {
   protection: Pick<Protection, 'attempt'>;
   passwordAccounts: Pick<PasswordAccounts, 'checkPassword'>;
   eraseAccount: (username: string, expected?: { id: string }) => Promise<ErasureResult>;
+  /** A second factor, when the account has one (a code, or a recent one in the session). */
+  stepUp: SecondFactorChanges['stepUp'];
 }
 
 /**
@@ -70,23 +73,25 @@ export function accountExportFlow({ tokenSessions, profiles, enrolledFactors = n
 }
 
 /** The user's own deletion: the password check (bcryptjs) and the erasure (axios). */
-export function accountDeletionFlow({ protection, passwordAccounts, eraseAccount }: AccountDeletionDeps) {
+export function accountDeletionFlow({ protection, passwordAccounts, eraseAccount, stepUp }: AccountDeletionDeps) {
   return {
 
     /**
      * The caller's own account goes, after their password is checked as an
      * attempt on sign-in's count (a wrong one: 403, counted, as a password
-     * change's is). A second factor (#25) is to be asked for here too once
-     * one can be enrolled.
+     * change's is), and, when the account has a second factor, a current code
+     * or a recent second factor in the session (403 mfa_required otherwise).
      */
-    async deleteOwn(account: ActiveAccount, password: string, client: Client, sessionId?: string): Promise<void> {
+    async deleteOwn(caller: StepUpCaller, confirmation: { password: string; code?: string; recovery_code?: string }, client: Client): Promise<void> {
+      const { account, claims } = caller;
       await protection.attempt(
         account.username,
         client,
-        () => passwordAccounts.checkPassword(account, password),
+        () => passwordAccounts.checkPassword(account, confirmation.password),
         () => ({ event: 'account_deletion_failed', reason: 'wrong_password' }),
-        sessionId === undefined ? undefined : `session#${sessionId}`,
+        claims.sid === undefined ? undefined : `session#${claims.sid}`,
       );
+      await stepUp(caller, { code: confirmation.code, recovery_code: confirmation.recovery_code }, client);
       await eraseAccount(account.username, account);
       securityEvent('account_deleted', { username: account.username, reason: 'user_request' });
     },

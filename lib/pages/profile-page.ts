@@ -54,6 +54,7 @@ function deleteAccountForm(): Html {
   return html`<form method="post" action="/api/session/account/delete" id="delete-account-form" class="danger">
 <p>Deleting your account removes your profile, your sessions and everything else we hold about you. It cannot be undone.</p>
 ${field({ name: 'password', label: 'Your password, to confirm', type: 'password', autocomplete: 'current-password', required: true, maxlength: 1024 })}
+${field({ name: 'code', label: 'Authenticator code, if you have turned one on', type: 'text', autocomplete: 'one-time-code', maxlength: 16 })}
 <button type="submit" class="secondary">Delete my account</button>
 </form>`;
 }

@@ -115,11 +115,11 @@ describe("a user's own deletion", () => {
     await world.signUp('alice', PASSWORD, {});
     const tokens = await world.signIn('alice', PASSWORD, {});
     const { account, claims } = await world.authenticateCaller(bearer(tokens.access_token));
-    await expect(world.accountOwnership.deleteOwn(account, 'wrong', {}, claims.sid)).rejects.toMatchObject({ status: 403, code: 'incorrect_password' });
+    await expect(world.accountOwnership.deleteOwn({ account, claims }, { password: 'wrong' }, {})).rejects.toMatchObject({ status: 403, code: 'incorrect_password' });
     expect(world.stores.attempts.users.get(`session#${claims.sid}`)?.attempts).toBe(1);
     expect(world.stores.accounts.accounts.get('alice')?.status).toBe('active');
 
-    await world.accountOwnership.deleteOwn(account, PASSWORD, {}, claims.sid);
+    await world.accountOwnership.deleteOwn({ account, claims }, { password: PASSWORD }, {});
     expect(world.stores.accounts.accounts.has('alice')).toBe(false);
   });
 

@@ -117,3 +117,14 @@ it('changes the password with TOTP on only with a code or a recent second factor
   const fresh = await world.changePassword(caller.account, PASSWORD, NEW, client, caller.claims, { code: code() });
   expect((await world.checkAccessToken(fresh.access_token))!.claims.amr).toEqual(['pwd', 'otp', 'mfa']);
 });
+
+it("deletes the user's own account with TOTP on only with a code (or a recent second factor), after the password", async () => {
+  const { world, caller, code } = await enrolled();
+  await expect(world.accountOwnership.deleteOwn(caller, { password: PASSWORD }, client)).rejects.toMatchObject({ status: 403, code: 'mfa_required' });
+  // The password comes first: a wrong one is refused as such, whatever the code.
+  await expect(world.accountOwnership.deleteOwn(caller, { password: 'wrong', code: code() }, client)).rejects.toMatchObject({ code: 'incorrect_password' });
+  expect(world.stores.accounts.accounts.has('alice')).toBe(true);
+  await world.accountOwnership.deleteOwn(caller, { password: PASSWORD, code: code() }, client);
+  expect(world.stores.accounts.accounts.has('alice')).toBe(false);
+  expect(world.stores.secondFactors.totp.size).toBe(0);
+});

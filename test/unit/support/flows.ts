@@ -134,7 +134,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     erasers,
     eraseAccount,
     accountAdmin: accountAdminFlow({ accounts, tokenSessions, kongCredentials, eraseAccount, enrolledFactors }),
-    accountOwnership: accountOwnershipFlow({ tokenSessions, profiles, protection, passwordAccounts, eraseAccount, enrolledFactors }),
+    accountOwnership: accountOwnershipFlow({ tokenSessions, profiles, protection, passwordAccounts, eraseAccount, enrolledFactors, stepUp: changes.stepUp }),
     identityOf: browserIdentityFlow({ identityTokens: identityTokens ?? unusedIdentity, audience: 'userprofile', ttlSeconds: 60, cache: new IdentityTokenCache(), clock: () => clock.now }),
   };
 }
