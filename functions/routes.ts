@@ -301,4 +301,12 @@ export const ROUTES: readonly Route[] = [
     function: 'adminSessions', handler: 'functions/admin/sessions.handler', service: 'admin', route: 'admin-sessions',
     operations: { 'GET /api/admin/sessions/{username}': 'adminListSessions' },
   },
+  {
+    function: 'adminClients', handler: 'functions/admin/clients.handler', service: 'admin', route: 'admin-clients',
+    operations: { 'GET /api/admin/clients': 'adminListClients', 'POST /api/admin/clients': 'adminCreateClient' },
+  },
+  {
+    function: 'adminClient', handler: 'functions/admin/client.handler', service: 'admin', route: 'admin-client',
+    operations: { 'DELETE /api/admin/clients/{client_id}': 'adminDeleteClient' },
+  },
 ];

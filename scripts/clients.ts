@@ -43,18 +43,18 @@ async function main(): Promise<void> {
   });
   // Only now: the service's settings are read when its modules load.
   const { oauthClients } = await import('../lib/composition/oauth-clients');
-  const { describeClient } = await import('../lib/oauth-clients/client');
+  const { describeClient, describeNewClient } = await import('../lib/oauth-clients/client');
   const [command, ...rest] = positionals;
   if (command === 'create') {
     if (!values.name || !values['redirect-uri']?.length) throw new Error(USAGE);
-    const { client, secret } = await oauthClients.register({
+    const created = await oauthClients.register({
       name: values.name,
       redirectUris: values['redirect-uri'],
       postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
       firstParty: values['first-party'] ?? false,
       public: values.public ?? false,
     });
-    console.log(JSON.stringify({ ...describeClient(client), ...(secret === undefined ? {} : { client_secret: secret }) }));
+    console.log(JSON.stringify(describeNewClient(created)));
   } else if (command === 'list') {
     console.log(JSON.stringify((await oauthClients.list()).map(describeClient)));
   } else if (command === 'delete' && rest.length === 1) {

@@ -17,12 +17,16 @@
  *   STACK_IN_MEMORY=1   keep no tables or consumers on disk (the key is kept all the same)
  *   STACK_VERBOSE=1     show everything the components print
  *
+ * It also makes a local operator (scripts/stack/operator.ts, docs/operators.md):
+ * the consumer local-operator in auth-admins, its key kept in the data folder.
+ *
  * package.json runs it with `exec`: where sh is dash, `sh -c` otherwise stays
  * between npm and this process, dies of the SIGTERM npm relays, and leaves the
  * stack running.
  */
 import {
   dataDirFromEnv,
+  ensureLocalOperator,
   DEFAULT_PORTS,
   DEFAULT_RATE_LIMITS,
   integerFromEnv,
@@ -61,8 +65,9 @@ function rateLimitPolicyFromEnv(): StackOptions['rateLimitPolicy'] {
 const startup = new AbortController();
 let exiting = false;
 
-const starting: Promise<Stack> = (async () =>
-  startStack({
+let operatorKeyFile = '';
+const starting: Promise<Stack> = (async () => {
+  const stack = await startStack({
     ports: portsFromEnv(DEFAULT_PORTS),
     inMemory,
     dataDir,
@@ -84,7 +89,16 @@ const starting: Promise<Stack> = (async () =>
       console.error(`${component} stopped unexpectedly: ${description}`);
       void shutdown(1);
     },
-  }))();
+  });
+  try {
+    // An operator to try the admin API with (docs/operators.md).
+    operatorKeyFile = (await ensureLocalOperator(stack.urls.admin, dataDir)).keyFile;
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return stack;
+})();
 
 async function shutdown(code: number): Promise<void> {
   if (exiting) return;
@@ -107,7 +121,7 @@ starting.then(
     ready = true;
     console.log(
       `Stack ready${inMemory ? ' (in memory)' : ''}: proxy ${urls.proxy}  admin ${urls.admin}  ` +
-        `${apiHttp ? `API ${urls.api} (API_HTTP=1: bypasses the gateway)  ` : ''}DynamoDB ${urls.dynamodb}  Mail ${urls.mail} (SMTP ${urls.smtp.replace('smtp://', '')})${urls.redis ? `  Redis ${urls.redis}` : ''}  (Ctrl-C to stop)`,
+        `${apiHttp ? `API ${urls.api} (API_HTTP=1: bypasses the gateway)  ` : ''}DynamoDB ${urls.dynamodb}  Mail ${urls.mail} (SMTP ${urls.smtp.replace('smtp://', '')})${urls.redis ? `  Redis ${urls.redis}` : ''}  Operator key ${operatorKeyFile} (docs/operators.md)  (Ctrl-C to stop)`,
     );
   },
   (error: Error) => {

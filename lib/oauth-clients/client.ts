@@ -84,3 +84,8 @@ export function describeClient(client: OAuthClient) {
     registered_at: client.registeredAt,
   };
 }
+
+/** What `create` answers, once: the public view, and for a confidential client its secret (never stored, never shown again). */
+export function describeNewClient({ client, secret }: NewClient) {
+  return { ...describeClient(client), ...(secret === undefined ? {} : { client_secret: secret }) };
+}

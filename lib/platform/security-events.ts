@@ -30,6 +30,10 @@ export const SECURITY_EVENTS = {
   admin_account_enabled: 'AdminAccountEnabled',
   admin_signed_out: 'AdminSignedOut',
   admin_account_deleted: 'AdminAccountDeleted',
+  /** Operators' OAuth client registry (the admin API's /api/admin/clients). */
+  admin_client_created: 'AdminClientCreated',
+  admin_clients_listed: 'AdminClientsListed',
+  admin_client_deleted: 'AdminClientDeleted',
   /** A forgot-password request (known or not: `reason` says, the client never learns). */
   password_reset_requested: 'PasswordResetRequested',
   password_reset: 'PasswordReset',

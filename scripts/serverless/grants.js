@@ -29,6 +29,13 @@ const GRANTS = {
   // Operators' search (lib/accounts/dynamodb-store.ts says why a Scan).
   'users:search': [{ actions: ['dynamodb:Scan'], table: 'UsersTable' }],
   'attempts:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], table: 'AttemptsTable' }],
+  // The OAuth client registry (lib/oauth-clients/dynamodb-store.ts): its items in the tokens table, never the keyring.
+  'clients:write': [
+    { actions: [...READ, ...WRITE], table: 'TokensTable' },
+    { effect: 'Deny', actions: WRITE, table: 'TokensTable', keyring: true },
+  ],
+  // Listing clients is a Scan (operators alone list, and rarely: the admin API's GET /api/admin/clients).
+  'clients:list': [{ actions: ['dynamodb:Scan'], table: 'TokensTable' }],
   'profiles:read': [{ actions: ['dynamodb:GetItem'], table: 'ProfilesTable' }],
   'profiles:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], table: 'ProfilesTable' }],
   // Sessions, browser sessions and revocations; their list is one Query of the owner index.

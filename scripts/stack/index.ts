@@ -24,3 +24,4 @@ export { databaseFile, dynamodbLocalDir } from './dynamodb-local';
 export { dataDirFromEnv, localBin, REPO_ROOT } from './paths';
 export { browserEnv } from './browser-env';
 export { ensureTables, tableEnvironment } from './tables';
+export { ensureLocalOperator, LOCAL_OPERATOR, OPERATOR_KEY_FILE } from './operator';

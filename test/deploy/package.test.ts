@@ -32,7 +32,7 @@ const KONG_FUNCTIONS = [
   'jwks', 'openidConfiguration', 'introspect', 'health', 'openapiDescription', 'apiReference',
   'sessionRegister', 'sessionLogin', 'sessionAuthenticate', 'sessionLogout', 'signinPage', 'registerPage', 'assets',
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
-  'accountExport', 'accountDelete', 'sessionAccountExport', 'sessionAccountDelete', 'adminUsers', 'adminUser', 'adminDisable', 'adminEnable', 'adminSignOut', 'adminSessions',
+  'accountExport', 'accountDelete', 'sessionAccountExport', 'sessionAccountDelete', 'adminUsers', 'adminUser', 'adminDisable', 'adminEnable', 'adminSignOut', 'adminSessions', 'adminClients', 'adminClient',
   'passwordForgot', 'passwordReset', 'emailVerify', 'emailResend', 'emailChange', 'recoveryPages',
   'signinMfa', 'securityPage', 'sessionLoginMfa', 'mfaTotp', 'mfaTotpConfirm', 'mfaRecoveryCodes',
   'oauthToken', 'oauthAuthorize', 'oauthUserinfo', 'oauthLogout', 'oauthConsentRevoke',
@@ -202,9 +202,9 @@ it('gives every function a role of its own, and no role shared by all', () => {
  * users table, and account erasure's of the tokens table (refresh tokens and
  * browser sessions have no index by owner).
  */
-const SCANS: Record<string, string> = { AdminUsers: 'UsersTable', AdminUser: 'TokensTable', AccountDelete: 'TokensTable', SessionAccountDelete: 'TokensTable' };
+const SCANS: Record<string, string> = { AdminUsers: 'UsersTable', AdminUser: 'TokensTable', AdminClients: 'TokensTable', AccountDelete: 'TokensTable', SessionAccountDelete: 'TokensTable' };
 
-it("grants item-level actions on the service's own tables only: no scan but erasure's and the admin search's, no wildcard, queries on the sessions index alone", () => {
+it("grants item-level actions on the service's own tables only: no scan but erasure's, the admin search's and the client list's, no wildcard, queries on the sessions index alone", () => {
   for (const fn of ALL_FUNCTIONS) {
     for (const statement of statementsOf(fn).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')))) {
       if (statement.Action.includes('dynamodb:Scan')) {

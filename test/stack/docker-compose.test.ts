@@ -36,8 +36,8 @@ function portMapping(mapping: string) {
 }
 
 describe('docker-compose.yml', () => {
-  it('runs PostgreSQL, the Kong migrations, Kong 3.9, Redis, decK, DynamoDB Local and the API', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'deck', 'dynamodb', 'kong', 'kong-migrations', 'postgres', 'redis']);
+  it('runs PostgreSQL, the Kong migrations, Kong 3.9, Redis, decK, DynamoDB Local, maildev and the API', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'deck', 'dynamodb', 'kong', 'kong-migrations', 'maildev', 'postgres', 'redis']);
     expect(services.kong.image).toMatch(/^kong:3\.9/);
     expect(services.dynamodb.image).toMatch(/^amazon\/dynamodb-local:/);
   });
@@ -47,6 +47,22 @@ describe('docker-compose.yml', () => {
     const pom = await jar.file('META-INF/maven/software/amazon/dynamodb/DynamoDBLocal/pom.properties')!.async('string');
     const version = /^version=(\S+)/m.exec(pom)?.[1];
     expect(services.dynamodb.image).toBe(`amazon/dynamodb-local:${version}`);
+  });
+
+  it('sends the API\'s mail to maildev (the release `npm start` runs), whose SMTP and web UI only loopback reaches', () => {
+    const maildev = services.maildev;
+    const version = (JSON.parse(read('node_modules/maildev/package.json')) as { version: string }).version;
+    expect(maildev.image).toBe(`maildev/maildev:${version}`);
+    const smtpPort = Number(maildev.environment!.MAILDEV_SMTP_PORT);
+    const webPort = Number(maildev.environment!.MAILDEV_WEB_PORT);
+    expect(maildev.ports!.map(portMapping).sort((a, b) => a.containerPort - b.containerPort)).toEqual(
+      [smtpPort, webPort].sort((a, b) => a - b).map((containerPort) => ({ hostIp: '127.0.0.1', containerPort })),
+    );
+    expect(maildev.ports).toEqual(expect.arrayContaining([`127.0.0.1:1025:${smtpPort}`, `127.0.0.1:1080:${webPort}`]));
+    expect(maildev.healthcheck).toBeDefined();
+    expect(services.api.environment!.MAIL_TRANSPORT).toBe('smtp');
+    const smtp = new URL(services.api.environment!.SMTP_URL);
+    expect({ protocol: smtp.protocol, host: smtp.hostname, port: Number(smtp.port) }).toEqual({ protocol: 'smtp:', host: 'maildev', port: smtpPort });
   });
 
   it('shares one DynamoDB Local database between all keys only where nothing but loopback reaches it', () => {
@@ -68,7 +84,7 @@ describe('docker-compose.yml', () => {
       redis: { condition: 'service_healthy' },
     });
     expect(services.deck.depends_on).toEqual({ kong: { condition: 'service_healthy' } });
-    expect(services.api.depends_on).toEqual({ dynamodb: { condition: 'service_healthy' } });
+    expect(services.api.depends_on).toEqual({ dynamodb: { condition: 'service_healthy' }, maildev: { condition: 'service_healthy' } });
   });
 
   it("publishes Kong's Admin API on the host's loopback only, and nothing but the proxy on all interfaces", () => {

@@ -49,6 +49,20 @@ describe('npm start (scripts/start.ts)', () => {
     expect(started.readyLine).toContain(`Mail http://127.0.0.1:${ports.MAILDEV_WEB_PORT} (SMTP 127.0.0.1:${ports.MAILDEV_SMTP_PORT})`);
   });
 
+  it('makes a local operator whose key, kept in the data folder for its owner only, opens the admin API', async () => {
+    const keyFile = path.join(started.dataDir, 'operator-key');
+    expect(started.readyLine).toContain(`Operator key ${keyFile}`);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const key = readFileSync(keyFile, 'utf8').trim();
+    const proxy = `http://127.0.0.1:${ports.KONG_PROXY_PORT}`;
+    const clients = await request(`${proxy}/api/admin/clients`, { headers: { apikey: key } });
+    expect(clients).toMatchObject({ status: 200, body: { clients: expect.any(Array) } });
+    const admin = `http://127.0.0.1:${ports.KONG_ADMIN_PORT}`;
+    const acls = await request(`${admin}/consumers/local-operator/acls`);
+    expect(acls.body.data.map((acl: { group: string }) => acl.group)).toEqual(['auth-admins']);
+    expect((await request(`${proxy}/api/admin/clients`, { headers: { apikey: `${key}x` } })).status).toBe(401);
+  });
+
   it('runs maildev on loopback: its REST API lists the mails the functions send', async () => {
     const response = await fetch(`http://127.0.0.1:${ports.MAILDEV_WEB_PORT}/api/email`);
     expect(response.status).toBe(200);

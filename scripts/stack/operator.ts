@@ -1,0 +1,57 @@
+/**
+ * `npm start`'s local operator (docs/operators.md): a Kong consumer
+ * `local-operator` with a key-auth key, in the acl group auth-admins, so that
+ * the admin API (/api/admin/…) can be tried at once. Made through the
+ * gateway's Admin API, as an operator makes one by hand.
+ *
+ * Its key is kept in the data folder beside the forward-auth key, private to
+ * its owner, and reused at every start: the gateway keeps consumers in its
+ * data file and deletes no key, so a new key each time would leave every old
+ * one working. Only keys this file holds are added; none is removed (an
+ * operator may have added others on purpose).
+ */
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomForwardAuthKey } from './forward-auth-key';
+import { request } from './http';
+
+export const LOCAL_OPERATOR = 'local-operator';
+export const OPERATOR_KEY_FILE = 'operator-key';
+const ADMIN_GROUP = 'auth-admins';
+
+async function persistedOperatorKey(dataDir: string): Promise<string> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700);
+  const file = path.join(dataDir, OPERATOR_KEY_FILE);
+  try {
+    // 'wx': two stacks starting at once from one checkout must not both write a key.
+    await writeFile(file, `${randomForwardAuthKey()}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const key = (await readFile(file, 'utf8')).trim();
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(key)) throw new Error(`${file} does not hold a key (delete it: \`npm start\` makes a new one)`);
+  return key;
+}
+
+async function expect2xx(what: string, answer: Promise<{ status: number; body: unknown }>) {
+  const { status, body } = await answer;
+  if (status < 200 || status > 299) throw new Error(`${what} answered ${status}: ${JSON.stringify(body)}`);
+  return body as { data?: Array<Record<string, unknown>> };
+}
+
+/** Makes sure the local operator exists with the kept key and the group; answers the key file's path. */
+export async function ensureLocalOperator(adminUrl: string, dataDir: string): Promise<{ consumer: string; keyFile: string }> {
+  const key = await persistedOperatorKey(dataDir);
+  const consumer = `${adminUrl}/consumers/${LOCAL_OPERATOR}`;
+  await expect2xx('PUT consumer', request(consumer, { method: 'PUT', body: { username: LOCAL_OPERATOR } }));
+  const keys = await expect2xx('GET key-auth', request(`${consumer}/key-auth?size=1000`));
+  if (!(keys.data ?? []).some((credential) => credential.key === key)) {
+    await expect2xx('POST key-auth', request(`${consumer}/key-auth`, { method: 'POST', body: { key } }));
+  }
+  const acls = await expect2xx('GET acls', request(`${consumer}/acls?size=1000`));
+  if (!(acls.data ?? []).some((acl) => acl.group === ADMIN_GROUP)) {
+    await expect2xx('POST acls', request(`${consumer}/acls`, { method: 'POST', body: { group: ADMIN_GROUP } }));
+  }
+  return { consumer: LOCAL_OPERATOR, keyFile: path.join(dataDir, OPERATOR_KEY_FILE) };
+}
