@@ -74,6 +74,15 @@ export const ROUTES: readonly Route[] = [
     operations: { 'POST /api/public/signin/mfa': 'signinMfa', 'OPTIONS /api/public/signin/mfa': 'preflightPublicSigninMfa' },
   },
   {
+    function: 'passkeySignin', handler: 'functions/public/passkey-signin.handler', service: 'public', route: 'passkey-signin',
+    operations: {
+      'POST /api/public/passkey/options': 'passkeySigninOptions',
+      'OPTIONS /api/public/passkey/options': 'preflightPublicPasskeyOptions',
+      'POST /api/public/passkey/verify': 'passkeySignin',
+      'OPTIONS /api/public/passkey/verify': 'preflightPublicPasskeyVerify',
+    },
+  },
+  {
     function: 'refresh', handler: 'functions/public/refresh.handler', service: 'public', route: 'refresh',
     operations: { 'POST /api/public/refresh': 'refresh', 'OPTIONS /api/public/refresh': 'preflightPublicRefresh' },
   },

@@ -4,6 +4,9 @@ import { config } from '../platform/config';
 import { dynamodb } from '../platform/dynamodb';
 import { DynamoDBSecondFactorStore } from '../second-factors/dynamodb-store';
 import { enrolledFactorsOf } from '../second-factors/enrolled';
+import { DynamoDBPasskeyStore } from '../passkeys/dynamodb-store';
 
 export const secondFactorStore = new DynamoDBSecondFactorStore(dynamodb(), config.tokensTable);
-export const enrolledFactors = enrolledFactorsOf(secondFactorStore);
+/** Passkeys (lib/passkeys): public keys only, on the same table. */
+export const passkeyStore = new DynamoDBPasskeyStore(dynamodb(), config.tokensTable);
+export const enrolledFactors = enrolledFactorsOf(secondFactorStore, passkeyStore);

@@ -13,6 +13,8 @@ import type { Protection } from '../protection/protection';
 import type { TokenResponse } from '../token-sessions/token-session';
 import type { TokenSessions } from '../token-sessions/token-sessions';
 import type { TokenSubjects } from './subject';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { invalidPasskey, type Passkeys } from '../passkeys/passkeys';
 
 export interface PasswordAttemptDeps {
   protection: Pick<Protection, 'admit' | 'attempt'>;
@@ -118,6 +120,58 @@ export async function secondFactorAttempt(
     account,
     deviceToken: await deviceTokens.issue(account.username),
     signedIn: { amr: [...new Set([...completed.amr, 'otp', 'mfa'])], authTime: nowSeconds() },
+  };
+}
+
+export interface PasskeyAttemptDeps {
+  protection: Pick<Protection, 'admit' | 'attempt'>;
+  accounts: Pick<Accounts, 'get'>;
+  deviceTokens: Pick<DeviceTokens, 'issue'>;
+  passkeys: Pick<Passkeys, 'claimedOwner' | 'verifyAssertion'>;
+  requireVerifiedEmail?: boolean;
+}
+
+/**
+ * A passwordless sign-in with a passkey (a discoverable credential, user
+ * verified): the same protection as a password (the address's block, the
+ * account's backoff: a response that does not verify counts as a failed
+ * sign-in of the account it names), the same security events, the same
+ * sessions. An unknown credential names no account to count on; it is
+ * refused and reported (passkey_failed), and the address's limits still
+ * apply. No second step follows: user verification on a key the user holds
+ * is already two factors (amr in passkeys.ts).
+ */
+export async function passkeyAttempt(
+  { protection, accounts, deviceTokens, passkeys, requireVerifiedEmail }: PasskeyAttemptDeps,
+  response: AuthenticationResponseJSON,
+  client: Client,
+): Promise<Authenticated> {
+  await protection.admit(client);
+  const owner = await passkeys.claimedOwner(response);
+  const assertion = await protection.attempt(
+    owner.username,
+    client,
+    () => passkeys.verifyAssertion(response),
+    (error) => ({ event: 'passkey_failed', reason: String(error.cause ?? 'unverified') }),
+  );
+  const account = await accounts.get(owner.username);
+  // A passkey outlives nothing: erasure removes it, but a later account under the same name is someone else.
+  if (!account || account.id !== assertion.accountId) throw invalidPasskey('account_gone');
+  if (account.status !== 'active') throw new AppError('account_disabled');
+  if (!isActive(account)) throw invalidPasskey('account_incomplete');
+  if (requireVerifiedEmail && !(account.emailVerified && account.email)) throw new AppError('email_not_verified');
+  return { account, deviceToken: await deviceTokens.issue(account.username), signedIn: { amr: assertion.amr, authTime: nowSeconds() } };
+}
+
+export interface PasskeySignInDeps extends PasskeyAttemptDeps {
+  tokenSessions: Pick<TokenSessions, 'start'>;
+  subjects: Pick<TokenSubjects, 'forSignIn'>;
+}
+
+/** POST /api/public/passkey/verify: a passkey sign-in answering what a sign-in answers. */
+export function passkeySignInFlow(deps: PasskeySignInDeps) {
+  return async function signInWithPasskey(response: AuthenticationResponseJSON, client: Client): Promise<SignInResponse> {
+    return tokensFor(deps, await passkeyAttempt(deps, response, client), client);
   };
 }
 

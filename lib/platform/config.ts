@@ -51,6 +51,8 @@ const issuerUrl = readUrl(env, 'ISSUER_URL', deployed ? undefined : 'http://127.
  * issuer itself, which is the audience of what is sent to the authorization
  * server (RFC 7523 client assertions), nor a client id (the audience of ID tokens).
  */
+const publicBaseUrl = readUrl(env, 'PUBLIC_BASE_URL', issuerUrl, '<ISSUER_URL>');
+
 const accessTokenAudience = readList(env, 'ACCESS_TOKEN_AUDIENCE', `${issuerUrl}/api`, '<ISSUER_URL>/api');
 
 /**
@@ -162,7 +164,7 @@ export const config = Object.freeze({
    * request's Host or X-Forwarded-Host (which a client chooses: OWASP Forgot
    * Password, "host header injection").
    */
-  publicBaseUrl: readUrl(env, 'PUBLIC_BASE_URL', issuerUrl, '<ISSUER_URL>'),
+  publicBaseUrl,
   recovery: Object.freeze({
     /** OWASP Forgot Password: short-lived; 20 minutes by default. */
     passwordResetTtlSeconds: readInt(env, 'PASSWORD_RESET_TTL_SECONDS', 1200, 60, 24 * 3600),
@@ -175,6 +177,7 @@ export const config = Object.freeze({
     requestsPerAddressPerHour: readInt(env, 'RECOVERY_REQUESTS_PER_ADDRESS_PER_HOUR', 30, 1, 1_000_000),
   }),
   secondFactors: readSecondFactors(),
+  passkeys: readPasskeys(),
 });
 
 /** The scope of first-party access tokens: everything the user may do, as the user. */
@@ -193,6 +196,21 @@ function readSecondFactors() {
     stepUpSeconds: readInt(env, 'MFA_STEP_UP_SECONDS', 300, 60, 3600),
     /** The KMS key TOTP secrets are sealed under (envelope encryption), when the key custody is `kms`. */
     kmsKeyId: readOptional(env, 'SECOND_FACTOR_KMS_KEY_ID'),
+  });
+}
+
+/**
+ * Passkeys (lib/passkeys, docs/second-factors.md): the relying party is the
+ * pages' host, and responses are accepted from the pages' origin only,
+ * unless configured otherwise (a parent domain as RP ID, more origins).
+ */
+function readPasskeys() {
+  const base = new URL(publicBaseUrl);
+  return Object.freeze({
+    rpId: readOptional(env, 'WEBAUTHN_RP_ID') ?? base.hostname,
+    rpName: readString(env, 'WEBAUTHN_RP_NAME', 'Kong Lambda Auth'),
+    origins: readList(env, 'WEBAUTHN_ORIGINS', base.origin, '<PUBLIC_BASE_URL> origin'),
+    challengeSeconds: readInt(env, 'WEBAUTHN_CHALLENGE_TTL_SECONDS', 300, 30, 600),
   });
 }
 

@@ -33,6 +33,11 @@ export const ERROR_CODES = {
   invalid_client: { status: 401, message: 'Unauthorized', when: 'introspection reached without the key Kong checks' },
   invalid_code: { status: 401, message: 'Invalid code', when: 'second factors: a wrong, expired or already used TOTP or recovery code' },
   invalid_mfa_token: { status: 401, message: 'Invalid or expired mfa_token: sign in again', when: 'second-factor sign-in: an mfa_token unknown, expired, used or out of tries' },
+  invalid_passkey: {
+    status: 401,
+    message: 'The passkey was not accepted: try again',
+    when: 'passkeys: a registration or sign-in response that does not verify, an unknown credential, an unknown, used or expired challenge',
+  },
   login_required: { status: 401, message: 'Please sign in', when: 'browser sessions: no live session' },
   incorrect_password: { status: 403, message: 'Current password is incorrect', when: 'password change and account deletion: a wrong current password' },
   account_disabled: { status: 403, message: 'This account is disabled', when: 'sign-in and browser login: the right password for an account an operator disabled; a password reset link of such an account' },

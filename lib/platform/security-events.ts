@@ -53,6 +53,10 @@ export const SECURITY_EVENTS = {
   recovery_codes_regenerated: 'RecoveryCodesRegenerated',
   /** A sign-in completed with a recovery code: the user may have lost the authenticator. */
   recovery_code_used: 'RecoveryCodeUsed',
+  /** A passkey assertion that did not verify (unknown credential, bad signature, spent challenge) at sign-in. */
+  passkey_failed: 'PasskeyFailed',
+  /** A passkey's signature counter did not move forward: a cloned authenticator or a replay (WebAuthn §6.1.1). */
+  passkey_counter_regressed: 'PasskeyCounterRegressed',
 } as const;
 
 /** What a user does on purpose is info; what looks like an attack is a warning. */

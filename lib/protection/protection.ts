@@ -8,7 +8,7 @@ import type { AttemptStore } from './store';
 
 /** What a refused password check is logged as. */
 export interface Failure {
-  event: Extract<SecurityEvent, 'signin_failed' | 'password_change_failed' | 'account_deletion_failed' | 'second_factor_failed'>;
+  event: Extract<SecurityEvent, 'signin_failed' | 'password_change_failed' | 'account_deletion_failed' | 'second_factor_failed' | 'passkey_failed'>;
   /** For the log only, never the answer: e.g. unknown_user, wrong_password. */
   reason: string;
 }

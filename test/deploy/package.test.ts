@@ -34,7 +34,7 @@ const KONG_FUNCTIONS = [
   'userprofileGet', 'userprofileCreate', 'userprofileUpdate', 'profilePage',
   'accountExport', 'accountDelete', 'sessionAccountExport', 'sessionAccountDelete', 'adminUsers', 'adminUser', 'adminDisable', 'adminEnable', 'adminSignOut', 'adminSessions', 'adminClients', 'adminClient',
   'passwordForgot', 'passwordReset', 'emailVerify', 'emailResend', 'emailChange', 'recoveryPages',
-  'signinMfa', 'securityPage', 'sessionLoginMfa', 'mfaTotp', 'mfaTotpConfirm', 'mfaRecoveryCodes',
+  'signinMfa', 'passkeySignin', 'securityPage', 'sessionLoginMfa', 'mfaTotp', 'mfaTotpConfirm', 'mfaRecoveryCodes',
   'oauthToken', 'oauthAuthorize', 'oauthUserinfo', 'oauthLogout', 'oauthConsentRevoke',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
@@ -163,7 +163,7 @@ it('carries the Kong Admin client only in the functions that call the Admin API'
   // refresh: once per account and signing key, the credential for a new key (lib/flows/subject.ts).
   expect(await carrying('AxiosHeaders')).toEqual([
     'accountDelete', 'adminDisable', 'adminSignOut', 'adminUser',
-    'health', 'logoutAll', 'oauthToken', 'password', 'passwordReset', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signinMfa', 'signup',
+    'health', 'logoutAll', 'oauthToken', 'passkeySignin', 'password', 'passwordReset', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signinMfa', 'signup',
   ]);
 });
 
@@ -182,7 +182,7 @@ function statementsOf(fn: string): Statement[] {
 const upper = (name: string) => name[0].toUpperCase() + name.slice(1);
 const ALL_FUNCTIONS = [...KONG_FUNCTIONS, 'rotateKeys'].map(upper);
 /** The functions that sign tokens with the service's keys. */
-const SIGNERS = ['OauthToken', 'Password', 'Refresh', 'SessionAuthenticate', 'Signin', 'SigninMfa'];
+const SIGNERS = ['OauthToken', 'PasskeySignin', 'Password', 'Refresh', 'SessionAuthenticate', 'Signin', 'SigninMfa'];
 const TABLE = (name: string) => ({ 'Fn::GetAtt': [name, 'Arn'] });
 const KEYRING_ONLY = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['keyring'] } };
 const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];

@@ -19,7 +19,7 @@ import { callerAuthentication } from '../../../lib/flows/caller';
 import { introspection } from '../../../lib/flows/introspection';
 import { passwordChangeFlow } from '../../../lib/flows/password-change';
 import { refreshFlow } from '../../../lib/flows/refresh';
-import { secondFactorSignInFlow, signInFlow } from '../../../lib/flows/sign-in';
+import { secondFactorSignInFlow, signInFlow, passkeySignInFlow } from '../../../lib/flows/sign-in';
 import { SecondFactors } from '../../../lib/second-factors/second-factors';
 import { secondFactorChanges } from '../../../lib/flows/second-factors';
 import { signOutEverywhereFlow } from '../../../lib/flows/sign-out-everywhere';
@@ -38,11 +38,17 @@ import { ACCESS_TOKEN_PROFILE } from './access-token-profile';
 import { Profiles } from '../../../lib/profiles/profiles';
 import { MemoryBrowserSessionStore, MemoryProfileStore } from './memory-browser-stores';
 import { MemorySecondFactorStore, MemorySecretBox } from './memory-second-factors';
+import { MemoryPasskeyStore } from './memory-passkeys';
+import { Passkeys } from '../../../lib/passkeys/passkeys';
 import { FakeKongAdmin, MemoryAccountStore, MemoryAttemptStore, MemoryTokenSessionStore, plainHasher } from './memory-stores';
 
 /** A password the stand-in estimator below finds strong, and long enough for the policy's 15. */
 export const PASSWORD = 'correct horse battery staple';
 /** Strong unless it says "weak" or repeats one character: the flows' tests check the flows, not zxcvbn. */
+/** The relying party the unit tests' passkeys are made for. */
+export const PASSKEY_ORIGIN = 'https://auth.example.test';
+export const PASSKEY_SETTINGS = { rpId: 'auth.example.test', rpName: 'Unit Tests', origins: [PASSKEY_ORIGIN], challengeSeconds: 300 };
+
 export const plainEstimator: StrengthEstimator = (password) => (/weak|^(.)\1*$/.test(password) ? 0 : 4);
 
 export interface MemoryWorld {
@@ -79,6 +85,8 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     clock: () => clock.now,
   });
   const secondFactorStore = new MemorySecondFactorStore();
+  const passkeyStore = new MemoryPasskeyStore();
+  const passkeys = new Passkeys(passkeyStore, PASSKEY_SETTINGS, () => clock.now);
   const secondFactors = new SecondFactors(
     secondFactorStore,
     new MemorySecretBox(),
@@ -94,8 +102,9 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
   const erasers = [
     ...coreErasers({ kongCredentials, tokenSessions, browserSessions, profiles, protection }),
     { name: 'second-factors', erase: (s: { accountId: string }) => secondFactorStore.erase(s.accountId) },
+    { name: 'passkeys', erase: (s: { accountId: string }) => passkeyStore.erase(s.accountId) },
   ];
-  const enrolledFactors = enrolledFactorsOf(secondFactorStore);
+  const enrolledFactors = enrolledFactorsOf(secondFactorStore, passkeyStore);
   const eraseAccount = accountErasureFlow({ accounts, erasers });
   // As lib/flows/recovery.ts gives an address (unverified), without its mail and uniqueness item.
   const claimAddress = async (account: { username: string }, address: string) => {
@@ -107,7 +116,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
   return {
     clock,
     advance: (seconds: number) => void (clock.now += seconds * 1000),
-    stores: { accounts: accountStore, tokenSessions: tokenSessionStore, browserSessions: browserSessionStore, attempts: attemptStore, profiles: profileStore, secondFactors: secondFactorStore },
+    stores: { accounts: accountStore, tokenSessions: tokenSessionStore, browserSessions: browserSessionStore, attempts: attemptStore, profiles: profileStore, secondFactors: secondFactorStore, passkeys: passkeyStore },
     kongAdmin,
     accessTokens,
     tokenSessions,
@@ -116,6 +125,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     passwordAccounts,
     deviceTokens,
     secondFactors,
+    passkeys,
     subjects,
     checkAccessToken,
     createAccount,
@@ -123,6 +133,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     signUp: signUpFlow({ createAccount, claimAddress }),
     signIn: signInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, tokenSessions, subjects }),
     secondFactorChanges: changes,
+    signInWithPasskey: passkeySignInFlow({ protection, accounts, deviceTokens, passkeys, tokenSessions, subjects }),
     signInWithSecondFactor: secondFactorSignInFlow({ protection, accounts, deviceTokens, secondFactors, tokenSessions, subjects }),
     refresh: refreshFlow({ accounts, tokenSessions, subjects }),
     signOutEverywhere: signOutEverywhereFlow({ tokenSessions, kongCredentials, subjects }),
