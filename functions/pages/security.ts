@@ -1,11 +1,13 @@
 import { isActive } from '../../lib/accounts/account';
 import { accounts } from '../../lib/composition/accounts';
 import { browserConfig } from '../../lib/composition/browser-sessions';
+import { changeEmail } from '../../lib/composition/email-change';
 import { pageIdentity } from '../../lib/composition/page-identity';
 import { secondFactorChange } from '../../lib/composition/second-factor-changes';
 import { formError } from '../../lib/pages/forms';
 import { htmlResponse, seeOther } from '../../lib/pages/html';
 import { qrCodeSvg, securityPage, type SecurityPage } from '../../lib/pages/security-page';
+import { invalidRequest } from '../../lib/platform/errors';
 import { clientOf, readBody, route, validate } from '../../lib/platform/http';
 import { requireSameOrigin } from '../../lib/platform/origin';
 import { securityFormBody } from '../../lib/second-factors/browser-schemas';
@@ -29,13 +31,13 @@ export const handler = route(async (event) => {
   const caller = { account, claims: { amr: identity.amr, auth_time: identity.authTime } };
   const view = async (extra: Partial<SecurityPage> = {}): Promise<SecurityPage> => {
     const status = await secondFactorChange.status(caller);
-    return { username: account.username, totp: status.totp, recoveryCodesLeft: status.recovery_codes_left, ...extra };
+    return { username: account.username, totp: status.totp, recoveryCodesLeft: status.recovery_codes_left, email: account.email, emailVerified: account.emailVerified, ...extra };
   };
   if (event.httpMethod !== 'POST') return htmlResponse(200, securityPage(await view()));
 
   requireSameOrigin(event, browserConfig.allowedOrigins);
   try {
-    const { action, code } = validate(securityFormBody, readBody(event, { forms: true }));
+    const { action, code, new_email, current_password } = validate(securityFormBody, readBody(event, { forms: true }));
     const client = clientOf(event);
     switch (action) {
       case 'totp-start': {
@@ -49,6 +51,13 @@ export const handler = route(async (event) => {
       case 'recovery-codes': {
         const { recovery_codes } = await secondFactorChange.regenerateRecoveryCodes(caller, presented(code), client);
         return htmlResponse(200, securityPage(await view({ recoveryCodes: recovery_codes, notice: 'New recovery codes: the old ones no longer work.' })));
+      }
+      case 'email-change': {
+        // The API's flow as is: a wrong password is a failed attempt (on the username, as the page's code checks are), a second factor is stepped up.
+        if (!new_email) throw invalidRequest('new_email: is required');
+        if (!current_password) throw invalidRequest('current_password: is required');
+        await changeEmail(account, current_password ?? '', new_email, client, caller.claims, code ? presented(code) : {});
+        return htmlResponse(200, securityPage(await view({ notice: `A link is on its way to ${new_email}. Your address changes when you open it.` })));
       }
       case 'totp-disable':
         await secondFactorChange.disableTotp(caller, presented(code), client);

@@ -1,25 +1,16 @@
 import { authenticateCaller } from '../../lib/composition/caller';
-import { passwordAccounts } from '../../lib/composition/password-accounts';
-import { protection } from '../../lib/composition/protection';
-import { recovery } from '../../lib/composition/recovery';
+import { changeEmail } from '../../lib/composition/email-change';
 import { clientOf, json, jsonRoute } from '../../lib/platform/http';
 import { emailChangeBody } from '../../lib/recovery/schemas';
 
 /**
- * POST /api/jwt/email {"current_password","new_email"} → 202: a link to the
- * new address, a notice to the old; the old stays until the link is used.
- * The password is checked as an attempt on the caller's session lane, as the
- * password change checks it (a stolen access token guesses no faster).
+ * POST /api/jwt/email {"current_password","new_email"[,"code"|"recovery_code"]} → 202:
+ * a link to the new address, a notice to the old; the old stays until the
+ * link is used. The password is an attempt on the caller's session lane; an
+ * account with a second factor needs a code or a recent one (lib/flows/email-change.ts).
  */
 export const handler = jsonRoute(emailChangeBody, async (event) => {
   const { account, claims } = await authenticateCaller(event);
-  const client = clientOf(event);
-  await protection.attempt(
-    account.username,
-    client,
-    () => passwordAccounts.checkPassword(account, event.body.current_password),
-    () => ({ event: 'password_change_failed', reason: 'wrong_password_email_change' }),
-    `session#${claims.sid}`,
-  );
-  return json(202, await recovery.requestEmailChange(account, event.body.new_email, client));
+  const { current_password, new_email, code, recovery_code } = event.body;
+  return json(202, await changeEmail(account, current_password, new_email, clientOf(event), claims, { code, recovery_code }));
 });

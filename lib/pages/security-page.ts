@@ -21,13 +21,16 @@ export interface SecurityPage {
   enrolment?: { qr: Html; secret: string };
   /** Recovery codes just made: shown this once. */
   recoveryCodes?: string[];
+  /** The account's address now (it stays until a change's link is used), and whether it is verified. */
+  email?: string;
+  emailVerified?: boolean;
 }
 
 const action = (name: string) => html`<input type="hidden" name="action" value="${name}">`;
 
 /** GET/POST /security: the signed-in user's second factors. Every change is a same-origin form post back here. */
 export function securityPage(page: SecurityPage): Html {
-  const { username, totp, recoveryCodesLeft, error, notice, enrolment, recoveryCodes } = page;
+  const { username, totp, recoveryCodesLeft, error, notice, enrolment, recoveryCodes, email, emailVerified } = page;
   return layout(
     'Security',
     html`<h1>Security</h1>
@@ -56,6 +59,14 @@ ${field({ name: 'code', label: 'Current code (or a recovery code)', autocomplete
 <button type="submit">Turn off</button></form>`
     : html`<p id="totp-status">Off.</p>
 <form method="post" action="/security">${action('totp-start')}<button type="submit">Set up an authenticator app</button></form>`}
+</section>
+<section id="email"><h2>Email</h2>
+<p>Now: <strong id="current-email">${email ?? 'none'}</strong>${email ? (emailVerified ? ' (verified)' : ' (not verified)') : ''}. A change takes effect when you open the link mailed to the new address.</p>
+<form method="post" action="/security">${action('email-change')}
+${field({ name: 'new_email', label: 'New email', type: 'email', autocomplete: 'email', required: true, maxlength: 254 })}
+${field({ name: 'current_password', label: 'Current password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 1024 })}
+${totp ? field({ name: 'code', label: 'Current code (or a recovery code), unless you signed in with one in the last few minutes', autocomplete: 'one-time-code', maxlength: 32 }) : ''}
+<button type="submit">Change email</button></form>
 </section>`,
   );
 }

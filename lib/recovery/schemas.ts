@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { email } from '../accounts/identity';
 import { PASSWORD_MAX_CHARS } from '../accounts/schemas';
-import { object, requiredString } from '../platform/schemas';
+import { object, requiredString, string } from '../platform/schemas';
 
 /** A token's shape is checked by the flow (one clear 400 code for every bad token); here only its size. */
 const token = v.pipe(requiredString(), v.maxLength(128, 'is too long'));
@@ -30,4 +30,9 @@ export const recoveryRequestBody = v.pipe(
 
 export const resetBody = object({ token, new_password: v.pipe(requiredString(), v.maxLength(PASSWORD_MAX_CHARS, `must be at most ${PASSWORD_MAX_CHARS} characters`)) });
 export const verifyBody = object({ token });
-export const emailChangeBody = object({ current_password: v.pipe(requiredString(), v.maxLength(1024, 'is too long')), new_email: email });
+export const emailChangeBody = object({
+  current_password: v.pipe(requiredString(), v.maxLength(1024, 'is too long')),
+  new_email: email,
+  code: v.optional(v.pipe(string(), v.maxLength(16, 'is too long'))),
+  recovery_code: v.optional(v.pipe(string(), v.maxLength(32, 'is too long'))),
+});

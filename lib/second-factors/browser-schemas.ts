@@ -1,8 +1,11 @@
 import * as v from 'valibot';
+import { email } from '../accounts/identity';
 import { object, string } from '../platform/schemas';
 
-/** The security page's forms: which change, and the code it needs (if any). */
+/** The security page's forms: which change, the code it needs (if any), and the email change's fields. */
 export const securityFormBody = object({
-  action: v.picklist(['totp-start', 'totp-confirm', 'totp-disable', 'recovery-codes'], 'is not a known action'),
+  action: v.picklist(['totp-start', 'totp-confirm', 'totp-disable', 'recovery-codes', 'email-change'], 'is not a known action'),
   code: v.optional(v.pipe(string(), v.maxLength(32, 'is too long'))),
+  new_email: v.optional(email),
+  current_password: v.optional(v.pipe(string(), v.maxLength(1024, 'is too long'))),
 });

@@ -147,7 +147,7 @@ it('keeps the password dictionaries out of every bundle, as an asset in the zips
 
 it('carries the password hasher only in the functions that hash or check a password', async () => {
   // One of bcryptjs' own error messages.
-  expect(await carrying('Illegal number of rounds')).toEqual(['accountDelete', 'emailChange', 'oauthToken', 'password', 'passwordReset', 'sessionAccountDelete', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
+  expect(await carrying('Illegal number of rounds')).toEqual(['accountDelete', 'emailChange', 'oauthToken', 'password', 'passwordReset', 'securityPage', 'sessionAccountDelete', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
 });
 
 it('carries neither jsonwebtoken nor semver: tokens are signed with node:crypto and verified with jose (issue 27)', async () => {
@@ -222,7 +222,7 @@ it("grants item-level actions on the service's own tables only: no scan but eras
 });
 
 it("lets only the functions that mail send through SES, as the stage's identity and configuration set only", () => {
-  const senders = ['Signup', 'SessionRegister', 'PasswordForgot', 'PasswordReset', 'EmailResend', 'EmailChange'];
+  const senders = ['Signup', 'SessionRegister', 'PasswordForgot', 'PasswordReset', 'EmailResend', 'EmailChange', 'SecurityPage'];
   const ses = (fn: string) => statementsOf(fn).filter((s) => s.Action.some((a) => a.startsWith('ses:')));
   const arn = (kind: string, name: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:${kind}/${name}` });
   for (const fn of ALL_FUNCTIONS) {

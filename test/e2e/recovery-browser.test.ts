@@ -107,3 +107,42 @@ it('registration: the verification mail, its button, and X-Email-Verified true t
     await context.close();
   }
 }, 60_000);
+
+it('change email on the security page: a link to the new address, a notice to the old, and the new address once confirmed', async () => {
+  const username = uniqueName('chrchmail');
+  expect((await browserSessions(PROXY).register(username)).status).toBe(201);
+  const oldEmail = `${username}@example.com`;
+  const newEmail = `${username}.new@example.com`;
+  const { context, page, problems } = await newPage();
+  try {
+    await page.goto('/signin');
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/profile');
+
+    await page.goto('/security');
+    await page.getByLabel('New email').fill(newEmail);
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Change email' }).click();
+    await page.getByRole('status').filter({ hasText: `A link is on its way to ${newEmail}` }).waitFor();
+    // Until the link is used, the old address stays.
+    expect(await page.locator('#current-email').textContent()).toBe(oldEmail);
+    await waitForMail(oldEmail, /your email address is being changed/);
+
+    const { url } = linkIn(await waitForMail(newEmail, /confirm your email address/));
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Confirm my address' }).click();
+    await page.getByRole('status').filter({ hasText: 'Your email address is confirmed' }).waitFor();
+
+    await page.goto('/security');
+    expect(await page.locator('#current-email').textContent()).toBe(newEmail);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'email-changed.png'), fullPage: true });
+    const session = (await context.cookies()).find((cookie) => cookie.name === 'JSESSIONID')!.value;
+    const identity = await browserSessions(PROXY).authenticate(session);
+    expect(identity.headers.get('x-email')).toBe(newEmail);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}, 60_000);
