@@ -274,6 +274,10 @@ export const ROUTES: readonly Route[] = [
     operations: { 'GET /oauth2/logout': 'oauthLogout' },
   },
   {
+    function: 'oauthIntrospect', handler: 'functions/oauth/introspect.handler', service: 'oauth', route: 'oauth-introspect',
+    operations: { 'POST /oauth2/introspect': 'oauthIntrospect' },
+  },
+  {
     function: 'oauthConsentRevoke', handler: 'functions/oauth/consent-revoke.handler', service: 'oauth', route: 'oauth-consent-revoke',
     operations: { 'POST /oauth2/consents/revoke': 'oauthConsentRevoke' },
   },

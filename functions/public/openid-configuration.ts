@@ -6,9 +6,10 @@ import { json, route } from '../../lib/platform/http';
  * GET /.well-known/openid-configuration (RFC 8414, OpenID Connect Discovery
  * 1.0): every endpoint and value listed works as listed, for a client that
  * follows this document alone (docs/openid-provider.md). Access tokens (RFC
- * 9068) carry this `issuer` as `iss`. Introspection is not listed: its route
- * authenticates resource services by Kong key-auth (`apikey`), no RFC 7662
- * client authentication a generic client would use (docs/introspection.md).
+ * 9068) carry this `issuer` as `iss`. Introspection (RFC 7662) is the one for
+ * registered confidential clients, authenticated as at the token endpoint;
+ * resource services behind Kong key-auth keep /api/introspect
+ * (docs/introspection.md).
  */
 export const handler = route(async () => {
   const base = config.issuerUrl;
@@ -24,6 +25,8 @@ export const handler = route(async () => {
       // RFC 7009: refresh tokens, by whoever holds them (the client's authentication is not needed to revoke).
       revocation_endpoint: `${base}/api/public/revoke`,
       revocation_endpoint_auth_methods_supported: ['none'],
+      introspection_endpoint: `${base}/oauth2/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: [...GRANT_TYPES],

@@ -70,7 +70,19 @@ it('oauth4webapi, from the discovery document alone: password, refresh, client c
   expect(result.clientCredentials.ok.refresh_token).toBeUndefined();
   expect(result.publicClientCredentials.error).toMatchObject({ error: 'unauthorized_client' });
   expect(result.unsupportedGrant.error).toMatchObject({ error: 'unsupported_grant_type', status: 400 });
+  // Introspection (RFC 7662) from discovery alone, authenticated as a confidential client.
+  expect(result.discovery.introspection_endpoint).toBe(`${issuer}/oauth2/introspect`);
+  const now = Math.floor(Date.now() / 1000);
+  expect(result.introspectAccess.ok).toMatchObject({ active: true, sub: username, client_id: firstParty.client_id, scope: 'openid profile', token_type: 'access_token', iss: issuer });
+  expect(result.introspectAccess.ok.exp).toBeGreaterThan(now);
+  expect(result.introspectRefresh.ok).toMatchObject({ active: true, sub: username, token_type: 'refresh_token' });
+  expect(result.introspectRefresh.ok.exp).toBeGreaterThan(now);
+  expect(result.introspectWrongSecret.error).toMatchObject({ error: 'invalid_client', status: 401 });
+  expect(result.introspectPublic.error).toMatchObject({ error: 'invalid_client', status: 401 });
   expect(result.revocation.ok).toBe('revoked');
+  // Revocation (RFC 7009, oauth4webapi with client_secret_basic) ended the session: both of its tokens are inactive now.
+  expect(result.introspectAfterRevocation.access.ok).toEqual({ active: false });
+  expect(result.introspectAfterRevocation.refresh.ok).toEqual({ active: false });
   expect(result.refreshAfterRevocation.error).toMatchObject({ error: 'invalid_grant' });
 
   // Revocation ended the session: its access token passes Kong (the user's credential) and the function refuses it.
@@ -97,6 +109,32 @@ it("gives the password grant's token the user's Kong credential, as the seeds' s
   expect(info.body.username).toBe(username);
   const [, payload] = tokens.access_token.split('.');
   expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({ iss: issuer, client_id: firstParty.client_id, sub: username });
+});
+
+it('introspects at /oauth2/introspect with no-store, and refuses bad client authentication with 401 invalid_client', async () => {
+  const introspect = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(`${PROXY}/oauth2/introspect`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields) });
+  const basic = (id: string, secret: string) => ({ Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
+  const unknown = await introspect({ token: 'not-a-token' }, basic(thirdParty.client_id, thirdParty.client_secret!));
+  expect(unknown.status).toBe(200);
+  expect(unknown.headers.get('cache-control')).toBe('no-store');
+  expect(await unknown.json()).toEqual({ active: false });
+
+  const wrong = await introspect({ token: 'not-a-token' }, basic(thirdParty.client_id, 'wrong'));
+  expect(wrong.status).toBe(401);
+  expect(wrong.headers.get('cache-control')).toBe('no-store');
+  expect(wrong.headers.get('www-authenticate')).toMatch(/^Basic/);
+  expect(await wrong.json()).toMatchObject({ error: 'invalid_client' });
+  // No client authentication at all: the token is not looked at.
+  const anonymous = await introspect({ token: 'not-a-token' });
+  expect(anonymous.status).toBe(401);
+  expect(await anonymous.json()).toMatchObject({ error: 'invalid_client' });
+  // Two methods at once (RFC 6749 §2.3).
+  const both = await introspect({ token: 'x', client_secret: thirdParty.client_secret! }, basic(thirdParty.client_id, thirdParty.client_secret!));
+  expect(both.status).toBe(401);
+  const noToken = await introspect({ client_id: thirdParty.client_id, client_secret: thirdParty.client_secret! });
+  expect(noToken.status).toBe(400);
+  expect(await noToken.json()).toMatchObject({ error: 'invalid_request' });
 });
 
 it('answers errors as RFC 6749 §5.2: JSON error and error_description, no-store, 401 with a Basic challenge', async () => {

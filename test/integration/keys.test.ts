@@ -32,12 +32,13 @@ it('names the issuer, the JWKS and the OpenID provider endpoints; not introspect
     userinfo_endpoint: `${issuer}/oauth2/userinfo`,
     end_session_endpoint: `${issuer}/oauth2/logout`,
     revocation_endpoint: `${issuer}/api/public/revoke`,
+    introspection_endpoint: `${issuer}/oauth2/introspect`,
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     response_types_supported: ['code'],
     code_challenge_methods_supported: ['S256'],
     grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
     authorization_response_iss_parameter_supported: true,
   });
-  expect(response.body.introspection_endpoint).toBeUndefined();
 });
 
 it('signs short-lived tokens for another service that it verifies from the JWKS alone', async () => {

@@ -66,6 +66,15 @@ result.unsupportedGrant = await outcome(async () =>
     await oauth.genericTokenEndpointRequest(as, firstParty, basic, 'urn:ietf:params:oauth:grant-type:device_code', new URLSearchParams({ device_code: 'x' }), insecure),
   ),
 );
+// RFC 7662 from the discovery document alone, as a resource server registered as a confidential client.
+const resourceServer = { client_id: input.thirdParty.id };
+const introspect = (client, auth, token) => async () =>
+  oauth.processIntrospectionResponse(as, client, await oauth.introspectionRequest(as, client, auth, token, insecure));
+result.discovery.introspection_endpoint = as.introspection_endpoint;
+result.introspectAccess = await outcome(introspect(resourceServer, oauth.ClientSecretBasic(input.thirdParty.secret), result.refresh.ok.access_token));
+result.introspectRefresh = await outcome(introspect(resourceServer, oauth.ClientSecretPost(input.thirdParty.secret), result.refresh.ok.refresh_token));
+result.introspectWrongSecret = await outcome(introspect(resourceServer, oauth.ClientSecretPost(`${input.thirdParty.secret}x`), result.refresh.ok.access_token));
+result.introspectPublic = await outcome(introspect({ client_id: input.publicClient.id }, oauth.None(), result.refresh.ok.access_token));
 result.revocation = await outcome(async () => {
   await oauth.processRevocationResponse(await oauth.revocationRequest(as, firstParty, basic, result.refresh.ok.refresh_token, insecure));
   return 'revoked';
@@ -73,4 +82,8 @@ result.revocation = await outcome(async () => {
 result.refreshAfterRevocation = await outcome(async () =>
   oauth.processRefreshTokenResponse(as, firstParty, await oauth.refreshTokenGrantRequest(as, firstParty, basic, result.refresh.ok.refresh_token, insecure)),
 );
+result.introspectAfterRevocation = {
+  access: await outcome(introspect(resourceServer, oauth.ClientSecretBasic(input.thirdParty.secret), result.refresh.ok.access_token)),
+  refresh: await outcome(introspect(resourceServer, oauth.ClientSecretBasic(input.thirdParty.secret), result.refresh.ok.refresh_token)),
+};
 console.log(JSON.stringify(result));
