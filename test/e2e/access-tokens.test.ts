@@ -66,10 +66,14 @@ it(`verifies with jose from the ${PUBLIC_KEYS ? 'JWKS alone' : "user's Kong secr
     jti: expect.any(String),
     sid: expect.any(String),
     ckey: expect.any(String),
+    // How the user signed in (RFC 8176, issue 25): a password, just now.
+    amr: ['pwd'],
+    auth_time: expect.any(Number),
   });
-  // A refreshed token is the same kind of token.
+  expect(payload.auth_time).toBeLessThanOrEqual(payload.iat!);
+  // A refreshed token is the same kind of token, and still says how and when the session signed in.
   const refreshed = await gateway.refresh(tokens.refresh_token);
-  await expect(jwtVerify(refreshed.body.access_token, key as JWTVerifyGetKey, rfc9068())).resolves.toMatchObject({ payload: { sub: username } });
+  await expect(jwtVerify(refreshed.body.access_token, key as JWTVerifyGetKey, rfc9068())).resolves.toMatchObject({ payload: { sub: username, amr: ['pwd'], auth_time: payload.auth_time } });
 
   // Another issuer, another audience, another type: refused.
   await expect(jwtVerify(tokens.access_token, key as JWTVerifyGetKey, { ...rfc9068(), issuer: 'https://other.example.test' })).rejects.toMatchObject({ claim: 'iss' });
