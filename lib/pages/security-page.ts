@@ -67,6 +67,9 @@ ${field({ name: 'new_email', label: 'New email', type: 'email', autocomplete: 'e
 ${field({ name: 'current_password', label: 'Current password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 1024 })}
 ${totp ? field({ name: 'code', label: 'Current code (or a recovery code), unless you signed in with one in the last few minutes', autocomplete: 'one-time-code', maxlength: 32 }) : ''}
 <button type="submit">Change email</button></form>
+</section>
+<section id="your-data"><h2>Your data</h2>
+<p><a href="/api/session/account/export" download="account-export.json" id="security-export-link">Download everything we hold about you</a> (one JSON file), or <a href="/profile#delete-account-form">delete your account</a> (your password, and a code when an authenticator is on).</p>
 </section>`,
   );
 }
