@@ -34,14 +34,20 @@ const ASSET = 'password-dictionary.json.br';
 /**
  * Where the asset is: beside this module when run from source (tests, bench),
  * at lib/accounts/ under the package root in a deployed zip (Lambda's working
- * directory, /var/task) and under serverless-offline (the repository).
- * A bundle's __dirname is functions/<audience>/, two levels under the root.
+ * directory, /var/task) and under serverless-offline (the repository), and
+ * under the repository that holds the build folder for `sls invoke local`
+ * (.esbuild/<work folder>/.build/functions/<audience>/): so lib/accounts/ of
+ * each folder from the bundle's own up to the root, then of the working one.
  */
-const CANDIDATES = () => [
-  path.join(__dirname, ASSET),
-  path.join(process.cwd(), 'lib', 'accounts', ASSET),
-  path.join(__dirname, '..', '..', 'lib', 'accounts', ASSET),
-];
+const CANDIDATES = () => {
+  const found = [path.join(__dirname, ASSET)];
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    found.push(path.join(dir, 'lib', 'accounts', ASSET));
+    if (path.dirname(dir) === dir) break;
+  }
+  found.push(path.join(process.cwd(), 'lib', 'accounts', ASSET));
+  return [...new Set(found)];
+};
 
 async function readAsset(): Promise<Buffer> {
   for (const file of CANDIDATES()) {
