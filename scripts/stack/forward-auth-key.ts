@@ -19,10 +19,13 @@ export const FORWARD_AUTH_KEY_FILE = 'forward-auth-key';
 export const randomForwardAuthKey = (): string => randomBytes(32).toString('base64url');
 
 /** The key kept in `dataDir`, made on first use (private to its owner). */
-export async function persistedForwardAuthKey(dataDir: string): Promise<string> {
+export const persistedForwardAuthKey = (dataDir: string): Promise<string> => persistedKey(dataDir, FORWARD_AUTH_KEY_FILE);
+
+/** A random key kept in `dataDir/file`, made on first use (private to its owner): the forward-auth key, the local operator's. */
+export async function persistedKey(dataDir: string, fileName: string): Promise<string> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await chmod(dataDir, 0o700);
-  const file = path.join(dataDir, FORWARD_AUTH_KEY_FILE);
+  const file = path.join(dataDir, fileName);
   try {
     // 'wx': two stacks starting at once from one checkout must not both write a key.
     await writeFile(file, `${randomForwardAuthKey()}\n`, { flag: 'wx', mode: 0o600 });

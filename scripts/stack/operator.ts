@@ -10,29 +10,13 @@
  * one working. Only keys this file holds are added; none is removed (an
  * operator may have added others on purpose).
  */
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { randomForwardAuthKey } from './forward-auth-key';
+import { persistedKey } from './forward-auth-key';
 import { request } from './http';
 
 export const LOCAL_OPERATOR = 'local-operator';
 export const OPERATOR_KEY_FILE = 'operator-key';
 const ADMIN_GROUP = 'auth-admins';
-
-async function persistedOperatorKey(dataDir: string): Promise<string> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  await chmod(dataDir, 0o700);
-  const file = path.join(dataDir, OPERATOR_KEY_FILE);
-  try {
-    // 'wx': two stacks starting at once from one checkout must not both write a key.
-    await writeFile(file, `${randomForwardAuthKey()}\n`, { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const key = (await readFile(file, 'utf8')).trim();
-  if (!/^[A-Za-z0-9_-]{16,}$/.test(key)) throw new Error(`${file} does not hold a key (delete it: \`npm start\` makes a new one)`);
-  return key;
-}
 
 async function expect2xx(what: string, answer: Promise<{ status: number; body: unknown }>) {
   const { status, body } = await answer;
@@ -42,7 +26,7 @@ async function expect2xx(what: string, answer: Promise<{ status: number; body: u
 
 /** Makes sure the local operator exists with the kept key and the group; answers the key file's path. */
 export async function ensureLocalOperator(adminUrl: string, dataDir: string): Promise<{ consumer: string; keyFile: string }> {
-  const key = await persistedOperatorKey(dataDir);
+  const key = await persistedKey(dataDir, OPERATOR_KEY_FILE);
   const consumer = `${adminUrl}/consumers/${LOCAL_OPERATOR}`;
   await expect2xx('PUT consumer', request(consumer, { method: 'PUT', body: { username: LOCAL_OPERATOR } }));
   const keys = await expect2xx('GET key-auth', request(`${consumer}/key-auth?size=1000`));
