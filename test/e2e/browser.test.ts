@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { browserSessions } from '../support/browser-sessions';
 import { PASSWORD, uniqueName } from '../support/clients';
-import { launchChromium } from '../support/chromium';
+import { launchChromium, watchProblems } from '../support/chromium';
 import { conformBrowser } from '../support/openapi';
 
 const PROXY = process.env.PROXY_URL!;
@@ -24,15 +24,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Script errors, and what the browser refused (CSP violations); a 401 or 404 it logs (the failed sign-in, no favicon) is no problem. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/the server responded with a status of 40[14]/.test(message.text())) problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
+/** Script errors and CSP refusals (test/support/chromium.ts). */
+const watch = (page: Page) => watchProblems(page);
 
 it('signs in on /signin, edits the profile, signs out and is sent back to /signin', async () => {
   const username = uniqueName('chromium');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { browserSessions } from '../support/browser-sessions';
 import { PASSWORD, uniqueName } from '../support/clients';
-import { launchChromium } from '../support/chromium';
+import { launchChromium, watchProblems } from '../support/chromium';
 import { linkIn, waitForMail } from '../support/maildev';
 import { conformBrowser } from '../support/openapi';
 
@@ -25,15 +25,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Script errors and CSP refusals; a 401 or 404 the browser logs is no problem. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/the server responded with a status of 40[14]/.test(message.text())) problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
+/** Script errors and CSP refusals (test/support/chromium.ts). */
+const watch = (page: Page) => watchProblems(page);
 
 async function newPage() {
   const context = await browser.newContext({ baseURL: PROXY });

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { codeAt } from '../../lib/second-factors/totp';
 import { browserSessions } from '../support/browser-sessions';
 import { PASSWORD, uniqueName } from '../support/clients';
-import { launchChromium } from '../support/chromium';
+import { launchChromium, watchProblems } from '../support/chromium';
 import { conformBrowser } from '../support/openapi';
 
 const PROXY = process.env.PROXY_URL!;
@@ -26,15 +26,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Script errors and CSP refusals; a 401 or 403 the browser logs (a wrong code, the second step's page) is no problem. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/the server responded with a status of 40[134]/.test(message.text())) problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
+/** Script errors and CSP refusals (test/support/chromium.ts). */
+const watch = (page: Page) => watchProblems(page, /40[134]/);
 
 async function withPage(run: (page: Page, context: BrowserContext, problems: string[]) => Promise<void>) {
   const context = await browser.newContext({ baseURL: PROXY });
