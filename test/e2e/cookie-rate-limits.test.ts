@@ -11,6 +11,7 @@ import type { Stack } from '../../scripts/stack';
 import { browserSessions } from '../support/browser-sessions';
 import { startWatchedStack, type WatchedStack } from '../support/identity-asks';
 import { TEST_RATE_LIMITS } from '../support/stack';
+import { awayFromMinuteEnd } from '../support/rate-windows';
 
 const BROWSER_LIMIT = 8;
 
@@ -27,11 +28,6 @@ afterAll(() => watched?.stop());
 
 const asked = <T>(block: () => Promise<T>) => watched.asked(block);
 
-/** Kong's minute windows start on the minute: a flood must not straddle one, or its count starts over. */
-async function awayFromMinuteEnd(): Promise<void> {
-  const second = new Date().getUTCSeconds();
-  if (second > 45) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
-}
 
 /** Well formed (<username>.<43 base64url characters>), so forward-auth's shape check lets it through: only the limit stops it. */
 const madeUp = () => `eve.${randomBytes(32).toString('base64url')}`;

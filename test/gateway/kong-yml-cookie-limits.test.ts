@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Gateway } from '../../kong/gateway';
 import { send, startProjectGateway, type FunctionCall, type ProjectGateway } from './support';
+import { awayFromMinuteEnd } from '../support/rate-windows';
 
 /** DECK_BROWSER_RATE_LIMIT_PER_MINUTE here: low, so a flood is a few requests. */
 const BROWSER_LIMIT = 5;
@@ -39,11 +40,6 @@ async function counting<T>(block: () => Promise<T>): Promise<{ result: T; asked:
   return { result, asked: calls.filter((c) => c.name === 'sessionAuthenticate').length, functions: calls.map((c) => c.name) };
 }
 
-/** Kong's minute windows start on the minute: a flood must not straddle one, or its count starts over. */
-async function awayFromMinuteEnd(): Promise<void> {
-  const second = new Date().getUTCSeconds();
-  if (second > 45) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
-}
 
 async function flood(count: number, request: (i: number) => Promise<{ status: number }>): Promise<number[]> {
   await awayFromMinuteEnd();

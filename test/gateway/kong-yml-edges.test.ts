@@ -16,6 +16,7 @@ import { corsDeckEnv, deckEnv } from '../../scripts/stack/gateway';
 import type { RateLimitPolicy, RateLimits } from '../../scripts/stack';
 import { startRedis, type RedisServer } from './redis-server';
 import { admin, createClient, now, send, unique, type Reply } from './support';
+import { awayFromMinuteEnd } from '../support/rate-windows';
 
 /** Answers every invocation 200 and records which function was asked. */
 let lambda: Server;
@@ -55,11 +56,6 @@ async function projectGateway(policy: RateLimitPolicy, corsOrigins: string[] = [
   return gateway;
 }
 
-/** The counters are per calendar minute: start a burst early enough in one. */
-async function atStartOfMinute(): Promise<void> {
-  const second = new Date().getUTCSeconds();
-  if (second > 50) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
-}
 
 /**
  * Signins from one client address (a loopback address of the run's own, so
@@ -84,7 +80,7 @@ describe('rate limits as kong.yml sets them (DECK_RATE_LIMIT_POLICY)', () => {
   test('redis: two gateways reading kong.yml share one count per client, so the limit holds across both', async () => {
     const policy: RateLimitPolicy = { policy: 'redis', host: '127.0.0.1', port: redis.port };
     const [a, b] = [await projectGateway(policy), await projectGateway(policy)];
-    await atStartOfMinute();
+    await awayFromMinuteEnd();
     const statuses = await signinsInTurns([a, b], 6);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     // The count is in Redis, under the route's id, which both gateways derive alike from kong.yml.
@@ -95,7 +91,7 @@ describe('rate limits as kong.yml sets them (DECK_RATE_LIMIT_POLICY)', () => {
 
   test('local: each gateway counts alone, so two allow twice the limit', async () => {
     const [a, b] = [await projectGateway({ policy: 'local' }), await projectGateway({ policy: 'local' })];
-    await atStartOfMinute();
+    await awayFromMinuteEnd();
     const statuses = await signinsInTurns([a, b], 10);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429, 429]);
     expect(await redis.client.keys('ratelimit:*')).toEqual([]);
@@ -111,7 +107,7 @@ describe('which routes share a count (a limit on a Kong service counts for all i
       return { Authorization: `Bearer ${jwt.sign({ ckey: credential.key, exp: now() + 600 }, credential.secret, { algorithm: 'HS256', noTimestamp: true })}` };
     };
     const [busy, other] = [await bearer(), await bearer()];
-    await atStartOfMinute();
+    await awayFromMinuteEnd();
     const calls: [string, string][] = [['GET', '/api/jwt/info'], ['GET', '/api/jwt/sessions'], ['POST', '/api/jwt/logout'], ['DELETE', '/api/jwt/sessions/x'], ['POST', '/api/jwt/logout-all']];
     const statuses = [];
     for (const [method, path] of calls) statuses.push((await send(gateway.proxyUrl, path, { method, headers: busy })).status);
@@ -123,7 +119,7 @@ describe('which routes share a count (a limit on a Kong service counts for all i
 
   test('per client address: each public route counts apart, as before services', async () => {
     const gateway = await projectGateway({ policy: 'local' });
-    await atStartOfMinute();
+    await awayFromMinuteEnd();
     const post = (path: string) => send(gateway.proxyUrl, path, { method: 'POST', body: '{}' });
     const statuses = [];
     for (let i = 0; i <= LIMITS.public; i++) statuses.push((await post('/api/public/signup')).status);
@@ -150,7 +146,7 @@ describe('introspection: a limit per resource service (key-auth consumer)', () =
   test('a service over DECK_INTROSPECT_RATE_LIMIT_PER_MINUTE gets 429; another service is not held up by it', async () => {
     const gateway = await projectGateway({ policy: 'local' });
     const [busy, other] = [await keyOf(gateway), await keyOf(gateway)];
-    await atStartOfMinute();
+    await awayFromMinuteEnd();
     const replies: Reply[] = [];
     for (let i = 0; i < 4; i++) replies.push(await introspect(gateway, busy));
     expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 429]);

@@ -28,6 +28,7 @@ import { createConnection } from 'node:net';
 import path from 'node:path';
 import { identityOf, SLOW_MS, startIdentityProvider, type IdentityProvider } from '../identity-provider-stand-in';
 import { REMOTE, REQUEST_ID, startFixtureTarget, type Reply, type Target } from '../support';
+import { awayFromMinuteEnd } from '../../support/rate-windows';
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'forward-auth.kong.yml');
 
@@ -557,6 +558,7 @@ describe('revocations: X-Forward-Auth-Revoke in the answer of a route with accep
 describe('a flood of made-up cookies on a rate-limited route (rate-limiting 910 runs before forward-auth)', () => {
   test('meets 429 past the limit, and the identity provider is asked no more than the limit allows', async () => {
     const madeUp = () => `JSESSIONID=eve.${randomBytes(32).toString('base64url').slice(0, 43)}`;
+    await awayFromMinuteEnd();
     const { result: statuses, asked, proxied } = await counting(async () => {
       const seen: number[] = [];
       for (let i = 0; i < 10; i += 1) seen.push((await call('/fa-limited', { headers: { Cookie: madeUp() } })).status);

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { startGateway } from '../../../kong/gateway';
 import { startRedis, type RedisServer } from '../redis-server';
 import { admin, closedUrl, REMOTE, send, startEcho, startEchoFixtureTarget, startTarget, unique, type Echo, type Reply, type Target } from '../support';
+import { awayFromMinuteEnd } from '../../support/rate-windows';
 
 let target: Target;
 beforeAll(async () => {
@@ -26,14 +27,9 @@ afterAll(() => target.close());
 
 const signin = () => send(target.proxyUrl, '/api/public/signin', { method: 'POST', body: '{}' });
 
-/** The counters are per calendar minute: start a burst early enough in one. */
-async function atStartOfMinute(): Promise<void> {
-  const second = new Date().getUTCSeconds();
-  if (second > 50) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
-}
 
 test('requests over the limit get 429 with Kong\'s body and headers', async () => {
-  await atStartOfMinute();
+  await awayFromMinuteEnd();
   const first = await signin();
   expect(first.status).toBe(200);
   const limit = Number(first.headers['x-ratelimit-limit-minute']);
@@ -98,7 +94,7 @@ describe('the redis policy and per-consumer limits', () => {
   const keysOf = async (run: string) => (await redis.client.keys(`ratelimit:${REDIS_ROUTE}:*`)).filter((key) => key.includes(`:${run}:`)).sort();
 
   test('counts in Redis under Kong\'s key names, each expiring with its window', async () => {
-    await atStartOfMinute();
+    await awayFromMinuteEnd();
     const run = unique('run');
     const reply = await counted(fixture, run);
     expect(reply.status).toBe(200);
@@ -120,7 +116,7 @@ describe('the redis policy and per-consumer limits', () => {
   }, 30_000);
 
   test('two gateways on one Redis share one count, refused requests included', async () => {
-    await atStartOfMinute();
+    await awayFromMinuteEnd();
     // Another gateway, in this process, reading the same file and counting in the same Redis.
     const echo: Echo = await startEcho();
     const other: Target = await startGateway({ configPath: FIXTURE, proxyPort: 0, adminPort: 0, env: { ...env, DECK_ECHO_URL: echo.url } });
@@ -162,7 +158,7 @@ describe('the redis policy and per-consumer limits', () => {
       return (await admin(fixture, 'POST', `/consumers/${consumer.body.id}/key-auth`, {})).body.key as string;
     };
     const [first, second] = [await keyOf(), await keyOf()];
-    await atStartOfMinute();
+    await awayFromMinuteEnd();
     const as = (key: string) => send(fixture.proxyUrl, '/rl/consumer', { headers: { apikey: key } });
     expect([(await as(first)).status, (await as(first)).status, (await as(first)).status]).toEqual([200, 200, 429]);
     expect((await as(second)).status).toBe(200);
