@@ -93,11 +93,12 @@ export type SecondStep = PresentedCode & { passkey?: AuthenticationResponseJSON 
 
 /**
  * The second step of a sign-in (an mfa_token from passwordAttempt, and a
- * TOTP code or a recovery code): one attempt on the same backoff as the
- * password, on the same lane. A wrong code costs the mfa_token one of its
- * tries and counts as a failed sign-in; a right one completes the sign-in
- * once, with amr pwd + otp + mfa (RFC 8176: a recovery code is a one-time
- * password too).
+ * TOTP code, a recovery code or a passkey's assertion): one attempt on the
+ * same backoff as the password, on the same lane. A wrong code or passkey
+ * (another account's included) costs the mfa_token one of its tries and
+ * counts as a failed sign-in; a right one completes the sign-in once, with
+ * amr pwd + otp + mfa (RFC 8176: a recovery code is a one-time password
+ * too), or pwd + hwk|swk + user + mfa for a passkey.
  */
 export async function secondFactorAttempt(
   { protection, accounts, deviceTokens, secondFactors, passkeys }: SecondFactorAttemptDeps,
