@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { DynamoDBPasskeyStore } from '../../lib/passkeys/dynamodb-store';
 import { Passkeys } from '../../lib/passkeys/passkeys';
 import { config } from '../../lib/platform/config';
+import { codeAt } from '../../lib/second-factors/totp';
 import { dynamodb } from '../../lib/platform/dynamodb';
 import { SoftwareAuthenticator } from '../unit/support/software-authenticator';
 import { storedUser } from '../support/clients';
@@ -43,7 +44,9 @@ async function passkeyUser() {
   const api = client(PROXY, send);
   const { username, tokens } = await api.newSession('pkapi');
   const origin = config.passkeys.origins[0];
-  const call = (method: string, path: string, token: string, body?: unknown) => send(`${PROXY}${path}`, { method, body, headers: bearer(token) });
+  // Node sends a DELETE's body only with its length given (no chunked encoding by default for DELETE).
+  const length = (body: unknown): Record<string, string> => (body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(JSON.stringify(body))) });
+  const call = (method: string, path: string, token: string, body?: unknown) => send(`${PROXY}${path}`, { method, body, headers: { ...bearer(token), ...length(body) } });
   const options = async (token: string, body?: unknown) => {
     const answer = await call('POST', '/api/jwt/passkeys/options', token, body);
     expect(answer.status).toBe(200);
@@ -139,4 +142,26 @@ it('takes a passkey as the second step of a password sign-in, bound to the accou
   expect(claimsOf((done.body as { access_token: string }).access_token)).toMatchObject({ sub: alice.username, amr: ['pwd', 'hwk', 'user', 'mfa'] });
   // Neither a code nor a passkey: a clear 400.
   expect(await secondStep(again.mfa_token, undefined)).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
+});
+
+it('with TOTP on: a code steps up adding and removing a passkey, and the first step names all three methods', async () => {
+  const { username, tokens, api, call, origin } = await passkeyUser();
+  const started = await call('POST', '/api/jwt/mfa/totp', tokens.access_token);
+  const { secret } = started.body as { secret: string };
+  const confirmed = await call('POST', '/api/jwt/mfa/totp/confirm', tokens.access_token, { code: codeAt(secret, Date.now()) });
+  expect(confirmed.status).toBe(200);
+  const [recoveryCode] = (confirmed.body as { recovery_codes: string[] }).recovery_codes;
+  // Each code once per account: the next one comes from the following time step, within the accepted drift.
+  expect(await call('POST', '/api/jwt/passkeys/options', tokens.access_token)).toMatchObject({ status: 403, body: { code: 'mfa_required', methods: ['totp', 'recovery_code'] } });
+  const options = await call('POST', '/api/jwt/passkeys/options', tokens.access_token, { code: codeAt(secret, Date.now() + 30_000) });
+  expect(options.status).toBe(200);
+  const key = new SoftwareAuthenticator({ counter: 1 });
+  const added = await call('POST', '/api/jwt/passkeys', tokens.access_token, { response: key.register(options.body as Options, origin), name: 'Key' });
+  expect(added.status).toBe(201);
+  const firstStep = await api.signin(username);
+  expect(firstStep).toMatchObject({ status: 403, body: { code: 'mfa_required', methods: ['totp', 'recovery_code', 'passkey'] } });
+  const id = (added.body as View).id;
+  expect(await call('DELETE', `/api/jwt/passkeys/${id}`, tokens.access_token, { code: '000000' })).toMatchObject({ status: 401, body: { code: 'invalid_code' } });
+  expect((await call('DELETE', `/api/jwt/passkeys/${id}`, tokens.access_token, { recovery_code: recoveryCode })).status).toBe(200);
+  expect(((await call('GET', '/api/jwt/passkeys', tokens.access_token)).body as { passkeys: View[] }).passkeys).toEqual([]);
 });
