@@ -188,6 +188,19 @@ export const ROUTES: readonly Route[] = [
     function: 'mfaRecoveryCodes', handler: 'functions/protected/mfa-recovery-codes.handler', service: 'token', route: 'mfa-recovery-codes',
     operations: { 'POST /api/jwt/mfa/recovery-codes': 'regenerateRecoveryCodes' },
   },
+  // Passkeys managed by their owner (docs/second-factors.md).
+  {
+    function: 'passkeyRegister', handler: 'functions/protected/passkey-register.handler', service: 'token', route: 'passkey-register',
+    operations: { 'POST /api/jwt/passkeys/options': 'passkeyRegistrationOptions', 'POST /api/jwt/passkeys': 'registerPasskey' },
+  },
+  {
+    function: 'passkeys', handler: 'functions/protected/passkeys.handler', service: 'token', route: 'passkeys',
+    operations: { 'GET /api/jwt/passkeys': 'listPasskeys' },
+  },
+  {
+    function: 'passkey', handler: 'functions/protected/passkey.handler', service: 'token', route: 'passkey',
+    operations: { 'PATCH /api/jwt/passkeys/{id}': 'renamePasskey', 'DELETE /api/jwt/passkeys/{id}': 'removePasskey' },
+  },
   {
     function: 'endSession', handler: 'functions/protected/end-session.handler', service: 'token', route: 'end-session',
     operations: { 'DELETE /api/jwt/sessions/{id}': 'endSession' },

@@ -2,7 +2,7 @@
 import { config } from '../platform/config';
 import { SecondFactors } from '../second-factors/second-factors';
 import { FileSecretBox, type SecretBox } from '../second-factors/secret-box';
-import { secondFactorStore } from './second-factor-store';
+import { passkeyStore, secondFactorStore } from './second-factor-store';
 
 function secretBox(): SecretBox {
   if (config.signingKeyCustody === 'file') return new FileSecretBox(config.signingKeyDir);
@@ -12,4 +12,4 @@ function secretBox(): SecretBox {
   return new KmsSecretBox(kmsClient({ endpoint: config.kmsEndpoint, timeoutMs: config.kmsTimeoutMs }), config.secondFactors.kmsKeyId);
 }
 
-export const secondFactors = new SecondFactors(secondFactorStore, secretBox(), config.secondFactors);
+export const secondFactors = new SecondFactors(secondFactorStore, secretBox(), config.secondFactors, Date.now, passkeyStore);

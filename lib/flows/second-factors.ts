@@ -1,4 +1,6 @@
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { ActiveAccount } from '../accounts/account';
+import type { Passkeys } from '../passkeys/passkeys';
 import type { Client } from '../platform/http';
 import type { Protection } from '../protection/protection';
 import type { PresentedCode, SecondFactors } from '../second-factors/second-factors';
@@ -84,3 +86,39 @@ export function secondFactorChanges({ secondFactors, protection, stepUpSeconds, 
 }
 
 export type SecondFactorChanges = ReturnType<typeof secondFactorChanges>;
+
+export interface PasskeyChangeDeps {
+  passkeys: Pick<Passkeys, 'registrationOptions' | 'register' | 'list' | 'rename' | 'remove'>;
+  /** The step-up check of secondFactorChanges: a code, or a session whose second factor is recent. */
+  stepUp: SecondFactorChanges['stepUp'];
+}
+
+/**
+ * Passkeys managed by their owner (/api/jwt/passkeys). Adding one to an
+ * account that has a second factor, and removing one, are step-up changes
+ * (OWASP MFA cheat sheet: re-authenticate before changing factors): a
+ * stolen access token of an account with a second factor can neither add
+ * the thief's passkey (a way in without the password) nor remove the
+ * owner's. The step-up is checked when the registration challenge is
+ * made: the response can only use a challenge made for this account, once.
+ * Everything is by the caller's account id, so another account's
+ * credential id is a 404 like an unknown one.
+ */
+export function passkeyChanges({ passkeys, stepUp }: PasskeyChangeDeps) {
+  return {
+    async registrationOptions(caller: StepUpCaller, presented: PresentedCode, client: Client) {
+      await stepUp(caller, presented, client);
+      return passkeys.registrationOptions(caller.account);
+    },
+    register: ({ account }: StepUpCaller, response: RegistrationResponseJSON, name?: string) => passkeys.register(account, response, name),
+    list: ({ account }: StepUpCaller) => passkeys.list(account.id),
+    rename: ({ account }: StepUpCaller, credentialId: string, name: string) => passkeys.rename(account.id, credentialId, name),
+    async remove(caller: StepUpCaller, credentialId: string, presented: PresentedCode, client: Client) {
+      // Before the lookup: without the step-up, a known and an unknown id answer alike.
+      await stepUp(caller, presented, client);
+      await passkeys.remove(caller.account, credentialId);
+    },
+  };
+}
+
+export type PasskeyChanges = ReturnType<typeof passkeyChanges>;

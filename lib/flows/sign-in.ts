@@ -23,6 +23,8 @@ export interface PasswordAttemptDeps {
   /** REQUIRE_VERIFIED_EMAIL: a right password on an account without a verified address is refused (403 email_not_verified). */
   requireVerifiedEmail?: boolean;
   secondFactors: Pick<SecondFactors, 'methods' | 'beginSignIn'>;
+  /** Given: an account with a passkey gets, in its mfa_required answer, `passkey_options` for its second step. */
+  passkeys?: Pick<Passkeys, 'secondStepOptions'>;
 }
 
 /** A whole sign-in: the account, the client's next device token, and how the user signed in (for the session's amr and auth_time). */
@@ -70,7 +72,9 @@ export async function passwordAttempt(
   // Only after the password is right: the refusal tells nothing to whoever does not know it.
   if (deps.requireVerifiedEmail && !(account.emailVerified && account.email)) throw new AppError('email_not_verified');
   if (methods.length > 0) {
-    throw mfaRequired({ mfa_token: await secondFactors.beginSignIn(account, ['pwd'], device?.lane), methods });
+    const mfaToken = await secondFactors.beginSignIn(account, ['pwd'], device?.lane);
+    const passkeyOptions = methods.includes('passkey') && deps.passkeys ? await deps.passkeys.secondStepOptions(account.id) : undefined;
+    throw mfaRequired({ mfa_token: mfaToken, methods, ...(passkeyOptions ? { passkey_options: passkeyOptions } : {}) });
   }
   return { account, deviceToken: await deviceTokens.issue(account.username), signedIn: { amr: ['pwd'], authTime: nowSeconds() } };
 }
@@ -80,36 +84,52 @@ export interface SecondFactorAttemptDeps {
   accounts: Pick<Accounts, 'get'>;
   deviceTokens: Pick<DeviceTokens, 'issue'>;
   secondFactors: Pick<SecondFactors, 'pendingSignIn' | 'verify' | 'failSignIn' | 'completeSignIn'>;
+  /** Given: a passkey assertion may complete the second step (`passkey` in the body). */
+  passkeys?: Pick<Passkeys, 'verifySecondStep'>;
 }
+
+/** What completes a second step: a TOTP code, a recovery code, or a passkey's assertion (for the options in mfa_required). */
+export type SecondStep = PresentedCode & { passkey?: AuthenticationResponseJSON };
 
 /**
  * The second step of a sign-in (an mfa_token from passwordAttempt, and a
- * TOTP code or a recovery code): one attempt on the same backoff as the
- * password, on the same lane. A wrong code costs the mfa_token one of its
- * tries and counts as a failed sign-in; a right one completes the sign-in
- * once, with amr pwd + otp + mfa (RFC 8176: a recovery code is a one-time
- * password too).
+ * TOTP code, a recovery code or a passkey's assertion): one attempt on the
+ * same backoff as the password, on the same lane. A wrong code or passkey
+ * (another account's included) costs the mfa_token one of its tries and
+ * counts as a failed sign-in; a right one completes the sign-in once, with
+ * amr pwd + otp + mfa (RFC 8176: a recovery code is a one-time password
+ * too), or pwd + hwk|swk + user + mfa for a passkey.
  */
 export async function secondFactorAttempt(
-  { protection, accounts, deviceTokens, secondFactors }: SecondFactorAttemptDeps,
+  { protection, accounts, deviceTokens, secondFactors, passkeys }: SecondFactorAttemptDeps,
   mfaToken: string,
-  presented: PresentedCode,
+  presented: SecondStep,
   client: Client,
 ): Promise<Authenticated> {
   await protection.admit(client);
   const pending = await secondFactors.pendingSignIn(mfaToken);
-  const method = await protection.attempt(
+  const { passkey, ...code } = presented;
+  const verify = async (): Promise<{ method: string; amr: string[] }> => {
+    if (passkey === undefined) return { method: await secondFactors.verify(pending.accountId, code), amr: ['otp'] };
+    if (!passkeys) throw invalidPasskey('not_offered');
+    // Bound to the mfa_token's account: another account's passkey is refused as a wrong code is, and counted.
+    return { method: 'passkey', amr: (await passkeys.verifySecondStep(pending.accountId, passkey)).amr };
+  };
+  const { method, amr } = await protection.attempt(
     pending.username,
     client,
     async () => {
       try {
-        return await secondFactors.verify(pending.accountId, presented);
+        return await verify();
       } catch (error) {
-        if (error instanceof AppError && error.code === 'invalid_code') await secondFactors.failSignIn(mfaToken);
+        if (error instanceof AppError && (error.code === 'invalid_code' || error.code === 'invalid_passkey')) await secondFactors.failSignIn(mfaToken);
         throw error;
       }
     },
-    () => ({ event: 'second_factor_failed', reason: presented.recovery_code === undefined ? 'wrong_code' : 'wrong_recovery_code' }),
+    () => ({
+      event: 'second_factor_failed',
+      reason: passkey !== undefined ? 'wrong_passkey' : presented.recovery_code === undefined ? 'wrong_code' : 'wrong_recovery_code',
+    }),
     pending.lane,
   );
   const completed = await secondFactors.completeSignIn(mfaToken);
@@ -119,7 +139,7 @@ export async function secondFactorAttempt(
   return {
     account,
     deviceToken: await deviceTokens.issue(account.username),
-    signedIn: { amr: [...new Set([...completed.amr, 'otp', 'mfa'])], authTime: nowSeconds() },
+    signedIn: { amr: [...new Set([...completed.amr, ...amr, 'mfa'])], authTime: nowSeconds() },
   };
 }
 
@@ -201,7 +221,7 @@ export interface SecondFactorSignInDeps extends SecondFactorAttemptDeps {
 
 /** POST /api/public/signin/mfa: the second step of a token sign-in, answering what a sign-in answers. */
 export function secondFactorSignInFlow(deps: SecondFactorSignInDeps) {
-  return async function signInWithSecondFactor(mfaToken: string, presented: PresentedCode, client: Client): Promise<SignInResponse> {
+  return async function signInWithSecondFactor(mfaToken: string, presented: SecondStep, client: Client): Promise<SignInResponse> {
     return tokensFor(deps, await secondFactorAttempt(deps, mfaToken, presented, client), client);
   };
 }

@@ -183,11 +183,46 @@ export class Passkeys {
    * cryptographic authenticator).
    */
   async verifyAssertion(response: AuthenticationResponseJSON): Promise<PasskeyAssertion> {
+    return this.verify(response, 'signin');
+  }
+
+  /**
+   * Options for the second step of a password sign-in: a challenge bound to
+   * the account whose password was right, and its credentials as
+   * allowCredentials (only whoever knew the password sees them).
+   */
+  async secondStepOptions(accountId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const existing = await this.store.list(accountId);
+    const challenge = await this.issueChallenge('mfa', accountId);
+    return generateAuthenticationOptions({
+      rpID: this.settings.rpId,
+      challenge: new Uint8Array(Buffer.from(challenge, 'base64url')),
+      timeout: this.settings.challengeSeconds * 1000,
+      userVerification: 'required',
+      allowCredentials: existing.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
+    });
+  }
+
+  /**
+   * A passkey as the second step of a password sign-in: as a passwordless
+   * sign-in, but the credential must be the account's and the challenge one
+   * made for that account's second step. Another account's passkey is
+   * refused like a wrong one (its challenge spent).
+   */
+  async verifySecondStep(accountId: string, response: AuthenticationResponseJSON): Promise<PasskeyAssertion> {
+    return this.verify(response, 'mfa', accountId);
+  }
+
+  private async verify(response: AuthenticationResponseJSON, purpose: 'signin' | 'mfa', accountId?: string): Promise<PasskeyAssertion> {
     const passkey = await this.passkeyOf(response);
     if (!passkey) {
       // Spend the challenge anyway: an unknown credential's response is not a way to keep one alive.
       await this.spendChallengeOf(response);
       throw invalidPasskey('unknown_credential');
+    }
+    if (accountId !== undefined && passkey.accountId !== accountId) {
+      await this.spendChallengeOf(response);
+      throw invalidPasskey('other_account');
     }
     const handle = response.response?.userHandle;
     if (handle !== undefined && handle !== Buffer.from(passkey.accountId).toString('base64url')) {
@@ -198,7 +233,7 @@ export class Passkeys {
     try {
       verification = await verifyAuthenticationResponse({
         response,
-        expectedChallenge: this.challengeCheck('signin'),
+        expectedChallenge: this.challengeCheck(purpose, accountId),
         expectedOrigin: this.settings.origins,
         expectedRPID: this.settings.rpId,
         requireUserVerification: true,

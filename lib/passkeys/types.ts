@@ -22,8 +22,9 @@ export interface Passkey {
 
 /** A challenge the server handed out, waiting for the one response that may use it. */
 export interface PasskeyChallenge {
-  purpose: 'register' | 'signin';
-  /** Registration only: the signed-in account the new passkey will belong to. */
+  /** `mfa`: the second step of a password sign-in, for the account whose password was right. */
+  purpose: 'register' | 'signin' | 'mfa';
+  /** Registration and second steps: the account the passkey must belong to. */
   accountId?: string;
   expiresAt: number;
 }

@@ -36,7 +36,7 @@ export const ERROR_CODES = {
   invalid_passkey: {
     status: 401,
     message: 'The passkey was not accepted: try again',
-    when: 'passkeys: a registration or sign-in response that does not verify, an unknown credential, an unknown, used or expired challenge',
+    when: "passkeys: a registration or sign-in response that does not verify, an unknown credential, an unknown, used or expired challenge; as a sign-in's second step, another account's passkey",
   },
   login_required: { status: 401, message: 'Please sign in', when: 'browser sessions: no live session' },
   incorrect_password: { status: 403, message: 'Current password is incorrect', when: 'password change and account deletion: a wrong current password' },

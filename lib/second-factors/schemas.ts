@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { authenticationResponse } from '../passkeys/schemas';
 import { object, requiredString, string } from '../platform/schemas';
 
 const code = v.optional(v.pipe(string(), v.maxLength(16, 'is too long')));
@@ -11,8 +12,13 @@ export const presentedCodeBody = v.pipe(object({ code, recovery_code: recoveryCo
 /** POST /api/jwt/mfa/totp/confirm. */
 export const confirmTotpBody = object({ code: v.pipe(requiredString(), v.maxLength(16, 'is too long')) });
 
-/** POST /api/public/signin/mfa: the mfa_token of the first step and one code. */
+/** POST /api/public/signin/mfa: the mfa_token of the first step and one code, or a passkey's assertion (for the mfa_required answer's passkey_options). */
 export const signinMfaBody = v.pipe(
-  object({ mfa_token: v.pipe(requiredString(), v.maxLength(128, 'is too long')), code, recovery_code: recoveryCode }),
-  v.check((body) => (body.code === undefined) !== (body.recovery_code === undefined), 'give code or recovery_code'),
+  object({
+    mfa_token: v.pipe(requiredString(), v.maxLength(128, 'is too long')),
+    code,
+    recovery_code: recoveryCode,
+    passkey: v.optional(authenticationResponse),
+  }),
+  v.check((body) => [body.code, body.recovery_code, body.passkey].filter((given) => given !== undefined).length === 1, 'give one of code, recovery_code or passkey'),
 );

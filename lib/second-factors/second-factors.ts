@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { PasskeyStore } from '../passkeys/store';
 import { AppError } from '../platform/errors';
 import { securityEvent } from '../platform/security-events';
 import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes';
@@ -36,6 +37,8 @@ export class SecondFactors {
     private readonly box: SecretBox,
     private readonly settings: SecondFactorSettings,
     private readonly clock: () => number = Date.now,
+    /** The account's passkeys (lib/passkeys), so that `methods` names them too: a passkey is a second factor. */
+    private readonly passkeys?: Pick<PasskeyStore, 'list'>,
   ) {}
 
   private nowSeconds() {
@@ -44,9 +47,15 @@ export class SecondFactors {
 
   /** What the account can complete a sign-in with; empty when it has no second factor. */
   async methods(accountId: string): Promise<SecondFactorMethod[]> {
-    const [totp, codes] = await Promise.all([this.store.getTotp(accountId), this.store.recoveryCodeCount(accountId)]);
-    if (!totp?.confirmed) return [];
-    return codes > 0 ? ['totp', 'recovery_code'] : ['totp'];
+    const [totp, codes, passkeys] = await Promise.all([
+      this.store.getTotp(accountId),
+      this.store.recoveryCodeCount(accountId),
+      this.passkeys ? this.passkeys.list(accountId) : [],
+    ]);
+    const methods: SecondFactorMethod[] = [];
+    if (totp?.confirmed) methods.push(...(codes > 0 ? (['totp', 'recovery_code'] as const) : (['totp'] as const)));
+    if (passkeys.length > 0) methods.push('passkey');
+    return methods;
   }
 
   /** A new (pending) TOTP secret: on once a code from it is confirmed. 409 while one is on. */

@@ -30,7 +30,7 @@ export interface Authentication {
 }
 
 /** A right password for an account with a second factor: 403 with what completes the sign-in, and nothing else. */
-export const mfaRequired = (details: { mfa_token?: string; methods: SecondFactorMethod[] }) =>
+export const mfaRequired = (details: { mfa_token?: string; methods: SecondFactorMethod[]; passkey_options?: unknown }) =>
   new AppError('mfa_required', undefined, { details });
 
 export const invalidCode = () => new AppError('invalid_code');

@@ -35,6 +35,7 @@ const KONG_FUNCTIONS = [
   'accountExport', 'accountDelete', 'sessionAccountExport', 'sessionAccountDelete', 'adminUsers', 'adminUser', 'adminDisable', 'adminEnable', 'adminSignOut', 'adminSessions', 'adminClients', 'adminClient',
   'passwordForgot', 'passwordReset', 'emailVerify', 'emailResend', 'emailChange', 'recoveryPages',
   'signinMfa', 'passkeySignin', 'securityPage', 'sessionLoginMfa', 'mfaTotp', 'mfaTotpConfirm', 'mfaRecoveryCodes',
+  'passkeyRegister', 'passkeys', 'passkey',
   'oauthToken', 'oauthAuthorize', 'oauthUserinfo', 'oauthLogout', 'oauthConsentRevoke', 'oauthIntrospect',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];

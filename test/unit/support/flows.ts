@@ -21,7 +21,7 @@ import { passwordChangeFlow } from '../../../lib/flows/password-change';
 import { refreshFlow } from '../../../lib/flows/refresh';
 import { secondFactorSignInFlow, signInFlow, passkeySignInFlow } from '../../../lib/flows/sign-in';
 import { SecondFactors } from '../../../lib/second-factors/second-factors';
-import { secondFactorChanges } from '../../../lib/flows/second-factors';
+import { passkeyChanges, secondFactorChanges } from '../../../lib/flows/second-factors';
 import { signOutEverywhereFlow } from '../../../lib/flows/sign-out-everywhere';
 import { accountCreation, signUpFlow } from '../../../lib/flows/sign-up';
 import { tokenSubjects } from '../../../lib/flows/subject';
@@ -92,6 +92,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     new MemorySecretBox(),
     { issuer: 'Unit Tests', pendingSignInSeconds: 300, maxCodeFailures: 3 },
     () => clock.now,
+    passkeyStore,
   );
   const changes = secondFactorChanges({ secondFactors, protection, stepUpSeconds: 300 });
   const noKeys = { verificationKey: async () => undefined };
@@ -131,10 +132,11 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     createAccount,
     authenticateCaller: callerAuthentication({ checkAccessToken }),
     signUp: signUpFlow({ createAccount, claimAddress }),
-    signIn: signInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, tokenSessions, subjects }),
+    signIn: signInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, passkeys, tokenSessions, subjects }),
     secondFactorChanges: changes,
+    passkeyChanges: passkeyChanges({ passkeys, stepUp: changes.stepUp }),
     signInWithPasskey: passkeySignInFlow({ protection, accounts, deviceTokens, passkeys, tokenSessions, subjects }),
-    signInWithSecondFactor: secondFactorSignInFlow({ protection, accounts, deviceTokens, secondFactors, tokenSessions, subjects }),
+    signInWithSecondFactor: secondFactorSignInFlow({ protection, accounts, deviceTokens, secondFactors, passkeys, tokenSessions, subjects }),
     refresh: refreshFlow({ accounts, tokenSessions, subjects }),
     signOutEverywhere: signOutEverywhereFlow({ tokenSessions, kongCredentials, subjects }),
     changePassword: passwordChangeFlow({ passwordPolicy, protection, passwordAccounts, tokenSessions, kongCredentials, subjects, deviceTokens, stepUp: changes.stepUp }),

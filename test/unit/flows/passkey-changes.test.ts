@@ -1,0 +1,140 @@
+/** Passkeys managed by their owner (/api/jwt/passkeys) and a passkey as the second step of a password sign-in. */
+import type { AppError } from '../../../lib/platform/errors';
+import { codeAt } from '../../../lib/second-factors/totp';
+import { composeOnMemory, PASSKEY_ORIGIN, PASSWORD, type Flows } from '../support/flows';
+import { SoftwareAuthenticator } from '../support/software-authenticator';
+
+const client = { address: '203.0.113.7', userAgent: 'test' };
+
+async function callerOf(world: Flows, accessToken: string) {
+  const checked = (await world.checkAccessToken(accessToken))!;
+  return { account: checked.account, claims: checked.claims };
+}
+
+/** Alice (and Bob) signed up; Alice signed in with her password only, before she had any second factor. */
+async function signedIn() {
+  const world = composeOnMemory();
+  await world.signUp('alice', PASSWORD, client);
+  await world.signUp('bob', PASSWORD, client);
+  const caller = await callerOf(world, (await world.signIn('alice', PASSWORD, client)).access_token);
+  const register = async (who: typeof caller, authenticator: SoftwareAuthenticator, name?: string, presented = {}) =>
+    world.passkeyChanges.register(who, authenticator.register(await world.passkeyChanges.registrationOptions(who, presented, client), PASSKEY_ORIGIN) as never, name);
+  return { world, caller, register };
+}
+
+const refusalOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: AppError) => error);
+
+it('registers, lists, renames and removes passkeys; adding a second and removing one need a recent second factor', async () => {
+  const { world, caller, register } = await signedIn();
+  const laptop = new SoftwareAuthenticator({ counter: 1 });
+  const view = await register(caller, laptop, 'Laptop');
+  expect(view).toEqual({ id: expect.any(String), name: 'Laptop', created_at: expect.any(String), last_used_at: null, synced: false });
+  expect(JSON.stringify(await world.passkeyChanges.list(caller))).not.toMatch(/publicKey|public_key/);
+
+  // Now the account has a second factor: the password-only session can neither add another nor remove one.
+  await expect(world.passkeyChanges.registrationOptions(caller, {}, client)).rejects.toMatchObject({ status: 403, code: 'mfa_required', details: { methods: ['passkey'] } });
+  await expect(world.passkeyChanges.remove(caller, view.id, {}, client)).rejects.toMatchObject({ status: 403, code: 'mfa_required' });
+  // Even an unknown id: without the step-up, nothing is looked up.
+  await expect(world.passkeyChanges.remove(caller, 'unknown', {}, client)).rejects.toMatchObject({ code: 'mfa_required' });
+
+  // A fresh passkey sign-in is a recent second factor.
+  const fresh = await callerOf(world, (await world.signInWithPasskey(laptop.assert(await world.passkeys.authenticationOptions(), PASSKEY_ORIGIN) as never, client)).access_token);
+  const phone = await register(fresh, new SoftwareAuthenticator({ counter: 0 }), 'Phone');
+  await world.passkeyChanges.rename(fresh, phone.id, '  My phone\u0007 ');
+  expect((await world.passkeyChanges.list(fresh)).map((p) => [p.name, p.last_used_at === null])).toEqual([['Laptop', false], ['My phone', true]]);
+  await expect(world.passkeyChanges.rename(fresh, phone.id, 'x'.repeat(65))).rejects.toMatchObject({ status: 400, code: 'invalid_request' });
+
+  await world.passkeyChanges.remove(fresh, view.id, {}, client);
+  expect((await world.passkeyChanges.list(fresh)).map((p) => p.name)).toEqual(['My phone']);
+  // Its credential no longer signs in.
+  await expect(world.signInWithPasskey(laptop.assert(await world.passkeys.authenticationOptions(), PASSKEY_ORIGIN) as never, client)).rejects.toMatchObject({ code: 'invalid_passkey' });
+  // Once the step-up has gone stale, it is asked again.
+  const stale = { ...fresh, claims: { ...fresh.claims, auth_time: fresh.claims.auth_time! - 301 } };
+  await expect(world.passkeyChanges.remove(stale, phone.id, {}, client)).rejects.toMatchObject({ code: 'mfa_required' });
+});
+
+it("answers 404 for another account's passkey, never a hint", async () => {
+  const { world, caller, register } = await signedIn();
+  const alices = await register(caller, new SoftwareAuthenticator({ counter: 1 }));
+  const bob = await callerOf(world, (await world.signIn('bob', PASSWORD, client)).access_token);
+  await expect(world.passkeyChanges.rename(bob, alices.id, 'mine')).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  await expect(world.passkeyChanges.remove(bob, alices.id, {}, client)).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  await expect(world.passkeyChanges.rename(bob, 'unknown', 'mine')).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  expect(await world.passkeyChanges.list(bob)).toEqual([]);
+  expect((await world.passkeyChanges.list(caller))[0]).toMatchObject({ id: alices.id, name: 'Passkey' });
+});
+
+it('refuses a registration response twice, and one made for another account', async () => {
+  const { world, caller } = await signedIn();
+  const authenticator = new SoftwareAuthenticator({ counter: 1 });
+  const response = authenticator.register(await world.passkeyChanges.registrationOptions(caller, {}, client), PASSKEY_ORIGIN) as never;
+  const bob = await callerOf(world, (await world.signIn('bob', PASSWORD, client)).access_token);
+  await expect(world.passkeyChanges.register(bob, response)).rejects.toMatchObject({ status: 401, code: 'invalid_passkey' });
+  // Bob's try spent Alice's challenge too: a challenge is spent whatever the response says.
+  await expect(world.passkeyChanges.register(caller, response)).rejects.toMatchObject({ code: 'invalid_passkey' });
+  expect(await world.passkeyChanges.list(caller)).toEqual([]);
+});
+
+describe('a passkey as the second step of a password sign-in', () => {
+  async function withPasskey() {
+    const { world, caller, register } = await signedIn();
+    const authenticator = new SoftwareAuthenticator({ counter: 1 });
+    await register(caller, authenticator, 'Laptop');
+    const second = async () => {
+      const refusal = (await refusalOf(world.signIn('alice', PASSWORD, client))) as AppError;
+      expect(refusal).toMatchObject({ status: 403, code: 'mfa_required' });
+      return refusal.details as { mfa_token: string; methods: string[]; passkey_options: { challenge: string; rpId: string; allowCredentials: Array<{ id: string }> } };
+    };
+    return { world, caller, register, authenticator, second };
+  }
+
+  it('answers mfa_required with methods [passkey] and its options; the assertion completes it with amr pwd hwk user mfa', async () => {
+    const { world, authenticator, second } = await withPasskey();
+    const { mfa_token, methods, passkey_options } = await second();
+    expect(methods).toEqual(['passkey']);
+    expect(passkey_options).toMatchObject({ rpId: expect.any(String), userVerification: 'required', allowCredentials: [{ id: expect.any(String), type: 'public-key' }] });
+    const tokens = await world.signInWithSecondFactor(mfa_token, { passkey: authenticator.assert(passkey_options, PASSKEY_ORIGIN) as never }, client);
+    expect((await world.checkAccessToken(tokens.access_token))!.claims.amr).toEqual(['pwd', 'hwk', 'user', 'mfa']);
+  });
+
+  it('lists passkey after totp and recovery_code when both are on; with TOTP on, a code steps the registration up', async () => {
+    const { world, caller, register } = await signedIn();
+    const { secret } = await world.secondFactorChanges.startTotp(caller);
+    await world.secondFactorChanges.confirmTotp(caller, codeAt(secret, world.clock.now));
+    world.advance(30);
+    await expect(world.passkeyChanges.registrationOptions(caller, {}, client)).rejects.toMatchObject({ code: 'mfa_required' });
+    await expect(register(caller, new SoftwareAuthenticator({ counter: 1 }), 'Key', { code: '000000' })).rejects.toMatchObject({ code: 'invalid_code' });
+    await register(caller, new SoftwareAuthenticator({ counter: 1 }), 'Key', { code: codeAt(secret, world.clock.now) });
+    const refusal = (await refusalOf(world.signIn('alice', PASSWORD, client))) as AppError;
+    expect(refusal.details).toMatchObject({ methods: ['totp', 'recovery_code', 'passkey'], passkey_options: { challenge: expect.any(String) } });
+  });
+
+  it("refuses another account's passkey as a wrong code: the mfa_token loses a try and the backoff counts it", async () => {
+    const { world, register, second } = await withPasskey();
+    const bob = await callerOf(world, (await world.signIn('bob', PASSWORD, client)).access_token);
+    const bobs = new SoftwareAuthenticator({ counter: 1 });
+    await register(bob, bobs);
+    const { mfa_token, passkey_options } = await second();
+    const attemptsBefore = world.stores.attempts.users.get('alice')!.attempts;
+    await expect(world.signInWithSecondFactor(mfa_token, { passkey: bobs.assert(passkey_options, PASSKEY_ORIGIN) as never }, client)).rejects.toMatchObject({ status: 401, code: 'invalid_passkey' });
+    // Counted, not forgotten: the right password did not reset the count, and the refusal added to it.
+    expect(world.stores.attempts.users.get('alice')!.attempts).toBe(attemptsBefore + 1);
+  });
+
+  it('refuses a passwordless challenge, a replayed assertion, and an mfa_token out of tries', async () => {
+    const { world, authenticator, second } = await withPasskey();
+    const { mfa_token, passkey_options } = await second();
+    // A challenge made for a passwordless sign-in is not one for this account's second step.
+    const unbound = authenticator.assert(await world.passkeys.authenticationOptions(), PASSKEY_ORIGIN) as never;
+    await expect(world.signInWithSecondFactor(mfa_token, { passkey: unbound }, client)).rejects.toMatchObject({ code: 'invalid_passkey' });
+    const right = authenticator.assert(passkey_options, PASSKEY_ORIGIN) as never;
+    await world.signInWithSecondFactor(mfa_token, { passkey: right }, client);
+    const again = await second();
+    await expect(world.signInWithSecondFactor(again.mfa_token, { passkey: right }, client)).rejects.toMatchObject({ code: 'invalid_passkey' });
+    // maxCodeFailures is 3 in this world: two more wrong ones spend the token.
+    for (let i = 0; i < 2; i += 1) await refusalOf(world.signInWithSecondFactor(again.mfa_token, { passkey: right }, client));
+    await expect(world.signInWithSecondFactor(again.mfa_token, { passkey: authenticator.assert(again.passkey_options, PASSKEY_ORIGIN) as never }, client)).rejects.toMatchObject({
+      code: 'invalid_mfa_token',
+    });
+  });
+});
