@@ -42,7 +42,7 @@ export const handler = route(async (event) => {
     switch (action) {
       case 'totp-start': {
         const { otpauth_uri, secret } = await secondFactorChange.startTotp(caller);
-        return htmlResponse(200, securityPage(await view({ enrolment: { qr: await qrCodeSvg(otpauth_uri), secret } })));
+        return htmlResponse(200, securityPage(await view({ enrolment: { qr: qrCodeSvg(otpauth_uri), secret } })));
       }
       case 'totp-confirm': {
         const { recovery_codes } = await secondFactorChange.confirmTotp(caller, code ?? '');

@@ -1,5 +1,5 @@
 import { browserConfig } from '../../lib/browser-sessions/config';
-import { recovery } from '../../lib/composition/recovery';
+import { verifyEmail } from '../../lib/composition/email-verification';
 import { pageFormRoute } from '../../lib/pages/forms';
 import { htmlResponse } from '../../lib/pages/html';
 import { verifyEmailPage } from '../../lib/pages/recovery-pages';
@@ -12,7 +12,7 @@ export const handler = pageFormRoute({
   allowedOrigins: browserConfig.allowedOrigins,
   fromNoReferrerPage: true,
   async handle({ body, form }) {
-    const verified = await recovery.verifyEmail(body.token);
+    const verified = await verifyEmail(body.token);
     return form ? htmlResponse(200, verifyEmailPage({ notice: 'Your email address is confirmed. Thank you.' })) : json(200, verified);
   },
   refusedPage: (_values, shown) => verifyEmailPage({ error: shown.message }),

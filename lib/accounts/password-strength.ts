@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { brotliDecompress } from 'node:zlib';
 import type { OptionsType } from '@zxcvbn-ts/core';
+import { readAssetSync } from '../platform/assets';
 import type { StrengthEstimator } from './password-policy';
 
 /**
@@ -31,33 +30,9 @@ import type { StrengthEstimator } from './password-policy';
  */
 const ASSET = 'password-dictionary.json.br';
 
-/**
- * Where the asset is: beside this module when run from source (tests, bench),
- * at lib/accounts/ under the package root in a deployed zip (Lambda's working
- * directory, /var/task) and under serverless-offline (the repository), and
- * under the repository that holds the build folder for `sls invoke local`
- * (.esbuild/<work folder>/.build/functions/<audience>/): so lib/accounts/ of
- * each folder from the bundle's own up to the root, then of the working one.
- */
-const CANDIDATES = () => {
-  const found = [path.join(__dirname, ASSET)];
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    found.push(path.join(dir, 'lib', 'accounts', ASSET));
-    if (path.dirname(dir) === dir) break;
-  }
-  found.push(path.join(process.cwd(), 'lib', 'accounts', ASSET));
-  return [...new Set(found)];
-};
-
 async function readAsset(): Promise<Buffer> {
-  for (const file of CANDIDATES()) {
-    try {
-      return await promisify(brotliDecompress)(await readFile(file));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
-  throw new Error(`${ASSET} not found (looked in ${CANDIDATES().join(', ')}): package it with the function (serverless.yml package.patterns)`);
+  // Where it is looked for: lib/platform/assets.ts.
+  return promisify(brotliDecompress)(readAssetSync(`lib/accounts/${ASSET}`));
 }
 
 async function load(): Promise<StrengthEstimator> {

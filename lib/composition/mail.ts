@@ -1,16 +1,17 @@
-// Mail through nodemailer: SMTP locally (maildev), Amazon SES in AWS (the SESv2 client, loaded only there).
-import nodemailer from 'nodemailer';
-import { nodemailerMailer, type MailContext } from '../mail';
+// Mail: Amazon SES in AWS (SESv2 SendEmail, the runtime's SDK), SMTP to maildev locally (nodemailer, never
+// deployed). Each transport's client is required only when the first mail goes out (lib/mail/mailer.ts).
+import { transportMailer, type MailContext, type MailTransport } from '../mail';
+import { sesTransport } from '../mail/ses';
 import { config } from '../platform/config';
 
-function transport() {
+function transport(): MailTransport {
   if (config.mail.transport === 'smtp') {
-    const timeouts = { connectionTimeout: config.mail.timeoutMs, greetingTimeout: config.mail.timeoutMs, socketTimeout: config.mail.timeoutMs };
-    return nodemailer.createTransport({ url: config.mail.smtpUrl, ...timeouts } as Parameters<typeof nodemailer.createTransport>[0]);
+    // nodemailer is not in the bundle (serverless.yml `exclude`): node_modules' copy, under `npm start` and the tests.
+    const { smtpTransport } = require('../mail/smtp') as typeof import('../mail/smtp'); // eslint-disable-line @typescript-eslint/no-require-imports
+    return smtpTransport(config.mail.smtpUrl, config.mail.timeoutMs);
   }
-  // Required here only: the SES client is no cost to a local run.
   const { SESv2Client, SendEmailCommand } = require('@aws-sdk/client-sesv2') as typeof import('@aws-sdk/client-sesv2'); // eslint-disable-line @typescript-eslint/no-require-imports
-  return nodemailer.createTransport({ SES: { sesClient: new SESv2Client({}), SendEmailCommand } });
+  return sesTransport(new SESv2Client({}), SendEmailCommand, config.mail.sesConfigurationSet);
 }
 
 /** maildev takes any sender; SES only its verified identity's, which nothing here can guess. */
@@ -22,9 +23,5 @@ function sender(): string {
   throw new Error('Invalid configuration: MAIL_FROM is required with MAIL_TRANSPORT=ses');
 }
 
-export const mailer = nodemailerMailer(transport(), {
-  from: sender(),
-  sesConfigurationSet: config.mail.sesConfigurationSet,
-  timeoutMs: config.mail.timeoutMs,
-});
+export const mailer = transportMailer(transport, { from: sender(), timeoutMs: config.mail.timeoutMs });
 export const mailContext: MailContext = { productName: config.mail.productName, baseUrl: config.publicBaseUrl };

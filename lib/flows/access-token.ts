@@ -4,7 +4,8 @@ import type { SigningKeys } from '../keys/signing-keys';
 import { credentialKey } from '../kong/credentials';
 import type { TokenSessionState } from '../token-sessions/token-session';
 import type { TokenSessions } from '../token-sessions/token-sessions';
-import { secretKey, type AccessTokenClaims, type AccessTokens, type UnverifiedClaims, type VerificationKey } from '../tokens/access-tokens';
+import type { VerifyingAccessTokens } from '../tokens/access-token-verifier';
+import { secretKey, type AccessTokenClaims, type UnverifiedClaims, type VerificationKey } from '../tokens/access-tokens';
 
 export interface CheckedAccessToken {
   account: ActiveAccount;
@@ -16,7 +17,7 @@ export interface CheckedAccessToken {
 export interface AccessTokenCheckDeps {
   accounts: Pick<Accounts, 'get'>;
   tokenSessions: Pick<TokenSessions, 'accessTokenState'>;
-  accessTokens: Pick<AccessTokens, 'unverifiedClaims' | 'verify'>;
+  accessTokens: Pick<VerifyingAccessTokens, 'unverifiedClaims' | 'verify'>;
   signingKeys: Pick<SigningKeys, 'verificationKey'>;
 }
 

@@ -87,6 +87,33 @@ async function sendVerification(deps: RecoveryDeps, account: Account, address: s
   await deps.mailer.send(address, templates.verifyEmail(deps.mail, token, Math.round(deps.limits.emailVerificationTtlSeconds / 3600)), 'verify_email');
 }
 
+/** What verifying an address needs: no mailer (the email-verify function sends nothing, so bundles none). */
+export type VerifyEmailDeps = Pick<RecoveryDeps, 'store' | 'accounts'>;
+
+/** POST /api/public/email/verify: the account's address (or the one it is changing to) marked verified. */
+export function verifyEmailFlow({ store, accounts }: VerifyEmailDeps) {
+  return async function verifyEmail(token: string): Promise<{ username: string; email: string; email_verified: true }> {
+    if (!TOKEN_PATTERN.test(token)) throw invalidVerificationToken('malformed');
+    const hash = tokenHash(token);
+    const record = await store.getToken('verify', hash);
+    if (!record || !record.email) throw invalidVerificationToken('unknown');
+    if (record.expiresAt <= nowSeconds()) throw invalidVerificationToken('expired');
+    const account = await accounts.get(record.username);
+    if (!isActive(account) || account.id !== record.accountId) throw invalidVerificationToken('account_gone');
+    if (!(await store.consumeToken('verify', hash, record.accountId))) throw invalidVerificationToken('used');
+    const address = record.email;
+    if (account.email === address) {
+      if (!(await store.markVerified(account.username, address))) throw invalidVerificationToken('address_changed');
+    } else {
+      // A change of address: only now does the new one replace the old.
+      const claim = await store.claimEmail(ownerOf(account), address, account.email, true);
+      if (claim === 'taken') throw invalidVerificationToken('address_taken');
+    }
+    securityEvent('email_verified', { username: account.username });
+    return { username: account.username, email: address, email_verified: true };
+  };
+}
+
 export function recoveryFlows(deps: RecoveryDeps) {
   const { store, accounts, mailer, mail } = deps;
   const sleep = deps.sleep ?? defaultSleep;
@@ -148,27 +175,7 @@ export function recoveryFlows(deps: RecoveryDeps) {
       await mailer.send(address, templates.emailInUse(mail), 'email_in_use');
     },
 
-    /** POST /api/public/email/verify: the account's address (or the one it is changing to) marked verified. */
-    async verifyEmail(token: string): Promise<{ username: string; email: string; email_verified: true }> {
-      if (!TOKEN_PATTERN.test(token)) throw invalidVerificationToken('malformed');
-      const hash = tokenHash(token);
-      const record = await store.getToken('verify', hash);
-      if (!record || !record.email) throw invalidVerificationToken('unknown');
-      if (record.expiresAt <= nowSeconds()) throw invalidVerificationToken('expired');
-      const account = await accounts.get(record.username);
-      if (!isActive(account) || account.id !== record.accountId) throw invalidVerificationToken('account_gone');
-      if (!(await store.consumeToken('verify', hash, record.accountId))) throw invalidVerificationToken('used');
-      const address = record.email;
-      if (account.email === address) {
-        if (!(await store.markVerified(account.username, address))) throw invalidVerificationToken('address_changed');
-      } else {
-        // A change of address: only now does the new one replace the old.
-        const claim = await store.claimEmail(ownerOf(account), address, account.email, true);
-        if (claim === 'taken') throw invalidVerificationToken('address_taken');
-      }
-      securityEvent('email_verified', { username: account.username });
-      return { username: account.username, email: address, email_verified: true };
-    },
+    verifyEmail: verifyEmailFlow(deps),
 
     /** POST /api/public/email/resend: a new verification link for an unverified address; the same 202 whatever. */
     async resendVerification(request: { username?: string; email?: string }, client: Client): Promise<typeof RECOVERY_ACCEPTED> {

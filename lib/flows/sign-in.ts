@@ -14,7 +14,8 @@ import type { TokenResponse } from '../token-sessions/token-session';
 import type { TokenSessions } from '../token-sessions/token-sessions';
 import type { TokenSubjects } from './subject';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { invalidPasskey, type Passkeys } from '../passkeys/passkeys';
+import type { Passkeys } from '../passkeys/passkeys';
+import { invalidPasskey } from '../passkeys/types';
 
 export interface PasswordAttemptDeps {
   protection: Pick<Protection, 'admit' | 'attempt'>;

@@ -16,12 +16,20 @@ export type CustodyKind = 'file' | 'kms' | 'kms-envelope';
  * sees a key through its `ref` (what the custody names it by), its public
  * half, and a signer.
  */
-export interface KeyCustody {
+export interface SigningCustody {
   readonly kind: CustodyKind;
-  /** Makes a new key pair and answers its public half, fetched once: the keyring keeps it from then on. */
-  create(algorithm: KeyAlgorithm): Promise<{ ref: string; publicKey: KeyObject }>;
   /** A signer for the key, prepared once (file read and parsed, client made): call it once per key, not per token. */
   signer(ref: string, algorithm: KeyAlgorithm, kid: string): Promise<JwtSigner>;
+}
+
+/**
+ * A custody that also makes and destroys keys: the rotation's. Apart from
+ * SigningCustody so that the functions that only sign do not bundle the
+ * making of KMS keys and their key policies (kms-key-maker.ts; issue 27).
+ */
+export interface KeyCustody extends SigningCustody {
+  /** Makes a new key pair and answers its public half, fetched once: the keyring keeps it from then on. */
+  create(algorithm: KeyAlgorithm): Promise<{ ref: string; publicKey: KeyObject }>;
   /** Destroys the private key (KMS: schedules its deletion); nothing it signed can be verified by its holder afterwards. */
   destroy(ref: string): Promise<void>;
 }

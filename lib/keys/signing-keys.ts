@@ -4,7 +4,7 @@ import { DependencyError, describeError } from '../platform/errors';
 import { log } from '../platform/log';
 import type { JwtSigner, TokenType } from '../tokens/signer';
 import { publicKey, type PublicJwk, type PublicKey } from './algorithms';
-import type { KeyCustody } from './custody';
+import type { SigningCustody } from './custody';
 import { isPublished, type KeyRecord, type KeyRingStore } from './keyring';
 
 /** The key that signs now: its public half, and a signer for it. */
@@ -47,7 +47,7 @@ export class SigningKeys {
    */
   constructor(
     private readonly store: KeyRingStore,
-    private readonly custody: KeyCustody,
+    private readonly custody: SigningCustody,
     private readonly refreshSeconds: number,
     readonly issuer: string,
   ) {}

@@ -1,2 +1,2 @@
-export { nodemailerMailer, type Mail, type Mailer } from './mailer';
+export { transportMailer, type Mail, type MailTransport, type Mailer, type OutgoingMail } from './mailer';
 export { linkTo, templates, type MailContext } from './templates';

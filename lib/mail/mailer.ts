@@ -1,4 +1,3 @@
-import type { Transporter } from 'nodemailer';
 import { describeError } from '../platform/errors';
 import { securityEvent } from '../platform/security-events';
 
@@ -8,6 +7,15 @@ export interface Mail {
   text: string;
   html: string;
 }
+
+/** One mail with its envelope, as a transport sends it. */
+export interface OutgoingMail extends Mail {
+  from: string;
+  to: string;
+}
+
+/** A way out: SES in AWS (./ses.ts), SMTP to maildev locally (./smtp.ts). Rejects when the mail did not go. */
+export type MailTransport = (mail: OutgoingMail) => Promise<unknown>;
 
 /** What the flows send through: SMTP locally, SES in AWS (lib/composition/mail.ts). */
 export interface Mailer {
@@ -22,27 +30,24 @@ export interface Mailer {
   send(to: string, mail: Mail, kind: string): Promise<boolean>;
 }
 
-export interface NodemailerMailerOptions {
+export interface MailerOptions {
   from: string;
-  /** SES configuration set (nodemailer hands `ses` options to SendEmail). */
-  sesConfigurationSet?: string;
   timeoutMs: number;
 }
 
-/** A Mailer over a nodemailer transport: the same code for SMTP and SES. */
-export function nodemailerMailer(transport: Pick<Transporter, 'sendMail'>, options: NodemailerMailerOptions): Mailer {
+/**
+ * A Mailer over a transport, the same rules for SMTP and SES. The transport
+ * is made on the first mail (`transport` is called once): most invocations
+ * of a function that may mail send none, and need not load its client.
+ */
+export function transportMailer(transport: () => MailTransport, options: MailerOptions): Mailer {
+  let made: MailTransport | undefined;
   return {
     async send(to, mail, kind) {
       let timer: NodeJS.Timeout | undefined;
       try {
-        const sending = transport.sendMail({
-          from: options.from,
-          to,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          ...(options.sesConfigurationSet ? { ses: { ConfigurationSetName: options.sesConfigurationSet } } : {}),
-        });
+        made ??= transport();
+        const sending = made({ from: options.from, to, subject: mail.subject, text: mail.text, html: mail.html });
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`mail not sent within ${options.timeoutMs} ms`)), options.timeoutMs);
         });

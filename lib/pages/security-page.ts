@@ -1,14 +1,20 @@
-import QRCode from 'qrcode';
+import { create } from 'qrcode/lib/core/qrcode';
+import { render } from 'qrcode/lib/renderer/svg-tag';
 import { field, Html, html, layout, messages } from './html';
 
 /**
  * The otpauth URI as an inline SVG QR code: `qrcode` draws it with
  * presentation attributes (fill, stroke) and no style or script, so it
  * passes the pages' CSP as is; its text is made by the library from the URI
- * alone, never from what a user typed.
+ * alone, never from what a user typed. Its encoder and SVG renderer are
+ * imported as its toString({ type: 'svg' }) calls them, not through the
+ * package's entry, which also loads the PNG renderer and pngjs (58 kB the
+ * page never uses; issue 27). test/unit/pages/security-page.test.ts holds
+ * the output equal to toString's.
  */
-export async function qrCodeSvg(uri: string): Promise<Html> {
-  return new Html(await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 220 }));
+export function qrCodeSvg(uri: string): Html {
+  const options = { errorCorrectionLevel: 'M', margin: 2, width: 220 } as const;
+  return new Html(render(create(uri, options), options));
 }
 
 export interface SecurityPage {

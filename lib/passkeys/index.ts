@@ -1,3 +1,3 @@
 export * from './types';
 export type { PasskeyStore } from './store';
-export { Passkeys, invalidPasskey, viewOf, type PasskeySettings, type PasskeyAssertion } from './passkeys';
+export { Passkeys, viewOf, type PasskeySettings, type PasskeyAssertion } from './passkeys';

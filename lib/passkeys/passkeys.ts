@@ -12,7 +12,9 @@ import {
 import { AppError } from '../platform/errors';
 import { securityEvent } from '../platform/security-events';
 import type { PasskeyStore } from './store';
-import type { Passkey, PasskeyChallenge, PasskeyView } from './types';
+import { invalidPasskey, type Passkey, type PasskeyChallenge, type PasskeyView } from './types';
+
+export { invalidPasskey };
 
 export interface PasskeySettings {
   /** The relying party ID (WEBAUTHN_RP_ID): a registrable domain suffix of the pages' host. */
@@ -31,7 +33,6 @@ export interface PasskeyAssertion {
   amr: string[];
 }
 
-export const invalidPasskey = (reason: string) => new AppError('invalid_passkey', undefined, { cause: reason });
 
 const MAX_NAME = 64;
 const MAX_PASSKEYS = 20;

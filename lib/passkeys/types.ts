@@ -1,4 +1,5 @@
 import type { AuthenticatorTransport } from '@simplewebauthn/server';
+import { AppError } from '../platform/errors';
 
 /** A registered passkey: the public key and what the authenticator said of itself, never a secret. */
 export interface Passkey {
@@ -37,3 +38,11 @@ export interface PasskeyView {
   last_used_at: string | null;
   synced: boolean;
 }
+
+/**
+ * A refused passkey, with the reason in its cause (logged, never answered).
+ * Here, not in passkeys.ts: the sign-in flows throw it too, and importing it
+ * from passkeys.ts would bundle @simplewebauthn/server (about 300 kB with
+ * its X.509 and ASN.1 parsers) into every function that signs in.
+ */
+export const invalidPasskey = (reason: string) => new AppError('invalid_passkey', undefined, { cause: reason });

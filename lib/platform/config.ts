@@ -57,10 +57,12 @@ const accessTokenAudience = readList(env, 'ACCESS_TOKEN_AUDIENCE', `${issuerUrl}
 
 /**
  * Mail (lib/mail): SMTP locally (maildev, `npm start`), Amazon SES in AWS
- * through nodemailer's SES transport. A deployed function sends through SES
- * unless told otherwise, and never to a loopback SMTP server by default.
+ * (SESv2 SendEmail). SMTP is for local runs only: nodemailer, which speaks
+ * it, is left out of the deployed bundles (issue 27), so a deployed function
+ * refuses it at start rather than failing its first mail.
  */
 const mailTransport = readChoice(env, 'MAIL_TRANSPORT', ['smtp', 'ses'] as const, deployed ? 'ses' : 'smtp');
+if (deployed && mailTransport === 'smtp') throw new Error('Invalid configuration: MAIL_TRANSPORT=smtp is for local runs only (deployed functions send through SES)');
 
 export const config = Object.freeze({
   usersTable: readString(env, 'USERS_TABLE'),

@@ -146,6 +146,30 @@ it('keeps the password dictionaries out of every bundle, as an asset in the zips
   expect(withAsset.sort()).toEqual(['password', 'passwordReset', 'sessionRegister', 'signup']);
 });
 
+it('keeps the OpenAPI description out of the bundles, as an asset in the zips of the two functions that serve it (issue 27)', async () => {
+  // The description's summary, which nothing else says.
+  expect(await carrying('browser sessions and a user profile, through Kong Gateway')).toEqual([]);
+  const withAsset: string[] = [];
+  for (const artifact of artifacts) {
+    const zip = await JSZip.loadAsync(await readFile(path.join(dir, artifact)));
+    const asset = zip.file('lib/api-description/openapi.json');
+    if (!asset) continue;
+    expect((await asset.async('nodebuffer')).equals(await readFile(path.join(REPO, 'lib', 'api-description', 'openapi.json')))).toBe(true);
+    withAsset.push(artifact.replace(/\.zip$/, ''));
+  }
+  expect(withAsset.sort()).toEqual(['apiReference', 'openapiDescription']);
+});
+
+it('carries no nodemailer: deployed functions send through SES (SESv2 SendEmail), nodemailer speaks SMTP to the local maildev only (issue 27)', async () => {
+  // One of nodemailer's SMTP client's own error messages, and its MIME types table.
+  expect(await carrying('Greeting never received')).toEqual([]);
+  expect(await carrying('application/vnd.openxmlformats')).toEqual([]);
+  for (const artifact of artifacts) {
+    const zip = await JSZip.loadAsync(await readFile(path.join(dir, artifact)));
+    expect(Object.keys(zip.files).filter((name) => name.includes('node_modules/nodemailer'))).toEqual([]);
+  }
+});
+
 it('carries the password hasher only in the functions that hash or check a password', async () => {
   // One of bcryptjs' own error messages.
   expect(await carrying('Illegal number of rounds')).toEqual(['accountDelete', 'emailChange', 'oauthToken', 'password', 'passwordReset', 'securityPage', 'sessionAccountDelete', 'sessionLogin', 'sessionRegister', 'signin', 'signup']);
@@ -166,6 +190,12 @@ it('carries the Kong Admin client only in the functions that call the Admin API'
     'accountDelete', 'adminDisable', 'adminSignOut', 'adminUser',
     'health', 'logoutAll', 'oauthToken', 'passkeySignin', 'password', 'passwordReset', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signinMfa', 'signup',
   ]);
+});
+
+it('carries WebAuthn verification (@simplewebauthn/server, about 600 kB with its X.509 and ASN.1 parsers) only in the passkey functions (issue 27)', async () => {
+  // One of verifyAuthenticationResponse's own error messages. A sign-in flow that names a
+  // passkey error takes it from lib/passkeys/types.ts, never from passkeys.ts.
+  expect(await carrying('Credential ID was not base64url-encoded')).toEqual(['passkeySignin']);
 });
 
 it('expires token and attempt items by TTL and keeps point-in-time recovery on the users table', () => {

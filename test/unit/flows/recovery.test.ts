@@ -1,5 +1,5 @@
 import { passwordResetFlow, recoveryFlows, RECOVERY_ACCEPTED, type RecoveryDeps } from '../../../lib/flows/recovery';
-import { nodemailerMailer, type Mail, type Mailer } from '../../../lib/mail';
+import { transportMailer, type Mail, type Mailer } from '../../../lib/mail';
 import { composeOnMemory, PASSWORD } from '../support/flows';
 import { MemoryRecoveryStore } from '../support/memory-recovery-store';
 import { PasswordPolicy } from '../../../lib/accounts/password-policy';
@@ -107,8 +107,11 @@ it("erases an account's pending links and its address, so that the address is fr
 });
 
 it('reports a mail that cannot be sent, and never throws', async () => {
-  const failing = nodemailerMailer({ sendMail: async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) }, { from: 'a@b.test', timeoutMs: 1000 });
+  const failing = transportMailer(() => async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })), { from: 'a@b.test', timeoutMs: 1000 });
   await expect(failing.send('someone@example.test', { subject: 's', text: 't', html: 'h' }, 'password_reset')).resolves.toBe(false);
-  const slow = nodemailerMailer({ sendMail: () => new Promise(() => undefined) }, { from: 'a@b.test', timeoutMs: 100 });
+  const slow = transportMailer(() => () => new Promise(() => undefined), { from: 'a@b.test', timeoutMs: 100 });
   await expect(slow.send('someone@example.test', { subject: 's', text: 't', html: 'h' }, 'password_reset')).resolves.toBe(false);
+  // A client that cannot be made (a local run without nodemailer installed) is a failed mail too, not a 500.
+  const unmade = transportMailer(() => { throw new Error("Cannot find module 'nodemailer'"); }, { from: 'a@b.test', timeoutMs: 100 });
+  await expect(unmade.send('someone@example.test', { subject: 's', text: 't', html: 'h' }, 'password_reset')).resolves.toBe(false);
 });

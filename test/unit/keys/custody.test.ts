@@ -13,6 +13,7 @@ import { publicKey, type KeyAlgorithm } from '../../../lib/keys/algorithms';
 import type { KeyCustody } from '../../../lib/keys/custody';
 import { FileKeyCustody } from '../../../lib/keys/file-custody';
 import { kmsClient, KmsKeyCustody } from '../../../lib/keys/kms-custody';
+import { KmsKeyMaker } from '../../../lib/keys/kms-key-maker';
 import { KmsStandIn } from '../support/kms-stand-in';
 
 const ADMIN = 'arn:aws:iam::111122223333:root';
@@ -32,8 +33,8 @@ afterAll(async () => {
 
 const custodies: Array<[string, () => KeyCustody]> = [
   ['file', () => new FileKeyCustody(path.join(dir, 'keys'))],
-  ['kms', () => new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN)],
-  ['kms-envelope', () => new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN, 'envelope')],
+  ['kms', () => new KmsKeyMaker(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN)],
+  ['kms-envelope', () => new KmsKeyMaker(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN, 'envelope')],
 ];
 
 describe.each(custodies)('%s custody', (_kind, make) => {
@@ -87,7 +88,7 @@ describe('key files', () => {
 });
 
 describe('KMS', () => {
-  const custody = () => new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN);
+  const custody = () => new KmsKeyMaker(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN);
 
   it('makes non-exportable signing keys tagged for the stage, and fetches each public key once', async () => {
     const before = { ...kms.calls };
@@ -125,7 +126,7 @@ describe('KMS', () => {
   });
 
   it('refuses to make a key without an administrator for its policy (never the account default)', async () => {
-    const bare = new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage');
+    const bare = new KmsKeyMaker(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage');
     await expect(bare.create('ES256')).rejects.toThrow('KMS_KEY_ADMIN_PRINCIPAL');
   });
 
@@ -137,7 +138,7 @@ describe('KMS', () => {
 });
 
 describe('KMS envelope (a private key wrapped by KMS, unwrapped once per container)', () => {
-  const custody = (stage = 'test-stage') => new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), stage, ADMIN, 'envelope');
+  const custody = (stage = 'test-stage') => new KmsKeyMaker(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), stage, ADMIN, 'envelope');
   const calls = (name: string, before: Record<string, number>) => (kms.calls[name] ?? 0) - (before[name] ?? 0);
 
   it('stores only ciphertext: KMS makes the pair, the rotation never receives the private key in plaintext', async () => {
@@ -155,7 +156,9 @@ describe('KMS envelope (a private key wrapped by KMS, unwrapped once per contain
   it('decrypts once per signer, then signs in memory with no KMS call per token', async () => {
     const created = await custody().create('ES256');
     const before = { ...kms.calls };
-    const signer = await custody().signer(created.ref, 'ES256', publicKey(created.publicKey, 'ES256').kid);
+    // As a signing function has it: the custody that cannot make keys (lib/composition/keys.ts).
+    const signing = new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', undefined, 'envelope');
+    const signer = await signing.signer(created.ref, 'ES256', publicKey(created.publicKey, 'ES256').kid);
     for (let i = 0; i < 10; i++) await signer.sign({ i });
     expect(calls('Decrypt', before)).toBe(1);
     expect(calls('Sign', before)).toBe(0);
@@ -188,7 +191,7 @@ describe('KMS envelope (a private key wrapped by KMS, unwrapped once per contain
     const created = await custody().create('RS256');
     await custody().destroy(created.ref);
     expect(kms.keys.get(/^envelope:([^#]+)#/.exec(created.ref)![1])?.state).toBe('PendingDeletion');
-    const signing = await new KmsKeyCustody(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN, 'sign').create('ES256');
+    const signing = await new KmsKeyMaker(kmsClient({ endpoint: kms.url, timeoutMs: 2000 }), 'test-stage', ADMIN, 'sign').create('ES256');
     const signer = await custody().signer(signing.ref, 'ES256', publicKey(signing.publicKey, 'ES256').kid);
     const before = { ...kms.calls };
     await signer.sign({});

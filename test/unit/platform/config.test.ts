@@ -48,6 +48,13 @@ it('refuses key files in a deployed function; the local runners (serverless-offl
   }
 });
 
+it('sends mail through SES in a deployed function and refuses SMTP there (nodemailer is in no deployed bundle); the local runners use SMTP', () => {
+  expect(configWith(DEPLOYED).mail.transport).toBe('ses');
+  expect(() => configWith({ ...DEPLOYED, MAIL_TRANSPORT: 'smtp' })).toThrow('Invalid configuration: MAIL_TRANSPORT=smtp is for local runs only');
+  expect(configWith({ ...DEPLOYED, IS_OFFLINE: 'true' }).mail.transport).toBe('smtp');
+  expect(configWith({ ...DEPLOYED, IS_OFFLINE: 'true', MAIL_TRANSPORT: 'ses' }).mail.transport).toBe('ses');
+});
+
 it('requires a device-token secret of at least 32 characters in a deployed function, apart from the pepper, and gives the local stack one', () => {
   const { DEVICE_TOKEN_SECRET: _none, ...noSecret } = DEPLOYED;
   expect(() => configWith(noSecret)).toThrow('Invalid configuration: DEVICE_TOKEN_SECRET is required');

@@ -32,7 +32,7 @@ import { DeviceTokens } from '../../../lib/protection/device-tokens';
 import type { Limits } from '../../../lib/protection/limits';
 import { Protection } from '../../../lib/protection/protection';
 import { TokenSessions } from '../../../lib/token-sessions/token-sessions';
-import { AccessTokens } from '../../../lib/tokens/access-tokens';
+import { VerifyingAccessTokens } from '../../../lib/tokens/access-token-verifier';
 import { CONTRACT_LIMITS } from '../../support/attempt-store-contract';
 import { ACCESS_TOKEN_PROFILE } from './access-token-profile';
 import { Profiles } from '../../../lib/profiles/profiles';
@@ -73,7 +73,7 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
   const passwordAccounts = new PasswordAccounts(accountStore, plainHasher);
   const passwordPolicy = new PasswordPolicy(15, async () => plainEstimator);
   const protection = new Protection(attemptStore, limits, () => clock.now);
-  const accessTokens = new AccessTokens(900, 3600, ACCESS_TOKEN_PROFILE);
+  const accessTokens = new VerifyingAccessTokens(900, 3600, ACCESS_TOKEN_PROFILE);
   const tokenSessions = new TokenSessions(tokenSessionStore, accessTokens, 3600, 60);
   const browserSessions = new BrowserSessions(browserSessionStore, { idleSeconds: 1800, absoluteSeconds: 43200 });
   const kongCredentials = new KongCredentials(kongAdmin, accounts);

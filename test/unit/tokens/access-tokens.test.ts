@@ -2,7 +2,8 @@ import { jwtVerify } from 'jose';
 import jwt from 'jsonwebtoken';
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { publicKey } from '../../../lib/keys/algorithms';
-import { AccessTokens, bearerToken, secretKey, type VerificationKey } from '../../../lib/tokens/access-tokens';
+import { VerifyingAccessTokens } from '../../../lib/tokens/access-token-verifier';
+import { bearerToken, secretKey, type VerificationKey } from '../../../lib/tokens/access-tokens';
 import { localSigner } from '../../../lib/tokens/signer';
 import { ACCESS_TOKEN_PROFILE, AUDIENCE, ISSUER } from '../support/access-token-profile';
 
@@ -10,7 +11,7 @@ const hmacKey = (credentialKey: string, secret: string): VerificationKey => ({ c
 const key = hmacKey('kid-1', 'the first secret');
 const other = hmacKey('kid-1', 'another secret');
 const signer = localSigner('HS256', key.key);
-const tokens = new AccessTokens(900, 3600, ACCESS_TOKEN_PROFILE);
+const tokens = new VerifyingAccessTokens(900, 3600, ACCESS_TOKEN_PROFILE);
 const SID = randomUUID();
 const sign = (subject = 'alice') => tokens.sign(subject, SID, 'kid-1', signer);
 const now = () => Math.floor(Date.now() / 1000);
@@ -56,13 +57,13 @@ it('signs RFC 9068 access tokens: typ at+jwt; iss the issuer, aud the audience, 
 });
 
 it('several audiences: aud is their array, and a verifier for any one of them takes the token', async () => {
-  const both = new AccessTokens(900, 3600, { ...ACCESS_TOKEN_PROFILE, audience: [AUDIENCE, 'https://orders.example.test'] });
+  const both = new VerifyingAccessTokens(900, 3600, { ...ACCESS_TOKEN_PROFILE, audience: [AUDIENCE, 'https://orders.example.test'] });
   const { token, claims } = await both.sign('alice', SID, 'kid-1', signer);
   expect(claims.aud).toEqual([AUDIENCE, 'https://orders.example.test']);
   await expect(tokens.verify(token, () => key)).resolves.toEqual(claims);
-  const orders = new AccessTokens(900, 3600, { ...ACCESS_TOKEN_PROFILE, audience: ['https://orders.example.test'] });
+  const orders = new VerifyingAccessTokens(900, 3600, { ...ACCESS_TOKEN_PROFILE, audience: ['https://orders.example.test'] });
   await expect(orders.verify(token, () => key)).resolves.toEqual(claims);
-  expect(() => new AccessTokens(900, 3600, { ...ACCESS_TOKEN_PROFILE, audience: [] })).toThrow(RangeError);
+  expect(() => new VerifyingAccessTokens(900, 3600, { ...ACCESS_TOKEN_PROFILE, audience: [] })).toThrow(RangeError);
 });
 
 it('another client and scope when the grant says so (the token endpoint\'s clients)', async () => {
