@@ -36,6 +36,7 @@ const KONG_FUNCTIONS = [
   'passwordForgot', 'passwordReset', 'emailVerify', 'emailResend', 'emailChange', 'recoveryPages',
   'signinMfa', 'passkeySignin', 'securityPage', 'sessionLoginMfa', 'mfaTotp', 'mfaTotpConfirm', 'mfaRecoveryCodes',
   'oauthToken', 'oauthAuthorize', 'oauthUserinfo', 'oauthLogout', 'oauthConsentRevoke', 'oauthIntrospect',
+  'sessionPasskeyLogin', 'sessionPasskeys',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
 
