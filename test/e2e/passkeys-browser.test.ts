@@ -1,0 +1,137 @@
+/**
+ * Issue 25's passkeys in a real browser (Debian's Chromium through
+ * playwright-core) with Chromium's virtual authenticator (DevTools Protocol
+ * WebAuthn.enable / addVirtualAuthenticator: a platform authenticator with
+ * resident keys and user verification, as a phone or laptop's is): a passkey
+ * added on the security page, then a passwordless sign-in on the sign-in
+ * page; rename and remove; a removed passkey no longer signs in.
+ * Screenshots go to test-artifacts/.
+ *
+ * The pages are opened at http://localhost:<port>: WebAuthn takes no IP
+ * address as relying party ID (the stack's WEBAUTHN_RP_ID is localhost,
+ * scripts/stack/browser-env.ts).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { browserSessions } from '../support/browser-sessions';
+import { PASSWORD, uniqueName } from '../support/clients';
+import { launchChromium, watchProblems } from '../support/chromium';
+import { conformBrowser } from '../support/openapi';
+
+const PROXY = process.env.PROXY_URL!;
+const PAGES = PROXY.replace('127.0.0.1', 'localhost');
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
+
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** One page with its own virtual authenticator; the problems the page ran into must be none (a refused sign-in's 401 is expected). */
+async function withAuthenticator(run: (page: Page, context: BrowserContext, cdp: CDPSession, authenticatorId: string) => Promise<void>) {
+  const context = await browser.newContext({ baseURL: PAGES });
+  conformBrowser(context);
+  const page = await context.newPage();
+  const problems = watchProblems(page, /40[134]/);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+  try {
+    await run(page, context, cdp, authenticatorId);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}
+
+const sessionCookie = async (context: BrowserContext) => (await context.cookies()).find((cookie) => cookie.name.endsWith('JSESSIONID'));
+
+async function signUpAndSignIn(page: Page, prefix: string) {
+  const username = uniqueName(prefix);
+  expect((await browserSessions(PROXY).register(username, { first_name: 'Ada' })).status).toBe(201);
+  await page.goto('/signin');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/profile');
+  return username;
+}
+
+async function addPasskey(page: Page, name: string) {
+  await page.goto('/security');
+  expect(await page.locator('#passkeys-none').isVisible()).toBe(true);
+  await page.getByLabel('Name for the new passkey').fill(name);
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.waitForURL('**/security?passkey_added=1');
+  expect(await page.getByRole('status').textContent()).toBe('Your passkey was added.');
+  expect(await page.locator('.passkey-name').allTextContents()).toEqual([name]);
+}
+
+async function signOut(page: Page, context: BrowserContext) {
+  await page.goto('/profile');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/signin?signed_out=1');
+  expect(await sessionCookie(context)).toBeUndefined();
+}
+
+it('adds a passkey on the security page, signs in with it alone, renames and removes it', async () => {
+  await withAuthenticator(async (page, context, cdp, authenticatorId) => {
+    const username = await signUpAndSignIn(page, 'pkweb');
+    await addPasskey(page, 'Laptop');
+    expect(await page.locator('.passkey .hint').textContent()).toMatch(/^Added \d{4}-\d{2}-\d{2}, never used$/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'security-passkey-added.png'), fullPage: true });
+    // The authenticator holds one discoverable credential, for this user (the user handle is the account id, not the name).
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]).toMatchObject({ isResidentCredential: true, rpId: 'localhost' });
+
+    await signOut(page, context);
+
+    // The sign-in page with a `next`: the passkey alone, no name, no password typed.
+    await page.goto('/signin?next=%2Fsecurity');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'signin-passkey-button.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.waitForURL('**/security');
+    expect(await page.getByRole('heading', { name: 'Security' }).isVisible()).toBe(true);
+    expect(await page.locator('main strong').first().textContent()).toBe(username);
+    expect(await sessionCookie(context)).toBeDefined();
+    expect(await page.locator('.passkey .hint').textContent()).toMatch(/, last used \d{4}-\d{2}-\d{2}$/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'security-after-passkey-signin.png'), fullPage: true });
+
+    await page.getByLabel('New name for Laptop').fill('Work laptop');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('Your passkey was renamed.');
+    expect(await page.locator('.passkey-name').allTextContents()).toEqual(['Work laptop']);
+
+    await page.getByRole('button', { name: 'Remove Work laptop' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('Your passkey was removed.');
+    expect(await page.locator('#passkeys-none').isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'security-passkey-removed.png'), fullPage: true });
+  });
+}, 120_000);
+
+it('refuses a removed passkey: the authenticator still offers it, the sign-in page shows why and no session starts', async () => {
+  await withAuthenticator(async (page, context, cdp, authenticatorId) => {
+    await signUpAndSignIn(page, 'pkgone');
+    await addPasskey(page, 'Phone');
+    await page.getByRole('button', { name: 'Remove Phone' }).click();
+    expect(await page.locator('#passkeys-none').isVisible()).toBe(true);
+    // Removed on the server only: the credential is still on the authenticator.
+    expect((await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials).toHaveLength(1);
+
+    await signOut(page, context);
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.locator('#error:not(:empty)').waitFor();
+    expect(await page.getByRole('alert').textContent()).toBe('The passkey was not accepted: try again');
+    expect(page.url()).toMatch(/\/signin\?signed_out=1$/);
+    expect(await sessionCookie(context)).toBeUndefined();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'signin-removed-passkey.png'), fullPage: true });
+  });
+}, 120_000);
