@@ -14,7 +14,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { browserSessions } from '../support/browser-sessions';
+import { config } from '../../lib/platform/config';
+import { SoftwareAuthenticator } from '../unit/support/software-authenticator';
+import { browserSessions, call, sessionSet } from '../support/browser-sessions';
 import { PASSWORD, uniqueName } from '../support/clients';
 import { launchChromium, watchProblems } from '../support/chromium';
 import { conformBrowser } from '../support/openapi';
@@ -135,3 +137,41 @@ it('refuses a removed passkey: the authenticator still offers it, the sign-in pa
     await page.screenshot({ path: path.join(ARTIFACTS, 'signin-removed-passkey.png'), fullPage: true });
   });
 }, 120_000);
+
+describe('the passkey routes of browser sessions, as another site or a script would call them', () => {
+  const SAME = { Origin: PROXY, 'Sec-Fetch-Site': 'same-origin' };
+  const CROSS_SITE = { Origin: 'https://evil.test', 'Sec-Fetch-Site': 'cross-site' };
+  const refused = { status: 403, body: { code: 'cross_site_request' } };
+
+  it('refuse another site (CSRF, login CSRF), a form post, and a registration without a session', async () => {
+    const { session } = await browserSessions(PROXY).signedIn('pkcsrf');
+    expect(await call(PROXY, '/api/session/passkey/options', { json: {}, headers: CROSS_SITE })).toMatchObject(refused);
+    expect(await call(PROXY, '/api/session/passkey/login', { json: { response: {} }, headers: { Origin: 'null' } })).toMatchObject(refused);
+    expect(await call(PROXY, '/api/session/passkeys/options', { json: {}, session, headers: CROSS_SITE })).toMatchObject(refused);
+    expect(await call(PROXY, '/api/session/passkeys', { json: { response: {} }, session, headers: { 'Sec-Fetch-Site': 'same-site', Origin: 'https://sub.evil.test' } })).toMatchObject(refused);
+    // A form (or text/plain) is what another page could post without a preflight: JSON only.
+    expect(await call(PROXY, '/api/session/passkey/login', { form: { response: '{}' }, headers: SAME })).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
+    expect(await call(PROXY, '/api/session/passkeys/options', { json: {}, headers: SAME })).toMatchObject({ status: 401, body: { code: 'login_required' } });
+  });
+
+  it('go on to `next` only when it is a path on this site (no open redirect)', async () => {
+    const { session } = await browserSessions(PROXY).signedIn('pkredir');
+    const authenticator = new SoftwareAuthenticator({ counter: 1 });
+    const origin = config.passkeys.origins[0];
+    const options = await call(PROXY, '/api/session/passkeys/options', { json: {}, session, headers: SAME });
+    expect(options.status).toBe(200);
+    const added = await call(PROXY, '/api/session/passkeys', { json: { response: authenticator.register(options.body, origin), name: 'Key' }, session, headers: SAME });
+    expect(added).toMatchObject({ status: 201, body: { name: 'Key', last_used_at: null } });
+
+    const signIn = async (next: string) => {
+      const challenge = await call(PROXY, '/api/session/passkey/options', { json: {}, headers: SAME });
+      return call(PROXY, '/api/session/passkey/login', { json: { response: authenticator.assert(challenge.body, origin), next }, headers: SAME });
+    };
+    for (const next of ['//evil.test/', 'https://evil.test/', '/\\evil.test', '%2F%2Fevil.test']) {
+      const answer = await signIn(next);
+      expect({ next, status: answer.status, redirect_to: answer.body.redirect_to }).toEqual({ next, status: 200, redirect_to: '/profile' });
+      expect(sessionSet(answer)).toBeDefined();
+    }
+    expect((await signIn('/security?tab=passkeys')).body.redirect_to).toBe('/security?tab=passkeys');
+  });
+});

@@ -1,3 +1,4 @@
+import type { ActiveAccount } from '../../../lib/accounts/account';
 import { codeAt } from '../../../lib/second-factors/totp';
 import { composeOnMemory, PASSKEY_ORIGIN, PASSWORD } from '../support/flows';
 import { SoftwareAuthenticator } from '../support/software-authenticator';
@@ -8,7 +9,7 @@ const client = { address: '203.0.113.7', userAgent: 'test' };
 async function withPasskey() {
   const world = composeOnMemory();
   await world.browserSignUp('alice', PASSWORD, 'alice@example.test', 'Alice', client);
-  const account = world.stores.accounts.accounts.get('alice')!;
+  const account = world.stores.accounts.accounts.get('alice')! as ActiveAccount;
   const authenticator = new SoftwareAuthenticator({ counter: 1 });
   const added = await world.passkeys.register(account, authenticator.register(await world.passkeys.registrationOptions(account), PASSKEY_ORIGIN) as never, 'Laptop');
   const assertion = async () => authenticator.assert(await world.passkeys.authenticationOptions(), PASSKEY_ORIGIN) as never;
@@ -56,7 +57,7 @@ describe('passkeys on the security page', () => {
     await expect(world.passkeyChanges.rename(account, credentialId, '\u0007')).rejects.toMatchObject({ status: 400, code: 'invalid_request' });
 
     await world.browserSignUp('mallory', PASSWORD, 'mallory@example.test', 'M', client);
-    const mallory = world.stores.accounts.accounts.get('mallory')!;
+    const mallory = world.stores.accounts.accounts.get('mallory')! as ActiveAccount;
     await expect(world.passkeyChanges.rename(mallory, credentialId, 'mine')).rejects.toMatchObject({ status: 404 });
     await expect(world.passkeyChanges.remove({ account: mallory, claims: {} }, credentialId, {}, client)).rejects.toMatchObject({ status: 404 });
 
