@@ -28,6 +28,6 @@ export const handler = route(async (event) => {
   if (event.path.endsWith('/options')) return json(200, await passkeys.authenticationOptions());
   const body = validate(browserPasskeyLoginBody, readBody(event));
   const started = await browserSignInWithPasskey(body.response as unknown as AuthenticationResponseJSON, clientOf(event));
-  const answer = await signedIn(event, started, false, undefined);
-  return { ...answer, body: JSON.stringify({ ...JSON.parse(answer.body), redirect_to: safeNext(body.next) ?? DEFAULT_AFTER_SIGNIN }) };
+  // A script's call: JSON, and the page goes where redirect_to says (app.js).
+  return signedIn(event, started, false, undefined, { redirect_to: safeNext(body.next) ?? DEFAULT_AFTER_SIGNIN });
 });

@@ -172,7 +172,8 @@ button:disabled { opacity: 0.6; }
 .identity dt { font-weight: 600; }
 .identity dd { margin: 0; overflow-wrap: anywhere; }
 .passkeys { list-style: none; padding: 0; }
-.passkey { border-top: 1px solid #dde1e6; padding-top: 0.5rem; }
+.passkey { border-top: 1px solid #dde1e6; padding: 0.5rem 0; }
+.passkey form { margin-bottom: 0.5rem; }
 .signout { margin-top: 2rem; border-top: 1px solid #dde1e6; padding-top: 1rem; }
 `;
 
