@@ -15,6 +15,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { config } from '../../lib/platform/config';
+import { codeAt } from '../../lib/second-factors/totp';
 import { SoftwareAuthenticator } from '../unit/support/software-authenticator';
 import { browserSessions, call, sessionSet } from '../support/browser-sessions';
 import { PASSWORD, uniqueName } from '../support/clients';
@@ -135,6 +136,29 @@ it('refuses a removed passkey: the authenticator still offers it, the sign-in pa
     expect(page.url()).toMatch(/\/signin\?signed_out=1$/);
     expect(await sessionCookie(context)).toBeUndefined();
     await page.screenshot({ path: path.join(ARTIFACTS, 'signin-removed-passkey.png'), fullPage: true });
+  });
+}, 120_000);
+
+it('asks for an authenticator code to remove a passkey while TOTP is on, as turning TOTP off does', async () => {
+  await withAuthenticator(async (page) => {
+    await signUpAndSignIn(page, 'pktotp');
+    await addPasskey(page, 'Key');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const secret = (await page.locator('#totp-secret').textContent())!;
+    await page.getByLabel('Code from the app').fill(codeAt(secret, Date.now()));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.locator('#recovery-codes').waitFor();
+
+    await page.getByLabel('Current code (or a recovery code) to remove Key').fill('000000');
+    await page.getByRole('button', { name: 'Remove Key' }).click();
+    expect(await page.getByRole('alert').textContent()).toBe('Invalid code');
+    expect(await page.locator('.passkey-name').allTextContents()).toEqual(['Key']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'security-passkey-remove-code.png'), fullPage: true });
+    // The next step's code (enrolment used this one: each code works once).
+    await page.getByLabel('Current code (or a recovery code) to remove Key').fill(codeAt(secret, Date.now() + 30_000));
+    await page.getByRole('button', { name: 'Remove Key' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('Your passkey was removed.');
+    expect(await page.locator('#passkeys-none').isVisible()).toBe(true);
   });
 }, 120_000);
 
