@@ -140,7 +140,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     function: 'assets', handler: 'functions/pages/assets.handler', service: 'pages', route: 'assets',
-    operations: { 'GET /assets/app.js': 'appScript', 'GET /assets/app.css': 'appStylesheet' },
+    operations: { 'GET /assets/app.js': 'appScript', 'GET /assets/app.css': 'appStylesheet', 'GET /assets/webauthn.js': 'webauthnScript' },
   },
   {
     function: 'apiReference', handler: 'functions/public/api-reference.handler', service: 'pages', route: 'api-reference',
@@ -234,6 +234,16 @@ export const ROUTES: readonly Route[] = [
   {
     function: 'sessionLogout', handler: 'functions/session/logout.handler', service: 'browser-session', route: 'session-logout',
     operations: { 'POST /api/session/logout': 'sessionLogout', 'OPTIONS /api/session/logout': 'preflightSessionLogout' },
+  },
+
+  // Passkeys in browser sessions: the sign-in page's passkey sign-in, the security page's registration.
+  {
+    function: 'sessionPasskeyLogin', handler: 'functions/session/passkey-login.handler', service: 'browser-session', route: 'session-passkey-login',
+    operations: { 'POST /api/session/passkey/options': 'sessionPasskeyOptions', 'POST /api/session/passkey/login': 'sessionPasskeyLogin' },
+  },
+  {
+    function: 'sessionPasskeys', handler: 'functions/session/passkeys.handler', service: 'browser-session', route: 'session-passkeys',
+    operations: { 'POST /api/session/passkeys/options': 'sessionPasskeyRegistrationOptions', 'POST /api/session/passkeys': 'sessionPasskeyRegister' },
   },
 
   {

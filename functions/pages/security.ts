@@ -3,6 +3,7 @@ import { accounts } from '../../lib/composition/accounts';
 import { browserConfig } from '../../lib/composition/browser-sessions';
 import { changeEmail } from '../../lib/composition/email-change';
 import { pageIdentity } from '../../lib/composition/page-identity';
+import { browserPasskeyChange as passkeyChange } from '../../lib/composition/browser-passkey-changes';
 import { secondFactorChange } from '../../lib/composition/second-factor-changes';
 import { formError } from '../../lib/pages/forms';
 import { htmlResponse, seeOther } from '../../lib/pages/html';
@@ -31,13 +32,18 @@ export const handler = route(async (event) => {
   const caller = { account, claims: { amr: identity.amr, auth_time: identity.authTime } };
   const view = async (extra: Partial<SecurityPage> = {}): Promise<SecurityPage> => {
     const status = await secondFactorChange.status(caller);
-    return { username: account.username, totp: status.totp, recoveryCodesLeft: status.recovery_codes_left, email: account.email, emailVerified: account.emailVerified, ...extra };
+    const passkeys = await passkeyChange.list(account);
+    return { username: account.username, totp: status.totp, recoveryCodesLeft: status.recovery_codes_left, email: account.email, emailVerified: account.emailVerified, passkeys, ...extra };
   };
-  if (event.httpMethod !== 'POST') return htmlResponse(200, securityPage(await view()));
+  if (event.httpMethod !== 'POST') {
+    // app.js comes back here after adding a passkey: a fixed notice for a flag, nothing from the URL shown.
+    const added = event.queryStringParameters?.passkey_added !== undefined;
+    return htmlResponse(200, securityPage(await view(added ? { notice: 'Your passkey was added.' } : {})));
+  }
 
   requireSameOrigin(event, browserConfig.allowedOrigins);
   try {
-    const { action, code, new_email, current_password } = validate(securityFormBody, readBody(event, { forms: true }));
+    const { action, code, new_email, current_password, credential_id, name } = validate(securityFormBody, readBody(event, { forms: true }));
     const client = clientOf(event);
     switch (action) {
       case 'totp-start': {
@@ -59,6 +65,14 @@ export const handler = route(async (event) => {
         await changeEmail(account, current_password ?? '', new_email, client, caller.claims, code ? presented(code) : {});
         return htmlResponse(200, securityPage(await view({ notice: `A link is on its way to ${new_email}. Your address changes when you open it.` })));
       }
+      case 'passkey-rename':
+        if (!credential_id) throw invalidRequest('credential_id: is required');
+        await passkeyChange.rename(account, credential_id, name ?? '');
+        return htmlResponse(200, securityPage(await view({ notice: 'Your passkey was renamed.' })));
+      case 'passkey-remove':
+        if (!credential_id) throw invalidRequest('credential_id: is required');
+        await passkeyChange.remove(caller, credential_id, presented(code), client);
+        return htmlResponse(200, securityPage(await view({ notice: 'Your passkey was removed.' })));
       case 'totp-disable':
         await secondFactorChange.disableTotp(caller, presented(code), client);
         return htmlResponse(200, securityPage(await view({ notice: 'Your authenticator app is off.' })));

@@ -5,7 +5,16 @@ import type { BrowserSession } from '../browser-sessions/session';
 import type { IdentityClaims, IdentityTokenSigner } from '../identity-tokens/identity-tokens';
 import type { Client } from '../platform/http';
 import type { PresentedCode } from '../second-factors/second-factors';
-import { passwordAttempt, secondFactorAttempt, type Authenticated, type PasswordAttemptDeps, type SecondFactorAttemptDeps } from './sign-in';
+import {
+  passkeyAttempt,
+  passwordAttempt,
+  secondFactorAttempt,
+  type Authenticated,
+  type PasskeyAttemptDeps,
+  type PasswordAttemptDeps,
+  type SecondFactorAttemptDeps,
+} from './sign-in';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { ClaimAddress, CreateAccount } from './sign-up';
 
 export interface BrowserSignInDeps extends PasswordAttemptDeps {
@@ -31,6 +40,21 @@ export interface BrowserSecondFactorSignInDeps extends SecondFactorAttemptDeps {
 export function browserSecondFactorSignInFlow(deps: BrowserSecondFactorSignInDeps) {
   return async function browserSignInWithSecondFactor(mfaToken: string, presented: PresentedCode, client: Client) {
     return startSession(deps, await secondFactorAttempt(deps, mfaToken, presented, client));
+  };
+}
+
+export interface BrowserPasskeySignInDeps extends PasskeyAttemptDeps {
+  browserSessions: Pick<BrowserSessions, 'start'>;
+}
+
+/**
+ * The sign-in page's "Sign in with a passkey": the token API's passkey
+ * sign-in (same protection, same events, amr from the assertion), then a
+ * session as any sign-in's.
+ */
+export function browserPasskeySignInFlow(deps: BrowserPasskeySignInDeps) {
+  return async function browserSignInWithPasskey(response: AuthenticationResponseJSON, client: Client) {
+    return startSession(deps, await passkeyAttempt(deps, response, client));
   };
 }
 

@@ -68,6 +68,7 @@ export function secondFactorChanges({ secondFactors, protection, stepUpSeconds, 
 
   return {
     stepUp,
+    requireCode,
     startTotp: ({ account }: StepUpCaller) => secondFactors.startTotp(account.id, account.username),
     confirmTotp: ({ account }: StepUpCaller, code: string) => secondFactors.confirmTotp(account.id, account.username, code),
     async disableTotp(caller: StepUpCaller, presented: PresentedCode, client: Client) {

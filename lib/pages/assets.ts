@@ -1,5 +1,7 @@
+import { WEBAUTHN_JS } from './webauthn-browser';
+
 /**
- * The pages' only script and stylesheet, served from /assets/ by a function
+ * The pages' only scripts and stylesheet, served from /assets/ by a function
  * (CSP allows scripts and styles from our own origin only, never inline).
  * Kept as strings so that they bundle with the function like any code.
  */
@@ -10,13 +12,8 @@ const APP_JS = `'use strict';
   // that keyboard and screen-reader users start from it.
   var focused = document.querySelector('[data-focus]');
   if (focused) focused.focus();
-
-  var form = document.getElementById('profile-form');
-  if (!form) return;
   var error = document.getElementById('error');
   var notice = document.getElementById('notice');
-  var button = form.querySelector('button[type="submit"]');
-  var FIELDS = ['display_name', 'bio', 'location', 'website'];
 
   function show(region, text) {
     error.textContent = '';
@@ -24,6 +21,101 @@ const APP_JS = `'use strict';
     region.textContent = text;
     region.focus();
   }
+
+  function postJson(url, body) {
+    return fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body || {}),
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, ok: response.ok, data: data };
+      });
+    });
+  }
+
+  // Passkeys (WebAuthn) through @simplewebauthn/browser, loaded before this
+  // script by the pages that use it (/assets/webauthn.js, from this origin).
+  var webauthn = window.SimpleWebAuthnBrowser;
+  var hasWebAuthn = Boolean(webauthn && webauthn.browserSupportsWebAuthn());
+  function passkeyProblem(failure, fallback) {
+    // The browser's refusal (cancelled, timed out, no passkey for this site) names no server error.
+    if (failure && failure.name === 'NotAllowedError') return 'The passkey was not used: cancelled, timed out, or none for this site on this device.';
+    return (failure && failure.serverMessage) || fallback;
+  }
+  function refused(answer) {
+    var failure = new Error('refused');
+    failure.serverMessage = answer.data.message;
+    failure.status = answer.status;
+    return failure;
+  }
+
+  // The sign-in page: a passkey instead of the name and password.
+  var passkeySignIn = document.getElementById('passkey-signin');
+  if (passkeySignIn && hasWebAuthn) {
+    passkeySignIn.hidden = false;
+    passkeySignIn.addEventListener('click', function () {
+      var next = document.querySelector('input[name="next"]');
+      passkeySignIn.disabled = true;
+      postJson('/api/session/passkey/options')
+        .then(function (answer) {
+          if (!answer.ok) throw refused(answer);
+          return webauthn.startAuthentication({ optionsJSON: answer.data });
+        })
+        .then(function (credential) {
+          return postJson('/api/session/passkey/login', { response: credential, next: next ? next.value : undefined });
+        })
+        .then(function (answer) {
+          if (!answer.ok) throw refused(answer);
+          // The server checked it (a path on this site); checked again here, in case.
+          var to = answer.data.redirect_to;
+          var samePath = typeof to === 'string' && to.charAt(0) === '/' && to.charAt(1) !== '/' && to.charAt(1) !== '\\\\';
+          window.location.assign(samePath ? to : '/profile');
+        })
+        .catch(function (failure) {
+          show(error, passkeyProblem(failure, 'The passkey did not sign you in.'));
+          passkeySignIn.disabled = false;
+        });
+    });
+  }
+
+  // The security page: a new passkey for the signed-in account.
+  var addPasskey = document.getElementById('passkey-add-form');
+  if (addPasskey && hasWebAuthn) {
+    addPasskey.hidden = false;
+    var addButton = addPasskey.querySelector('button[type="submit"]');
+    addPasskey.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var name = addPasskey.elements['passkey_name'].value;
+      addButton.disabled = true;
+      postJson('/api/session/passkeys/options')
+        .then(function (answer) {
+          if (!answer.ok) throw refused(answer);
+          return webauthn.startRegistration({ optionsJSON: answer.data });
+        })
+        .then(function (credential) {
+          return postJson('/api/session/passkeys', { response: credential, name: name || undefined });
+        })
+        .then(function (answer) {
+          if (!answer.ok) throw refused(answer);
+          window.location.assign('/security?passkey_added=1');
+        })
+        .catch(function (failure) {
+          if (failure && failure.status === 401) {
+            window.location.assign('/signin?next=' + encodeURIComponent('/security'));
+            return;
+          }
+          show(error, passkeyProblem(failure, 'The passkey could not be added.'));
+          addButton.disabled = false;
+        });
+    });
+  }
+
+  var form = document.getElementById('profile-form');
+  if (!form) return;
+  var button = form.querySelector('button[type="submit"]');
+  var FIELDS = ['display_name', 'bio', 'location', 'website'];
 
   form.addEventListener('submit', function (event) {
     event.preventDefault();
@@ -79,10 +171,15 @@ button:disabled { opacity: 0.6; }
 .identity { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0; }
 .identity dt { font-weight: 600; }
 .identity dd { margin: 0; overflow-wrap: anywhere; }
+.passkeys { list-style: none; padding: 0; }
+.passkey { border-top: 1px solid #dde1e6; padding: 0.5rem 0; }
+.passkey form { margin-bottom: 0.5rem; }
 .signout { margin-top: 2rem; border-top: 1px solid #dde1e6; padding-top: 1rem; }
 `;
 
 export const ASSETS: Record<string, { contentType: string; body: string }> = {
   '/assets/app.js': { contentType: 'text/javascript; charset=utf-8', body: APP_JS },
   '/assets/app.css': { contentType: 'text/css; charset=utf-8', body: APP_CSS },
+  // @simplewebauthn/browser (lib/pages/webauthn-browser.ts, npm run webauthn-asset), for the pages with passkeys.
+  '/assets/webauthn.js': { contentType: 'text/javascript; charset=utf-8', body: WEBAUTHN_JS },
 };

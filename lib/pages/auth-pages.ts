@@ -29,8 +29,12 @@ ${field({ name: 'username', label: 'Username', value: username, autocomplete: 'u
 ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, invalid: Boolean(error) })}
 <button type="submit">Sign in</button>
 </form>
+<p class="passkey-signin"><button type="button" id="passkey-signin" class="secondary" hidden>Use a passkey</button></p>
 <p><a href="/password/forgot">Forgot password?</a></p>
 <p>No account yet? <a href="${withNext('/register', next)}">Register</a></p>`,
+    // The passkey button stays hidden until app.js finds WebAuthn in the browser. Its name holds no
+    // "Sign in", so that the form's button stays the one button of that name.
+    { webauthn: true },
   );
 }
 

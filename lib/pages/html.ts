@@ -65,8 +65,12 @@ export function seeOther(location: string, headers: Record<string, string> = {})
   return { statusCode: 303, headers: { Location: location, 'Cache-Control': 'no-store', ...headers }, body: '' };
 }
 
-/** The frame of every page. */
-export function layout(title: string, main: Html): Html {
+/**
+ * The frame of every page. `webauthn`: the page uses passkeys, and loads
+ * @simplewebauthn/browser (/assets/webauthn.js) before app.js (deferred
+ * scripts run in document order).
+ */
+export function layout(title: string, main: Html, { webauthn = false }: { webauthn?: boolean } = {}): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -74,7 +78,8 @@ export function layout(title: string, main: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · kong-lambda-auth</title>
 <link rel="stylesheet" href="/assets/app.css">
-<script src="/assets/app.js" defer></script>
+${webauthn ? html`<script src="/assets/webauthn.js" defer></script>
+` : ''}<script src="/assets/app.js" defer></script>
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

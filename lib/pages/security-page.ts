@@ -1,5 +1,6 @@
 import { create } from 'qrcode/lib/core/qrcode';
 import { render } from 'qrcode/lib/renderer/svg-tag';
+import type { PasskeyView } from '../passkeys/types';
 import { field, Html, html, layout, messages } from './html';
 
 /**
@@ -30,13 +31,46 @@ export interface SecurityPage {
   /** The account's address now (it stays until a change's link is used), and whether it is verified. */
   email?: string;
   emailVerified?: boolean;
+  /** The account's passkeys, oldest first. */
+  passkeys?: PasskeyView[];
+}
+
+/** A date as the page shows it: the day, in UTC (the server does not know the reader's zone). */
+const day = (iso: string) => iso.slice(0, 10);
+
+/**
+ * The passkeys: each with its dates, a rename form and a remove form (a
+ * current code when the authenticator app is on, as turning it off asks).
+ * Adding one is a WebAuthn ceremony, so it is app.js's (the form stays
+ * hidden in a browser without WebAuthn or without scripts).
+ */
+function passkeySection(passkeys: PasskeyView[], totp: boolean): Html {
+  return html`<section id="passkeys"><h2>Passkeys</h2>
+${passkeys.length === 0
+  ? html`<p id="passkeys-none">No passkeys yet. A passkey signs you in without your password, with your device's screen lock.</p>`
+  : html`<ul class="passkeys">${passkeys.map(
+      (passkey) => html`<li class="passkey" data-id="${passkey.id}">
+<p><strong class="passkey-name">${passkey.name}</strong>${passkey.synced ? ' (synced)' : ''}<br>
+<span class="hint">Added ${day(passkey.created_at)}${passkey.last_used_at ? html`, last used ${day(passkey.last_used_at)}` : ', never used'}</span></p>
+<form method="post" action="/security">${action('passkey-rename')}<input type="hidden" name="credential_id" value="${passkey.id}">
+<div class="field"><label for="name-${passkey.id}">New name for ${passkey.name}</label><input id="name-${passkey.id}" name="name" type="text" required maxlength="64" value="${passkey.name}"></div>
+<button type="submit" class="secondary">Rename</button></form>
+<form method="post" action="/security">${action('passkey-remove')}<input type="hidden" name="credential_id" value="${passkey.id}">
+${totp ? html`<div class="field"><label for="code-${passkey.id}">Current code (or a recovery code) to remove ${passkey.name}</label><input id="code-${passkey.id}" name="code" type="text" autocomplete="one-time-code" required maxlength="32"></div>` : ''}
+<button type="submit" class="secondary">Remove ${passkey.name}</button></form>
+</li>`,
+    )}</ul>`}
+<form id="passkey-add-form" hidden>
+${field({ name: 'passkey_name', label: 'Name for the new passkey', hint: 'So you can tell your passkeys apart, e.g. "Work laptop".', maxlength: 64 })}
+<button type="submit">Add a passkey</button></form>
+</section>`;
 }
 
 const action = (name: string) => html`<input type="hidden" name="action" value="${name}">`;
 
 /** GET/POST /security: the signed-in user's second factors. Every change is a same-origin form post back here. */
 export function securityPage(page: SecurityPage): Html {
-  const { username, totp, recoveryCodesLeft, error, notice, enrolment, recoveryCodes, email, emailVerified } = page;
+  const { username, totp, recoveryCodesLeft, error, notice, enrolment, recoveryCodes, email, emailVerified, passkeys = [] } = page;
   return layout(
     'Security',
     html`<h1>Security</h1>
@@ -66,6 +100,7 @@ ${field({ name: 'code', label: 'Current code (or a recovery code)', autocomplete
     : html`<p id="totp-status">Off.</p>
 <form method="post" action="/security">${action('totp-start')}<button type="submit">Set up an authenticator app</button></form>`}
 </section>
+${passkeySection(passkeys, totp)}
 <section id="email"><h2>Email</h2>
 <p>Now: <strong id="current-email">${email ?? 'none'}</strong>${email ? (emailVerified ? ' (verified)' : ' (not verified)') : ''}. A change takes effect when you open the link mailed to the new address.</p>
 <form method="post" action="/security">${action('email-change')}
@@ -77,5 +112,6 @@ ${totp ? field({ name: 'code', label: 'Current code (or a recovery code), unless
 <section id="your-data"><h2>Your data</h2>
 <p><a href="/api/session/account/export" download="account-export.json" id="security-export-link">Download everything we hold about you</a> (one JSON file), or <a href="/profile#delete-account-form">delete your account</a> (your password, and a code when an authenticator is on).</p>
 </section>`,
+    { webauthn: true },
   );
 }

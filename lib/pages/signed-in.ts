@@ -22,6 +22,8 @@ export async function signedIn(
   { id, session, deviceToken }: { id: string; session: BrowserSession; deviceToken: string },
   form: boolean,
   next: string | undefined,
+  /** More for a script's JSON answer (the passkey sign-in's `redirect_to`). */
+  extra: Record<string, unknown> = {},
 ): Promise<Response> {
   const secure = browserConfig.cookieSecure;
   const previous = sessionIdFrom(event.headers.cookie, secure);
@@ -30,5 +32,5 @@ export async function signedIn(
   const revocation = revokedSession(previous);
   if (form) return withCookies(seeOther(safeNext(next) ?? DEFAULT_AFTER_SIGNIN, revocation), cookies);
   const expiresAt = new Date(session.absoluteExpiresAt * 1000).toISOString();
-  return withCookies(json(200, { username: session.username, idle_timeout_seconds: browserConfig.idleSeconds, expires_at: expiresAt }, revocation), cookies);
+  return withCookies(json(200, { username: session.username, idle_timeout_seconds: browserConfig.idleSeconds, expires_at: expiresAt, ...extra }, revocation), cookies);
 }

@@ -14,5 +14,9 @@ export function browserEnv(proxyUrl: string): Record<string, string> {
     // Identity tokens are signed with the service's keys (lib/keys), whose issuer is the proxy here.
     IDENTITY_TOKEN_ISSUER: proxyUrl,
     IDENTITY_JWKS_URL: `${proxyUrl}/.well-known/jwks.json`,
+    // Passkeys: WebAuthn takes no IP address as relying party ID, so the pages use passkeys at http://localhost:<port>
+    // (a secure context for browsers, as https is).
+    WEBAUTHN_RP_ID: 'localhost',
+    WEBAUTHN_ORIGINS: `http://localhost:${port}`,
   };
 }

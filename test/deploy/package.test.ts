@@ -37,6 +37,7 @@ const KONG_FUNCTIONS = [
   'signinMfa', 'passkeySignin', 'securityPage', 'sessionLoginMfa', 'mfaTotp', 'mfaTotpConfirm', 'mfaRecoveryCodes',
   'passkeyRegister', 'passkeys', 'passkey',
   'oauthToken', 'oauthAuthorize', 'oauthUserinfo', 'oauthLogout', 'oauthConsentRevoke', 'oauthIntrospect',
+  'sessionPasskeyLogin', 'sessionPasskeys',
 ];
 const PROFILE_FUNCTIONS = ['UserprofileGetLambdaFunction', 'UserprofileCreateLambdaFunction', 'UserprofileUpdateLambdaFunction', 'ProfilePageLambdaFunction'];
 

@@ -14,7 +14,8 @@ import { accountAdminFlow } from '../../../lib/flows/account-admin';
 import { accountErasureFlow, coreErasers } from '../../../lib/flows/account-erasure';
 import { accountOwnershipFlow } from '../../../lib/flows/account-ownership';
 import { enrolledFactorsOf } from '../../../lib/second-factors/enrolled';
-import { browserIdentityFlow, browserSignInFlow, browserSignUpFlow } from '../../../lib/flows/browser';
+import { browserIdentityFlow, browserPasskeySignInFlow, browserSignInFlow, browserSignUpFlow } from '../../../lib/flows/browser';
+import { passkeyChanges as browserPasskeyChanges } from '../../../lib/flows/passkey-changes';
 import { callerAuthentication } from '../../../lib/flows/caller';
 import { introspection } from '../../../lib/flows/introspection';
 import { passwordChangeFlow } from '../../../lib/flows/password-change';
@@ -143,6 +144,9 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     introspect: introspection({ checkAccessToken, tokenSessions, accounts, refreshTokens: ACCESS_TOKEN_PROFILE }),
     browserSignIn: browserSignInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, browserSessions }),
     browserSignUp: browserSignUpFlow({ createAccount, claimAddress }),
+    // Passkeys in browser sessions (the sign-in page, the security page).
+    browserSignInWithPasskey: browserPasskeySignInFlow({ protection, accounts, deviceTokens, passkeys, browserSessions }),
+    browserPasskeyChanges: browserPasskeyChanges({ passkeys, secondFactorChanges: changes }),
     profiles,
     erasers,
     eraseAccount,
