@@ -15,6 +15,7 @@ import type { TokenSessions } from '../token-sessions/token-sessions';
 import type { TokenSubjects } from './subject';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Passkeys } from '../passkeys/passkeys';
+import type { PasskeySecondStepOptions } from '../passkeys/second-step-options';
 import { invalidPasskey } from '../passkeys/types';
 
 export interface PasswordAttemptDeps {
@@ -25,7 +26,7 @@ export interface PasswordAttemptDeps {
   requireVerifiedEmail?: boolean;
   secondFactors: Pick<SecondFactors, 'methods' | 'beginSignIn'>;
   /** Given: an account with a passkey gets, in its mfa_required answer, `passkey_options` for its second step. */
-  passkeys?: Pick<Passkeys, 'secondStepOptions'>;
+  passkeys?: Pick<PasskeySecondStepOptions, 'secondStepOptions'>;
 }
 
 /** A whole sign-in: the account, the client's next device token, and how the user signed in (for the session's amr and auth_time). */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -11,6 +10,7 @@ import {
 } from '@simplewebauthn/server';
 import { AppError } from '../platform/errors';
 import { securityEvent } from '../platform/security-events';
+import { issuePasskeyChallenge, PasskeySecondStepOptions } from './second-step-options';
 import type { PasskeyStore } from './store';
 import { invalidPasskey, type Passkey, type PasskeyChallenge, type PasskeyView } from './types';
 
@@ -67,10 +67,8 @@ export class Passkeys {
     return Math.floor(this.clock() / 1000);
   }
 
-  private async issueChallenge(purpose: PasskeyChallenge['purpose'], accountId?: string): Promise<string> {
-    const challenge = randomBytes(32).toString('base64url');
-    await this.store.putChallenge(challenge, { purpose, ...(accountId ? { accountId } : {}), expiresAt: this.nowSeconds() + this.settings.challengeSeconds });
-    return challenge;
+  private issueChallenge(purpose: PasskeyChallenge['purpose'], accountId?: string): Promise<string> {
+    return issuePasskeyChallenge(this.store, purpose, this.nowSeconds() + this.settings.challengeSeconds, accountId);
   }
 
   /**
@@ -192,16 +190,8 @@ export class Passkeys {
    * the account whose password was right, and its credentials as
    * allowCredentials (only whoever knew the password sees them).
    */
-  async secondStepOptions(accountId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    const existing = await this.store.list(accountId);
-    const challenge = await this.issueChallenge('mfa', accountId);
-    return generateAuthenticationOptions({
-      rpID: this.settings.rpId,
-      challenge: new Uint8Array(Buffer.from(challenge, 'base64url')),
-      timeout: this.settings.challengeSeconds * 1000,
-      userVerification: 'required',
-      allowCredentials: existing.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
-    });
+  secondStepOptions(accountId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return new PasskeySecondStepOptions(this.store, this.settings, this.clock).secondStepOptions(accountId);
   }
 
   /**
