@@ -56,12 +56,15 @@ export async function passwordAttempt(
   const { protection, passwordAccounts, deviceTokens, secondFactors } = deps;
   await protection.admit(client);
   const device = await deviceTokens.verify(deviceToken, username);
-  const { account, methods } = await protection.attempt(
+  const { account, methods, nextDeviceToken } = await protection.attempt(
     username,
     client,
     async () => {
       const account = await passwordAccounts.authenticate(username, password);
-      return { account, methods: await secondFactors.methods(account.id) };
+      // The client's next device token is made beside the second-factor read (its epoch read with them, one
+      // BatchGetItem: lib/platform/dynamodb.ts consistentGet); it is handed out only if no second step follows.
+      const [methods, nextDeviceToken] = await Promise.all([secondFactors.methods(account.id), deviceTokens.issue(account.username)]);
+      return { account, methods, nextDeviceToken };
     },
     (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
     device?.lane,
@@ -72,7 +75,7 @@ export async function passwordAttempt(
   if (methods.length > 0) {
     throw mfaRequired({ mfa_token: await secondFactors.beginSignIn(account, ['pwd'], device?.lane), methods });
   }
-  return { account, deviceToken: await deviceTokens.issue(account.username), signedIn: { amr: ['pwd'], authTime: nowSeconds() } };
+  return { account, deviceToken: nextDeviceToken, signedIn: { amr: ['pwd'], authTime: nowSeconds() } };
 }
 
 export interface SecondFactorAttemptDeps {
