@@ -29,7 +29,7 @@ const GRANTS = {
   'users:write': [{ actions: [...READ, ...WRITE], table: 'UsersTable' }],
   // Operators' search (lib/accounts/dynamodb-store.ts says why a Scan).
   'users:search': [{ actions: ['dynamodb:Scan'], table: 'UsersTable' }],
-  'attempts:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], table: 'AttemptsTable' }],
+  'attempts:write': [{ actions: [...READ, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], table: 'AttemptsTable' }],
   // The OAuth client registry (lib/oauth-clients/dynamodb-store.ts): its items in the tokens table, never the keyring.
   'clients:write': [
     { actions: [...READ, ...WRITE], table: 'TokensTable' },
