@@ -87,7 +87,7 @@ dynamodb().middlewareStack.add(
     if (recording) {
       const input = args.input as { TableName?: string; RequestItems?: object; TransactItems?: object[] };
       const table = input.TableName ?? Object.keys(input.RequestItems ?? {}).join('+') ?? '';
-      recording.operations.push(`${(context.commandName ?? '').replace(/Command$/, '')} ${table.replace(/^.*-/, '') || `${input.TransactItems?.length} items`}`);
+      recording.operations.push(`${(context.commandName ?? '').replace(/Command$/, '')} ${table.split('+').map((name) => name.replace(/^.*-/, '')).join('+') || `${input.TransactItems?.length} items`}`);
       const entries = reported === undefined ? [] : Array.isArray(reported) ? reported : [reported];
       if (entries.length === 0) recording.unreported++;
       // Reads and writes apart where DynamoDB says (transactions, batches); otherwise by the operation.
@@ -107,6 +107,12 @@ dynamodb().middlewareStack.add(
         readUnits = Math.max(readUnits, 2 * checks);
         writeUnits = Math.max(writeUnits, 2 * (items.length - checks));
         recording.byRule++;
+      }
+      // DynamoDB Local reports nothing for the keys of a BatchGetItem that name no item; DynamoDB bills each
+      // key as a GetItem (at least 1 unit strongly consistent, 0.5 eventually), found or not.
+      if (context.commandName === 'BatchGetItemCommand') {
+        const requests = Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: object[]; ConsistentRead?: boolean }>);
+        readUnits = Math.max(readUnits, requests.reduce((sum, request) => sum + (request.Keys?.length ?? 0) * (request.ConsistentRead ? 1 : 0.5), 0));
       }
       recording.readUnits += readUnits;
       recording.writeUnits += writeUnits;

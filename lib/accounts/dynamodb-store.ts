@@ -1,5 +1,5 @@
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, isConditionFailure } from '../platform/dynamodb';
+import { DeleteCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { consistentGet, decodeCursor, encodeCursor, isConditionFailure } from '../platform/dynamodb';
 import type { Account, AccountStatus, ActiveAccount, GatewayCredential } from './account';
 import type { AccountStore } from './store';
 
@@ -78,8 +78,9 @@ export class DynamoDBAccountStore implements AccountStore {
   ) {}
 
   async get(username: string): Promise<Account | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { username }, ConsistentRead: true }));
-    return Item ? toAccount(Item as Item) : undefined;
+    // With any other store's read of the same turn (info's session, refresh's session): one BatchGetItem.
+    const item = await consistentGet(this.client, this.table, { username });
+    return item ? toAccount(item as unknown as Item) : undefined;
   }
 
   claim(account: Account & { claimId: string }, staleBefore: number): Promise<boolean> {

@@ -131,8 +131,9 @@ export class PasswordAccounts extends Accounts {
    * password. A hash made the old way (or at a lower cost) is made again
    * now that the password is known to be right.
    */
-  async authenticate(username: string, password: string): Promise<ActiveAccount> {
-    const account = await this.store.get(username);
+  async authenticate(username: string, password: string, stored?: Promise<Account | undefined>): Promise<ActiveAccount> {
+    // `stored`: the account as the caller already asked for it (sign-in reads it beside the address's block).
+    const account = await (stored ?? this.store.get(username));
     const matches = await this.passwords.verify(password, account?.passwordHash);
     if (!account) throw invalidCredentials('unknown_user');
     if (!matches) throw invalidCredentials('wrong_password');

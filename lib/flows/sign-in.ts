@@ -20,7 +20,7 @@ import { invalidPasskey } from '../passkeys/types';
 
 export interface PasswordAttemptDeps {
   protection: Pick<Protection, 'admit' | 'attempt'>;
-  passwordAccounts: Pick<PasswordAccounts, 'authenticate'>;
+  passwordAccounts: Pick<PasswordAccounts, 'authenticate' | 'get'>;
   deviceTokens: Pick<DeviceTokens, 'verify' | 'issue'>;
   /** REQUIRE_VERIFIED_EMAIL: a right password on an account without a verified address is refused (403 email_not_verified). */
   requireVerifiedEmail?: boolean;
@@ -58,14 +58,20 @@ export async function passwordAttempt(
   deviceToken?: string,
 ): Promise<Authenticated> {
   const { protection, passwordAccounts, deviceTokens, secondFactors } = deps;
-  await protection.admit(client);
-  const device = await deviceTokens.verify(deviceToken, username);
-  const { account, methods } = await protection.attempt(
+  // The account, the address's block and the device token's epoch are read side by side (one BatchGetItem:
+  // lib/platform/dynamodb.ts consistentGet); the password is checked only once the attempt is admitted and counted.
+  const stored = passwordAccounts.get(username);
+  stored.catch(() => undefined); // a refused attempt never awaits it
+  const [, device] = await Promise.all([protection.admit(client), deviceTokens.verify(deviceToken, username)]);
+  const { account, methods, nextDeviceToken } = await protection.attempt(
     username,
     client,
     async () => {
-      const account = await passwordAccounts.authenticate(username, password);
-      return { account, methods: await secondFactors.methods(account.id) };
+      const account = await passwordAccounts.authenticate(username, password, stored);
+      // The client's next device token is made beside the second-factor read (its epoch read with them, one
+      // BatchGetItem: lib/platform/dynamodb.ts consistentGet); it is handed out only if no second step follows.
+      const [methods, nextDeviceToken] = await Promise.all([secondFactors.methods(account.id), deviceTokens.issue(account.username)]);
+      return { account, methods, nextDeviceToken };
     },
     (error) => ({ event: 'signin_failed', reason: String(error.cause ?? 'wrong_password') }),
     device?.lane,
@@ -78,7 +84,7 @@ export async function passwordAttempt(
     const passkeyOptions = methods.includes('passkey') && deps.passkeys ? await deps.passkeys.secondStepOptions(account.id) : undefined;
     throw mfaRequired({ mfa_token: mfaToken, methods, ...(passkeyOptions ? { passkey_options: passkeyOptions } : {}) });
   }
-  return { account, deviceToken: await deviceTokens.issue(account.username), signedIn: { amr: ['pwd'], authTime: nowSeconds() } };
+  return { account, deviceToken: nextDeviceToken, signedIn: { amr: ['pwd'], authTime: nowSeconds() } };
 }
 
 export interface SecondFactorAttemptDeps {

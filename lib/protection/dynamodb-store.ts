@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ConditionalCheckFailedException } from '../platform/dynamodb';
+import { ConditionalCheckFailedException, consistentGet } from '../platform/dynamodb';
 import { log } from '../platform/log';
 import { FIRST_DELAY_MS, type Limits } from './limits';
 import type { Admission, AttemptStore } from './store';
@@ -108,8 +108,9 @@ export class DynamoDBAttemptStore implements AttemptStore {
   }
 
   async blockedUntil(address: string, now: number): Promise<number | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: addressKey(address), ConsistentRead: true }));
-    const blockedUntil = (Item as AddressItem | undefined)?.blockedUntil;
+    // Sign-in reads it beside the account (one BatchGetItem, consistentGet).
+    const item = await consistentGet(this.client, this.table, addressKey(address));
+    const blockedUntil = (item as AddressItem | undefined)?.blockedUntil;
     return blockedUntil !== undefined && blockedUntil > now ? blockedUntil : undefined;
   }
 

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../platform/dynamodb';
+import { consistentGet, isConditionFailure } from '../platform/dynamodb';
 import type { SecondFactorStore } from './store';
 import type { PendingSignIn, TotpFactor } from './types';
 
@@ -33,10 +33,11 @@ export class DynamoDBSecondFactorStore implements SecondFactorStore {
   ) {}
 
   async getTotp(accountId: string) {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: totpKey(accountId), ConsistentRead: true }));
+    // Sign-in reads it beside the recovery codes (and the device token's epoch): one BatchGetItem (consistentGet).
+    const Item = await consistentGet(this.client, this.table, totpKey(accountId));
     if (!Item) return undefined;
     const { id: _id, ...factor } = Item;
-    return factor as TotpFactor;
+    return factor as unknown as TotpFactor;
   }
 
   putPendingTotp(accountId: string, factor: TotpFactor) {
@@ -103,7 +104,7 @@ export class DynamoDBSecondFactorStore implements SecondFactorStore {
   }
 
   async recoveryCodeCount(accountId: string) {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: recoveryKey(accountId), ConsistentRead: true }));
+    const Item = await consistentGet(this.client, this.table, recoveryKey(accountId));
     return (Item?.codes as Set<string> | undefined)?.size ?? 0;
   }
 

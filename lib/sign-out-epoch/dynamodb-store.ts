@@ -1,4 +1,5 @@
-import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { consistentGet } from '../platform/dynamodb';
 
 /**
  * The sign-out-everywhere epoch: one counter per user on the tokens table,
@@ -13,10 +14,9 @@ export const epochKey = (username: string) => ({ id: `epoch#${username}` });
 /** The epoch an item read under epochKey holds (batch reads hand over the item, or nothing). */
 export const epochOf = (item: Record<string, unknown> | undefined): number => (item?.epoch as number | undefined) ?? 0;
 
-/** The user's epoch, read consistently. */
+/** The user's epoch, read consistently (with other reads of the same turn, lib/platform/dynamodb.ts consistentGet). */
 export async function readEpoch(client: DynamoDBDocumentClient, table: string, username: string): Promise<number> {
-  const { Item } = await client.send(new GetCommand({ TableName: table, Key: epochKey(username), ConsistentRead: true }));
-  return epochOf(Item);
+  return epochOf(await consistentGet(client, table, epochKey(username)));
 }
 
 /** Raises the user's epoch by one: every session started before it ends. */

@@ -7,7 +7,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { nowSeconds } from '../platform/clock';
-import { cancellationReasons, consistentBatchGet, deleteScanned, isConditionFailure, TransactionCanceledException } from '../platform/dynamodb';
+import { cancellationReasons, consistentBatchGet, consistentGet, deleteScanned, isConditionFailure, TransactionCanceledException } from '../platform/dynamodb';
 import { DependencyError } from '../platform/errors';
 import { deleteEpoch, epochIs, epochKey, epochOf, raiseEpoch, readEpoch } from '../sign-out-epoch/dynamodb-store';
 import { refreshTokenName } from '../tokens/refresh-tokens';
@@ -323,8 +323,8 @@ export class DynamoDBTokenSessionStore implements TokenSessionStore {
   }
 
   async get(sessionId: string): Promise<TokenSession | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: sessionKey(sessionId), ConsistentRead: true }));
-    return Item ? toSession(Item) : undefined;
+    const item = await consistentGet(this.client, this.table, sessionKey(sessionId));
+    return item ? toSession(item) : undefined;
   }
 
   async listUnrevoked(accountId: string, now: number): Promise<TokenSession[]> {

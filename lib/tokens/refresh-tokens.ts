@@ -36,6 +36,9 @@ export function hashRefreshToken(token: string): string {
   return chained ? `${chained[1]}.${chained[2]}.${chained[3]}.${sha256(token)}` : sha256(token);
 }
 
+/** The username a chained refresh token names (unverified: only its session can vouch for it). */
+export const claimedUsername = (token: string): string | undefined => CHAINED.exec(token)?.[3];
+
 /** What a stored name says of its token: its session and generation (chained tokens only). */
 export function refreshTokenName(hash: string): { sessionId: string; generation: number; username: string } | undefined {
   const match = CHAINED_NAME.exec(hash);

@@ -24,11 +24,12 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
 
 /** @type {Record<string, Array<{effect?: 'Allow'|'Deny', actions: string[], table?: string, index?: string, keyring?: boolean, kms?: 'resource-tag'|'request-tag', ses?: boolean}>>} */
 const GRANTS = {
-  'users:read': [{ actions: ['dynamodb:GetItem'], table: 'UsersTable' }],
-  'users:write': [{ actions: ['dynamodb:GetItem', ...WRITE], table: 'UsersTable' }],
+  // BatchGetItem: an account is read with the request's other reads in one call (lib/platform/dynamodb.ts consistentGet).
+  'users:read': [{ actions: READ, table: 'UsersTable' }],
+  'users:write': [{ actions: [...READ, ...WRITE], table: 'UsersTable' }],
   // Operators' search (lib/accounts/dynamodb-store.ts says why a Scan).
   'users:search': [{ actions: ['dynamodb:Scan'], table: 'UsersTable' }],
-  'attempts:write': [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], table: 'AttemptsTable' }],
+  'attempts:write': [{ actions: [...READ, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], table: 'AttemptsTable' }],
   // The OAuth client registry (lib/oauth-clients/dynamodb-store.ts): its items in the tokens table, never the keyring.
   'clients:write': [
     { actions: [...READ, ...WRITE], table: 'TokensTable' },

@@ -326,7 +326,7 @@ it('gives the user-profile service its own table only, and no auth function the 
 });
 
 it('gives the health check one read of the users table, nothing else', () => {
-  expect(statementsOf('Health')).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE('UsersTable') }]);
+  expect(statementsOf('Health')).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], Resource: TABLE('UsersTable') }]);
 });
 
 it("ships the policy Kong needs: lambda:InvokeFunction on exactly these functions", () => {

@@ -1,3 +1,4 @@
+import type { Account } from '../../../lib/accounts/account';
 /** Sign-in's password attempt (lib/flows/sign-in.ts), composed on memory as lib/composition composes it, for the protection tests. */
 import type { Failure } from '../../../lib/protection/protection';
 import { passwordAttempt } from '../../../lib/flows/sign-in';
@@ -24,7 +25,10 @@ export async function setup(limits = LIMITS) {
   });
   const checks = jest.fn();
   const { protection, passwordAccounts, deviceTokens, clock, advance } = world;
-  const counted = { authenticate: (username: string, password: string) => (checks(username), passwordAccounts.authenticate(username, password)) };
+  const counted = {
+    get: (username: string) => passwordAccounts.get(username),
+    authenticate: (username: string, password: string, stored?: Promise<Account | undefined>) => (checks(username), passwordAccounts.authenticate(username, password, stored)),
+  };
   /** The account signed in, with the device token its client gets for the next time. */
   const signIn = async (username: string, password: string, client: Client = { address: '203.0.113.7' }, deviceToken?: string) => {
     const { account, deviceToken: next } = await passwordAttempt({ protection, passwordAccounts: counted, deviceTokens, secondFactors: world.secondFactors }, username, password, client, deviceToken);
