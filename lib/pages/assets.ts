@@ -46,7 +46,10 @@ const APP_JS = `'use strict';
   }
   function refused(answer) {
     var failure = new Error('refused');
-    failure.serverMessage = answer.data.message;
+    // A change without a recent second factor: say what would do, the API's message names no way out.
+    failure.serverMessage = answer.data.code === 'mfa_required'
+      ? 'This change needs your second factor: enter a current code, or sign in again with a passkey and try within a few minutes.'
+      : answer.data.message;
     failure.status = answer.status;
     return failure;
   }
@@ -88,8 +91,9 @@ const APP_JS = `'use strict';
     addPasskey.addEventListener('submit', function (event) {
       event.preventDefault();
       var name = addPasskey.elements['passkey_name'].value;
+      var codeField = addPasskey.elements['passkey_code'];
       addButton.disabled = true;
-      postJson('/api/session/passkeys/options')
+      postJson('/api/session/passkeys/options', codeField && codeField.value ? { code: codeField.value } : {})
         .then(function (answer) {
           if (!answer.ok) throw refused(answer);
           return webauthn.startRegistration({ optionsJSON: answer.data });

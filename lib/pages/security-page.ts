@@ -39,8 +39,9 @@ export interface SecurityPage {
 const day = (iso: string) => iso.slice(0, 10);
 
 /**
- * The passkeys: each with its dates, a rename form and a remove form (a
- * current code when the authenticator app is on, as turning it off asks).
+ * The passkeys: each with its dates, a rename form and a remove form.
+ * Adding and removing one are step-up changes (a code field when the
+ * authenticator app is on; else a recent passkey sign-in).
  * Adding one is a WebAuthn ceremony, so it is app.js's (the form stays
  * hidden in a browser without WebAuthn or without scripts).
  */
@@ -56,12 +57,14 @@ ${passkeys.length === 0
 <div class="field"><label for="name-${passkey.id}">New name for ${passkey.name}</label><input id="name-${passkey.id}" name="name" type="text" required maxlength="64" value="${passkey.name}"></div>
 <button type="submit" class="secondary">Rename</button></form>
 <form method="post" action="/security">${action('passkey-remove')}<input type="hidden" name="credential_id" value="${passkey.id}">
-${totp ? html`<div class="field"><label for="code-${passkey.id}">Current code (or a recovery code) to remove ${passkey.name}</label><input id="code-${passkey.id}" name="code" type="text" autocomplete="one-time-code" required maxlength="32"></div>` : ''}
+${totp ? html`<div class="field"><label for="code-${passkey.id}">Current code (or a recovery code) to remove ${passkey.name}, unless you signed in with a second factor in the last few minutes</label><input id="code-${passkey.id}" name="code" type="text" autocomplete="one-time-code" maxlength="32"></div>` : ''}
 <button type="submit" class="secondary">Remove ${passkey.name}</button></form>
 </li>`,
     )}</ul>`}
+${passkeys.length > 0 || totp ? html`<p class="hint" id="passkeys-step-up">Adding or removing a passkey needs your second factor: ${totp ? 'a current code, or ' : ''}a sign-in with a passkey${totp ? ' or a code' : ''} in the last few minutes.</p>` : ''}
 <form id="passkey-add-form" hidden>
 ${field({ name: 'passkey_name', label: 'Name for the new passkey', hint: 'So you can tell your passkeys apart, e.g. "Work laptop".', maxlength: 64 })}
+${totp ? field({ name: 'passkey_code', label: 'Current code (or a recovery code), unless you signed in with a second factor in the last few minutes', autocomplete: 'one-time-code', maxlength: 32 }) : ''}
 <button type="submit">Add a passkey</button></form>
 </section>`;
 }

@@ -124,6 +124,14 @@ it('refuses a removed passkey: the authenticator still offers it, the sign-in pa
   await withAuthenticator(async (page, context, cdp, authenticatorId) => {
     await signUpAndSignIn(page, 'pkgone');
     await addPasskey(page, 'Phone');
+    // The password session is no second factor: removing the account's only one takes a fresh passkey sign-in.
+    await page.getByRole('button', { name: 'Remove Phone' }).click();
+    expect(await page.getByRole('alert').textContent()).toMatch(/^This change needs your second factor/);
+    expect(await page.locator('.passkey-name').allTextContents()).toEqual(['Phone']);
+    await signOut(page, context);
+    await page.goto('/signin?next=%2Fsecurity');
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.waitForURL('**/security');
     await page.getByRole('button', { name: 'Remove Phone' }).click();
     expect(await page.locator('#passkeys-none').isVisible()).toBe(true);
     // Removed on the server only: the credential is still on the authenticator.

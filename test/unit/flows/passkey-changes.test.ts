@@ -1,4 +1,8 @@
-/** Passkeys managed by their owner (/api/jwt/passkeys) and a passkey as the second step of a password sign-in. */
+/**
+ * Passkeys managed by their owner, one rule set from a token (/api/jwt/passkeys) and from a browser session (the
+ * security page), and a passkey as the second step of a password sign-in.
+ */
+import type { ActiveAccount } from '../../../lib/accounts/account';
 import type { AppError } from '../../../lib/platform/errors';
 import { codeAt } from '../../../lib/second-factors/totp';
 import { composeOnMemory, PASSKEY_ORIGIN, PASSWORD, type Flows } from '../support/flows';
@@ -18,7 +22,7 @@ async function signedIn() {
   await world.signUp('bob', PASSWORD, client);
   const caller = await callerOf(world, (await world.signIn('alice', PASSWORD, client)).access_token);
   const register = async (who: typeof caller, authenticator: SoftwareAuthenticator, name?: string, presented = {}) =>
-    world.passkeyChanges.register(who, authenticator.register(await world.passkeyChanges.registrationOptions(who, presented, client), PASSKEY_ORIGIN) as never, name);
+    world.passkeyRegistration.register(who, authenticator.register(await world.passkeyRegistration.registrationOptions(who, presented, client), PASSKEY_ORIGIN) as never, name);
   return { world, caller, register };
 }
 
@@ -32,7 +36,7 @@ it('registers, lists, renames and removes passkeys; adding a second and removing
   expect(JSON.stringify(await world.passkeyChanges.list(caller))).not.toMatch(/publicKey|public_key/);
 
   // Now the account has a second factor: the password-only session can neither add another nor remove one.
-  await expect(world.passkeyChanges.registrationOptions(caller, {}, client)).rejects.toMatchObject({ status: 403, code: 'mfa_required', details: { methods: ['passkey'] } });
+  await expect(world.passkeyRegistration.registrationOptions(caller, {}, client)).rejects.toMatchObject({ status: 403, code: 'mfa_required', details: { methods: ['passkey'] } });
   await expect(world.passkeyChanges.remove(caller, view.id, {}, client)).rejects.toMatchObject({ status: 403, code: 'mfa_required' });
   // Even an unknown id: without the step-up, nothing is looked up.
   await expect(world.passkeyChanges.remove(caller, 'unknown', {}, client)).rejects.toMatchObject({ code: 'mfa_required' });
@@ -67,11 +71,11 @@ it("answers 404 for another account's passkey, never a hint", async () => {
 it('refuses a registration response twice, and one made for another account', async () => {
   const { world, caller } = await signedIn();
   const authenticator = new SoftwareAuthenticator({ counter: 1 });
-  const response = authenticator.register(await world.passkeyChanges.registrationOptions(caller, {}, client), PASSKEY_ORIGIN) as never;
+  const response = authenticator.register(await world.passkeyRegistration.registrationOptions(caller, {}, client), PASSKEY_ORIGIN) as never;
   const bob = await callerOf(world, (await world.signIn('bob', PASSWORD, client)).access_token);
-  await expect(world.passkeyChanges.register(bob, response)).rejects.toMatchObject({ status: 401, code: 'invalid_passkey' });
+  await expect(world.passkeyRegistration.register(bob, response)).rejects.toMatchObject({ status: 401, code: 'invalid_passkey' });
   // Bob's try spent Alice's challenge too: a challenge is spent whatever the response says.
-  await expect(world.passkeyChanges.register(caller, response)).rejects.toMatchObject({ code: 'invalid_passkey' });
+  await expect(world.passkeyRegistration.register(caller, response)).rejects.toMatchObject({ code: 'invalid_passkey' });
   expect(await world.passkeyChanges.list(caller)).toEqual([]);
 });
 
@@ -102,7 +106,7 @@ describe('a passkey as the second step of a password sign-in', () => {
     const { secret } = await world.secondFactorChanges.startTotp(caller);
     await world.secondFactorChanges.confirmTotp(caller, codeAt(secret, world.clock.now));
     world.advance(30);
-    await expect(world.passkeyChanges.registrationOptions(caller, {}, client)).rejects.toMatchObject({ code: 'mfa_required' });
+    await expect(world.passkeyRegistration.registrationOptions(caller, {}, client)).rejects.toMatchObject({ code: 'mfa_required' });
     await expect(register(caller, new SoftwareAuthenticator({ counter: 1 }), 'Key', { code: '000000' })).rejects.toMatchObject({ code: 'invalid_code' });
     await register(caller, new SoftwareAuthenticator({ counter: 1 }), 'Key', { code: codeAt(secret, world.clock.now) });
     const refusal = (await refusalOf(world.signIn('alice', PASSWORD, client))) as AppError;
@@ -136,5 +140,69 @@ describe('a passkey as the second step of a password sign-in', () => {
     await expect(world.signInWithSecondFactor(again.mfa_token, { passkey: authenticator.assert(again.passkey_options, PASSKEY_ORIGIN) as never }, client)).rejects.toMatchObject({
       code: 'invalid_mfa_token',
     });
+  });
+});
+
+describe('from a browser session (the security page and its script): the same rules, the session deciding', () => {
+  /** Alice's browser session as the routes see it: her account, and the session's amr and auth time. */
+  const callerOfSession = (world: Flows, session: { amr?: string[]; authTime?: number }) => ({
+    account: world.stores.accounts.accounts.get('alice')! as ActiveAccount,
+    claims: { amr: session.amr, auth_time: session.authTime },
+  });
+
+  async function browserWorld() {
+    const world = composeOnMemory();
+    await world.browserSignUp('alice', PASSWORD, 'alice@example.test', 'Alice', client);
+    const password = callerOfSession(world, (await world.browserSignIn('alice', PASSWORD, client)).session);
+    return { world, password };
+  }
+
+  it('adds the first passkey with the session alone; removing it, or adding another, then takes a recent passkey sign-in', async () => {
+    const { world, password } = await browserWorld();
+    const laptop = new SoftwareAuthenticator({ counter: 1 });
+    const added = await world.passkeyRegistration.register(password, laptop.register(await world.passkeyRegistration.registrationOptions(password, {}, client), PASSKEY_ORIGIN) as never, 'Laptop');
+    await world.passkeyChanges.rename(password, added.id, ' Work\u0000 laptop ');
+    expect((await world.passkeyChanges.list(password)).map((p) => p.name)).toEqual(['Work laptop']);
+
+    // The password session is no second factor: it can neither remove the passkey nor add another.
+    await expect(world.passkeyChanges.remove(password, added.id, {}, client)).rejects.toMatchObject({ status: 403, code: 'mfa_required', details: { methods: ['passkey'] } });
+    await expect(world.passkeyRegistration.registrationOptions(password, {}, client)).rejects.toMatchObject({ code: 'mfa_required' });
+
+    const { session } = await world.browserSignInWithPasskey(laptop.assert(await world.passkeys.authenticationOptions(), PASSKEY_ORIGIN) as never, client);
+    const fresh = callerOfSession(world, session);
+    await world.passkeyRegistration.registrationOptions(fresh, {}, client);
+    // Sessions keep the time of their sign-in (real time here): older than MFA_STEP_UP_SECONDS is asked again.
+    const stale = { ...fresh, claims: { ...fresh.claims, auth_time: fresh.claims.auth_time! - 301 } };
+    await expect(world.passkeyChanges.remove(stale, added.id, {}, client)).rejects.toMatchObject({ code: 'mfa_required' });
+    const again = callerOfSession(world, (await world.browserSignInWithPasskey(laptop.assert(await world.passkeys.authenticationOptions(), PASSKEY_ORIGIN) as never, client)).session);
+    await world.passkeyChanges.remove(again, added.id, {}, client);
+    expect(await world.passkeyChanges.list(again)).toEqual([]);
+  });
+
+  it('with TOTP on, takes a current code (counted, a wrong one refused) from a password session, and none from a fresh passkey one', async () => {
+    const { world, password } = await browserWorld();
+    const { secret } = await world.secondFactorChanges.startTotp(password);
+    await world.secondFactorChanges.confirmTotp(password, codeAt(secret, world.clock.now));
+    world.advance(30);
+    const key = new SoftwareAuthenticator({ counter: 1 });
+    await expect(world.passkeyRegistration.registrationOptions(password, {}, client)).rejects.toMatchObject({ code: 'mfa_required', details: { methods: ['totp', 'recovery_code'] } });
+    await expect(world.passkeyRegistration.registrationOptions(password, { code: '000000' }, client)).rejects.toMatchObject({ status: 401, code: 'invalid_code' });
+    expect(world.stores.attempts.users.get('alice')!.attempts).toBeGreaterThan(0);
+    const options = await world.passkeyRegistration.registrationOptions(password, { code: codeAt(secret, world.clock.now) }, client);
+    const added = await world.passkeyRegistration.register(password, key.register(options, PASSKEY_ORIGIN) as never, 'Key');
+
+    await expect(world.passkeyChanges.remove(password, added.id, {}, client)).rejects.toMatchObject({ code: 'mfa_required' });
+    const fresh = callerOfSession(world, (await world.browserSignInWithPasskey(key.assert(await world.passkeys.authenticationOptions(), PASSKEY_ORIGIN) as never, client)).session);
+    await world.passkeyChanges.remove(fresh, added.id, {}, client);
+    expect(await world.passkeyChanges.list(fresh)).toEqual([]);
+  });
+
+  it("answers 404 for another account's passkey, after the step-up", async () => {
+    const { world, password } = await browserWorld();
+    await world.browserSignUp('mallory', PASSWORD, 'mallory@example.test', 'M', client);
+    const mallory = { account: world.stores.accounts.accounts.get('mallory')! as ActiveAccount, claims: {} };
+    const added = await world.passkeyRegistration.register(password, new SoftwareAuthenticator({ counter: 1 }).register(await world.passkeyRegistration.registrationOptions(password, {}, client), PASSKEY_ORIGIN) as never);
+    await expect(world.passkeyChanges.rename(mallory, added.id, 'mine')).rejects.toMatchObject({ status: 404 });
+    await expect(world.passkeyChanges.remove(mallory, added.id, {}, client)).rejects.toMatchObject({ status: 404 });
   });
 });
