@@ -83,6 +83,46 @@ const APP_JS = `'use strict';
     });
   }
 
+  // The sign-in's second step: the passkey of the account whose password was right, for the options the first step gave.
+  var passkeySecondStep = document.getElementById('passkey-second-step');
+  if (passkeySecondStep && hasWebAuthn) {
+    passkeySecondStep.hidden = false;
+    passkeySecondStep.addEventListener('click', function () {
+      passkeySecondStep.disabled = true;
+      var options;
+      try {
+        options = JSON.parse(passkeySecondStep.getAttribute('data-options'));
+      } catch (failure) {
+        show(error, 'The passkey could not be asked for: start over.');
+        return;
+      }
+      webauthn.startAuthentication({ optionsJSON: options })
+        .then(function (credential) {
+          return postJson('/api/session/login/mfa', {
+            mfa_token: passkeySecondStep.getAttribute('data-mfa-token'),
+            passkey: credential,
+            next: passkeySecondStep.getAttribute('data-next') || undefined,
+          });
+        })
+        .then(function (answer) {
+          if (!answer.ok) throw refused(answer);
+          var to = answer.data.redirect_to;
+          var samePath = typeof to === 'string' && to.charAt(0) === '/' && to.charAt(1) !== '/' && to.charAt(1) !== '\\\\';
+          window.location.assign(samePath ? to : '/profile');
+        })
+        .catch(function (failure) {
+          if (failure && failure.name === 'NotAllowedError') {
+            // Not used (cancelled, timed out): the challenge was not spent, the same options can be tried again.
+            show(error, passkeyProblem(failure));
+            passkeySecondStep.disabled = false;
+            return;
+          }
+          // Refused by the server: its challenge is spent, so trying the passkey again needs the password again.
+          show(error, passkeyProblem(failure, 'The passkey did not sign you in.') + ' Start over to try your passkey again.');
+        });
+    });
+  }
+
   // The security page: a new passkey for the signed-in account.
   var addPasskey = document.getElementById('passkey-add-form');
   if (addPasskey && hasWebAuthn) {

@@ -170,6 +170,32 @@ it('asks for an authenticator code to remove a passkey while TOTP is on, as turn
   });
 }, 120_000);
 
+it('takes the passkey as the second step of a password sign-in: an account with a passkey and no TOTP signs in with both', async () => {
+  await withAuthenticator(async (page, context) => {
+    const username = await signUpAndSignIn(page, 'pkstep');
+    await addPasskey(page, 'Laptop');
+    await signOut(page, context);
+
+    await page.goto('/signin?next=%2Fsecurity');
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The right password is not a session yet: the second step, offering the passkey.
+    await page.getByRole('heading', { name: 'Use your passkey' }).waitFor();
+    expect(page.url()).toMatch(/\/api\/session\/login$/);
+    expect(await sessionCookie(context)).toBeUndefined();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'signin-second-step-passkey.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.waitForURL('**/security');
+    expect(await page.locator('main strong').first().textContent()).toBe(username);
+    expect(await sessionCookie(context)).toBeDefined();
+    expect(await page.locator('.passkey .hint').textContent()).toMatch(/, last used \d{4}-\d{2}-\d{2}$/);
+    // Password and passkey: a recent second factor, so removing the passkey needs nothing more.
+    await page.getByRole('button', { name: 'Remove Laptop' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('Your passkey was removed.');
+  });
+}, 120_000);
+
 describe('the passkey routes of browser sessions, as another site or a script would call them', () => {
   const SAME = { Origin: PROXY, 'Sec-Fetch-Site': 'same-origin' };
   const CROSS_SITE = { Origin: 'https://evil.test', 'Sec-Fetch-Site': 'cross-site' };
