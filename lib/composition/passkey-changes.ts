@@ -4,5 +4,6 @@ import { passkeyChanges } from '../flows/second-factors';
 import { PasskeyManagement } from '../passkeys/management';
 import { passkeyStore } from './second-factor-store';
 import { secondFactorChange } from './second-factor-changes';
+import { secondFactors } from './second-factors';
 
-export const passkeyChange = passkeyChanges({ passkeys: new PasskeyManagement(passkeyStore), stepUp: secondFactorChange.stepUp });
+export const passkeyChange = passkeyChanges({ passkeys: new PasskeyManagement(passkeyStore), secondFactors, stepUp: secondFactorChange.stepUp });

@@ -2,5 +2,6 @@
 import { passkeyRegistration } from '../flows/second-factors';
 import { passkeys } from './passkeys';
 import { secondFactorChange } from './second-factor-changes';
+import { secondFactors } from './second-factors';
 
-export const passkeyRegistrar = passkeyRegistration({ passkeys, stepUp: secondFactorChange.stepUp });
+export const passkeyRegistrar = passkeyRegistration({ passkeys, secondFactors, stepUp: secondFactorChange.stepUp });

@@ -2,6 +2,7 @@ import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { ActiveAccount } from '../accounts/account';
 import type { Passkeys } from '../passkeys/passkeys';
 import type { PasskeyManagement } from '../passkeys/management';
+import type { PasskeyView } from '../passkeys/types';
 import type { Client } from '../platform/http';
 import type { Protection } from '../protection/protection';
 import type { PresentedCode, SecondFactors } from '../second-factors/second-factors';
@@ -91,6 +92,8 @@ export type SecondFactorChanges = ReturnType<typeof secondFactorChanges>;
 
 export interface PasskeyChangeDeps {
   passkeys: Pick<PasskeyManagement, 'list' | 'rename' | 'remove'>;
+  /** The recovery codes go with the last factor they recover. */
+  secondFactors: Pick<SecondFactors, 'dropRecoveryCodesWithoutFactor'>;
   /** The step-up check of secondFactorChanges: a code, or a session whose second factor is recent. */
   stepUp: SecondFactorChanges['stepUp'];
 }
@@ -103,10 +106,11 @@ export interface PasskeyChangeDeps {
  * factor is at most MFA_STEP_UP_SECONDS old, so a stolen access token or an
  * unattended browser cannot take the owner's passkey away. Everything is by
  * the caller's account id, so another account's credential id is a 404
- * like an unknown one. Adding one is passkeyRegistration's (the ceremony,
+ * like an unknown one. Removing the last factor drops the recovery codes.
+ * Adding one is passkeyRegistration's (the ceremony,
  * kept apart so that these three carry no WebAuthn verifier).
  */
-export function passkeyChanges({ passkeys, stepUp }: PasskeyChangeDeps) {
+export function passkeyChanges({ passkeys, secondFactors, stepUp }: PasskeyChangeDeps) {
   return {
     list: ({ account }: StepUpCaller) => passkeys.list(account.id),
     rename: ({ account }: StepUpCaller, credentialId: string, name: string) => passkeys.rename(account.id, credentialId, name),
@@ -114,6 +118,8 @@ export function passkeyChanges({ passkeys, stepUp }: PasskeyChangeDeps) {
       // Before the lookup: without the step-up, a known and an unknown id answer alike.
       await stepUp(caller, presented, client);
       await passkeys.remove(caller.account, credentialId);
+      // Recovery codes alone are no second factor: kept, they would hold a password sign-in behind them.
+      await secondFactors.dropRecoveryCodesWithoutFactor(caller.account.id);
     },
   };
 }
@@ -122,6 +128,7 @@ export type PasskeyChanges = ReturnType<typeof passkeyChanges>;
 
 export interface PasskeyRegistrationDeps {
   passkeys: Pick<Passkeys, 'registrationOptions' | 'register'>;
+  secondFactors: Pick<SecondFactors, 'firstRecoveryCodes'>;
   stepUp: SecondFactorChanges['stepUp'];
 }
 
@@ -133,13 +140,23 @@ export interface PasskeyRegistrationDeps {
  * challenge is made: the response can only use a challenge made for this
  * account, once.
  */
-export function passkeyRegistration({ passkeys, stepUp }: PasskeyRegistrationDeps) {
+export function passkeyRegistration({ passkeys, secondFactors, stepUp }: PasskeyRegistrationDeps) {
   return {
     async registrationOptions(caller: StepUpCaller, presented: PresentedCode, client: Client) {
       await stepUp(caller, presented, client);
       return passkeys.registrationOptions(caller.account);
     },
-    register: ({ account }: StepUpCaller, response: RegistrationResponseJSON, name?: string) => passkeys.register(account, response, name),
+    /**
+     * The new passkey as the list shows it, and, when the account had no
+     * recovery codes, ten new ones, answered this once (stored as hashes):
+     * an account whose only factor is a passkey is otherwise locked out
+     * when it loses it.
+     */
+    async register({ account }: StepUpCaller, response: RegistrationResponseJSON, name?: string): Promise<PasskeyView & { recovery_codes?: string[] }> {
+      const added = await passkeys.register(account, response, name);
+      const codes = await secondFactors.firstRecoveryCodes(account.id, account.username);
+      return codes ? { ...added, recovery_codes: codes } : added;
+    },
   };
 }
 

@@ -143,7 +143,24 @@ const APP_JS = `'use strict';
         })
         .then(function (answer) {
           if (!answer.ok) throw refused(answer);
-          window.location.assign('/security?passkey_added=1');
+          var codes = answer.data.recovery_codes;
+          var shown = document.getElementById('passkey-recovery-codes');
+          if (!Array.isArray(codes) || !shown) {
+            window.location.assign('/security?passkey_added=1');
+            return;
+          }
+          // The account's first recovery codes, answered this once: shown here (as text, never markup) before going on.
+          var list = shown.querySelector('ul');
+          codes.forEach(function (code) {
+            var item = document.createElement('li');
+            var text = document.createElement('code');
+            text.textContent = String(code);
+            item.appendChild(text);
+            list.appendChild(item);
+          });
+          addPasskey.hidden = true;
+          shown.hidden = false;
+          shown.focus();
         })
         .catch(function (failure) {
           if (failure && failure.status === 401) {

@@ -67,14 +67,21 @@ async function signUpAndSignIn(page: Page, prefix: string) {
   return username;
 }
 
-async function addPasskey(page: Page, name: string) {
+/** The account's first passkey: its recovery codes are shown once, before the page goes on. */
+async function addPasskey(page: Page, name: string): Promise<string[]> {
   await page.goto('/security');
   expect(await page.locator('#passkeys-none').isVisible()).toBe(true);
   await page.getByLabel('Name for the new passkey').fill(name);
   await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.locator('#passkey-recovery-codes').waitFor();
+  const codes = await page.locator('#passkey-recovery-codes code').allTextContents();
+  expect(codes).toHaveLength(10);
+  await page.getByRole('link', { name: 'I have kept them: continue' }).click();
   await page.waitForURL('**/security?passkey_added=1');
   expect(await page.getByRole('status').textContent()).toBe('Your passkey was added.');
   expect(await page.locator('.passkey-name').allTextContents()).toEqual([name]);
+  expect(await page.locator('#passkey-recovery-left strong').textContent()).toBe('10');
+  return codes;
 }
 
 async function signOut(page: Page, context: BrowserContext) {
@@ -180,8 +187,9 @@ it('takes the passkey as the second step of a password sign-in: an account with 
     await page.getByLabel('Username').fill(username);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    // The right password is not a session yet: the second step, offering the passkey.
-    await page.getByRole('heading', { name: 'Use your passkey' }).waitFor();
+    // The right password is not a session yet: the second step, offering the passkey (and the recovery codes it came with).
+    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    expect(await page.locator('main p').first().textContent()).toBe('Enter one of your recovery codes. Or use your passkey.');
     expect(page.url()).toMatch(/\/api\/session\/login$/);
     expect(await sessionCookie(context)).toBeUndefined();
     await page.screenshot({ path: path.join(ARTIFACTS, 'signin-second-step-passkey.png'), fullPage: true });
@@ -193,6 +201,37 @@ it('takes the passkey as the second step of a password sign-in: an account with 
     // Password and passkey: a recent second factor, so removing the passkey needs nothing more.
     await page.getByRole('button', { name: 'Remove Laptop' }).click();
     expect(await page.getByRole('status').textContent()).toBe('Your passkey was removed.');
+  });
+}, 120_000);
+
+it('shows recovery codes with the first passkey; one finishes a password sign-in after the passkey is lost', async () => {
+  await withAuthenticator(async (page, context, cdp, authenticatorId) => {
+    const username = await signUpAndSignIn(page, 'pklost');
+    await page.goto('/security');
+    await page.getByLabel('Name for the new passkey').fill('Phone');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.locator('#passkey-recovery-codes').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'security-passkey-recovery-codes.png'), fullPage: true });
+    const codes = await page.locator('#passkey-recovery-codes code').allTextContents();
+    expect(codes).toHaveLength(10);
+    await page.getByRole('link', { name: 'I have kept them: continue' }).click();
+    await page.waitForURL('**/security?passkey_added=1');
+    // Shown once: the page shows how many are left, never the codes.
+    expect(await page.content()).not.toContain(codes[0]);
+    await signOut(page, context);
+
+    // The phone is lost: the authenticator holds nothing now.
+    await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    await page.getByLabel('Code').fill(codes[0]);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL('**/profile');
+    expect(await sessionCookie(context)).toBeDefined();
+    await page.goto('/security');
+    expect(await page.locator('#passkey-recovery-left strong').textContent()).toBe('9');
   });
 }, 120_000);
 

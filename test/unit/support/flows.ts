@@ -135,8 +135,8 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     signIn: signInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, passkeys, tokenSessions, subjects }),
     secondFactorChanges: changes,
     // One rule set for tokens and browser sessions: a caller is an account and how its session signed in.
-    passkeyChanges: passkeyChanges({ passkeys, stepUp: changes.stepUp }),
-    passkeyRegistration: passkeyRegistration({ passkeys, stepUp: changes.stepUp }),
+    passkeyChanges: passkeyChanges({ passkeys, secondFactors, stepUp: changes.stepUp }),
+    passkeyRegistration: passkeyRegistration({ passkeys, secondFactors, stepUp: changes.stepUp }),
     signInWithPasskey: passkeySignInFlow({ protection, accounts, deviceTokens, passkeys, tokenSessions, subjects }),
     signInWithSecondFactor: secondFactorSignInFlow({ protection, accounts, deviceTokens, secondFactors, passkeys, tokenSessions, subjects }),
     refresh: refreshFlow({ accounts, tokenSessions, subjects }),
