@@ -51,6 +51,7 @@ const APP_JS = `'use strict';
       ? 'This change needs your second factor: enter a current code, or sign in again with a passkey and try within a few minutes.'
       : answer.data.message;
     failure.status = answer.status;
+    failure.code = answer.data.code;
     return failure;
   }
 
@@ -163,7 +164,8 @@ const APP_JS = `'use strict';
           shown.focus();
         })
         .catch(function (failure) {
-          if (failure && failure.status === 401) {
+          // The session ended: sign in again (a wrong code is a 401 too, shown here instead).
+          if (failure && failure.code === 'login_required') {
             window.location.assign('/signin?next=' + encodeURIComponent('/security'));
             return;
           }

@@ -154,7 +154,7 @@ it('refuses a removed passkey: the authenticator still offers it, the sign-in pa
   });
 }, 120_000);
 
-it('asks for an authenticator code to remove a passkey while TOTP is on, as turning TOTP off does', async () => {
+it('asks a password session for an authenticator code to add or remove a passkey while TOTP is on', async () => {
   await withAuthenticator(async (page) => {
     await signUpAndSignIn(page, 'pktotp');
     await addPasskey(page, 'Key');
@@ -163,6 +163,15 @@ it('asks for an authenticator code to remove a passkey while TOTP is on, as turn
     await page.getByLabel('Code from the app').fill(codeAt(secret, Date.now()));
     await page.getByRole('button', { name: 'Turn on' }).click();
     await page.locator('#recovery-codes').waitFor();
+
+    // Adding another passkey is a step-up change now: the password session needs a code (no ceremony starts without one).
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.locator('#error:not(:empty)').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/^This change needs your second factor/);
+    await page.locator('#passkey_code').fill('000000');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Invalid code' }).waitFor();
+    expect(page.url()).toMatch(/\/security$/);
 
     await page.getByLabel('Current code (or a recovery code) to remove Key').fill('000000');
     await page.getByRole('button', { name: 'Remove Key' }).click();
