@@ -3,19 +3,22 @@ import { accounts } from '../../lib/composition/accounts';
 import { browserConfig } from '../../lib/composition/browser-sessions';
 import { changeEmail } from '../../lib/composition/email-change';
 import { pageIdentity } from '../../lib/composition/page-identity';
-import { browserPasskeyChange as passkeyChange } from '../../lib/composition/browser-passkey-changes';
+import { passkeyChange } from '../../lib/composition/passkey-changes';
 import { secondFactorChange } from '../../lib/composition/second-factor-changes';
 import { formError } from '../../lib/pages/forms';
 import { htmlResponse, seeOther } from '../../lib/pages/html';
 import { qrCodeSvg, securityPage, type SecurityPage } from '../../lib/pages/security-page';
-import { invalidRequest } from '../../lib/platform/errors';
+import { AppError, invalidRequest } from '../../lib/platform/errors';
 import { clientOf, readBody, route, validate } from '../../lib/platform/http';
 import { requireSameOrigin } from '../../lib/platform/origin';
-import { securityFormBody } from '../../lib/second-factors/browser-schemas';
+import { presentedField, securityFormBody } from '../../lib/second-factors/browser-schemas';
 import { normalizeCode } from '../../lib/second-factors/totp';
 
 /** A six-digit code is a TOTP code; anything else typed there is taken for a recovery code. */
 const presented = (code = '') => (normalizeCode(code) ? { code } : { recovery_code: code });
+
+/** What the page says for a change refused for want of a recent second factor (the API's message names no way out). */
+const STEP_UP_MESSAGE = 'This change needs your second factor: enter a current code, or sign in again with a passkey and try within a few minutes.';
 
 /**
  * GET /security (behind forward-auth): the signed-in user's second factors;
@@ -32,7 +35,7 @@ export const handler = route(async (event) => {
   const caller = { account, claims: { amr: identity.amr, auth_time: identity.authTime } };
   const view = async (extra: Partial<SecurityPage> = {}): Promise<SecurityPage> => {
     const status = await secondFactorChange.status(caller);
-    const passkeys = await passkeyChange.list(account);
+    const passkeys = await passkeyChange.list(caller);
     return { username: account.username, totp: status.totp, recoveryCodesLeft: status.recovery_codes_left, email: account.email, emailVerified: account.emailVerified, passkeys, ...extra };
   };
   if (event.httpMethod !== 'POST') {
@@ -67,11 +70,12 @@ export const handler = route(async (event) => {
       }
       case 'passkey-rename':
         if (!credential_id) throw invalidRequest('credential_id: is required');
-        await passkeyChange.rename(account, credential_id, name ?? '');
+        await passkeyChange.rename(caller, credential_id, name ?? '');
         return htmlResponse(200, securityPage(await view({ notice: 'Your passkey was renamed.' })));
       case 'passkey-remove':
         if (!credential_id) throw invalidRequest('credential_id: is required');
-        await passkeyChange.remove(caller, credential_id, presented(code), client);
+        // The token API's rule: a code, or a session whose second factor is recent (an empty field is no code).
+        await passkeyChange.remove(caller, credential_id, presentedField(code), client);
         return htmlResponse(200, securityPage(await view({ notice: 'Your passkey was removed.' })));
       case 'totp-disable':
         await secondFactorChange.disableTotp(caller, presented(code), client);
@@ -80,6 +84,7 @@ export const handler = route(async (event) => {
   } catch (error) {
     const shown = formError(error);
     if (!shown) throw error;
-    return htmlResponse(shown.status, securityPage(await view({ error: shown.message })));
+    const message = error instanceof AppError && error.code === 'mfa_required' ? STEP_UP_MESSAGE : shown.message;
+    return htmlResponse(shown.status, securityPage(await view({ error: message })));
   }
 });

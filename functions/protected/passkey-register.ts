@@ -1,5 +1,5 @@
 import { authenticateCaller } from '../../lib/composition/caller';
-import { passkeyChange } from '../../lib/composition/passkey-changes';
+import { passkeyRegistrar } from '../../lib/composition/passkey-registration';
 import { passkeyRegisterBody } from '../../lib/passkeys/schemas';
 import { AppError } from '../../lib/platform/errors';
 import { clientOf, json, readBody, route, validate } from '../../lib/platform/http';
@@ -18,9 +18,9 @@ export const handler = route(async (event) => {
   if (path === '/api/jwt/passkeys/options') {
     // The body is optional: a session whose second factor is recent needs none.
     const { code, recovery_code } = validate(presentedCodeBody, event.body ? readBody(event) : {});
-    return json(200, await passkeyChange.registrationOptions(caller, { code, recovery_code }, clientOf(event)));
+    return json(200, await passkeyRegistrar.registrationOptions(caller, { code, recovery_code }, clientOf(event)));
   }
   if (path !== '/api/jwt/passkeys') throw new AppError('not_found');
   const { response, name } = validate(passkeyRegisterBody, readBody(event));
-  return json(201, await passkeyChange.register(caller, response as unknown as RegistrationResponseJSON, name));
+  return json(201, await passkeyRegistrar.register(caller, response as unknown as RegistrationResponseJSON, name));
 });

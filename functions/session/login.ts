@@ -28,10 +28,12 @@ export const handler = pageFormRoute({
       return await signedIn(event, started, form, body.next);
     } catch (error) {
       // A right password of an account with a second factor: the form's second step; a script gets the 403 with its mfa_token.
-      const mfaToken = error instanceof AppError && error.code === 'mfa_required' ? error.details?.mfa_token : undefined;
+      const details = error instanceof AppError && error.code === 'mfa_required' ? error.details : undefined;
+      const mfaToken = details?.mfa_token;
       if (!form || typeof mfaToken !== 'string') throw error;
-      // 403 as the JSON answer is: no session yet, the second step's page instead.
-      return htmlResponse(403, signInCodePage({ mfaToken, next: safeNext(body.next) }));
+      // 403 as the JSON answer is: no session yet, the second step's page instead, with the passkey's options when the account has one.
+      const methods = Array.isArray(details?.methods) ? (details.methods as string[]) : [];
+      return htmlResponse(403, signInCodePage({ mfaToken, next: safeNext(body.next), methods, passkeyOptions: details?.passkey_options }));
     }
   },
   refusedPage: (values, shown) => signInPage({ next: safeNext(values.next), username: echoed(values, ['username']).username, error: shown.message }),

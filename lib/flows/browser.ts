@@ -4,7 +4,6 @@ import type { IdentityTokenCache } from '../browser-sessions/identity-cache';
 import type { BrowserSession } from '../browser-sessions/session';
 import type { IdentityClaims, IdentityTokenSigner } from '../identity-tokens/identity-tokens';
 import type { Client } from '../platform/http';
-import type { PresentedCode } from '../second-factors/second-factors';
 import {
   passkeyAttempt,
   passwordAttempt,
@@ -13,6 +12,7 @@ import {
   type PasskeyAttemptDeps,
   type PasswordAttemptDeps,
   type SecondFactorAttemptDeps,
+  type SecondStep,
 } from './sign-in';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { ClaimAddress, CreateAccount } from './sign-up';
@@ -36,9 +36,9 @@ export interface BrowserSecondFactorSignInDeps extends SecondFactorAttemptDeps {
   browserSessions: Pick<BrowserSessions, 'start'>;
 }
 
-/** The sign-in page's second step: the mfa_token its first step got, and a code; then a session as any sign-in's. */
+/** The sign-in page's second step: the mfa_token its first step got, and a code or a passkey's assertion; then a session as any sign-in's. */
 export function browserSecondFactorSignInFlow(deps: BrowserSecondFactorSignInDeps) {
-  return async function browserSignInWithSecondFactor(mfaToken: string, presented: PresentedCode, client: Client) {
+  return async function browserSignInWithSecondFactor(mfaToken: string, presented: SecondStep, client: Client) {
     return startSession(deps, await secondFactorAttempt(deps, mfaToken, presented, client));
   };
 }

@@ -1,6 +1,8 @@
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { ActiveAccount } from '../accounts/account';
 import type { Passkeys } from '../passkeys/passkeys';
+import type { PasskeyManagement } from '../passkeys/management';
+import type { PasskeyView } from '../passkeys/types';
 import type { Client } from '../platform/http';
 import type { Protection } from '../protection/protection';
 import type { PresentedCode, SecondFactors } from '../second-factors/second-factors';
@@ -89,37 +91,73 @@ export function secondFactorChanges({ secondFactors, protection, stepUpSeconds, 
 export type SecondFactorChanges = ReturnType<typeof secondFactorChanges>;
 
 export interface PasskeyChangeDeps {
-  passkeys: Pick<Passkeys, 'registrationOptions' | 'register' | 'list' | 'rename' | 'remove'>;
+  passkeys: Pick<PasskeyManagement, 'list' | 'rename' | 'remove'>;
+  /** The recovery codes go with the last factor they recover. */
+  secondFactors: Pick<SecondFactors, 'dropRecoveryCodesWithoutFactor'>;
   /** The step-up check of secondFactorChanges: a code, or a session whose second factor is recent. */
   stepUp: SecondFactorChanges['stepUp'];
 }
 
 /**
- * Passkeys managed by their owner (/api/jwt/passkeys). Adding one to an
- * account that has a second factor, and removing one, are step-up changes
- * (OWASP MFA cheat sheet: re-authenticate before changing factors): a
- * stolen access token of an account with a second factor can neither add
- * the thief's passkey (a way in without the password) nor remove the
- * owner's. The step-up is checked when the registration challenge is
- * made: the response can only use a challenge made for this account, once.
- * Everything is by the caller's account id, so another account's
- * credential id is a 404 like an unknown one.
+ * Passkeys managed by their owner, from a token (/api/jwt/passkeys) or a
+ * browser session (the security page): one rule set for both. Removing one
+ * is a step-up change (OWASP MFA cheat sheet: re-authenticate before
+ * changing factors): a code in the request, or a session whose second
+ * factor is at most MFA_STEP_UP_SECONDS old, so a stolen access token or an
+ * unattended browser cannot take the owner's passkey away. Everything is by
+ * the caller's account id, so another account's credential id is a 404
+ * like an unknown one. Removing the last factor drops the recovery codes.
+ * Adding one is passkeyRegistration's (the ceremony,
+ * kept apart so that these three carry no WebAuthn verifier).
  */
-export function passkeyChanges({ passkeys, stepUp }: PasskeyChangeDeps) {
+export function passkeyChanges({ passkeys, secondFactors, stepUp }: PasskeyChangeDeps) {
   return {
-    async registrationOptions(caller: StepUpCaller, presented: PresentedCode, client: Client) {
-      await stepUp(caller, presented, client);
-      return passkeys.registrationOptions(caller.account);
-    },
-    register: ({ account }: StepUpCaller, response: RegistrationResponseJSON, name?: string) => passkeys.register(account, response, name),
     list: ({ account }: StepUpCaller) => passkeys.list(account.id),
     rename: ({ account }: StepUpCaller, credentialId: string, name: string) => passkeys.rename(account.id, credentialId, name),
     async remove(caller: StepUpCaller, credentialId: string, presented: PresentedCode, client: Client) {
       // Before the lookup: without the step-up, a known and an unknown id answer alike.
       await stepUp(caller, presented, client);
       await passkeys.remove(caller.account, credentialId);
+      // Recovery codes alone are no second factor: kept, they would hold a password sign-in behind them.
+      await secondFactors.dropRecoveryCodesWithoutFactor(caller.account.id);
     },
   };
 }
 
 export type PasskeyChanges = ReturnType<typeof passkeyChanges>;
+
+export interface PasskeyRegistrationDeps {
+  passkeys: Pick<Passkeys, 'registrationOptions' | 'register'>;
+  secondFactors: Pick<SecondFactors, 'firstRecoveryCodes'>;
+  stepUp: SecondFactorChanges['stepUp'];
+}
+
+/**
+ * A passkey added by its owner (token API or the security page's script).
+ * Adding one to an account that has a second factor is a step-up change: a
+ * stolen access token or session cannot plant the thief's passkey (a way in
+ * without the password). The step-up is checked when the registration
+ * challenge is made: the response can only use a challenge made for this
+ * account, once.
+ */
+export function passkeyRegistration({ passkeys, secondFactors, stepUp }: PasskeyRegistrationDeps) {
+  return {
+    async registrationOptions(caller: StepUpCaller, presented: PresentedCode, client: Client) {
+      await stepUp(caller, presented, client);
+      return passkeys.registrationOptions(caller.account);
+    },
+    /**
+     * The new passkey as the list shows it, and, when the account had no
+     * recovery codes, ten new ones, answered this once (stored as hashes):
+     * an account whose only factor is a passkey is otherwise locked out
+     * when it loses it.
+     */
+    async register({ account }: StepUpCaller, response: RegistrationResponseJSON, name?: string): Promise<PasskeyView & { recovery_codes?: string[] }> {
+      const added = await passkeys.register(account, response, name);
+      const codes = await secondFactors.firstRecoveryCodes(account.id, account.username);
+      return codes ? { ...added, recovery_codes: codes } : added;
+    },
+  };
+}
+
+export type PasskeyRegistration = ReturnType<typeof passkeyRegistration>;

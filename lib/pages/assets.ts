@@ -46,8 +46,12 @@ const APP_JS = `'use strict';
   }
   function refused(answer) {
     var failure = new Error('refused');
-    failure.serverMessage = answer.data.message;
+    // A change without a recent second factor: say what would do, the API's message names no way out.
+    failure.serverMessage = answer.data.code === 'mfa_required'
+      ? 'This change needs your second factor: enter a current code, or sign in again with a passkey and try within a few minutes.'
+      : answer.data.message;
     failure.status = answer.status;
+    failure.code = answer.data.code;
     return failure;
   }
 
@@ -80,6 +84,46 @@ const APP_JS = `'use strict';
     });
   }
 
+  // The sign-in's second step: the passkey of the account whose password was right, for the options the first step gave.
+  var passkeySecondStep = document.getElementById('passkey-second-step');
+  if (passkeySecondStep && hasWebAuthn) {
+    passkeySecondStep.hidden = false;
+    passkeySecondStep.addEventListener('click', function () {
+      passkeySecondStep.disabled = true;
+      var options;
+      try {
+        options = JSON.parse(passkeySecondStep.getAttribute('data-options'));
+      } catch (failure) {
+        show(error, 'The passkey could not be asked for: start over.');
+        return;
+      }
+      webauthn.startAuthentication({ optionsJSON: options })
+        .then(function (credential) {
+          return postJson('/api/session/login/mfa', {
+            mfa_token: passkeySecondStep.getAttribute('data-mfa-token'),
+            passkey: credential,
+            next: passkeySecondStep.getAttribute('data-next') || undefined,
+          });
+        })
+        .then(function (answer) {
+          if (!answer.ok) throw refused(answer);
+          var to = answer.data.redirect_to;
+          var samePath = typeof to === 'string' && to.charAt(0) === '/' && to.charAt(1) !== '/' && to.charAt(1) !== '\\\\';
+          window.location.assign(samePath ? to : '/profile');
+        })
+        .catch(function (failure) {
+          if (failure && failure.name === 'NotAllowedError') {
+            // Not used (cancelled, timed out): the challenge was not spent, the same options can be tried again.
+            show(error, passkeyProblem(failure));
+            passkeySecondStep.disabled = false;
+            return;
+          }
+          // Refused by the server: its challenge is spent, so trying the passkey again needs the password again.
+          show(error, passkeyProblem(failure, 'The passkey did not sign you in.') + ' Start over to try your passkey again.');
+        });
+    });
+  }
+
   // The security page: a new passkey for the signed-in account.
   var addPasskey = document.getElementById('passkey-add-form');
   if (addPasskey && hasWebAuthn) {
@@ -88,8 +132,9 @@ const APP_JS = `'use strict';
     addPasskey.addEventListener('submit', function (event) {
       event.preventDefault();
       var name = addPasskey.elements['passkey_name'].value;
+      var codeField = addPasskey.elements['passkey_code'];
       addButton.disabled = true;
-      postJson('/api/session/passkeys/options')
+      postJson('/api/session/passkeys/options', codeField && codeField.value ? { code: codeField.value } : {})
         .then(function (answer) {
           if (!answer.ok) throw refused(answer);
           return webauthn.startRegistration({ optionsJSON: answer.data });
@@ -99,10 +144,28 @@ const APP_JS = `'use strict';
         })
         .then(function (answer) {
           if (!answer.ok) throw refused(answer);
-          window.location.assign('/security?passkey_added=1');
+          var codes = answer.data.recovery_codes;
+          var shown = document.getElementById('passkey-recovery-codes');
+          if (!Array.isArray(codes) || !shown) {
+            window.location.assign('/security?passkey_added=1');
+            return;
+          }
+          // The account's first recovery codes, answered this once: shown here (as text, never markup) before going on.
+          var list = shown.querySelector('ul');
+          codes.forEach(function (code) {
+            var item = document.createElement('li');
+            var text = document.createElement('code');
+            text.textContent = String(code);
+            item.appendChild(text);
+            list.appendChild(item);
+          });
+          addPasskey.hidden = true;
+          shown.hidden = false;
+          shown.focus();
         })
         .catch(function (failure) {
-          if (failure && failure.status === 401) {
+          // The session ended: sign in again (a wrong code is a 401 too, shown here instead).
+          if (failure && failure.code === 'login_required') {
             window.location.assign('/signin?next=' + encodeURIComponent('/security'));
             return;
           }

@@ -43,22 +43,39 @@ export interface SignInCodePage {
   mfaToken: string;
   next?: string;
   error?: string;
+  /** The methods the first step named (mfa_required's `methods`); none given: the code form only. */
+  methods?: string[];
+  /**
+   * The first step's `passkey_options` (a challenge for this account's second
+   * step, its credentials): given to app.js in a data attribute, JSON the page
+   * escapes as any attribute, never an inline script (CSP script-src 'self').
+   */
+  passkeyOptions?: unknown;
 }
 
-/** The sign-in's second step, for an account with a second factor: a TOTP code, or one of the recovery codes. */
-export function signInCodePage({ mfaToken, next, error }: SignInCodePage): Html {
+/** The sign-in's second step, for an account with a second factor: a TOTP code, one of the recovery codes, or a passkey. */
+export function signInCodePage({ mfaToken, next, error, methods = [], passkeyOptions }: SignInCodePage): Html {
+  const codes = methods.length === 0 || methods.includes('totp') || methods.includes('recovery_code');
+  const passkey = passkeyOptions !== undefined && methods.includes('passkey');
   return layout(
     'Sign in: second step',
-    html`<h1>Enter your code</h1>
+    html`<h1>${codes ? 'Enter your code' : 'Use your passkey'}</h1>
 ${messages({ error })}
-<p>Open your authenticator app and enter the six-digit code, or enter one of your recovery codes.</p>
+${codes
+  ? html`<p>${methods.includes('totp') || methods.length === 0 ? 'Open your authenticator app and enter the six-digit code, or enter one of your recovery codes.' : 'Enter one of your recovery codes.'}${passkey ? ' Or use your passkey.' : ''}</p>
 <form method="post" action="/api/session/login/mfa">
 <input type="hidden" name="mfa_token" value="${mfaToken}">
 ${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
 ${field({ name: 'code', label: 'Code', autocomplete: 'one-time-code', required: true, maxlength: 32, invalid: Boolean(error) })}
 <button type="submit">Verify</button>
-</form>
+</form>`
+  : html`<p>Your password was right. Now use the passkey of this account.</p>`}
+${passkey
+  ? html`<p class="passkey-signin"><button type="button" id="passkey-second-step" class="secondary" hidden data-mfa-token="${mfaToken}" data-next="${next ?? ''}" data-options="${JSON.stringify(passkeyOptions)}">Use a passkey</button></p>`
+  : ''}
 <p><a href="${withNext('/signin', next)}">Start over</a></p>`,
+    // The passkey button stays hidden until app.js finds WebAuthn in the browser.
+    { webauthn: passkey },
   );
 }
 

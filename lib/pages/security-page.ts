@@ -39,12 +39,13 @@ export interface SecurityPage {
 const day = (iso: string) => iso.slice(0, 10);
 
 /**
- * The passkeys: each with its dates, a rename form and a remove form (a
- * current code when the authenticator app is on, as turning it off asks).
+ * The passkeys: each with its dates, a rename form and a remove form.
+ * Adding and removing one are step-up changes (a code field when the
+ * authenticator app is on; else a recent passkey sign-in).
  * Adding one is a WebAuthn ceremony, so it is app.js's (the form stays
  * hidden in a browser without WebAuthn or without scripts).
  */
-function passkeySection(passkeys: PasskeyView[], totp: boolean): Html {
+function passkeySection(passkeys: PasskeyView[], totp: boolean, recoveryCodesLeft: number): Html {
   return html`<section id="passkeys"><h2>Passkeys</h2>
 ${passkeys.length === 0
   ? html`<p id="passkeys-none">No passkeys yet. A passkey signs you in without your password, with your device's screen lock.</p>`
@@ -56,12 +57,24 @@ ${passkeys.length === 0
 <div class="field"><label for="name-${passkey.id}">New name for ${passkey.name}</label><input id="name-${passkey.id}" name="name" type="text" required maxlength="64" value="${passkey.name}"></div>
 <button type="submit" class="secondary">Rename</button></form>
 <form method="post" action="/security">${action('passkey-remove')}<input type="hidden" name="credential_id" value="${passkey.id}">
-${totp ? html`<div class="field"><label for="code-${passkey.id}">Current code (or a recovery code) to remove ${passkey.name}</label><input id="code-${passkey.id}" name="code" type="text" autocomplete="one-time-code" required maxlength="32"></div>` : ''}
+${totp ? html`<div class="field"><label for="code-${passkey.id}">Current code (or a recovery code) to remove ${passkey.name}, unless you signed in with a second factor in the last few minutes</label><input id="code-${passkey.id}" name="code" type="text" autocomplete="one-time-code" maxlength="32"></div>` : ''}
 <button type="submit" class="secondary">Remove ${passkey.name}</button></form>
 </li>`,
     )}</ul>`}
+${passkeys.length > 0 || totp ? html`<p class="hint" id="passkeys-step-up">Adding or removing a passkey needs your second factor: ${totp ? 'a current code, or ' : ''}a sign-in with a passkey${totp ? ' or a code' : ''} in the last few minutes.</p>` : ''}
+${!totp && passkeys.length > 0
+  ? html`<p id="passkey-recovery-left">Recovery codes left: <strong>${recoveryCodesLeft}</strong>. Each signs you in once if you lose your passkeys.</p>
+<form method="post" action="/security">${action('recovery-codes')}
+${field({ name: 'code', label: 'One of your recovery codes, for new ones', autocomplete: 'one-time-code', required: true, maxlength: 32 })}
+<button type="submit" class="secondary">New recovery codes</button></form>`
+  : ''}
+<div id="passkey-recovery-codes" hidden tabindex="-1"><h3>Your recovery codes</h3>
+<p>Your passkey was added. Each of these codes works once, when you cannot use your passkey. Keep them somewhere safe: they are not shown again.</p>
+<ul class="codes"></ul>
+<p><a href="/security?passkey_added=1" id="passkey-recovery-continue">I have kept them: continue</a></p></div>
 <form id="passkey-add-form" hidden>
 ${field({ name: 'passkey_name', label: 'Name for the new passkey', hint: 'So you can tell your passkeys apart, e.g. "Work laptop".', maxlength: 64 })}
+${totp ? field({ name: 'passkey_code', label: 'Current code (or a recovery code), unless you signed in with a second factor in the last few minutes', autocomplete: 'one-time-code', maxlength: 32 }) : ''}
 <button type="submit">Add a passkey</button></form>
 </section>`;
 }
@@ -78,7 +91,7 @@ export function securityPage(page: SecurityPage): Html {
 ${messages({ error, notice })}
 ${recoveryCodes
   ? html`<section id="recovery-codes"><h2>Your recovery codes</h2>
-<p>Each works once, when you cannot use your authenticator app. Keep them somewhere safe: they are not shown again.</p>
+<p>Each works once, when you cannot use your authenticator app or your passkey. Keep them somewhere safe: they are not shown again.</p>
 <ul class="codes">${recoveryCodes.map((code) => html`<li><code>${code}</code></li>`)}</ul></section>`
   : ''}
 <section id="totp"><h2>Authenticator app (TOTP)</h2>
@@ -100,7 +113,7 @@ ${field({ name: 'code', label: 'Current code (or a recovery code)', autocomplete
     : html`<p id="totp-status">Off.</p>
 <form method="post" action="/security">${action('totp-start')}<button type="submit">Set up an authenticator app</button></form>`}
 </section>
-${passkeySection(passkeys, totp)}
+${passkeySection(passkeys, totp, recoveryCodesLeft)}
 <section id="email"><h2>Email</h2>
 <p>Now: <strong id="current-email">${email ?? 'none'}</strong>${email ? (emailVerified ? ' (verified)' : ' (not verified)') : ''}. A change takes effect when you open the link mailed to the new address.</p>
 <form method="post" action="/security">${action('email-change')}

@@ -34,3 +34,8 @@ export const browserPasskeyRegisterBody = object({
   response: registrationResponse,
   name: v.optional(v.pipe(string(), v.maxLength(256, 'is too long'))),
 });
+
+/** POST /api/session/passkeys/options: the security page's code field (empty for a session with a recent second factor). */
+export const browserPasskeyOptionsBody = object({
+  code: v.optional(v.pipe(string(), v.maxLength(32, 'is too long'))),
+});

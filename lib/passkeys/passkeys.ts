@@ -10,11 +10,12 @@ import {
 } from '@simplewebauthn/server';
 import { AppError } from '../platform/errors';
 import { securityEvent } from '../platform/security-events';
+import { cleanName, PasskeyManagement, viewOf } from './management';
 import { issuePasskeyChallenge, PasskeySecondStepOptions } from './second-step-options';
 import type { PasskeyStore } from './store';
 import { invalidPasskey, type Passkey, type PasskeyChallenge, type PasskeyView } from './types';
 
-export { invalidPasskey };
+export { invalidPasskey, viewOf };
 
 export interface PasskeySettings {
   /** The relying party ID (WEBAUTHN_RP_ID): a registrable domain suffix of the pages' host. */
@@ -34,16 +35,7 @@ export interface PasskeyAssertion {
 }
 
 
-const MAX_NAME = 64;
 const MAX_PASSKEYS = 20;
-
-export const viewOf = (passkey: Passkey): PasskeyView => ({
-  id: passkey.credentialId,
-  name: passkey.name,
-  created_at: new Date(passkey.createdAt * 1000).toISOString(),
-  last_used_at: passkey.lastUsedAt ? new Date(passkey.lastUsedAt * 1000).toISOString() : null,
-  synced: passkey.backedUp,
-});
 
 /**
  * WebAuthn Level 3 through @simplewebauthn/server (the W3C spec's checks:
@@ -56,12 +48,14 @@ export const viewOf = (passkey: Passkey): PasskeyView => ({
  * registering), short-lived, and consumed by a conditional delete before
  * the response is believed: a replayed response finds its challenge gone.
  */
-export class Passkeys {
+export class Passkeys extends PasskeyManagement {
   constructor(
-    private readonly store: PasskeyStore,
+    store: PasskeyStore,
     private readonly settings: PasskeySettings,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    clock: () => number = Date.now,
+  ) {
+    super(store, clock);
+  }
 
   private nowSeconds() {
     return Math.floor(this.clock() / 1000);
@@ -82,14 +76,6 @@ export class Passkeys {
       // TTL deletion is lazy: the expiry is checked here too.
       return !!stored && stored.purpose === purpose && stored.expiresAt > this.nowSeconds() && stored.accountId === accountId;
     };
-  }
-
-  async list(accountId: string): Promise<PasskeyView[]> {
-    return (await this.store.list(accountId)).map(viewOf);
-  }
-
-  async count(accountId: string): Promise<number> {
-    return (await this.store.list(accountId)).length;
   }
 
   /** Options for navigator.credentials.create(), for the signed-in account. */
@@ -143,17 +129,6 @@ export class Passkeys {
     if (!(await this.store.add(passkey))) throw invalidPasskey('credential_registered');
     securityEvent('second_factor_added', { username: account.username, reason: 'passkey' });
     return viewOf(passkey);
-  }
-
-  async rename(accountId: string, credentialId: string, name: string): Promise<void> {
-    const cleaned = cleanName(name);
-    if (!cleaned) throw new AppError('invalid_request', `A name of 1 to ${MAX_NAME} characters`);
-    if (!(await this.store.rename(accountId, credentialId, cleaned))) throw new AppError('not_found');
-  }
-
-  async remove(account: { id: string; username: string }, credentialId: string): Promise<void> {
-    if (!(await this.store.remove(account.id, credentialId))) throw new AppError('not_found');
-    securityEvent('second_factor_removed', { username: account.username, reason: 'passkey' });
   }
 
   /** Options for navigator.credentials.get(): no allowCredentials, the authenticator offers its discoverable ones. */
@@ -280,10 +255,4 @@ export class Passkeys {
       // Not a response at all: there is no challenge to spend.
     }
   }
-}
-
-function cleanName(name: string | undefined): string | undefined {
-  // Control characters would only garble the page and the logs.
-  const cleaned = name?.replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
-  return cleaned && cleaned.length <= MAX_NAME ? cleaned : undefined;
 }

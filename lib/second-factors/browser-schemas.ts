@@ -1,6 +1,8 @@
 import * as v from 'valibot';
 import { email } from '../accounts/identity';
 import { object, string } from '../platform/schemas';
+import type { PresentedCode } from './second-factors';
+import { normalizeCode } from './totp';
 
 /** The security page's forms: which change, the code it needs (if any), and the email change's fields. */
 export const securityFormBody = object({
@@ -12,3 +14,14 @@ export const securityFormBody = object({
   credential_id: v.optional(v.pipe(string(), v.maxLength(1400, 'is too long'))),
   name: v.optional(v.pipe(string(), v.maxLength(256, 'is too long'))),
 });
+
+/**
+ * The one code field of a page as the step-up takes it: six digits are a TOTP
+ * code, anything else typed a recovery code, and an empty field no code at
+ * all (a session with a recent second factor needs none).
+ */
+export function presentedField(code: string | undefined): PresentedCode {
+  const typed = code?.trim() ?? '';
+  if (!typed) return {};
+  return normalizeCode(typed) ? { code: typed } : { recovery_code: typed };
+}

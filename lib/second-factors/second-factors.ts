@@ -53,9 +53,36 @@ export class SecondFactors {
       this.passkeys ? this.passkeys.list(accountId) : [],
     ]);
     const methods: SecondFactorMethod[] = [];
-    if (totp?.confirmed) methods.push(...(codes > 0 ? (['totp', 'recovery_code'] as const) : (['totp'] as const)));
+    if (totp?.confirmed) methods.push('totp');
+    // Recovery codes recover a factor: alone (its factors removed) they are none.
+    if (codes > 0 && (totp?.confirmed || passkeys.length > 0)) methods.push('recovery_code');
     if (passkeys.length > 0) methods.push('passkey');
     return methods;
+  }
+
+  /** Whether the account has a factor recovery codes stand in for: TOTP on, or a passkey. */
+  private async hasFactor(accountId: string): Promise<boolean> {
+    const totp = await this.store.getTotp(accountId);
+    if (totp?.confirmed) return true;
+    return this.passkeys ? (await this.passkeys.list(accountId)).length > 0 : false;
+  }
+
+  /**
+   * Ten recovery codes for an account that has none, the first time it gets a
+   * factor other than TOTP (a passkey: losing the only one would otherwise
+   * lock the account out, a password reset not lifting the second step);
+   * undefined when it has some already (they stay what they were).
+   */
+  async firstRecoveryCodes(accountId: string, username: string): Promise<string[] | undefined> {
+    if ((await this.store.recoveryCodeCount(accountId)) > 0) return undefined;
+    const codes = await this.replaceRecoveryCodes(accountId);
+    securityEvent('recovery_codes_regenerated', { username, reason: 'first_factor' });
+    return codes;
+  }
+
+  /** Drops the recovery codes once no factor is left for them to recover (the last passkey removed, TOTP off). */
+  async dropRecoveryCodesWithoutFactor(accountId: string): Promise<void> {
+    if (!(await this.hasFactor(accountId))) await this.store.deleteRecoveryCodes(accountId);
   }
 
   /** A new (pending) TOTP secret: on once a code from it is confirmed. 409 while one is on. */
@@ -87,8 +114,7 @@ export class SecondFactors {
   async verify(accountId: string, presented: PresentedCode): Promise<'totp' | 'recovery_code'> {
     if (presented.recovery_code !== undefined) {
       const normalized = normalizeRecoveryCode(presented.recovery_code);
-      const totp = await this.store.getTotp(accountId);
-      if (!normalized || !totp?.confirmed || !(await this.store.useRecoveryCode(accountId, hashRecoveryCode(normalized)))) throw invalidCode();
+      if (!normalized || !(await this.hasFactor(accountId)) || !(await this.store.useRecoveryCode(accountId, hashRecoveryCode(normalized)))) throw invalidCode();
       return 'recovery_code';
     }
     if (presented.code === undefined) throw invalidCode();
@@ -100,9 +126,11 @@ export class SecondFactors {
     return 'totp';
   }
 
-  /** Turns TOTP off and drops the recovery codes; the caller has checked a code (or a recent second factor). */
+  /** Turns TOTP off, and drops the recovery codes unless a passkey remains; the caller has checked a code. */
   async disableTotp(accountId: string, username: string) {
-    await Promise.all([this.store.deleteTotp(accountId), this.store.deleteRecoveryCodes(accountId)]);
+    await this.store.deleteTotp(accountId);
+    // The codes stay while a passkey remains: they are its way back too.
+    await this.dropRecoveryCodesWithoutFactor(accountId);
     securityEvent('second_factor_removed', { username, reason: 'totp' });
   }
 
@@ -112,8 +140,7 @@ export class SecondFactors {
 
   /** Ten new recovery codes in place of any left; the caller has checked a code. */
   async regenerateRecoveryCodes(accountId: string, username: string) {
-    const totp = await this.store.getTotp(accountId);
-    if (!totp?.confirmed) throw new AppError('not_found', 'No second factor to recover: turn TOTP on first');
+    if (!(await this.hasFactor(accountId))) throw new AppError('not_found', 'No second factor to recover: turn TOTP on or add a passkey first');
     const codes = await this.replaceRecoveryCodes(accountId);
     securityEvent('recovery_codes_regenerated', { username });
     return codes;

@@ -67,14 +67,21 @@ async function signUpAndSignIn(page: Page, prefix: string) {
   return username;
 }
 
-async function addPasskey(page: Page, name: string) {
+/** The account's first passkey: its recovery codes are shown once, before the page goes on. */
+async function addPasskey(page: Page, name: string): Promise<string[]> {
   await page.goto('/security');
   expect(await page.locator('#passkeys-none').isVisible()).toBe(true);
   await page.getByLabel('Name for the new passkey').fill(name);
   await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.locator('#passkey-recovery-codes').waitFor();
+  const codes = await page.locator('#passkey-recovery-codes code').allTextContents();
+  expect(codes).toHaveLength(10);
+  await page.getByRole('link', { name: 'I have kept them: continue' }).click();
   await page.waitForURL('**/security?passkey_added=1');
   expect(await page.getByRole('status').textContent()).toBe('Your passkey was added.');
   expect(await page.locator('.passkey-name').allTextContents()).toEqual([name]);
+  expect(await page.locator('#passkey-recovery-left strong').textContent()).toBe('10');
+  return codes;
 }
 
 async function signOut(page: Page, context: BrowserContext) {
@@ -124,6 +131,14 @@ it('refuses a removed passkey: the authenticator still offers it, the sign-in pa
   await withAuthenticator(async (page, context, cdp, authenticatorId) => {
     await signUpAndSignIn(page, 'pkgone');
     await addPasskey(page, 'Phone');
+    // The password session is no second factor: removing the account's only one takes a fresh passkey sign-in.
+    await page.getByRole('button', { name: 'Remove Phone' }).click();
+    expect(await page.getByRole('alert').textContent()).toMatch(/^This change needs your second factor/);
+    expect(await page.locator('.passkey-name').allTextContents()).toEqual(['Phone']);
+    await signOut(page, context);
+    await page.goto('/signin?next=%2Fsecurity');
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.waitForURL('**/security');
     await page.getByRole('button', { name: 'Remove Phone' }).click();
     expect(await page.locator('#passkeys-none').isVisible()).toBe(true);
     // Removed on the server only: the credential is still on the authenticator.
@@ -139,7 +154,7 @@ it('refuses a removed passkey: the authenticator still offers it, the sign-in pa
   });
 }, 120_000);
 
-it('asks for an authenticator code to remove a passkey while TOTP is on, as turning TOTP off does', async () => {
+it('asks a password session for an authenticator code to add or remove a passkey while TOTP is on', async () => {
   await withAuthenticator(async (page) => {
     await signUpAndSignIn(page, 'pktotp');
     await addPasskey(page, 'Key');
@@ -148,6 +163,15 @@ it('asks for an authenticator code to remove a passkey while TOTP is on, as turn
     await page.getByLabel('Code from the app').fill(codeAt(secret, Date.now()));
     await page.getByRole('button', { name: 'Turn on' }).click();
     await page.locator('#recovery-codes').waitFor();
+
+    // Adding another passkey is a step-up change now: the password session needs a code (no ceremony starts without one).
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.locator('#error:not(:empty)').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/^This change needs your second factor/);
+    await page.locator('#passkey_code').fill('000000');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Invalid code' }).waitFor();
+    expect(page.url()).toMatch(/\/security$/);
 
     await page.getByLabel('Current code (or a recovery code) to remove Key').fill('000000');
     await page.getByRole('button', { name: 'Remove Key' }).click();
@@ -159,6 +183,64 @@ it('asks for an authenticator code to remove a passkey while TOTP is on, as turn
     await page.getByRole('button', { name: 'Remove Key' }).click();
     expect(await page.getByRole('status').textContent()).toBe('Your passkey was removed.');
     expect(await page.locator('#passkeys-none').isVisible()).toBe(true);
+  });
+}, 120_000);
+
+it('takes the passkey as the second step of a password sign-in: an account with a passkey and no TOTP signs in with both', async () => {
+  await withAuthenticator(async (page, context) => {
+    const username = await signUpAndSignIn(page, 'pkstep');
+    await addPasskey(page, 'Laptop');
+    await signOut(page, context);
+
+    await page.goto('/signin?next=%2Fsecurity');
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The right password is not a session yet: the second step, offering the passkey (and the recovery codes it came with).
+    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    expect(await page.locator('main p').first().textContent()).toBe('Enter one of your recovery codes. Or use your passkey.');
+    expect(page.url()).toMatch(/\/api\/session\/login$/);
+    expect(await sessionCookie(context)).toBeUndefined();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'signin-second-step-passkey.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.waitForURL('**/security');
+    expect(await page.locator('main strong').first().textContent()).toBe(username);
+    expect(await sessionCookie(context)).toBeDefined();
+    expect(await page.locator('.passkey .hint').textContent()).toMatch(/, last used \d{4}-\d{2}-\d{2}$/);
+    // Password and passkey: a recent second factor, so removing the passkey needs nothing more.
+    await page.getByRole('button', { name: 'Remove Laptop' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('Your passkey was removed.');
+  });
+}, 120_000);
+
+it('shows recovery codes with the first passkey; one finishes a password sign-in after the passkey is lost', async () => {
+  await withAuthenticator(async (page, context, cdp, authenticatorId) => {
+    const username = await signUpAndSignIn(page, 'pklost');
+    await page.goto('/security');
+    await page.getByLabel('Name for the new passkey').fill('Phone');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.locator('#passkey-recovery-codes').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'security-passkey-recovery-codes.png'), fullPage: true });
+    const codes = await page.locator('#passkey-recovery-codes code').allTextContents();
+    expect(codes).toHaveLength(10);
+    await page.getByRole('link', { name: 'I have kept them: continue' }).click();
+    await page.waitForURL('**/security?passkey_added=1');
+    // Shown once: the page shows how many are left, never the codes.
+    expect(await page.content()).not.toContain(codes[0]);
+    await signOut(page, context);
+
+    // The phone is lost: the authenticator holds nothing now.
+    await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    await page.getByLabel('Code').fill(codes[0]);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL('**/profile');
+    expect(await sessionCookie(context)).toBeDefined();
+    await page.goto('/security');
+    expect(await page.locator('#passkey-recovery-left strong').textContent()).toBe('9');
   });
 }, 120_000);
 

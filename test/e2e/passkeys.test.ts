@@ -69,26 +69,32 @@ it('manages passkeys through /api/jwt/passkeys: register two, list, rename, remo
   const laptop = new SoftwareAuthenticator({ counter: 1 });
   const phone = new SoftwareAuthenticator({ counter: 0 });
   const first = await register(tokens.access_token, laptop, 'Laptop');
-  expect(first).toEqual({ id: expect.any(String), name: 'Laptop', created_at: expect.any(String), last_used_at: null, synced: false });
+  // The account's first factor: ten recovery codes with it, this once.
+  expect(first).toEqual({ id: expect.any(String), name: 'Laptop', created_at: expect.any(String), last_used_at: null, synced: false, recovery_codes: expect.any(Array) });
+  expect((first as View & { recovery_codes: string[] }).recovery_codes).toHaveLength(10);
 
   // The account now has a second factor: its password-only session cannot add another.
-  expect(await call('POST', '/api/jwt/passkeys/options', tokens.access_token)).toMatchObject({ status: 403, body: { code: 'mfa_required', methods: ['passkey'] } });
+  expect(await call('POST', '/api/jwt/passkeys/options', tokens.access_token)).toMatchObject({ status: 403, body: { code: 'mfa_required', methods: ['recovery_code', 'passkey'] } });
   // A passkey sign-in is a recent second factor.
   const signedIn = await passwordless(laptop);
   expect(signedIn.status).toBe(200);
   const fresh = (signedIn.body as { access_token: string }).access_token;
   expect((await options(fresh)).excludeCredentials?.map((c) => c.id)).toEqual([first.id]);
   const second = await register(fresh, phone, 'Phone');
+  expect(second).not.toHaveProperty('recovery_codes');
 
   const listed = await call('GET', '/api/jwt/passkeys', tokens.access_token);
   expect(listed.status).toBe(200);
-  expect((listed.body as { passkeys: View[] }).passkeys.map((p) => [p.id, p.name])).toEqual([[first.id, 'Laptop'], [second.id, 'Phone']]);
+  // Oldest first by the second they were added: two added within one second may list either way.
+  const byId = (body: unknown) => Object.fromEntries((body as { passkeys: View[] }).passkeys.map((p) => [p.id, p]));
+  expect((listed.body as { passkeys: View[] }).passkeys).toHaveLength(2);
+  expect(byId(listed.body)).toMatchObject({ [first.id]: { name: 'Laptop' }, [second.id]: { name: 'Phone' } });
   expect(JSON.stringify(listed.body)).not.toMatch(/public/i);
-  expect((listed.body as { passkeys: View[] }).passkeys[0].last_used_at).not.toBeNull();
+  expect(byId(listed.body)[first.id].last_used_at).not.toBeNull();
 
   expect((await call('PATCH', `/api/jwt/passkeys/${second.id}`, tokens.access_token, { name: 'My phone' })).status).toBe(200);
   expect(await call('PATCH', `/api/jwt/passkeys/${second.id}`, tokens.access_token, { name: 'x'.repeat(65) })).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
-  expect(((await call('GET', '/api/jwt/passkeys', tokens.access_token)).body as { passkeys: View[] }).passkeys[1].name).toBe('My phone');
+  expect(byId((await call('GET', '/api/jwt/passkeys', tokens.access_token)).body)[second.id].name).toBe('My phone');
 
   // Removing one is turning a factor off: refused to the password-only session, allowed to the fresh one.
   expect(await call('DELETE', `/api/jwt/passkeys/${first.id}`, tokens.access_token)).toMatchObject({ status: 403, body: { code: 'mfa_required' } });
@@ -127,7 +133,7 @@ it('takes a passkey as the second step of a password sign-in, bound to the accou
   const firstStep = async () => {
     const answer = await alice.api.signin(alice.username);
     expect(answer.status).toBe(403);
-    expect(answer.body).toMatchObject({ code: 'mfa_required', mfa_token: expect.any(String), methods: ['passkey'], passkey_options: { challenge: expect.any(String) } });
+    expect(answer.body).toMatchObject({ code: 'mfa_required', mfa_token: expect.any(String), methods: ['recovery_code', 'passkey'], passkey_options: { challenge: expect.any(String) } });
     return answer.body as { mfa_token: string; passkey_options: Options };
   };
   const secondStep = (mfa_token: string, passkey: unknown) => alice.send(`${PROXY}/api/public/signin/mfa`, { method: 'POST', body: { mfa_token, passkey } });
@@ -164,4 +170,18 @@ it('with TOTP on: a code steps up adding and removing a passkey, and the first s
   expect(await call('DELETE', `/api/jwt/passkeys/${id}`, tokens.access_token, { code: '000000' })).toMatchObject({ status: 401, body: { code: 'invalid_code' } });
   expect((await call('DELETE', `/api/jwt/passkeys/${id}`, tokens.access_token, { recovery_code: recoveryCode })).status).toBe(200);
   expect(((await call('GET', '/api/jwt/passkeys', tokens.access_token)).body as { passkeys: View[] }).passkeys).toEqual([]);
+});
+
+it('gives an account whose first factor is a passkey recovery codes: one finishes a password sign-in without the passkey, once', async () => {
+  const { username, tokens, api, send, register } = await passkeyUser();
+  const added = (await register(tokens.access_token, new SoftwareAuthenticator({ counter: 1 }), 'Lost')) as View & { recovery_codes: string[] };
+  const [code] = added.recovery_codes;
+  const secondStep = (mfa_token: string, recovery_code: string) => send(`${PROXY}/api/public/signin/mfa`, { method: 'POST', body: { mfa_token, recovery_code } });
+  const first = await api.signin(username);
+  expect(first).toMatchObject({ status: 403, body: { code: 'mfa_required', methods: ['recovery_code', 'passkey'] } });
+  const done = await secondStep((first.body as { mfa_token: string }).mfa_token, code);
+  expect(done.status).toBe(200);
+  expect(claimsOf((done.body as { access_token: string }).access_token)).toMatchObject({ sub: username, amr: ['pwd', 'otp', 'mfa'] });
+  const again = await api.signin(username);
+  expect(await secondStep((again.body as { mfa_token: string }).mfa_token, code)).toMatchObject({ status: 401, body: { code: 'invalid_code' } });
 });

@@ -2,7 +2,7 @@ import { webauthnModule, WEBAUTHN_MODULE } from '../../../scripts/pages/webauthn
 import { readFileSync } from 'node:fs';
 import { ASSETS } from '../../../lib/pages/assets';
 import { layout, html } from '../../../lib/pages/html';
-import { signInPage } from '../../../lib/pages/auth-pages';
+import { signInCodePage, signInPage } from '../../../lib/pages/auth-pages';
 import { securityPage } from '../../../lib/pages/security-page';
 
 it('serves the installed @simplewebauthn/browser as it is (npm run webauthn-asset after upgrading it)', () => {
@@ -26,4 +26,21 @@ it('lists passkeys with their names escaped, and asks for a code to remove one o
   expect(off).not.toContain('id="code-AbC_-1"');
   const on = securityPage({ username: 'alice', totp: true, recoveryCodesLeft: 10, passkeys: [passkey] }).text;
   expect(on).toContain('id="code-AbC_-1"');
+});
+
+it('serves an app.js that parses (a slip in its escaping would leave every page without its script)', () => {
+  const { Script } = require('node:vm') as typeof import('node:vm'); // eslint-disable-line @typescript-eslint/no-require-imports
+  expect(() => new Script(ASSETS['/assets/app.js'].body)).not.toThrow();
+});
+
+it("gives the second step's passkey button its options in an escaped attribute, never an inline script", () => {
+  const options = { challenge: 'c"><script>x</script>', rpId: 'localhost', allowCredentials: [] };
+  const text = signInCodePage({ mfaToken: 'tok', next: '/security', methods: ['passkey'], passkeyOptions: options }).text;
+  expect(text).not.toContain('<script>x');
+  expect(text).not.toMatch(/<script>/);
+  const attribute = /data-options="([^"]*)"/.exec(text)![1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&#39;/g, "'");
+  expect(JSON.parse(attribute)).toEqual(options);
+  // Only a passkey: no code form; with TOTP too, both.
+  expect(text).not.toContain('name="code"');
+  expect(signInCodePage({ mfaToken: 'tok', methods: ['totp', 'passkey'], passkeyOptions: options }).text).toContain('name="code"');
 });

@@ -15,14 +15,13 @@ import { accountErasureFlow, coreErasers } from '../../../lib/flows/account-eras
 import { accountOwnershipFlow } from '../../../lib/flows/account-ownership';
 import { enrolledFactorsOf } from '../../../lib/second-factors/enrolled';
 import { browserIdentityFlow, browserPasskeySignInFlow, browserSignInFlow, browserSignUpFlow } from '../../../lib/flows/browser';
-import { passkeyChanges as browserPasskeyChanges } from '../../../lib/flows/passkey-changes';
 import { callerAuthentication } from '../../../lib/flows/caller';
 import { introspection } from '../../../lib/flows/introspection';
 import { passwordChangeFlow } from '../../../lib/flows/password-change';
 import { refreshFlow } from '../../../lib/flows/refresh';
 import { secondFactorSignInFlow, signInFlow, passkeySignInFlow } from '../../../lib/flows/sign-in';
 import { SecondFactors } from '../../../lib/second-factors/second-factors';
-import { passkeyChanges, secondFactorChanges } from '../../../lib/flows/second-factors';
+import { passkeyChanges, passkeyRegistration, secondFactorChanges } from '../../../lib/flows/second-factors';
 import { signOutEverywhereFlow } from '../../../lib/flows/sign-out-everywhere';
 import { accountCreation, signUpFlow } from '../../../lib/flows/sign-up';
 import { tokenSubjects } from '../../../lib/flows/subject';
@@ -135,7 +134,9 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     signUp: signUpFlow({ createAccount, claimAddress }),
     signIn: signInFlow({ protection, passwordAccounts, deviceTokens, secondFactors, passkeys, tokenSessions, subjects }),
     secondFactorChanges: changes,
-    passkeyChanges: passkeyChanges({ passkeys, stepUp: changes.stepUp }),
+    // One rule set for tokens and browser sessions: a caller is an account and how its session signed in.
+    passkeyChanges: passkeyChanges({ passkeys, secondFactors, stepUp: changes.stepUp }),
+    passkeyRegistration: passkeyRegistration({ passkeys, secondFactors, stepUp: changes.stepUp }),
     signInWithPasskey: passkeySignInFlow({ protection, accounts, deviceTokens, passkeys, tokenSessions, subjects }),
     signInWithSecondFactor: secondFactorSignInFlow({ protection, accounts, deviceTokens, secondFactors, passkeys, tokenSessions, subjects }),
     refresh: refreshFlow({ accounts, tokenSessions, subjects }),
@@ -146,7 +147,6 @@ export function composeOnMemory({ limits = CONTRACT_LIMITS, signingKeys, identit
     browserSignUp: browserSignUpFlow({ createAccount, claimAddress }),
     // Passkeys in browser sessions (the sign-in page, the security page).
     browserSignInWithPasskey: browserPasskeySignInFlow({ protection, accounts, deviceTokens, passkeys, browserSessions }),
-    browserPasskeyChanges: browserPasskeyChanges({ passkeys, secondFactorChanges: changes }),
     profiles,
     erasers,
     eraseAccount,
