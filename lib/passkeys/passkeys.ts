@@ -28,6 +28,10 @@ export interface PasskeySettings {
   challengeSeconds: number;
 }
 
+
+/** COSE algorithms offered for new passkeys: EdDSA, ES256, RS256 (IANA COSE Algorithms), what authenticators make today. */
+export const SUPPORTED_ALGORITHMS = [-8, -7, -257];
+
 /** A verified passkey sign-in: whose, and how (RFC 8176 amr). */
 export interface PasskeyAssertion {
   accountId: string;
@@ -94,6 +98,10 @@ export class Passkeys extends PasskeyManagement {
       attestationType: 'none',
       excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
       authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
+      // Pinned, not the library's default, which puts ML-DSA-44 first wherever the runtime's crypto has it (Node 24,
+      // not Node 20): a passkey must verify on every runtime the functions run on, and an ML-DSA attestation
+      // (a 1.3 kB key) does not fit the 4 kB request body limit (lib/platform/http.ts).
+      supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
     });
   }
 
