@@ -111,14 +111,14 @@ ${endForm(s.id, 'End')}</li>`,
 </section>`;
 }
 
-/** The password change: the API's (PUT /api/jwt/password) rules, a code field when a second factor is on. */
+/** The password change (its own ids: the email form has a current_password field too): the API's (PUT /api/jwt/password) rules, a code field when a second factor is on. */
 function passwordSection(secondFactor: boolean): Html {
   return html`<section id="password"><h2>Change password</h2>
 <p>Every other session ends: other browsers and apps sign in again with the new password.</p>
 <form method="post" action="/security" id="password-change-form">${action('password-change')}
-${field({ name: 'current_password', label: 'Current password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 1024 })}
-${field({ name: 'new_password', label: 'New password', type: 'password', autocomplete: 'new-password', required: true, maxlength: 1024 })}
-${secondFactor ? field({ name: 'code', label: 'Current code (or a recovery code), unless you signed in with a second factor in the last few minutes', autocomplete: 'one-time-code', maxlength: 32 }) : ''}
+<div class="field"><label for="password-current">Current password</label><input id="password-current" name="current_password" type="password" autocomplete="current-password" required maxlength="1024"></div>
+<div class="field"><label for="password-new">New password</label><input id="password-new" name="new_password" type="password" autocomplete="new-password" required maxlength="1024"></div>
+${secondFactor ? html`<div class="field"><label for="password-code">Current code (or a recovery code), unless you signed in with a second factor in the last few minutes</label><input id="password-code" name="code" type="text" autocomplete="one-time-code" maxlength="32"></div>` : ''}
 <button type="submit">Change password</button></form>
 </section>`;
 }
