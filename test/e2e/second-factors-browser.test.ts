@@ -27,8 +27,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Script errors and CSP refusals (test/support/chromium.ts). */
-const watch = (page: Page) => watchProblems(page, /40[134]/);
+/** Script errors and CSP refusals (test/support/chromium.ts); 400: the refused weak password's page. */
+const watch = (page: Page) => watchProblems(page, /40[0134]/);
 
 async function withPage(run: (page: Page, context: BrowserContext, problems: string[]) => Promise<void>) {
   const context = await browser.newContext({ baseURL: PROXY });
@@ -160,6 +160,16 @@ it('lists token and browser sessions on the security page, ends them (the gatewa
       expect(new URL(otherPage.url()).pathname).toBe('/signin');
 
       // The password changes on the page: this browser stays signed in, the old password no longer signs in.
+      // The API's policy and its message, on the page; nothing changes.
+      await page.locator('#password-change-form').getByLabel('Current password').fill(PASSWORD);
+      await page.locator('#password-change-form').getByLabel('New password').fill('password');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/new_password/);
+      await page.locator('#password-change-form').getByLabel('Current password').fill('not my password');
+      await page.locator('#password-change-form').getByLabel('New password').fill('a fresh passphrase for ada 2030');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/password/i);
+      await expect(page.locator('.browser-session.current .this-browser').count()).resolves.toBe(1);
       const newPassword = 'a fresh passphrase for ada 2030';
       await page.locator('#password-change-form').getByLabel('Current password').fill(PASSWORD);
       await page.locator('#password-change-form').getByLabel('New password').fill(newPassword);
