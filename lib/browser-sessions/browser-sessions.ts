@@ -1,5 +1,6 @@
 import { nowSeconds } from '../platform/clock';
 import { describeError } from '../platform/errors';
+import { AppError } from '../platform/errors';
 import { log } from '../platform/log';
 import { newSessionId, parseSessionId, type BrowserSession } from './session';
 import type { BrowserSessionStore } from './store';
@@ -17,6 +18,16 @@ export interface SessionOwner {
   username: string;
   email?: string;
   firstName?: string;
+}
+
+/** A live browser session as its owner sees it (the security page). */
+export interface BrowserSessionView {
+  id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  /** The session of the browser asking. */
+  current: boolean;
 }
 
 /**
@@ -90,6 +101,31 @@ export class BrowserSessions {
         .catch((error) => log.warn('could not record browser session use', { username: session.username, ...describeError(error) }));
     }
     return session;
+  }
+
+  /**
+   * The security page's list: the account's live sessions (by the rules
+   * resume applies), newest first. `id` is the SHA-256 the store keys the
+   * session by, never the cookie's value, which is stored nowhere.
+   */
+  async listOwn(owner: { id: string; username: string }, currentHash?: string): Promise<BrowserSessionView[]> {
+    const [sessions, epoch] = await Promise.all([this.store.listOwner(owner.id), this.store.epoch(owner.username)]);
+    const now = nowSeconds();
+    const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+    return sessions
+      .filter((s) => s.accountId === owner.id && s.username === owner.username && s.epoch === epoch && now < s.idleExpiresAt && now < s.absoluteExpiresAt)
+      .map((s) => ({ id: s.hash, created_at: iso(s.createdAt), last_seen_at: iso(s.lastSeenAt), expires_at: iso(Math.min(s.idleExpiresAt, s.absoluteExpiresAt)), current: s.hash === currentHash }));
+  }
+
+  /**
+   * Ends one of the owner's sessions by the id listOwn showed. Another
+   * account's session, or none, is the same 404 (no telling which exists).
+   */
+  async endOwn(owner: { id: string; username: string }, hash: string): Promise<void> {
+    const { session } = /^[0-9a-f]{64}$/.test(hash) ? await this.store.find(hash, owner.username) : { session: undefined };
+    if (!session || session.accountId !== owner.id || session.username !== owner.username) throw new AppError('not_found', 'Session not found');
+    await this.store.delete(hash);
+    log.info('browser session ended', { username: owner.username, by: 'security_page' });
   }
 
   /** Account erasure: every session of the account is deleted. */

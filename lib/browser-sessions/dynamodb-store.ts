@@ -1,6 +1,7 @@
-import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { consistentBatchGet, deleteScanned, isConditionFailure } from '../platform/dynamodb';
 import { epochKey, epochOf, readEpoch } from '../sign-out-epoch/dynamodb-store';
+import { SESSIONS_BY_OWNER } from '../token-sessions/dynamodb-store';
 import type { BrowserSession } from './session';
 import type { BrowserSessionStore } from './store';
 
@@ -12,7 +13,19 @@ import type { BrowserSessionStore } from './store';
  */
 const browserKey = (hash: string) => ({ id: `browser#${hash}` });
 
-type Item = Omit<BrowserSession, 'hash'> & { id: string; expiresAt: number };
+/**
+ * Browser items sit on the token sessions' index (sessions-by-owner) under an
+ * owner key of their own, `browser#<account id>`: the security page lists
+ * them with one Query, and the token sessions' Query (by the bare account id)
+ * never meets them. Sessions stored before this carry none and go unlisted
+ * until they expire (they still end with logout, sign-out everywhere and a
+ * password change).
+ */
+export const browserOwner = (accountId: string) => `browser#${accountId}`;
+
+type Item = Omit<BrowserSession, 'hash'> & { id: string; expiresAt: number; sessionOwner?: string };
+
+const toSession = ({ id, expiresAt: _ttl, sessionOwner: _owner, ...session }: Item): BrowserSession => ({ ...session, hash: id.slice('browser#'.length) });
 
 const expiresAt = (idleExpiresAt: number, absoluteExpiresAt: number) => Math.min(idleExpiresAt, absoluteExpiresAt);
 
@@ -27,7 +40,7 @@ export class DynamoDBBrowserSessionStore implements BrowserSessionStore {
   }
 
   async create({ hash, ...session }: BrowserSession): Promise<void> {
-    const item: Item = { ...browserKey(hash), ...session, expiresAt: expiresAt(session.idleExpiresAt, session.absoluteExpiresAt) };
+    const item: Item = { ...browserKey(hash), ...session, sessionOwner: browserOwner(session.accountId), expiresAt: expiresAt(session.idleExpiresAt, session.absoluteExpiresAt) };
     // 256 random bits do not collide; the condition makes sure nothing is ever overwritten.
     await this.client.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(id)' }));
   }
@@ -38,8 +51,7 @@ export class DynamoDBBrowserSessionStore implements BrowserSessionStore {
     const epoch = epochOf(items.get(keys[1].id));
     const item = items.get(keys[0].id) as Item | undefined;
     if (!item) return { epoch };
-    const { id: _id, expiresAt: _ttl, ...session } = item;
-    return { session: { ...session, hash }, epoch };
+    return { session: toSession(item), epoch };
   }
 
   async touch(hash: string, lastSeenAt: number, idleExpiresAt: number): Promise<void> {
@@ -62,6 +74,26 @@ export class DynamoDBBrowserSessionStore implements BrowserSessionStore {
 
   async delete(hash: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.table, Key: browserKey(hash) }));
+  }
+
+  async listOwner(accountId: string): Promise<BrowserSession[]> {
+    const sessions: BrowserSession[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: SESSIONS_BY_OWNER,
+          KeyConditionExpression: 'sessionOwner = :owner',
+          ExpressionAttributeValues: { ':owner': browserOwner(accountId) },
+          ScanIndexForward: false,
+          ExclusiveStartKey,
+        }),
+      );
+      sessions.push(...((page.Items ?? []) as Item[]).map(toSession));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return sessions;
   }
 
   /** A Scan: sessions are keyed by their id's hash, and no index holds them by owner (erasure is rare). */

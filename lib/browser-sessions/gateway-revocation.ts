@@ -17,3 +17,6 @@ export function revokedSession(id: string | undefined): Record<string, string> {
 
 /** After sign-out everywhere or a password change: every session of the user. */
 export const revokedUser = (username: string): Record<string, string> => ({ [REVOKE_HEADER]: `user=${username}` });
+
+/** After the security page ends a session by the hash it listed (the header carries only the hash anyway). */
+export const revokedSessionHash = (hash: string): Record<string, string> => ({ [REVOKE_HEADER]: `session=${hash}` });

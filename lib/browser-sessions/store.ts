@@ -11,6 +11,8 @@ export interface BrowserSessionStore {
   touch(hash: string, lastSeenAt: number, idleExpiresAt: number): Promise<void>;
   /** Ends a session; a no-op for one that is gone. */
   delete(hash: string): Promise<void>;
+  /** The account's sessions stored since they were listable (newest first); expired or ended ones included, the caller filters. */
+  listOwner(accountId: string): Promise<BrowserSession[]>;
   /** Account erasure: deletes every session of the account (by its id or its name); idempotent. */
   eraseOwner(username: string, accountId: string): Promise<void>;
 }

@@ -13,6 +13,8 @@ export interface PageIdentity {
   accountId: string;
   amr?: string[];
   authTime?: number;
+  /** The browser session's hash (identity-tokens.ts `sid`). */
+  sessionHash?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function pageIdentity(event: Event): Promise<PageIdentity | undefin
       audience: browserConfig.identityAudience,
       typ: IDENTITY_TOKEN_TYPE,
     });
-    const { sub, uid, amr, auth_time: authTime } = payload as { sub?: unknown; uid?: unknown; amr?: unknown; auth_time?: unknown };
+    const { sub, uid, amr, auth_time: authTime, sid } = payload as { sub?: unknown; uid?: unknown; amr?: unknown; auth_time?: unknown; sid?: unknown };
     if (typeof sub !== 'string' || typeof uid !== 'string') return undefined;
     const user = event.headers['x-user'];
     if (user !== undefined && user !== sub) return undefined;
@@ -42,6 +44,7 @@ export async function pageIdentity(event: Event): Promise<PageIdentity | undefin
       accountId: uid,
       amr: Array.isArray(amr) && amr.every((value) => typeof value === 'string') ? amr : undefined,
       authTime: typeof authTime === 'number' ? authTime : undefined,
+      sessionHash: typeof sid === 'string' ? sid : undefined,
     };
   } catch {
     return undefined;

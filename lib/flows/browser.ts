@@ -120,7 +120,7 @@ export function browserIdentityFlow({ identityTokens, audience, ttlSeconds, cach
   return async function identityOf(session: BrowserSession, account?: Pick<Account, 'email' | 'emailVerified'>) {
     const email = account ? account.email : session.email;
     const emailVerified = Boolean(account?.emailVerified && account.email);
-    const { token, expiresIn } = await tokenFor(session, { sub: session.username, uid: session.accountId, email, email_verified: emailVerified, given_name: session.firstName, amr: session.amr, auth_time: session.authTime });
+    const { token, expiresIn } = await tokenFor(session, { sub: session.username, uid: session.accountId, email, email_verified: emailVerified, given_name: session.firstName, amr: session.amr, auth_time: session.authTime, sid: session.hash });
     const headers: Record<string, string> = { 'X-User': session.username, 'X-Email-Verified': String(emailVerified), Authorization: `Bearer ${token}` };
     if (email) headers['X-Email'] = email;
     if (session.firstName) headers['X-First-Name'] = encodeURIComponent(session.firstName);

@@ -28,6 +28,8 @@ export interface IdentityClaims {
   /** How and when the session signed in (RFC 8176, OIDC Core §2). */
   amr?: string[];
   auth_time?: number;
+  /** The browser session's id as the store keys it (its SHA-256, never the cookie): the security page marks "this browser" by it. */
+  sid?: string;
 }
 
 /**

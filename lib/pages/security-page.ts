@@ -1,6 +1,8 @@
 import { create } from 'qrcode/lib/core/qrcode';
 import { render } from 'qrcode/lib/renderer/svg-tag';
+import type { BrowserSessionView } from '../browser-sessions/browser-sessions';
 import type { PasskeyView } from '../passkeys/types';
+import type { TokenSessionView } from '../token-sessions/token-session';
 import { field, Html, html, layout, messages } from './html';
 
 /**
@@ -33,6 +35,9 @@ export interface SecurityPage {
   emailVerified?: boolean;
   /** The account's passkeys, oldest first. */
   passkeys?: PasskeyView[];
+  /** The account's live sessions: API (token) sessions and browser sessions. */
+  tokenSessions?: TokenSessionView[];
+  browserSessions?: BrowserSessionView[];
 }
 
 /** A date as the page shows it: the day, in UTC (the server does not know the reader's zone). */
@@ -79,11 +84,50 @@ ${totp ? field({ name: 'passkey_code', label: 'Current code (or a recovery code)
 </section>`;
 }
 
+/** A time as the page shows it: to the minute, in UTC. */
+const minute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+const endForm = (id: string, label: string) =>
+  html`<form method="post" action="/security">${action('session-end')}<input type="hidden" name="session_id" value="${id}"><button type="submit" class="secondary">${label}</button></form>`;
+
+/** Every live session, each with an End button: what the stores keep, never a token, a cookie or a hash shown. */
+function sessionsSection(tokenSessions: TokenSessionView[], browserSessions: BrowserSessionView[]): Html {
+  return html`<section id="sessions"><h2>Sessions</h2>
+<h3>Browsers</h3>
+${browserSessions.length === 0
+  ? html`<p id="browser-sessions-none">No browser sessions listed.</p>`
+  : html`<ul class="sessions" id="browser-sessions">${browserSessions.map(
+      (s) => html`<li class="browser-session${s.current ? ' current' : ''}" data-id="${s.id}"><p>Signed in ${minute(s.created_at)}, last seen ${minute(s.last_seen_at)}${s.current ? html` <strong class="this-browser">(this browser)</strong>` : ''}</p>
+${endForm(s.id, s.current ? 'End (sign out this browser)' : 'End')}</li>`,
+    )}</ul>`}
+<h3>Apps and API clients</h3>
+${tokenSessions.length === 0
+  ? html`<p id="token-sessions-none">No API sessions.</p>`
+  : html`<ul class="sessions" id="token-sessions">${tokenSessions.map(
+      (s) => html`<li class="token-session" data-id="${s.id}"><p>${s.user_agent ?? 'Unknown client'}${s.client_address ? html` from ${s.client_address}` : ''}<br>
+<span class="hint">Started ${s.created_at ? minute(s.created_at) : 'unknown'}${s.last_used_at ? html`, last used ${minute(s.last_used_at)}` : ''}</span></p>
+${endForm(s.id, 'End')}</li>`,
+    )}</ul>`}
+</section>`;
+}
+
+/** The password change (its own ids: the email form has a current_password field too): the API's (PUT /api/jwt/password) rules, a code field when a second factor is on. */
+function passwordSection(secondFactor: boolean): Html {
+  return html`<section id="password"><h2>Change password</h2>
+<p>Every other session ends: other browsers and apps sign in again with the new password.</p>
+<form method="post" action="/security" id="password-change-form">${action('password-change')}
+<div class="field"><label for="password-current">Current password</label><input id="password-current" name="current_password" type="password" autocomplete="current-password" required maxlength="1024"></div>
+<div class="field"><label for="password-new">New password</label><input id="password-new" name="new_password" type="password" autocomplete="new-password" required maxlength="1024"></div>
+${secondFactor ? html`<div class="field"><label for="password-code">Current code (or a recovery code), unless you signed in with a second factor in the last few minutes</label><input id="password-code" name="code" type="text" autocomplete="one-time-code" maxlength="32"></div>` : ''}
+<button type="submit">Change password</button></form>
+</section>`;
+}
+
 const action = (name: string) => html`<input type="hidden" name="action" value="${name}">`;
 
 /** GET/POST /security: the signed-in user's second factors. Every change is a same-origin form post back here. */
 export function securityPage(page: SecurityPage): Html {
-  const { username, totp, recoveryCodesLeft, error, notice, enrolment, recoveryCodes, email, emailVerified, passkeys = [] } = page;
+  const { username, totp, recoveryCodesLeft, error, notice, enrolment, recoveryCodes, email, emailVerified, passkeys = [], tokenSessions = [], browserSessions = [] } = page;
   return layout(
     'Security',
     html`<h1>Security</h1>
@@ -122,6 +166,8 @@ ${field({ name: 'current_password', label: 'Current password', type: 'password',
 ${totp ? field({ name: 'code', label: 'Current code (or a recovery code), unless you signed in with one in the last few minutes', autocomplete: 'one-time-code', maxlength: 32 }) : ''}
 <button type="submit">Change email</button></form>
 </section>
+${passwordSection(totp || passkeys.length > 0)}
+${sessionsSection(tokenSessions, browserSessions)}
 <section id="your-data"><h2>Your data</h2>
 <p><a href="/api/session/account/export" download="account-export.json" id="security-export-link">Download everything we hold about you</a> (one JSON file), or <a href="/profile#delete-account-form">delete your account</a> (your password, and a code when an authenticator is on).</p>
 </section>`,

@@ -144,7 +144,8 @@ it('keeps the password dictionaries out of every bundle, as an asset in the zips
     expect((await asset.async('nodebuffer')).equals(await readFile(path.join(REPO, 'lib', 'accounts', 'password-dictionary.json.br')))).toBe(true);
     withAsset.push(artifact.replace(/\.zip$/, ''));
   }
-  expect(withAsset.sort()).toEqual(['password', 'passwordReset', 'sessionRegister', 'signup']);
+  // securityPage: the security page's password change.
+  expect(withAsset.sort()).toEqual(['password', 'passwordReset', 'securityPage', 'sessionRegister', 'signup']);
 });
 
 it('keeps the OpenAPI description out of the bundles, as an asset in the zips of the two functions that serve it (issue 27)', async () => {
@@ -187,9 +188,10 @@ it('carries the Kong Admin client only in the functions that call the Admin API'
   // Of the operators' functions, those that disable, sign out or delete (adminUser: GET and DELETE);
   // search, details, sessions and enable use the records-only flow (issue 27).
   // refresh: once per account and signing key, the credential for a new key (lib/flows/subject.ts).
+  // securityPage: its password change rotates the user's Kong credential (lib/flows/password-change.ts).
   expect(await carrying('AxiosHeaders')).toEqual([
     'accountDelete', 'adminDisable', 'adminSignOut', 'adminUser',
-    'health', 'logoutAll', 'oauthToken', 'passkeySignin', 'password', 'passwordReset', 'refresh', 'rotateKeys', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signinMfa', 'signup',
+    'health', 'logoutAll', 'oauthToken', 'passkeySignin', 'password', 'passwordReset', 'refresh', 'rotateKeys', 'securityPage', 'sessionAccountDelete', 'sessionRegister', 'signin', 'signinMfa', 'signup',
   ]);
 });
 
@@ -214,7 +216,8 @@ function statementsOf(fn: string): Statement[] {
 const upper = (name: string) => name[0].toUpperCase() + name.slice(1);
 const ALL_FUNCTIONS = [...KONG_FUNCTIONS, 'rotateKeys'].map(upper);
 /** The functions that sign tokens with the service's keys. */
-const SIGNERS = ['OauthToken', 'PasskeySignin', 'Password', 'Refresh', 'SessionAuthenticate', 'Signin', 'SigninMfa'];
+// SecurityPage: its password change is the API's flow, which starts a token session (ended at once, security.ts).
+const SIGNERS = ['OauthToken', 'PasskeySignin', 'Password', 'Refresh', 'SecurityPage', 'SessionAuthenticate', 'Signin', 'SigninMfa'];
 const TABLE = (name: string) => ({ 'Fn::GetAtt': [name, 'Arn'] });
 const KEYRING_ONLY = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['keyring'] } };
 const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];

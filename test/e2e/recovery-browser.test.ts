@@ -116,7 +116,7 @@ it('change email on the security page: a link to the new address, a notice to th
 
     await page.goto('/security');
     await page.getByLabel('New email').fill(newEmail);
-    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.locator('#email').getByLabel('Current password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Change email' }).click();
     await page.getByRole('status').filter({ hasText: `A link is on its way to ${newEmail}` }).waitFor();
     // Until the link is used, the old address stays.

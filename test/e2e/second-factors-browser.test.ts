@@ -12,6 +12,7 @@ import { codeAt } from '../../lib/second-factors/totp';
 import { browserSessions } from '../support/browser-sessions';
 import { PASSWORD, uniqueName } from '../support/clients';
 import { launchChromium, watchProblems } from '../support/chromium';
+import { client } from '../support/flow';
 import { conformBrowser } from '../support/openapi';
 
 const PROXY = process.env.PROXY_URL!;
@@ -26,8 +27,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Script errors and CSP refusals (test/support/chromium.ts). */
-const watch = (page: Page) => watchProblems(page, /40[134]/);
+/** Script errors and CSP refusals (test/support/chromium.ts); 400: the refused weak password's page. */
+const watch = (page: Page) => watchProblems(page, /40[0134]/);
 
 async function withPage(run: (page: Page, context: BrowserContext, problems: string[]) => Promise<void>) {
   const context = await browser.newContext({ baseURL: PROXY });
@@ -112,4 +113,82 @@ it('turns TOTP on on the security page, then signs in with a code, and with a re
     await page.getByRole('button', { name: 'Verify' }).click();
     expect(await page.getByRole('alert').textContent()).toBe('Invalid code');
   });
+}, 120_000);
+
+it('lists token and browser sessions on the security page, ends them (the gateway forgets at once), and changes the password', async () => {
+  const username = uniqueName('sessions');
+  expect((await browserSessions(PROXY).register(username, { first_name: 'Ada' })).status).toBe(201);
+  const api = client(PROXY);
+  const signedIn = await api.signin(username);
+  expect(signedIn.status).toBe(200);
+  const tokens = signedIn.body as { access_token: string; refresh_token: string };
+  const tokenSession = ((await api.sessions(tokens.access_token)).body as Array<{ id: string }>)[0].id;
+
+  // Another browser, signed in and seen through the gateway (its forward-auth answer is now cached there).
+  const other = await browser.newContext({ baseURL: PROXY });
+  try {
+    const otherPage = await other.newPage();
+    await passwordStep(otherPage, username);
+    await otherPage.waitForURL('**/profile');
+    await otherPage.goto('/security');
+    expect(await otherPage.locator('.this-browser').count()).toBe(1);
+
+    await withPage(async (page) => {
+      await passwordStep(page, username);
+      await page.waitForURL('**/profile');
+      await page.goto('/security');
+      await expect(page.locator(`.token-session[data-id="${tokenSession}"]`).count()).resolves.toBe(1);
+      // This one, the other browser's, and the registration's own.
+      expect(await page.locator('.browser-session').count()).toBeGreaterThanOrEqual(2);
+      await expect(page.locator('.browser-session.current .this-browser').count()).resolves.toBe(1);
+      expect(await page.content()).not.toContain(tokens.refresh_token);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'security-sessions.png'), fullPage: true });
+
+      // The API session ends: its refresh token no longer works.
+      await page.locator(`.token-session[data-id="${tokenSession}"]`).getByRole('button', { name: 'End' }).click();
+      await expect(page.locator('#notice').textContent()).resolves.toContain('The session was ended.');
+      expect((await api.refresh(tokens.refresh_token)).status).toBe(401);
+      await expect(page.locator('.token-session').count()).resolves.toBe(0);
+
+      // The other browser's session ends, and the gateway's cached answer does not keep it alive.
+      while ((await page.locator('.browser-session:not(.current)').count()) > 0) {
+        await page.locator('.browser-session:not(.current)').first().getByRole('button', { name: 'End' }).click();
+        await page.locator('#notice').waitFor();
+      }
+      await expect(page.locator('.browser-session').count()).resolves.toBe(1);
+      await otherPage.goto('/security');
+      expect(new URL(otherPage.url()).pathname).toBe('/signin');
+
+      // The password changes on the page: this browser stays signed in, the old password no longer signs in.
+      // The API's policy and its message, on the page; nothing changes.
+      await page.locator('#password-change-form').getByLabel('Current password').fill(PASSWORD);
+      await page.locator('#password-change-form').getByLabel('New password').fill('password');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/new_password/);
+      await page.locator('#password-change-form').getByLabel('Current password').fill('not my password');
+      await page.locator('#password-change-form').getByLabel('New password').fill('a fresh passphrase for ada 2030');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/password/i);
+      await expect(page.locator('.browser-session.current .this-browser').count()).resolves.toBe(1);
+      const newPassword = 'a fresh passphrase for ada 2030';
+      await page.locator('#password-change-form').getByLabel('Current password').fill(PASSWORD);
+      await page.locator('#password-change-form').getByLabel('New password').fill(newPassword);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.waitForURL('**/security?password_changed=1');
+      expect(await page.content()).toContain('Your password was changed.');
+      await expect(page.locator('.browser-session.current .this-browser').count()).resolves.toBe(1);
+      await expect(page.locator('.token-session').count()).resolves.toBe(0);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'security-password-changed.png'), fullPage: true });
+      expect((await api.signin(username)).status).toBe(401);
+      expect((await api.signin(username, newPassword)).status).toBe(200);
+
+      // Ending this browser's own session signs it out.
+      await page.locator('.browser-session.current').getByRole('button', { name: /End/ }).click();
+      await page.waitForURL('**/signin**');
+      await page.goto('/security');
+      expect(new URL(page.url()).pathname).toBe('/signin');
+    });
+  } finally {
+    await other.close();
+  }
 }, 120_000);

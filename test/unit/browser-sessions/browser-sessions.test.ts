@@ -125,3 +125,40 @@ it('still answers when recording use fails: the session only ends sooner', async
   advance(120);
   expect(await sessions.resume(id)).toMatchObject({ username: 'alice' });
 });
+
+describe('the security page: listOwn and endOwn', () => {
+  const bob = { id: 'account-2', username: 'bob' };
+
+  it('lists the live sessions of the account only, newest first, by their hash, marking the current one', async () => {
+    const { store, sessions } = setup();
+    const first = await sessions.start(owner);
+    advance(60);
+    const second = await sessions.start(owner);
+    await sessions.start(bob);
+    const listed = await sessions.listOwn(owner, second.session.hash);
+    expect(listed.map((s) => s.id)).toEqual([second.session.hash, first.session.hash]);
+    expect(listed.map((s) => s.current)).toEqual([true, false]);
+    expect(listed[0]).toMatchObject({ created_at: new Date(START + 60_000).toISOString() });
+    expect(JSON.stringify(listed)).not.toContain(first.id);
+    // Ended by the epoch (sign-out everywhere, password change) or idle: not listed.
+    advance(IDLE);
+    expect(await sessions.listOwn(owner)).toEqual([]);
+    const third = await sessions.start(owner);
+    store.epochs.set('alice', 1);
+    expect(await sessions.listOwn(owner)).toEqual([]);
+    expect(third.session.epoch).toBe(0);
+  });
+
+  it('ends its own session; another account’s, an unknown or a malformed id is the same 404 and ends nothing', async () => {
+    const { store, sessions } = setup();
+    const mine = await sessions.start(owner);
+    const theirs = await sessions.start(bob);
+    for (const id of [theirs.session.hash, 'f'.repeat(64), theirs.id, '../x']) {
+      await expect(sessions.endOwn(owner, id)).rejects.toMatchObject({ code: 'not_found' });
+    }
+    expect(await sessions.resume(theirs.id)).toBeDefined();
+    await sessions.endOwn(owner, mine.session.hash);
+    expect(store.sessions.has(mine.session.hash)).toBe(false);
+    expect(await sessions.resume(mine.id)).toBeUndefined();
+  });
+});

@@ -45,7 +45,7 @@ it('hands the gateway the identity headers and an identity token for the service
     token: 'identity.token.here',
     expiresIn: 60,
   });
-  expect(signed).toEqual([[{ sub: 'alice', uid: session.accountId, email: 'alice@example.test', email_verified: false, given_name: 'Zoë', amr: ['pwd'], auth_time: session.authTime }, 'userprofile', 60]]);
+  expect(signed).toEqual([[{ sub: 'alice', uid: session.accountId, email: 'alice@example.test', email_verified: false, given_name: 'Zoë', amr: ['pwd'], auth_time: session.authTime, sid: session.hash }, 'userprofile', 60]]);
 });
 
 it('says whether the address is verified, from the account as it is now', async () => {

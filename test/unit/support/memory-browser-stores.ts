@@ -39,6 +39,10 @@ export class MemoryBrowserSessionStore implements BrowserSessionStore {
     this.sessions.delete(hash);
   }
 
+  async listOwner(accountId: string) {
+    return [...this.sessions.values()].filter((session) => session.accountId === accountId).sort((a, b) => b.createdAt - a.createdAt).map(copy);
+  }
+
   async eraseOwner(username: string, accountId: string) {
     for (const [hash, session] of this.sessions) if (session.accountId === accountId || session.username === username) this.sessions.delete(hash);
   }
