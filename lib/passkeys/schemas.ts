@@ -37,7 +37,7 @@ export const registrationResponse = v.looseObject({
   response: v.looseObject({
     clientDataJSON: base64url(4096),
     attestationObject: base64url(16384),
-    transports: v.optional(v.array(v.pipe(v.string(), v.maxLength(32, 'is too long')))),
+    transports: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(32, 'is too long'))), v.maxLength(10, 'has too many items'))),
   }),
   clientExtensionResults: v.optional(v.record(v.string(), v.unknown()), {}),
   authenticatorAttachment: v.optional(v.string()),
